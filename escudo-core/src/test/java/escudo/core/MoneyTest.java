@@ -1,0 +1,36 @@
+package escudo.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class MoneyTest {
+
+    @Test
+    void parsesAmountsInMinorUnitsOfTheCurrency() {
+        assertEquals(Money.of(1250, "EUR"), Money.parse("12.50 EUR"));
+        assertEquals(Money.of(1250, "EUR"), Money.parse("EUR 12.5"));
+        assertEquals(Money.of(500, "JPY"), Money.parse("500 JPY"));
+        assertEquals("12.50 EUR", Money.of(1250, "EUR").toString());
+    }
+
+    @Test
+    void refusesFractionsFinerThanTheMinorUnit() {
+        EscudoException e = assertThrows(EscudoException.class, () -> Money.parse("0.001 EUR"));
+        assertEquals("money.invalid", e.code());
+    }
+
+    @Test
+    void refusesUnknownCurrenciesAndGarbage() {
+        assertEquals("money.invalid", assertThrows(EscudoException.class, () -> Money.parse("10 XYZQ")).code());
+        assertEquals("money.invalid", assertThrows(EscudoException.class, () -> Money.parse("ten EUR")).code());
+        assertEquals("money.invalid", assertThrows(EscudoException.class, () -> Money.parse("10")).code());
+    }
+
+    @Test
+    void refusesArithmeticAcrossCurrencies() {
+        EscudoException e = assertThrows(EscudoException.class, () -> Money.of(1, "EUR").plus(Money.of(1, "USD")));
+        assertEquals("money.currency-mismatch", e.code());
+    }
+}
