@@ -1,0 +1,183 @@
+package escudo.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import escudo.core.EscudoException.Kind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * A pooled relational database: H2 (a file, embedded, the default) or PostgreSQL. Several
+ * modules share one database; each owns its tables and migrates them with {@link #migrate}.
+ *
+ * <p>All writes go through {@link #inTransaction}, which runs the work in one READ COMMITTED
+ * transaction and runs it again when the database reports a serialization failure or deadlock,
+ * so the work must not have effects outside the database (or must tolerate repetition).
+ */
+public final class Database implements AutoCloseable {
+
+    /** Runs of one transaction before a contention failure reaches the caller. */
+    static final int MAX_ATTEMPTS = 5;
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final HikariDataSource pool;
+    private final boolean postgres;
+    private final Runnable afterClose;
+
+    private Database(HikariDataSource pool, boolean postgres, Runnable afterClose) {
+        this.pool = pool;
+        this.postgres = postgres;
+        this.afterClose = afterClose;
+    }
+
+    /**
+     * Opens a pool on {@code jdbcUrl}, for example {@code jdbc:h2:file:/var/escudo/issuer} or
+     * {@code jdbc:postgresql://db:5432/escudo}. {@code user} and {@code password} may be null
+     * when the URL carries them. Fails fast with {@code storage.unavailable} if no connection
+     * can be made.
+     */
+    public static Database open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, () -> { });
+    }
+
+    static Database open(String jdbcUrl, String user, String password, Runnable afterClose) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("escudo-db-" + POOLS.incrementAndGet());
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(10);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        try {
+            return new Database(new HikariDataSource(config), jdbcUrl.startsWith("jdbc:postgresql:"), afterClose);
+        } catch (RuntimeException e) {
+            // The driver's message names host and user, never the password; the URL may carry one.
+            throw new StorageException(Kind.INTERNAL, "storage.unavailable",
+                    "cannot connect to " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /**
+     * Applies the migrations under {@code classpath:db/migration/<module>}, recording them in the
+     * module's own history table {@code flyway_history_<module>}. Baselining at version 0 lets a
+     * module migrate into a schema that other modules' tables already occupy.
+     */
+    public void migrate(String module) {
+        if (!module.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("module name must be lower-case letters, digits, '_': " + module);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration/" + module)
+                    .table("flyway_history_" + module)
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StorageException(Kind.INTERNAL, "storage.migration-failed",
+                    "migrating " + module + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction and returns its result; see the class comment. */
+    public <T> T inTransaction(Function<Tx, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (RuntimeException | Error e) {
+                if (attempt == MAX_ATTEMPTS || !SqlStates.isTransient(e)) {
+                    throw e;
+                }
+            }
+            backOff(attempt);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction. Java cannot choose between the two overloads for an
+     * expression lambda that returns a value ({@code tx -> ledger.transfer(tx, r)}); give the
+     * parameter a type, {@code (Tx tx) -> ...}, or use a block body.
+     */
+    public void inTransaction(Consumer<Tx> work) {
+        inTransaction((Tx tx) -> {
+            work.accept(tx);
+            return null;
+        });
+    }
+
+    private <T> T once(Function<Tx, T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.apply(new Tx(connection, postgres));
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw StorageException.of(e);
+        }
+    }
+
+    private static void rollback(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Randomised, growing pause so that the transactions that collided do not collide again. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(Kind.INTERNAL, "storage.failure", "interrupted while retrying a transaction", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            pool.close();
+        } finally {
+            afterClose.run();
+        }
+    }
+
+    static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+}

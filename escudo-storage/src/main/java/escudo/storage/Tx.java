@@ -1,0 +1,116 @@
+package escudo.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One open transaction, handed to the work given to {@link Database#inTransaction}. Every module
+ * writes through it, so a ledger transfer and, say, the issuer's own rows commit or roll back
+ * together. Valid only inside that work; the helpers wrap {@link SQLException} into
+ * {@link StorageException}. Arguments are bound with {@code setObject}, except that an
+ * {@link Instant} is bound as a UTC {@link OffsetDateTime}, which both drivers accept for
+ * {@code TIMESTAMP WITH TIME ZONE}.
+ */
+public final class Tx {
+
+    private final Connection connection;
+    private final boolean postgres;
+
+    Tx(Connection connection, boolean postgres) {
+        this.connection = connection;
+        this.postgres = postgres;
+    }
+
+    /** The transaction's connection, for what the helpers do not cover. Do not commit or close it. */
+    public Connection connection() {
+        return connection;
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE and returns the number of rows it touched. */
+    public int update(String sql, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args)) {
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw StorageException.of(e);
+        }
+    }
+
+    /**
+     * Runs an INSERT and returns false, instead of failing, when it would duplicate a unique key.
+     * The transaction stays usable either way: the insert runs under a savepoint because
+     * PostgreSQL otherwise refuses every further statement of a transaction after an error.
+     */
+    public boolean tryInsert(String sql, Object... args) {
+        try {
+            Savepoint savepoint = connection.setSavepoint();
+            try (PreparedStatement statement = prepare(sql, args)) {
+                statement.executeUpdate();
+            } catch (SQLException e) {
+                if (SqlStates.isUniqueViolation(e)) {
+                    connection.rollback(savepoint);
+                    return false;
+                }
+                throw e;
+            }
+            connection.releaseSavepoint(savepoint);
+            return true;
+        } catch (SQLException e) {
+            throw StorageException.of(e);
+        }
+    }
+
+    /** Runs a query that yields at most one row. */
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+        List<T> rows = query(sql, mapper, args);
+        if (rows.size() > 1) {
+            throw new StorageException(StorageException.Kind.INTERNAL, "storage.failure",
+                    "expected at most one row but got " + rows.size() + " from: " + sql, null);
+        }
+        return rows.stream().findFirst();
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args); ResultSet rows = statement.executeQuery()) {
+            List<T> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(mapper.map(rows));
+            }
+            return result;
+        } catch (SQLException e) {
+            throw StorageException.of(e);
+        }
+    }
+
+    /** Reads a {@code TIMESTAMP WITH TIME ZONE} column; null stays null. */
+    public static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                Object arg = args[i] instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : args[i];
+                statement.setObject(i + 1, arg);
+            }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package escudo.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.core.EscudoException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+
+    private Database db;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        db.migrate("storagetest_a");
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void commitsTheWorkAndReturnsItsResult() {
+        int inserted = db.inTransaction((Tx tx) -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "hello"));
+        assertEquals(1, inserted);
+        assertEquals(Optional.of("hello"), text("n1"));
+    }
+
+    @Test
+    void rollsBackEverythingWhenTheWorkThrows() {
+        assertThrows(IllegalStateException.class, () -> db.inTransaction((Tx tx) -> {
+            tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "hello");
+            throw new IllegalStateException("boom");
+        }));
+        assertEquals(Optional.empty(), text("n1"));
+    }
+
+    @Test
+    void retriesTheWholeTransactionAfterASerializationFailure() {
+        AtomicInteger attempts = new AtomicInteger();
+        db.inTransaction(tx -> {
+            tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "attempt " + attempts.incrementAndGet());
+            if (attempts.get() == 1) {
+                throw StorageException.of(new SQLException("could not serialize access", "40001"));
+            }
+        });
+        assertEquals(2, attempts.get());
+        assertEquals(Optional.of("attempt 2"), text("n1"));
+    }
+
+    @Test
+    void givesUpWithContentionAfterTheLastAttempt() {
+        AtomicInteger attempts = new AtomicInteger();
+        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction((Tx tx) -> {
+            attempts.incrementAndGet();
+            throw StorageException.of(new SQLException("deadlock detected", "40P01"));
+        }));
+        assertEquals("storage.contention", e.code());
+        assertEquals(Database.MAX_ATTEMPTS, attempts.get());
+    }
+
+    @Test
+    void neverRetriesOtherFailures() {
+        AtomicInteger attempts = new AtomicInteger();
+        assertThrows(IllegalArgumentException.class, () -> db.inTransaction((Tx tx) -> {
+            attempts.incrementAndGet();
+            throw new IllegalArgumentException("not transient");
+        }));
+        assertEquals(1, attempts.get());
+    }
+
+    @Test
+    void aRealDeadlockIsResolvedByRetryingTheLoser() throws Exception {
+        CyclicBarrier bothHoldOneRow = new CyclicBarrier(2);
+        AtomicInteger attempts = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> runs = List.of(
+                    pool.submit(() -> incrementBoth(1, 2, bothHoldOneRow, attempts)),
+                    pool.submit(() -> incrementBoth(2, 1, bothHoldOneRow, attempts)));
+            for (Future<?> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(2L, 2L), db.inTransaction((Tx tx) -> tx.query(
+                "SELECT n FROM storagetest_counter ORDER BY id", row -> row.getLong(1))));
+        assertTrue(attempts.get() >= 3, "one of the two transactions must have been run again");
+    }
+
+    /** Locks {@code first}, waits until the other thread holds the other row, then wants it too. */
+    private void incrementBoth(int first, int second, CyclicBarrier barrier, AtomicInteger attempts) {
+        AtomicInteger mine = new AtomicInteger();
+        db.inTransaction(tx -> {
+            attempts.incrementAndGet();
+            tx.update("UPDATE storagetest_counter SET n = n + 1 WHERE id = ?", first);
+            if (mine.incrementAndGet() == 1) {
+                try {
+                    barrier.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            tx.update("UPDATE storagetest_counter SET n = n + 1 WHERE id = ?", second);
+        });
+    }
+
+    @Test
+    void tryInsertReportsADuplicateKeyAndLeavesTheTransactionUsable() {
+        db.inTransaction(tx -> {
+            assertTrue(tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "first"));
+            assertFalse(tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "second"));
+            tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n2", "after");
+        });
+        assertEquals(Optional.of("first"), text("n1"));
+        assertEquals(Optional.of("after"), text("n2"));
+    }
+
+    @Test
+    void aDuplicateKeyIsAConflictWithItsSqlState() {
+        db.inTransaction(tx -> {
+            tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "first");
+        });
+        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction(tx -> {
+            tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "second");
+        }));
+        assertEquals("storage.duplicate", e.code());
+        assertEquals(EscudoException.Kind.CONFLICT, e.kind());
+        assertEquals(Optional.of("23505"), e.sqlState());
+    }
+
+    @Test
+    void queryOneRefusesSeveralRows() {
+        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction((Tx tx) ->
+                tx.queryOne("SELECT id FROM storagetest_counter", row -> row.getInt(1))));
+        assertEquals("storage.failure", e.code());
+    }
+
+    @Test
+    void instantsRoundTripThroughTimestampWithTimeZone() {
+        Instant at = Instant.parse("2025-03-01T12:34:56.123456Z");
+        db.inTransaction(tx -> {
+            tx.update("INSERT INTO storagetest_notes (id, text, at) VALUES (?, ?, ?)", "n1", "x", at);
+        });
+        Instant read = db.inTransaction((Tx tx) -> tx.queryOne(
+                "SELECT at FROM storagetest_notes WHERE id = ?", row -> Tx.instant(row, "at"), "n1").orElseThrow());
+        assertEquals(at, read);
+        assertEquals(read, read.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    @Test
+    void eachModuleMigratesWithItsOwnHistoryInASharedSchema() {
+        db.migrate("storagetest_b");
+        db.migrate("storagetest_a");
+        db.inTransaction(tx -> {
+            tx.update("INSERT INTO storagetest_other (id) VALUES (1)");
+        });
+        assertEquals(List.of("1", "2"), historyVersions("storagetest_a"));
+        assertEquals(List.of("0", "1"), historyVersions("storagetest_b"));
+    }
+
+    private List<String> historyVersions(String module) {
+        return db.inTransaction((Tx tx) -> tx.query("SELECT \"version\" FROM \"flyway_history_" + module
+                + "\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"", row -> row.getString(1)));
+    }
+
+    @Test
+    void migratingAModuleWithoutMigrationsFails() {
+        StorageException e = assertThrows(StorageException.class, () -> db.migrate("nosuchmodule"));
+        assertEquals("storage.migration-failed", e.code());
+    }
+
+    @Test
+    void anH2FileDatabaseKeepsItsDataWhenReopened(@TempDir Path dir) {
+        String url = "jdbc:h2:file:" + dir.resolve("issuer");
+        try (Database file = Database.open(url, "sa", "")) {
+            file.migrate("storagetest_a");
+            file.inTransaction(tx -> {
+                tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "kept");
+            });
+        }
+        try (Database file = Database.open(url, "sa", "")) {
+            file.migrate("storagetest_a");
+            assertEquals(Optional.of("kept"), file.inTransaction((Tx tx) ->
+                    tx.queryOne("SELECT text FROM storagetest_notes WHERE id = ?", row -> row.getString(1), "n1")));
+        }
+    }
+
+    @Test
+    void aFailedConnectionNeverShowsThePassword(@TempDir Path dir) {
+        String url = "jdbc:h2:file:" + dir.resolve("locked");
+        Database.open(url, "sa", "right-secret").close();
+        StorageException e = assertThrows(StorageException.class, () -> Database.open(url, "sa", "wrong-secret"));
+        assertEquals("storage.unavailable", e.code());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+
+        StorageException inUrl = assertThrows(StorageException.class,
+                () -> Database.open(url + ";USER=sa;PASSWORD=wrong-secret", null, null));
+        assertFalse(inUrl.getMessage().contains("secret"), inUrl.getMessage());
+    }
+
+    @Test
+    void testDatabasesAreFreshAndIsolated() {
+        try (Database other = TestDatabase.create()) {
+            other.migrate("storagetest_a");
+            other.inTransaction(tx -> {
+                tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "other");
+            });
+            assertEquals(Optional.empty(), text("n1"));
+        }
+    }
+
+    private Optional<String> text(String id) {
+        return db.inTransaction((Tx tx) -> tx.queryOne("SELECT text FROM storagetest_notes WHERE id = ?", row -> row.getString(1), id));
+    }
+}

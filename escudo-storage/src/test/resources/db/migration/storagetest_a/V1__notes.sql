@@ -1,0 +1,5 @@
+CREATE TABLE storagetest_notes (
+    id   VARCHAR(50)  NOT NULL PRIMARY KEY,
+    text VARCHAR(200) NOT NULL,
+    at   TIMESTAMP WITH TIME ZONE
+);

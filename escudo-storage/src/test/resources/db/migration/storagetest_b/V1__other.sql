@@ -1,0 +1,3 @@
+CREATE TABLE storagetest_other (
+    id BIGINT NOT NULL PRIMARY KEY
+);
