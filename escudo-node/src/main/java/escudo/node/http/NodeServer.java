@@ -1,0 +1,76 @@
+package escudo.node.http;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A running Helidon WebServer (a virtual thread per request) for one party. Its routing is what the
+ * customizer registers, plus {@code GET /health} answering {@code {"status":"up"}}, problem
+ * documents for every failure, and {@code 404}/{@code 405} problems for unknown routes.
+ * <pre>{@code
+ * try (NodeServer server = NodeServer.start("127.0.0.1", 0, routing ->
+ *         Routes.get(routing, "/hello/{name}", req -> Map.of("hello", req.path("name"))))) {
+ *     URI uri = server.uri();
+ * }
+ * }</pre>
+ */
+public final class NodeServer implements AutoCloseable {
+
+    /** Largest request body accepted. */
+    public static final long MAX_PAYLOAD_BYTES = 1 << 20;
+
+    private final WebServer server;
+    private final String host;
+
+    private NodeServer(WebServer server, String host) {
+        this.server = server;
+        this.host = host;
+    }
+
+    /** Starts on {@code host} and {@code port} (0 picks a free port); returns once it listens. */
+    public static NodeServer start(String host, int port, Consumer<HttpRouting.Builder> routes) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(routes, "routes");
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                .routing(routing -> {
+                    routing.error(Exception.class, Routes::problem);
+                    Routes.get(routing, "/health", req -> Map.of("status", "up"));
+                    routes.accept(routing);
+                    Routes.fallback(routing);
+                })
+                .build()
+                .start();
+        return new NodeServer(server, host);
+    }
+
+    /** Starts on {@code 127.0.0.1}. */
+    public static NodeServer start(int port, Consumer<HttpRouting.Builder> routes) {
+        return start("127.0.0.1", port, routes);
+    }
+
+    /** The port it listens on (the chosen one when started with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code http://host:port}, where a wildcard bind address is reached through the loopback. */
+    public URI uri() {
+        String reachable = switch (host) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
+            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        };
+        return URI.create("http://" + reachable + ":" + port());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

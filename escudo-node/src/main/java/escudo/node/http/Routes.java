@@ -1,0 +1,177 @@
+package escudo.node.http;
+
+import escudo.core.EscudoException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.lang.System.Logger.Level;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Typed JSON routes on a Helidon {@link HttpRules} (an {@code HttpRouting.Builder} or a service).
+ * A handler returns the response value: any object is {@code 200} JSON, a {@link Created} is
+ * {@code 201}, null is {@code 204}. Whatever it throws becomes an RFC 9457 {@link Problem}:
+ * <pre>{@code
+ * Routes.post(routing, "/issuer/deposits", DepositRequest.class, (body, req) -> issuer.deposit(body));
+ * Routes.get(routing, "/merchant/payments/{id}", req -> merchant.payment(req.path("id")));
+ * }</pre>
+ * With {@link #fallback(HttpRules)} registered last (as {@link NodeServer} does), an unknown path
+ * is a {@code 404} problem and a known path with another method a {@code 405} problem.
+ */
+public final class Routes {
+
+    private static final System.Logger LOG = System.getLogger(Routes.class.getName());
+    private static final String JSON = "application/json";
+
+    /** Handles a request with a JSON body of type {@code B}. */
+    @FunctionalInterface
+    public interface BodyHandler<B> {
+        Object handle(B body, Request request);
+    }
+
+    /** Handles a request without a body. */
+    @FunctionalInterface
+    public interface RequestHandler {
+        Object handle(Request request);
+    }
+
+    private Routes() {
+    }
+
+    public static <B> void post(HttpRules rules, String path, Class<B> bodyType, BodyHandler<? super B> handler) {
+        withBody(rules, Method.POST, path, bodyType, handler);
+    }
+
+    public static <B> void put(HttpRules rules, String path, Class<B> bodyType, BodyHandler<? super B> handler) {
+        withBody(rules, Method.PUT, path, bodyType, handler);
+    }
+
+    public static void get(HttpRules rules, String path, RequestHandler handler) {
+        route(rules, Method.GET, path, (req, res) -> reply(res, handler.handle(new Request(req))));
+    }
+
+    public static void delete(HttpRules rules, String path, RequestHandler handler) {
+        route(rules, Method.DELETE, path, (req, res) -> reply(res, handler.handle(new Request(req))));
+    }
+
+    /**
+     * Answers every request no earlier route took: {@code 405 request.method-not-allowed} (with an
+     * {@code Allow} header) when a route of this class matched the path with another method, else
+     * {@code 404 request.not-found}. Register it last.
+     */
+    public static void fallback(HttpRules rules) {
+        rules.any((req, res) -> {
+            Set<String> allowed = req.context().get(AllowedMethods.class, AllowedMethods.class)
+                    .map(AllowedMethods::methods).orElse(Set.of());
+            if (allowed.isEmpty()) {
+                send(req, res, Problem.of(404, "request.not-found", "no route for " + req.prologue().method().text()
+                        + " " + req.path().path(), req.path().path()));
+            } else {
+                res.header(HeaderNames.ALLOW, String.join(", ", allowed));
+                send(req, res, Problem.of(405, "request.method-not-allowed", req.prologue().method().text()
+                        + " is not allowed on " + req.path().path() + "; use " + String.join(" or ", allowed),
+                        req.path().path()));
+            }
+        });
+    }
+
+    /**
+     * Answers a failure as a problem document. An {@link EscudoException} shows its kind, code and
+     * message; anything else is logged with its stack trace under an incident id and answered
+     * {@code 500 internal} with a generic detail naming only that id.
+     */
+    public static void problem(ServerRequest req, ServerResponse res, Throwable failure) {
+        String instance = req.path().path();
+        Problem problem = switch (failure) {
+            case EscudoException e -> Problem.of(e, instance);
+            case HttpException e when e.status().code() < 500 -> Problem.of(e.status().code(), switch (e.status().code()) {
+                case 404 -> "request.not-found";
+                case 413 -> "request.too-large";
+                default -> "request.rejected";
+            }, e.status().reasonPhrase(), instance);
+            default -> null;
+        };
+        if (problem == null || problem.status() >= 500) {
+            String incident = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+            LOG.log(Level.ERROR, "incident " + incident + ": " + req.prologue().method().text() + " " + instance
+                    + " failed", failure);
+            if (problem == null) {
+                problem = Problem.of(500, "internal", "the server failed to process the request (incident "
+                        + incident + ")", instance);
+            }
+        }
+        if (res.isSent()) {
+            LOG.log(Level.WARNING, "cannot send problem " + problem.code() + ": the response was already sent");
+            return;
+        }
+        send(req, res, problem);
+    }
+
+    private static <B> void withBody(HttpRules rules, Method method, String path, Class<B> bodyType,
+                                     BodyHandler<? super B> handler) {
+        route(rules, method, path, (req, res) -> {
+            byte[] bytes = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+            reply(res, handler.handle(Json.read(bytes, bodyType), new Request(req)));
+        });
+    }
+
+    private static void route(HttpRules rules, Method method, String path, Handler handler) {
+        rules.route(method, path, (req, res) -> {
+            try {
+                handler.handle(req, res);
+            } catch (Exception e) {
+                problem(req, res, e);
+            }
+        });
+        // for the same path with another method: remember this one for a 405, let later routes try
+        rules.any(path, (req, res) -> {
+            AllowedMethods allowed = req.context().get(AllowedMethods.class, AllowedMethods.class).orElseGet(() -> {
+                AllowedMethods created = new AllowedMethods(new TreeSet<>());
+                req.context().register(AllowedMethods.class, created);
+                return created;
+            });
+            allowed.methods().add(method.text());
+            res.next();
+        });
+    }
+
+    private static void reply(ServerResponse res, Object result) {
+        switch (result) {
+            case null -> res.status(204).send();
+            case Created created -> {
+                if (created.location() != null) {
+                    res.header(HeaderNames.LOCATION, created.location());
+                }
+                res.status(201);
+                sendJson(res, created.body());
+            }
+            default -> sendJson(res, result);
+        }
+    }
+
+    private static void sendJson(ServerResponse res, Object body) {
+        if (body == null) {
+            res.send();
+            return;
+        }
+        byte[] json = Json.write(body);
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.send(json);
+    }
+
+    private static void send(ServerRequest req, ServerResponse res, Problem problem) {
+        res.status(problem.status());
+        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        res.send(Json.write(problem));
+    }
+
+    private record AllowedMethods(Set<String> methods) {
+    }
+}

@@ -1,0 +1,224 @@
+package escudo.node.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
+import escudo.core.Money;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A real server on a free port, spoken to with a plain {@link HttpClient}. */
+class NodeServerTest {
+
+    record Deposit(String account, Money amount, byte[] token, Instant at) {
+        Deposit {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(amount, "amount");
+        }
+    }
+
+    record Receipt(String id, String account, Money amount, byte[] token, Instant at) {
+    }
+
+    static final String SECRET = "jdbc:postgresql://db/escudo?password=hunter2";
+    static final AtomicInteger IDS = new AtomicInteger();
+
+    static NodeServer server;
+    static HttpClient http;
+    static final ObjectMapper PLAIN = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        server = NodeServer.start(0, routing -> {
+            Routes.post(routing, "/test/deposits", Deposit.class, (deposit, req) -> new Created(
+                    new Receipt("d-" + IDS.incrementAndGet(), deposit.account(), deposit.amount(), deposit.token(),
+                            deposit.at()), "/test/deposits/" + IDS.get()));
+            Routes.post(routing, "/test/echo", Deposit.class, (deposit, req) -> deposit);
+            Routes.get(routing, "/test/payments/{id}", req ->
+                    Map.of("id", req.path("id"), "limit", req.queryLong("limit", 10)));
+            Routes.get(routing, "/test/fail/{kind}", req -> {
+                Kind kind = Kind.valueOf(req.path("kind"));
+                throw new EscudoException(kind, "test." + kind.name().toLowerCase(Locale.ROOT),
+                        "it failed as " + kind);
+            });
+            Routes.get(routing, "/test/boom", req -> {
+                throw new IllegalStateException("cannot connect to " + SECRET);
+            });
+            Routes.get(routing, "/test/nothing", req -> null);
+            routing.get("/test/raw", (req, res) -> {
+                throw new IllegalArgumentException("raw " + SECRET);
+            });
+        });
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        http.close();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).GET().build(), BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(json)).build(), BodyHandlers.ofString());
+    }
+
+    static JsonNode problem(HttpResponse<String> response, int status, String code) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode problem = PLAIN.readTree(response.body());
+        assertEquals(code, problem.get("code").asText());
+        assertEquals("https://escudo.dev/problems/" + code, problem.get("type").asText());
+        assertEquals(status, problem.get("status").asInt());
+        assertFalse(problem.get("title").asText().isBlank());
+        assertFalse(problem.get("detail").asText().isBlank());
+        return problem;
+    }
+
+    @Test
+    void listensOnAFreePort() {
+        assertNotEquals(0, server.port());
+        assertEquals(URI.create("http://127.0.0.1:" + server.port()), server.uri());
+    }
+
+    @Test
+    void health() throws Exception {
+        HttpResponse<String> response = get("/health");
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("{\"status\":\"up\"}", response.body());
+    }
+
+    @Test
+    void typedPostRoundTripWithMoneyAndBytes() throws Exception {
+        HttpResponse<String> response = post("/test/deposits", """
+                {"account": "alice", "amount": {"minor": 1250, "currency": "EUR"}, "token": "AQID/w==",
+                 "at": "2025-01-31T12:00:00Z"}""");
+        assertEquals(201, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Location").orElseThrow().startsWith("/test/deposits/"));
+        Receipt receipt = Json.read(response.body().getBytes(UTF_8), Receipt.class);
+        assertEquals("alice", receipt.account());
+        assertEquals(Money.of(1250, "EUR"), receipt.amount());
+        assertArrayEquals(new byte[] {1, 2, 3, (byte) 0xff}, receipt.token());
+        assertEquals(Instant.parse("2025-01-31T12:00:00Z"), receipt.at());
+        JsonNode raw = PLAIN.readTree(response.body());
+        assertEquals(1250, raw.get("amount").get("minor").asLong());
+        assertEquals("EUR", raw.get("amount").get("currency").asText());
+        assertEquals("AQID/w==", raw.get("token").asText());
+    }
+
+    @Test
+    void getWithPathAndQueryParameters() throws Exception {
+        HttpResponse<String> response = get("/test/payments/p-42?limit=3");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = PLAIN.readTree(response.body());
+        assertEquals("p-42", body.get("id").asText());
+        assertEquals(3, body.get("limit").asLong());
+        assertEquals(10, PLAIN.readTree(get("/test/payments/p-1").body()).get("limit").asLong());
+        problem(get("/test/payments/p-1?limit=lots"), 400, "request.malformed");
+    }
+
+    @Test
+    void nullIsNoContent() throws Exception {
+        HttpResponse<String> response = get("/test/nothing");
+        assertEquals(204, response.statusCode());
+        assertEquals("", response.body());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"INVALID,400", "UNAUTHENTICATED,401", "NOT_FOUND,404", "CONFLICT,409", "REFUSED,422", "INTERNAL,500"})
+    void eachKindHasItsStatus(Kind kind, int status) throws Exception {
+        String code = "test." + kind.name().toLowerCase(Locale.ROOT);
+        JsonNode problem = problem(get("/test/fail/" + kind), status, code);
+        assertEquals("it failed as " + kind, problem.get("detail").asText());
+        assertEquals("/test/fail/" + kind, problem.get("instance").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"account\": \"alice\", \"amount\": {\"minor\": 1250, \"currency\": \"EUR\"}, \"token\": null",
+            "{\"account\": \"alice\", \"amount\": {\"minor\": 1250, \"currency\": \"EUR\"}, \"token\": null, \"at\": null, \"pin\": \"1234\"}",
+            "{\"account\": \"alice\", \"amount\": {\"minor\": 1250, \"currency\": \"EUR\"}, \"token\": null}",
+            "{\"account\": null, \"amount\": {\"minor\": 1250, \"currency\": \"EUR\"}, \"token\": null, \"at\": null}",
+            "{\"account\": \"alice\", \"amount\": {\"minor\": 12.5, \"currency\": \"EUR\"}, \"token\": null, \"at\": null}",
+            ""})
+    void malformedUnknownOrMissingIsBadRequest(String body) throws Exception {
+        JsonNode problem = problem(post("/test/echo", body), 400, "request.malformed");
+        assertFalse(problem.get("detail").asText().contains("1234"));
+    }
+
+    @Test
+    void unknownRouteIsNotFound() throws Exception {
+        problem(get("/nowhere"), 404, "request.not-found");
+        problem(post("/nowhere", "{}"), 404, "request.not-found");
+    }
+
+    @Test
+    void wrongMethodIsMethodNotAllowed() throws Exception {
+        HttpResponse<String> response = get("/test/deposits");
+        problem(response, 405, "request.method-not-allowed");
+        assertEquals("POST", response.headers().firstValue("Allow").orElseThrow());
+        problem(post("/health", "{}"), 405, "request.method-not-allowed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/test/boom", "/test/raw"})
+    void anyOtherExceptionIsAnOpaqueInternalError(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        JsonNode problem = problem(response, 500, "internal");
+        assertTrue(problem.get("detail").asText().contains("incident"), response.body());
+        for (String leak : new String[] {"hunter2", "postgresql", "Exception", "java.", "at escudo"}) {
+            assertFalse(response.body().contains(leak), leak + " leaked: " + response.body());
+        }
+    }
+
+    @Test
+    void partyClientRoundTrip() {
+        try (PartyClient client = new PartyClient(server.uri())) {
+            Deposit sent = new Deposit("bob", Money.of(99, "EUR"), new byte[] {9, 8, 7}, Instant.parse("2025-02-01T00:00:00Z"));
+            Receipt receipt = client.post("/test/deposits", sent, Receipt.class);
+            assertTrue(receipt.id().startsWith("d-"));
+            assertEquals(sent.amount(), receipt.amount());
+            assertArrayEquals(sent.token(), receipt.token());
+            assertEquals(sent.at(), receipt.at());
+
+            Deposit echoed = client.post("/test/echo", new Deposit("carol", Money.of(1, "JPY"), null, null), Deposit.class);
+            assertEquals(Money.of(1, "JPY"), echoed.amount());
+            assertNull(echoed.token());
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> payment = client.get("test/payments/p-7?limit=2", Map.class);
+            assertEquals("p-7", payment.get("id"));
+            assertNull(client.get("/test/nothing", Receipt.class));
+        }
+    }
+}
