@@ -1,0 +1,135 @@
+package escudo.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.core.EscudoException;
+import escudo.node.NodeConfig.Role;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String content) throws IOException {
+        return Files.writeString(dir.resolve("escudo.properties"), content);
+    }
+
+    @Test
+    void defaults() {
+        NodeConfig config = NodeConfig.defaults();
+        assertEquals(Path.of("./escudo-data"), config.dataDir());
+        assertEquals("127.0.0.1", config.bindHost());
+        assertEquals(EnumSet.of(Role.ISSUER, Role.MERCHANT), config.roles());
+        assertEquals(7410, config.issuerPort());
+        assertEquals(7420, config.merchantPort());
+        assertEquals(URI.create("http://127.0.0.1:7410"), config.issuerUrl());
+        assertEquals("escudo-bank", config.issuerId());
+        assertEquals("merchant-1", config.merchantId());
+        assertEquals(10_000, config.merchantOnlineLimitMinor());
+        Path data = Path.of("escudo-data").toAbsolutePath();
+        assertEquals("jdbc:h2:file:" + data.resolve("issuer") + ";DB_CLOSE_ON_EXIT=FALSE", config.issuerJdbc().url());
+        assertEquals("jdbc:h2:file:" + data.resolve("merchant") + ";DB_CLOSE_ON_EXIT=FALSE", config.merchantJdbc().url());
+        assertEquals("sa", config.issuerJdbc().user());
+        assertEquals("", config.issuerJdbc().password());
+    }
+
+    @Test
+    void fromFile() throws IOException {
+        Path file = file("""
+                # a merchant-only node
+                escudo.roles = merchant
+                escudo.data.dir = /var/lib/escudo
+                escudo.merchant.port = 8020
+                escudo.merchant.id = cafe-42
+                escudo.merchant.online.limit = 2500
+                escudo.issuer.url = http://bank.example:7410
+                """);
+        NodeConfig config = NodeConfig.load(file, Map.of(), Map.of());
+        assertEquals(Set.of(Role.MERCHANT), config.roles());
+        assertTrue(config.runs(Role.MERCHANT));
+        assertFalse(config.runs(Role.ISSUER));
+        assertEquals(8020, config.merchantPort());
+        assertEquals("cafe-42", config.merchantId());
+        assertEquals(2500, config.merchantOnlineLimitMinor());
+        assertEquals(URI.create("http://bank.example:7410"), config.issuerUrl());
+        assertEquals("jdbc:h2:file:" + Path.of("/var/lib/escudo/merchant").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
+                config.merchantJdbc().url());
+        assertEquals(7410, config.issuerPort(), "what the file does not set keeps its default");
+    }
+
+    @Test
+    void environmentOverridesTheFileAndSystemPropertiesOverrideBoth() throws IOException {
+        Path file = file("escudo.issuer.port=7500\nescudo.merchant.port=7600\nescudo.issuer.id=file-bank\n");
+        Map<String, String> env = Map.of("ESCUDO_ISSUER_PORT", "7501", "ESCUDO_ISSUER_ID", "env-bank",
+                "ESCUDO_ISSUER_JDBC_PASSWORD", "from-env", "PATH", "/usr/bin");
+        Map<String, String> system = Map.of("escudo.issuer.id", "sys-bank");
+
+        NodeConfig config = NodeConfig.load(file, env, system);
+
+        assertEquals(7501, config.issuerPort(), "env beats file");
+        assertEquals(7600, config.merchantPort(), "file beats default");
+        assertEquals("sys-bank", config.issuerId(), "system property beats env");
+        assertEquals("from-env", config.issuerJdbc().password());
+        assertEquals(URI.create("http://127.0.0.1:7501"), config.issuerUrl(), "the issuer URL follows its port");
+    }
+
+    @Test
+    void environmentAloneWorksWithoutAFile() {
+        NodeConfig config = NodeConfig.load(null, Map.of("ESCUDO_ROLES", "issuer", "ESCUDO_DATA_DIR", "/tmp/e"), Map.of());
+        assertEquals(Set.of(Role.ISSUER), config.roles());
+        assertEquals(Path.of("/tmp/e"), config.dataDir());
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsRefused() throws IOException {
+        Path file = file("escudo.isuer.port=7500\n");
+        EscudoException e = assertThrows(EscudoException.class, () -> NodeConfig.load(file, Map.of(), Map.of()));
+        assertEquals("config.unknown-key", e.code());
+        assertTrue(e.getMessage().contains("escudo.isuer.port"), e.getMessage());
+        assertTrue(e.getMessage().contains("escudo.issuer.port"), "lists the known keys: " + e.getMessage());
+    }
+
+    @Test
+    void badValuesAreRefusedNamingTheirSource() throws IOException {
+        EscudoException port = assertThrows(EscudoException.class,
+                () -> NodeConfig.load(null, Map.of("ESCUDO_ISSUER_PORT", "seventy"), Map.of()));
+        assertEquals("config.invalid", port.code());
+        assertTrue(port.getMessage().contains("ESCUDO_ISSUER_PORT"), port.getMessage());
+
+        assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_MERCHANT_PORT", "70000"), Map.of()));
+        assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_ROLES", "courier"), Map.of()));
+        assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_ROLES", ","), Map.of()));
+        assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_ISSUER_URL", "bank:7410"), Map.of()));
+        assertThrows(EscudoException.class, () -> NodeConfig.load(file("escudo.merchant.online.limit=-1"), Map.of(), Map.of()));
+        assertThrows(EscudoException.class, () -> NodeConfig.load(file("escudo.merchant.port=7410"), Map.of(), Map.of()));
+    }
+
+    @Test
+    void passwordsNeverShow() throws IOException {
+        Path file = file("""
+                escudo.issuer.jdbc.url=jdbc:postgresql://db/escudo?user=bank&password=url-secret-1
+                escudo.issuer.jdbc.password=file-secret-2
+                """);
+        NodeConfig config = NodeConfig.load(file, Map.of("ESCUDO_MERCHANT_JDBC_PASSWORD", "env-secret-3"), Map.of());
+        assertEquals("file-secret-2", config.issuerJdbc().password());
+        assertEquals("env-secret-3", config.merchantJdbc().password());
+        String shown = config.toString();
+        for (String secret : new String[] {"url-secret-1", "file-secret-2", "env-secret-3"}) {
+            assertFalse(shown.contains(secret), secret + " shown in " + shown);
+        }
+        assertTrue(shown.contains("issuerPort=7410"), shown);
+        assertTrue(shown.contains("jdbc:postgresql://db/escudo"), shown);
+    }
+}
