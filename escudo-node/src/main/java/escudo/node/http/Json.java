@@ -130,9 +130,8 @@ public final class Json {
         String name = type.getSimpleName();
         return malformed(switch (e) {
             case UnrecognizedPropertyException u -> "unknown field '" + path(u) + "' in " + name;
-            case ValueInstantiationException v -> "invalid " + (path(v).isEmpty() ? name : "'" + path(v) + "'")
-                    + (v.getCause() instanceof NullPointerException ? ": a required field is null" : "")
-                    + reason(v.getCause());
+            case ValueInstantiationException v ->
+                    "invalid " + (path(v).isEmpty() ? name : "'" + path(v) + "'") + reason(v.getCause());
             case JsonMappingException m when startsWith(m, MISSING) -> "missing field '" + path(m) + "' in " + name;
             case JsonMappingException m when startsWith(m, TRAILING) -> "unexpected content after the " + name;
             case JsonMappingException m when path(m).isEmpty() -> "the body is not a " + name;
@@ -161,9 +160,18 @@ public final class Json {
         return path.toString();
     }
 
-    /** The message of a validation failure thrown by our own code (a compact constructor). */
+    /**
+     * Why a constructor refused: the field named by {@code requireNonNull}, or the message of an
+     * {@code IllegalArgumentException} it threw. Other messages (such as a
+     * {@code NumberFormatException}'s) may quote the input, so they are not shown.
+     */
     private static String reason(Throwable cause) {
-        return cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "";
+        return switch (cause) {
+            case NullPointerException npe when npe.getMessage() != null -> ": '" + npe.getMessage() + "' is required";
+            case NumberFormatException ignored -> "";
+            case IllegalArgumentException iae when iae.getMessage() != null -> ": " + iae.getMessage();
+            case null, default -> "";
+        };
     }
 
     private static EscudoException malformed(String message) {

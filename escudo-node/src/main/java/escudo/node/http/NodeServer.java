@@ -1,5 +1,10 @@
 package escudo.node.http;
 
+import io.helidon.http.DirectHandler;
+import io.helidon.http.DirectHandler.EventType;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.net.URI;
@@ -39,6 +44,11 @@ public final class NodeServer implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                .directHandlers(handlers -> {
+                    for (EventType type : EventType.values()) {
+                        handlers.addHandler(type, NodeServer::direct);
+                    }
+                })
                 .routing(routing -> {
                     routing.error(Exception.class, Routes::problem);
                     Routes.get(routing, "/health", req -> Map.of("status", "up"));
@@ -48,6 +58,28 @@ public final class NodeServer implements AutoCloseable {
                 .build()
                 .start();
         return new NodeServer(server, host);
+    }
+
+    /**
+     * What Helidon answers itself, before routing (an unparsable request, a body over
+     * {@link #MAX_PAYLOAD_BYTES}), is a problem too. Its message may quote the request, so only
+     * the reason phrase is shown.
+     */
+    private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request, EventType type,
+                                                          Status status, ServerResponseHeaders headers, String message) {
+        int code = status.code() >= 400 && status.code() <= 599 ? status.code() : 400;
+        String problemCode = code == 413 ? "request.too-large"
+                : code >= 500 ? "internal"
+                : type == EventType.BAD_REQUEST ? "request.malformed"
+                : "request.rejected";
+        Problem problem = Problem.of(code, problemCode, status.reasonPhrase(), null);
+        return DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .keepAlive(type.keepAlive())
+                .entity(Json.write(problem))
+                .build();
     }
 
     /** Starts on {@code 127.0.0.1}. */

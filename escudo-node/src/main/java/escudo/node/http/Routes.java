@@ -71,11 +71,11 @@ public final class Routes {
             Set<String> allowed = req.context().get(AllowedMethods.class, AllowedMethods.class)
                     .map(AllowedMethods::methods).orElse(Set.of());
             if (allowed.isEmpty()) {
-                send(req, res, Problem.of(404, "request.not-found", "no route for " + req.prologue().method().text()
+                send(res, Problem.of(404, "request.not-found", "no route for " + req.prologue().method().text()
                         + " " + req.path().path(), req.path().path()));
             } else {
                 res.header(HeaderNames.ALLOW, String.join(", ", allowed));
-                send(req, res, Problem.of(405, "request.method-not-allowed", req.prologue().method().text()
+                send(res, Problem.of(405, "request.method-not-allowed", req.prologue().method().text()
                         + " is not allowed on " + req.path().path() + "; use " + String.join(" or ", allowed),
                         req.path().path()));
             }
@@ -111,7 +111,7 @@ public final class Routes {
             LOG.log(Level.WARNING, "cannot send problem " + problem.code() + ": the response was already sent");
             return;
         }
-        send(req, res, problem);
+        send(res, problem);
     }
 
     private static <B> void withBody(HttpRules rules, Method method, String path, Class<B> bodyType,
@@ -143,30 +143,25 @@ public final class Routes {
     }
 
     private static void reply(ServerResponse res, Object result) {
-        switch (result) {
-            case null -> res.status(204).send();
-            case Created created -> {
-                if (created.location() != null) {
-                    res.header(HeaderNames.LOCATION, created.location());
-                }
-                res.status(201);
-                sendJson(res, created.body());
+        Object body = result instanceof Created created ? created.body() : result;
+        byte[] json = body == null ? null : Json.write(body); // may fail: nothing is set on res yet
+        if (result instanceof Created created) {
+            res.status(201);
+            if (created.location() != null) {
+                res.header(HeaderNames.LOCATION, created.location());
             }
-            default -> sendJson(res, result);
+        } else if (json == null) {
+            res.status(204);
         }
-    }
-
-    private static void sendJson(ServerResponse res, Object body) {
-        if (body == null) {
+        if (json == null) {
             res.send();
-            return;
+        } else {
+            res.header(HeaderNames.CONTENT_TYPE, JSON);
+            res.send(json);
         }
-        byte[] json = Json.write(body);
-        res.header(HeaderNames.CONTENT_TYPE, JSON);
-        res.send(json);
     }
 
-    private static void send(ServerRequest req, ServerResponse res, Problem problem) {
+    private static void send(ServerResponse res, Problem problem) {
         res.status(problem.status());
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
         res.send(Json.write(problem));

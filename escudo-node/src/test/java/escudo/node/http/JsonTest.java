@@ -145,6 +145,15 @@ class JsonTest {
     }
 
     @Test
+    void aConstructorsNullCheckNamesTheField() {
+        EscudoException e = assertThrows(EscudoException.class, () -> Json.read(
+                "{\"id\":null,\"amount\":{\"minor\":1,\"currency\":\"EUR\"},\"token\":null,\"at\":null,\"memo\":null}"
+                        .getBytes(UTF_8), Payment.class));
+        assertEquals("request.malformed", e.code());
+        assertEquals("invalid Payment: 'id' is required", e.getMessage());
+    }
+
+    @Test
     void pathsIntoNestedValuesAreShown() {
         EscudoException e = assertThrows(EscudoException.class, () -> Json.read(
                 "{\"payments\":[{\"id\":\"p\",\"amount\":{\"minor\":1,\"currency\":\"EUR\"},\"token\":null,\"at\":null,\"memo\":null,\"x\":1}]}"

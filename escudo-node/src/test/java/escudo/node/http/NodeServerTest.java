@@ -190,6 +190,13 @@ class NodeServerTest {
         problem(post("/health", "{}"), 405, "request.method-not-allowed");
     }
 
+    @Test
+    void anOversizedBodyIsAProblemToo() throws Exception {
+        String huge = "{\"account\": \"" + "x".repeat((int) NodeServer.MAX_PAYLOAD_BYTES) + "\"}";
+        problem(post("/test/echo", huge), 413, "request.too-large");
+        assertEquals(200, get("/health").statusCode(), "the server keeps serving");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/test/boom", "/test/raw"})
     void anyOtherExceptionIsAnOpaqueInternalError(String path) throws Exception {
