@@ -1,0 +1,111 @@
+package escudo.issuer;
+
+import escudo.card.Card;
+import escudo.core.Money;
+import escudo.crypto.SigningKey;
+import escudo.protocol.CardCertificate;
+import escudo.protocol.CardKind;
+import escudo.protocol.DepositReceipt;
+import escudo.protocol.DepositRequest;
+import escudo.protocol.PaymentCertificate;
+import escudo.protocol.PaymentSpec;
+import escudo.storage.Database;
+import escudo.storage.TestDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A bank on a fresh database with a settable clock, and the parties of seed 003 around it. */
+final class Bank implements AutoCloseable {
+
+    /** A clock the test moves by hand. */
+    static final class TestClock extends Clock {
+        private volatile Instant now = Instant.now(); // cards keep real time
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** A registered merchant: its S_id and the key it signs deposits with. */
+    record Shop(String id, SigningKey key) {
+    }
+
+    final TestClock clock = new TestClock();
+    final Database db = TestDatabase.create();
+    final SigningKey bankKey = SigningKey.generate();
+    final Issuer issuer = new Issuer(Issuer.Settings.defaults("test-bank"), db, bankKey, clock);
+
+    Shop shop(String id) {
+        SigningKey key = SigningKey.generate();
+        issuer.openMerchant(id, "Shop " + id, "EUR", key.verifyingKey());
+        return new Shop(id, key);
+    }
+
+    /** Opens the customer (if new) and issues a personalised card of the given kind. */
+    Card card(Path dir, String customerId, CardKind kind, String amount, String pin) {
+        if (issuerHasNo(customerId)) {
+            issuer.openCustomer(customerId, "Customer " + customerId, Money.parse("200.00 EUR"));
+        }
+        Card card = Card.manufacture(dir);
+        IssuedCard issued = issuer.issueCard(new CardApplication(customerId, kind, Money.parse(amount), card.userShare(), card.transportKey()));
+        card.personalise(pin, issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+        return card;
+    }
+
+    private boolean issuerHasNo(String customerId) {
+        try {
+            issuer.customerBalance(customerId);
+            return false;
+        } catch (IssuerException e) {
+            return true;
+        }
+    }
+
+    PaymentCertificate pay(Card card, Shop shop, String amount, String pin) {
+        PaymentSpec spec = new PaymentSpec(shop.id(), clock.instant(), Money.parse(amount), "goods", UUID.randomUUID().toString());
+        return card.pay(spec, pin);
+    }
+
+    DepositRequest depositRequest(Shop shop, Map<CardCertificate, List<PaymentCertificate>> payments) {
+        List<DepositRequest.Payment> items = payments.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(p -> new DepositRequest.Payment(e.getKey(), p)))
+                .toList();
+        return DepositRequest.sign(shop.id(), clock.instant(), UUID.randomUUID().toString(), items, shop.key());
+    }
+
+    DepositReceipt deposit(Shop shop, Card card, PaymentCertificate... payments) {
+        return issuer.deposit(depositRequest(shop, Map.of(card.certificate(), List.of(payments))));
+    }
+
+    /** Every ledger currency must sum to zero: double entry never creates or loses money. */
+    void assertBooksBalance() {
+        issuer.ledger().totals().forEach((currency, total) ->
+                org.junit.jupiter.api.Assertions.assertEquals(0L, total, "ledger total in " + currency));
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
