@@ -117,8 +117,7 @@ final class CardStorage {
         try {
             return CardState.decode(plaintext);
         } catch (RuntimeException e) {
-            // the message of a parse error may quote nothing secret, but keep only its class
-            throw corrupt(new IllegalStateException(e.getClass().getSimpleName()));
+            throw corrupt(e); // parse errors name a field or a rule, never its bytes
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
