@@ -45,6 +45,7 @@ import java.util.stream.Collectors;
  *   <tr><td>escudo.merchant.id</td><td>merchant-1 (the merchant's S_id)</td></tr>
  *   <tr><td>escudo.merchant.port</td><td>7420</td></tr>
  *   <tr><td>escudo.merchant.online.limit</td><td>10000 (minor units; above it a payment clears online)</td></tr>
+ *   <tr><td>escudo.merchant.currency</td><td>EUR (what the merchant sells in; its deposit account's currency)</td></tr>
  *   <tr><td>escudo.merchant.jdbc.url / .user / .password</td><td>jdbc:h2:file:&lt;data dir&gt;/merchant;DB_CLOSE_ON_EXIT=FALSE / sa / (empty)</td></tr>
  * </table>
  */
@@ -59,6 +60,7 @@ public record NodeConfig(
         String merchantId,
         int merchantPort,
         long merchantOnlineLimitMinor,
+        String merchantCurrency,
         Jdbc merchantJdbc) {
 
     public static final String FILE_NAME = "escudo.properties";
@@ -102,6 +104,7 @@ public record NodeConfig(
         require(isPort(issuerPort), "escudo.issuer.port must be 0-65535, got " + issuerPort);
         require(isPort(merchantPort), "escudo.merchant.port must be 0-65535, got " + merchantPort);
         require(merchantOnlineLimitMinor >= 0, "escudo.merchant.online.limit must not be negative");
+        escudo.core.Money.currency(merchantCurrency);
         require(!(roles.size() == 2 && issuerPort != 0 && issuerPort == merchantPort),
                 "escudo.issuer.port and escudo.merchant.port are both " + issuerPort + "; the roles need their own ports");
     }
@@ -185,7 +188,7 @@ public record NodeConfig(
                 "escudo.data.dir", "escudo.bind.host", "escudo.roles",
                 "escudo.issuer.id", "escudo.issuer.port", "escudo.issuer.url",
                 "escudo.issuer.jdbc.url", "escudo.issuer.jdbc.user", "escudo.issuer.jdbc.password",
-                "escudo.merchant.id", "escudo.merchant.port", "escudo.merchant.online.limit",
+                "escudo.merchant.id", "escudo.merchant.port", "escudo.merchant.online.limit", "escudo.merchant.currency",
                 "escudo.merchant.jdbc.url", "escudo.merchant.jdbc.user", "escudo.merchant.jdbc.password");
 
         NodeConfig build() {
@@ -207,6 +210,7 @@ public record NodeConfig(
                     string("escudo.merchant.id", "merchant-1"),
                     port("escudo.merchant.port", 7420),
                     number("escudo.merchant.online.limit", 10_000),
+                    string("escudo.merchant.currency", "EUR"),
                     jdbc("merchant", dataDir));
         }
 

@@ -37,7 +37,9 @@ public record CardCertificate(
         Fields.text(bankId, "bankId", 64);
         Fields.text(cardNumber, "cardNumber", 32);
         Objects.requireNonNull(kind, "kind");
-        escudo.core.Money.currency(currency);
+        if (currency == null || !currency.equals(escudo.core.Money.currency(currency).getCurrencyCode())) {
+            throw ProtocolException.malformed("currency must be an ISO 4217 code in capitals, got " + currency);
+        }
         Objects.requireNonNull(validFrom, "validFrom");
         Objects.requireNonNull(validUntil, "validUntil");
         validFrom = Fields.millis(validFrom);

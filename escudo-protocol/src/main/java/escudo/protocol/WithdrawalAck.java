@@ -23,6 +23,9 @@ public record WithdrawalAck(String cardNumber, long sequence, Money amount, Mone
         Fields.text(cardNumber, "cardNumber", 32);
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(newBalance, "newBalance");
+        if (!amount.currency().equals(newBalance.currency())) {
+            throw ProtocolException.malformed("amount and newBalance must be in the same currency");
+        }
         time = Fields.millis(Objects.requireNonNull(time, "time"));
         signature = Fields.signature(signature, "withdrawal acknowledgement signature");
     }

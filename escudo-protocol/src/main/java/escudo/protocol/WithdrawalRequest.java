@@ -26,6 +26,9 @@ public record WithdrawalRequest(String cardNumber, long sequence, Money cardBala
         if (amount.minorUnits() < 0 || (amount.minorUnits() == 0 && !renew)) {
             throw ProtocolException.malformed("a withdrawal moves a positive amount, or zero with renewal");
         }
+        if (!cardBalance.currency().equals(amount.currency())) {
+            throw ProtocolException.malformed("cardBalance and amount must be in the same currency");
+        }
         time = Fields.millis(Objects.requireNonNull(time, "time"));
         signature = Fields.signature(signature, "withdrawal request signature");
     }

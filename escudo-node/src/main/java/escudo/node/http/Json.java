@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
+import escudo.crypto.VerifyingKey;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -231,6 +232,22 @@ public final class Json {
                 } catch (DateTimeParseException e) {
                     throw JsonMappingException.from(p, "not an ISO-8601 instant", e);
                 }
+            }
+        });
+        // Ed25519 public keys travel as the hex of their 32 bytes; decoding validates the point.
+        module.addSerializer(VerifyingKey.class, new StdSerializer<>(VerifyingKey.class) {
+            @Override
+            public void serialize(VerifyingKey key, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                gen.writeString(key.hex());
+            }
+        });
+        module.addDeserializer(VerifyingKey.class, new StdDeserializer<>(VerifyingKey.class) {
+            @Override
+            public VerifyingKey deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                if (p.currentToken() != JsonToken.VALUE_STRING) {
+                    return (VerifyingKey) ctx.handleUnexpectedToken(VerifyingKey.class, p);
+                }
+                return VerifyingKey.ofHex(p.getText());
             }
         });
         return module;

@@ -1,0 +1,254 @@
+package escudo.cli;
+
+import escudo.card.Card;
+import escudo.card.CardStatus;
+import escudo.core.EscudoException;
+import escudo.core.Money;
+import escudo.merchant.AcceptedPayment;
+import escudo.merchant.DepositSummary;
+import escudo.node.Node;
+import escudo.node.NodeConfig;
+import escudo.node.api.IssuerApi;
+import escudo.node.api.MerchantApi;
+import escudo.node.http.PartyClient;
+import escudo.protocol.Blacklist;
+import escudo.protocol.CardKind;
+import escudo.protocol.DepositReceipt;
+import escudo.protocol.WithdrawalAck;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code escudo} command. Exit codes: 0 done, 1 failure on our side, 2 refused or bad usage. */
+public final class Main {
+
+    static final String USAGE = """
+            usage: escudo <command> [options]
+
+              serve                                   run the roles of escudo.properties (issuer and merchant by default)
+              demo [--out DIR]                        the whole S3 story on the embedded default; DIR gets the artefacts of one payment
+
+              customer open --id ID --name NAME --deposit "200.00 EUR"
+              customer show --id ID
+              merchant register                       open the merchant node's deposit account at the bank (S_id + key)
+              card issue --card NAME --customer ID --amount "50.00 EUR" --pin PIN [--kind cash|credit|cheque]
+              card show --card NAME
+              pay --card NAME --amount "3.80 EUR" --pin PIN [--details TEXT]
+              topup --card NAME --amount "20.00 EUR" --pin PIN [--renew]
+              deposit                                 the merchant deposits its collected payments
+              blacklist                               the merchant fetches the bank's blacklist
+              payments                                the merchant's payments and their state
+              balances                                the bank's ledger
+              alerts                                  the bank's security alerts
+
+            options for every command: --config FILE, --issuer URL, --merchant URL, --cards DIR
+            """;
+
+    private static final Set<String> FLAGS = Set.of("renew", "help");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] argv) {
+        // Library chatter (Helidon, Flyway, HikariCP) stays out of a person's terminal unless asked for.
+        if (System.getenv("ESCUDO_LOG") == null) {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+            for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+                handler.setLevel(java.util.logging.Level.WARNING);
+            }
+        }
+        System.exit(new Main(System.out, System.err).run(argv));
+    }
+
+    int run(String[] argv) {
+        try {
+            Args args = new Args(argv, FLAGS);
+            if (args.wordCount() == 0 || args.flag("help")) {
+                out.print(USAGE);
+                return args.wordCount() == 0 && !args.flag("help") ? 2 : 0;
+            }
+            return dispatch(args);
+        } catch (EscudoException e) {
+            err.println("refused [" + e.code() + "]: " + e.getMessage());
+            if ("cli.usage".equals(e.code())) {
+                err.println("run 'escudo --help' for the commands");
+            }
+            return e.kind() == EscudoException.Kind.INTERNAL ? 1 : 2;
+        } catch (Demo.DemoFailure e) {
+            err.println("demo failed: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("failed: " + e);
+            return 1;
+        }
+    }
+
+    private int dispatch(Args args) throws EscudoException {
+        NodeConfig config = args.optional("config").map(f -> NodeConfig.load(Path.of(f))).orElseGet(NodeConfig::load);
+        String command = args.word(0) + (Set.of("customer", "card", "merchant").contains(args.word(0)) ? " " + args.word(1) : "");
+        URI issuerUrl = URI.create(args.optional("issuer").orElse(config.issuerUrl().toString()));
+        URI merchantUrl = URI.create(args.optional("merchant").orElse("http://127.0.0.1:" + config.merchantPort()));
+        Path cards = Path.of(args.optional("cards").orElse(config.dataDir().resolve("cards").toString()));
+        switch (command) {
+            case "serve" -> {
+                args.requireAllUsed();
+                return serve(config);
+            }
+            case "demo" -> {
+                Path out = args.optional("out").map(Path::of).orElse(null);
+                Path data = Path.of(args.optional("data").orElse(tempDir()));
+                args.requireAllUsed();
+                new Demo(this.out, data, out).run();
+                return 0;
+            }
+            default -> {
+                try (PartyClient bank = new PartyClient(issuerUrl); PartyClient merchant = new PartyClient(merchantUrl)) {
+                    client(command, args, bank, merchant, cards);
+                    return 0;
+                }
+            }
+        }
+    }
+
+    private void client(String command, Args args, PartyClient bank, PartyClient merchant, Path cards) {
+        switch (command) {
+            case "customer open" -> {
+                var body = new IssuerApi.OpenCustomer(args.required("id"), args.required("name"), Money.parse(args.required("deposit")));
+                args.requireAllUsed();
+                out.println("customer " + body.customerId() + " opened; balance " + bank.post("/issuer/customers", body, IssuerApi.Balance.class).balance());
+            }
+            case "customer show" -> {
+                String id = args.required("id");
+                args.requireAllUsed();
+                out.println("customer " + id + ": " + bank.get("/issuer/customers/" + id, IssuerApi.Balance.class).balance());
+            }
+            case "merchant register" -> {
+                args.requireAllUsed();
+                MerchantApi.MerchantInfo info = merchant.get("/merchant", MerchantApi.MerchantInfo.class);
+                bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), info.merchantId(), info.currency(), info.publicKey()),
+                        IssuerApi.Balance.class);
+                out.println("merchant " + info.merchantId() + " has a deposit account in " + info.currency() + "; key " + info.publicKey().hex());
+            }
+            case "card issue" -> {
+                Path dir = cards.resolve(cardName(args));
+                String customer = args.required("customer");
+                CardKind kind = CardKind.valueOf(args.optional("kind").orElse("cash").toUpperCase(Locale.ROOT));
+                Money amount = Money.parse(args.required("amount"));
+                String pin = args.required("pin");
+                args.requireAllUsed();
+                Card card = CardHolder.issueCard(bank, dir, customer, kind, amount, pin);
+                out.println("card " + card.certificate().cardNumber() + " issued to " + customer + " and kept in " + dir);
+                show(card.status());
+            }
+            case "card show" -> {
+                Card card = Card.open(cards.resolve(cardName(args)));
+                args.requireAllUsed();
+                show(card.status());
+            }
+            case "pay" -> {
+                Card card = Card.open(cards.resolve(cardName(args)));
+                Money amount = Money.parse(args.required("amount"));
+                String details = args.optional("details").orElse("");
+                String pin = args.required("pin");
+                args.requireAllUsed();
+                AcceptedPayment paid = CardHolder.pay(merchant, card, amount, details, pin);
+                out.println("paid " + paid.amount() + " (ser# " + paid.serial() + "): "
+                        + (paid.collected() ? "accepted offline" : "cleared online: " + paid.status()));
+                show(card.status());
+            }
+            case "topup" -> {
+                Card card = Card.open(cards.resolve(cardName(args)));
+                Money amount = Money.parse(args.required("amount"));
+                boolean renew = args.flag("renew");
+                String pin = args.required("pin");
+                args.requireAllUsed();
+                WithdrawalAck ack = CardHolder.topUp(bank, card, amount, renew, pin);
+                out.println("topped up " + ack.amount() + (ack.renewed().isPresent() ? ", CARD-CERT renewed" : ""));
+                show(card.status());
+            }
+            case "deposit" -> {
+                args.requireAllUsed();
+                DepositSummary summary = merchant.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+                out.println("deposited " + summary.sent() + " payment(s)");
+                if (summary.receipt() != null) {
+                    for (DepositReceipt.Status s : summary.receipt().statuses()) {
+                        out.println("  card " + s.cardNumber() + " ser# " + s.serial() + ": " + s.outcome()
+                                + (s.code().isEmpty() ? " " + s.credited() : " [" + s.code() + "] " + s.detail()));
+                    }
+                }
+            }
+            case "blacklist" -> {
+                args.requireAllUsed();
+                Blacklist list = merchant.post("/merchant/blacklist", new MerchantApi.Command(), Blacklist.class);
+                out.println("blacklist of " + list.issuedAt() + ": " + (list.cardNumbers().isEmpty() ? "empty" : String.join(", ", list.cardNumbers())));
+            }
+            case "payments" -> {
+                args.requireAllUsed();
+                for (AcceptedPayment p : merchant.get("/merchant/payments", MerchantApi.Payments.class).payments()) {
+                    out.println("  card " + p.cardNumber() + " ser# " + p.serial() + " " + p.amount() + ": "
+                            + (p.collected() ? "COLLECTED" : p.status() + (p.code() == null || p.code().isEmpty() ? "" : " [" + p.code() + "]")));
+                }
+            }
+            case "balances" -> {
+                args.requireAllUsed();
+                IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
+                ledger.accounts().stream().sorted(Comparator.comparing(escudo.ledger.Account::id))
+                        .forEach(a -> out.printf("  %-28s %14s%n", a.id(), a.balance()));
+                out.println("  totals per currency (0 in double entry): " + ledger.totals());
+            }
+            case "alerts" -> {
+                args.requireAllUsed();
+                bank.get("/issuer/alerts", IssuerApi.Alerts.class).alerts()
+                        .forEach(a -> out.println("  " + a.createdAt() + " card " + a.cardNumber() + " [" + a.kind() + "] " + a.detail()));
+            }
+            default -> throw Args.usage("unknown command '" + command.strip() + "'");
+        }
+    }
+
+    private static String cardName(Args args) {
+        String name = args.required("card");
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw Args.usage("--card names a card with letters, digits, '.', '_' or '-'");
+        }
+        return name;
+    }
+
+    private void show(CardStatus s) {
+        out.println("  card " + s.cardNumber() + " (" + s.kind() + "): "
+                + (s.kind() == CardKind.CHEQUE ? s.balance() + " cheque(s) left" : new Money(s.balance(), Money.currency(s.currency())))
+                + ", next ser# " + s.nextSerial() + ", PIN tries left " + s.pinTriesLeft() + (s.locked() ? ", LOCKED" : "")
+                + ", valid until " + s.validUntil());
+    }
+
+    private int serve(NodeConfig config) {
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Node node = Node.start(config, System.getenv())) {
+            node.issuer().ifPresent(i -> out.println("issuer " + i.issuer().bankId() + " listening on " + i.uri()));
+            node.merchant().ifPresent(m -> out.println("merchant " + m.merchant().merchantId() + " listening on " + m.uri()));
+            out.println("data in " + config.dataDir().toAbsolutePath() + "; Ctrl-C stops");
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String tempDir() {
+        try {
+            return Files.createTempDirectory("escudo-demo").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package escudo.node;
+
+import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
+import escudo.crypto.SecretAccess;
+import escudo.crypto.SecretBox;
+import escudo.crypto.SigningKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * A node's long-term signing keys (the bank's, a merchant's), stored sealed under a master key:
+ * AES-256-GCM with a key derived per key name (HKDF), so the key files are useless without the
+ * master key. The master key comes from {@code ESCUDO_MASTER_KEY} (64 hex digits) in production —
+ * injected by the operator's secret store — or, on the embedded default, from
+ * {@code <data dir>/master.key}, created once with owner-only permissions.
+ */
+public final class KeyVault {
+
+    public static final String MASTER_KEY_VARIABLE = "ESCUDO_MASTER_KEY";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path keyDir;
+    private final byte[] masterKey;
+
+    private KeyVault(Path keyDir, byte[] masterKey) {
+        this.keyDir = keyDir;
+        this.masterKey = masterKey;
+    }
+
+    public static KeyVault open(Path dataDir, Map<String, String> env) {
+        Path keyDir = dataDir.resolve("keys");
+        String fromEnv = env.get(MASTER_KEY_VARIABLE);
+        try {
+            Files.createDirectories(keyDir);
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return new KeyVault(keyDir, parse(fromEnv.strip()));
+            }
+            Path file = dataDir.resolve("master.key");
+            if (!Files.exists(file)) {
+                byte[] fresh = new byte[32];
+                RANDOM.nextBytes(fresh);
+                writeOwnerOnly(file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
+            }
+            return new KeyVault(keyDir, parse(Files.readString(file).strip()));
+        } catch (IOException e) {
+            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot open the key store in " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    /** The signing key of that name; generated and sealed to disk on first use. */
+    public synchronized SigningKey signingKey(String name) {
+        if (!name.matches("[a-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("key names are lower-case letters, digits and dashes");
+        }
+        Path file = keyDir.resolve(name + ".key");
+        byte[] context = ("escudo/node-key/v1/" + name).getBytes(StandardCharsets.UTF_8);
+        SecretBox box = SecretBox.derive(masterKey, context, "node-key");
+        try {
+            if (!Files.exists(file)) {
+                SigningKey key = SigningKey.generate();
+                writeOwnerOnly(file, box.seal(key.seed(SecretAccess.forSealedStorage()), context));
+                return key;
+            }
+            return SigningKey.fromSeed(box.open(Files.readAllBytes(file), context, "key " + name));
+        } catch (IOException e) {
+            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read or write key " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] parse(String hex) {
+        try {
+            byte[] key = HexFormat.of().parseHex(hex);
+            if (key.length == 32) {
+                return key;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below without echoing the value
+        }
+        throw new EscudoException(Kind.INVALID, "node.bad-master-key", "the master key must be 64 hex digits (32 bytes)");
+    }
+
+    private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(file + " appeared while it was being created", e);
+        }
+        Files.write(file, content);
+    }
+}
