@@ -1,0 +1,102 @@
+package escudo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.node.Node;
+import escudo.node.NodeConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands a person types against a running node (issuer and merchant roles, embedded default). */
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+    private Node node;
+    private String issuerUrl;
+    private String merchantUrl;
+    private String out;
+    private String err;
+
+    @BeforeEach
+    void serve() throws IOException {
+        int issuerPort = freePort();
+        int merchantPort = freePort();
+        NodeConfig config = NodeConfig.load(null, Map.of(
+                "ESCUDO_DATA_DIR", dir.resolve("node").toString(),
+                "ESCUDO_ISSUER_PORT", String.valueOf(issuerPort),
+                "ESCUDO_MERCHANT_PORT", String.valueOf(merchantPort),
+                "ESCUDO_MERCHANT_ID", "corner-shop"), Map.of());
+        node = Node.start(config, Map.of());
+        issuerUrl = "http://127.0.0.1:" + issuerPort;
+        merchantUrl = "http://127.0.0.1:" + merchantPort;
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private int escudo(String... words) {
+        String[] argv = new String[words.length + 6];
+        System.arraycopy(words, 0, argv, 0, words.length);
+        System.arraycopy(new String[] {"--issuer", issuerUrl, "--merchant", merchantUrl, "--cards", dir.resolve("cards").toString()},
+                0, argv, words.length, 6);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)).run(argv);
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return exit;
+    }
+
+    @Test
+    void aPersonOpensAccountsIssuesACardPaysDepositsAndTopsUp() {
+        assertEquals(0, escudo("merchant", "register"), err);
+        assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice", "--deposit", "200.00 EUR"), err);
+        assertEquals(0, escudo("card", "issue", "--card", "alice", "--customer", "alice", "--amount", "50.00 EUR", "--pin", "4321"), err);
+        assertTrue(out.contains("50.00 EUR"), out);
+
+        assertEquals(2, escudo("pay", "--card", "alice", "--amount", "3.80 EUR", "--pin", "1111"));
+        assertTrue(err.contains("refused [card.wrong-pin]"), err);
+        assertEquals(0, escudo("pay", "--card", "alice", "--amount", "3.80 EUR", "--details", "flat white", "--pin", "4321"), err);
+        assertTrue(out.contains("accepted offline"), out);
+
+        assertEquals(0, escudo("deposit"), err);
+        assertTrue(out.contains("CLEARED 3.80 EUR"), out);
+        assertEquals(0, escudo("topup", "--card", "alice", "--amount", "20.00 EUR", "--pin", "4321", "--renew"), err);
+        assertTrue(out.contains("66.20 EUR") && out.contains("CARD-CERT renewed"), out);
+        assertEquals(0, escudo("balances"), err);
+        assertTrue(out.contains("merchant:corner-shop") && out.contains("{EUR=0}"), out);
+    }
+
+    @Test
+    void refusalsAndTyposGetAClearMessageAndExitCode() {
+        assertEquals(2, escudo("customer", "show", "--id", "nobody"));
+        assertTrue(err.contains("refused [issuer.unknown-customer]"), err);
+        assertEquals(2, escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "ten euros"));
+        assertTrue(err.contains("[money.invalid]"), err);
+        assertEquals(2, escudo("pay", "--card", "ghost", "--amount", "1.00 EUR", "--pin", "1234"));
+        assertTrue(err.contains("[card.not-found]"), err);
+        assertEquals(2, escudo("balances", "--colour", "red"));
+        assertTrue(err.contains("unknown option: --colour"), err);
+        assertEquals(2, escudo("teleport"));
+        assertTrue(err.contains("unknown command"), err);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
