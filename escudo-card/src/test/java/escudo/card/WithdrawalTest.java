@@ -124,7 +124,7 @@ class WithdrawalTest {
         WithdrawalAck wrongAmount = WithdrawalAck.sign(CARD_NUMBER, 1, eur(50_000), eur(51_000), null, t, bank.key);
         WithdrawalAck wrongBalance = WithdrawalAck.sign(CARD_NUMBER, 1, eur(5_000), eur(60_000), null, t, bank.key);
         WithdrawalAck wrongCard = WithdrawalAck.sign("4000-0000-0002", 1, eur(5_000), eur(6_000), null, t, bank.key);
-        WithdrawalAck wrongCurrency = WithdrawalAck.sign(CARD_NUMBER, 1, Money.of(5_000, "USD"), eur(6_000), null, t, bank.key);
+        WithdrawalAck wrongCurrency = WithdrawalAck.sign(CARD_NUMBER, 1, Money.of(5_000, "USD"), Money.of(6_000, "USD"), null, t, bank.key);
         for (WithdrawalAck ack : new WithdrawalAck[] {wrongSeq, wrongAmount, wrongBalance, wrongCard, wrongCurrency}) {
             assertCode(CardException.ACK_MISMATCH, () -> card.completeWithdrawal(ack));
             assertEquals(1_000, card.status().balance());
