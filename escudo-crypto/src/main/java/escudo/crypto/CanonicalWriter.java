@@ -1,6 +1,10 @@
 package escudo.crypto;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -46,9 +50,22 @@ public final class CanonicalWriter {
         return this;
     }
 
-    /** UTF-8 bytes prefixed with their length as u32. */
+    /**
+     * UTF-8 bytes prefixed with their length as u32. Text that is not valid Unicode (a lone
+     * surrogate) is refused rather than replaced, so two different strings never sign alike.
+     */
     public CanonicalWriter string(String value) {
-        return bytes(value.getBytes(StandardCharsets.UTF_8));
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(value));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return bytes(bytes);
+        } catch (CharacterCodingException e) {
+            throw CryptoException.malformed("text is not valid Unicode");
+        }
     }
 
     /** Raw bytes prefixed with their length as u32. */

@@ -39,4 +39,10 @@ class CanonicalEncodingTest {
         assertThrows(CryptoException.class, () -> CanonicalReader.expect(badUtf8, "t/v1").string());
         assertThrows(CryptoException.class, () -> CanonicalReader.expect(null, "t/v1"));
     }
+
+    @Test
+    void textThatIsNotValidUnicodeIsRefusedNotReplaced() {
+        assertEquals(CryptoException.MALFORMED,
+                assertThrows(CryptoException.class, () -> CanonicalWriter.domain("t/v1").string("a\uD800b")).code());
+    }
 }

@@ -170,7 +170,8 @@ public final class Merchant {
         Blacklist list = bank.blacklist();
         list.verify(bankKey);
         if (!list.bankId().equals(settings.bankId())) {
-            throw new MerchantException(Kind.UNAUTHENTICATED, MerchantException.STALE_BLACKLIST, "blacklist is from another bank");
+            throw new MerchantException(Kind.UNAUTHENTICATED, MerchantException.FOREIGN_BLACKLIST,
+                    "the blacklist is bank " + list.bankId() + "'s, not " + settings.bankId() + "'s");
         }
         db.inTransaction((Tx tx) -> {
             Instant held = tx.queryOne("SELECT issued_at FROM merchant_blacklist_version WHERE id = 1 FOR UPDATE",

@@ -13,6 +13,7 @@ public final class MerchantException extends EscudoException {
     public static final String ONLINE_CLEARING_REFUSED = "merchant.online-clearing-refused";
     public static final String INVALID_CHECKOUT = "merchant.invalid-checkout";
     public static final String STALE_BLACKLIST = "merchant.stale-blacklist";
+    public static final String FOREIGN_BLACKLIST = "merchant.foreign-blacklist";
     public static final String RECEIPT_MISMATCH = "merchant.receipt-mismatch";
 
     MerchantException(Kind kind, String code, String message) {

@@ -21,6 +21,9 @@ public record WithdrawalAck(String cardNumber, long sequence, Money amount, Mone
 
     public WithdrawalAck {
         Fields.text(cardNumber, "cardNumber", 32);
+        if (sequence < 1) {
+            throw ProtocolException.malformed("seq# starts at 1");
+        }
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(newBalance, "newBalance");
         if (!amount.currency().equals(newBalance.currency())) {
