@@ -50,6 +50,8 @@ public final class Main {
             """;
 
     private static final Set<String> FLAGS = Set.of("renew", "help");
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -66,6 +68,8 @@ public final class Main {
             for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {
                 handler.setLevel(java.util.logging.Level.WARNING);
             }
+            // Flyway warns that H2 2.4 is newer than it was verified with; our migrations are tested on it.
+            FLYWAY_LOG.setLevel(java.util.logging.Level.SEVERE);
         }
         System.exit(new Main(System.out, System.err).run(argv));
     }
@@ -230,14 +234,15 @@ public final class Main {
                 + ", valid until " + s.validUntil());
     }
 
+    /** Runs until the process is stopped; the shutdown hook closes servers and databases cleanly. */
     private int serve(NodeConfig config) {
-        CountDownLatch stop = new CountDownLatch(1);
-        try (Node node = Node.start(config, System.getenv())) {
-            node.issuer().ifPresent(i -> out.println("issuer " + i.issuer().bankId() + " listening on " + i.uri()));
-            node.merchant().ifPresent(m -> out.println("merchant " + m.merchant().merchantId() + " listening on " + m.uri()));
-            out.println("data in " + config.dataDir().toAbsolutePath() + "; Ctrl-C stops");
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+        Node node = Node.start(config, System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "escudo-shutdown"));
+        node.issuer().ifPresent(i -> out.println("issuer " + i.issuer().bankId() + " listening on " + i.uri()));
+        node.merchant().ifPresent(m -> out.println("merchant " + m.merchant().merchantId() + " listening on " + m.uri()));
+        out.println("data in " + config.dataDir().toAbsolutePath() + "; Ctrl-C stops");
+        try {
+            new CountDownLatch(1).await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
