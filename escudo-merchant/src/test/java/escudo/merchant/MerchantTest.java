@@ -225,6 +225,17 @@ class MerchantTest {
         assertEquals("s3.message-forged", assertThrows(EscudoException.class, viaForged::refreshBlacklist).code());
     }
 
+    @Test
+    void aCardWhoseCertificateExpiredIsRefusedAtTheCounter() {
+        PaymentSpec spec = merchant.checkout(Money.parse("5.00 EUR"), "x");
+        PaymentCertificate p = card.pay(spec, "1234");
+        Clock afterExpiry = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(366));
+        Merchant later = new Merchant(new Merchant.Settings("coffee", "test-bank", "EUR", 100_00), shopDb, shopKey,
+                issuer.publicKey(), link, afterExpiry);
+        assertEquals("s3.card-cert-expired", assertThrows(EscudoException.class, () -> later.accept(card.certificate(), p)).code());
+        assertTrue(merchant.payments().isEmpty());
+    }
+
     private record FixedList(Blacklist list) implements BankLink {
         @Override
         public DepositReceipt deposit(DepositRequest request) {
