@@ -75,6 +75,12 @@ public final class CanonicalReader {
         }
     }
 
+    /** Money as {@link CanonicalWriter#money} wrote it; an unknown currency is {@code money.invalid}. */
+    public escudo.core.Money money() {
+        String currency = string();
+        return escudo.core.Money.of(i64(), currency);
+    }
+
     /** Asserts that every byte was consumed. */
     public void end() {
         if (position != in.length) {

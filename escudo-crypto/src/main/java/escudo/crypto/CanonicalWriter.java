@@ -68,6 +68,11 @@ public final class CanonicalWriter {
         }
     }
 
+    /** Money: the ISO 4217 code as a string, then the minor units as i64. */
+    public CanonicalWriter money(escudo.core.Money money) {
+        return string(money.currencyCode()).i64(money.minorUnits());
+    }
+
     /** Raw bytes prefixed with their length as u32. */
     public CanonicalWriter bytes(byte[] value) {
         u32(value.length);

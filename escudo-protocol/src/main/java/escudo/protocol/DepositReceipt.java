@@ -63,7 +63,7 @@ public record DepositReceipt(String bankId, String merchantId, String requestNon
         w.u32(statuses.size());
         for (Status s : statuses) {
             w.string(s.cardNumber()).i64(s.serial()).string(s.outcome().name());
-            Fields.money(w, s.credited());
+            w.money(s.credited());
             w.string(s.code()).string(s.detail());
         }
         return w.toByteArray();

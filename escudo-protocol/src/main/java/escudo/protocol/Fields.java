@@ -1,6 +1,5 @@
 package escudo.protocol;
 
-import escudo.core.Money;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import java.time.Instant;
@@ -9,15 +8,6 @@ import java.time.Instant;
 final class Fields {
 
     private Fields() {
-    }
-
-    static void money(CanonicalWriter w, Money money) {
-        w.string(money.currencyCode()).i64(money.minorUnits());
-    }
-
-    static Money money(CanonicalReader r) {
-        String currency = r.string();
-        return Money.of(r.i64(), currency);
     }
 
     /** Instants are signed at millisecond precision: UTC milliseconds since the epoch. */

@@ -25,7 +25,7 @@ public record PaymentCertificate(String cardNumber, long serial, PaymentSpec spe
     public static byte[] signedBytes(String cardNumber, long serial, PaymentSpec spec) {
         CanonicalWriter w = CanonicalWriter.domain(DOMAIN).string(cardNumber).i64(serial).string(spec.merchantId());
         Fields.instant(w, spec.time());
-        Fields.money(w, spec.amount());
+        w.money(spec.amount());
         return w.string(spec.details()).string(spec.reference()).toByteArray();
     }
 

@@ -43,8 +43,8 @@ public record WithdrawalAck(String cardNumber, long sequence, Money amount, Mone
     private static byte[] signedBytes(String cardNumber, long sequence, Money amount, Money newBalance,
             CardCertificate renewed, Instant time) {
         CanonicalWriter w = CanonicalWriter.domain(DOMAIN).string(cardNumber).i64(sequence);
-        Fields.money(w, amount);
-        Fields.money(w, newBalance);
+        w.money(amount);
+        w.money(newBalance);
         if (renewed == null) {
             w.u8(0);
         } else {

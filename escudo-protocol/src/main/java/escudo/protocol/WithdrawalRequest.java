@@ -35,8 +35,8 @@ public record WithdrawalRequest(String cardNumber, long sequence, Money cardBala
 
     public static byte[] signedBytes(String cardNumber, long sequence, Money cardBalance, Money amount, boolean renew, Instant time) {
         CanonicalWriter w = CanonicalWriter.domain(DOMAIN).string(cardNumber).i64(sequence);
-        Fields.money(w, cardBalance);
-        Fields.money(w, amount);
+        w.money(cardBalance);
+        w.money(amount);
         w.u8(renew ? 1 : 0);
         Fields.instant(w, time);
         return w.toByteArray();

@@ -44,9 +44,9 @@ public sealed interface TradeRequest {
         switch (this) {
             case BalanceInquiry b -> w.string("balance-inquiry");
             case OwnTransfer t -> w.string("own-transfer").string(t.transferId()).string(t.fromAccount()).string(t.toAccount())
-                    .string(t.amount().currencyCode()).i64(t.amount().minorUnits());
+                    .money(t.amount());
             case PurchaseOrder o -> w.string("purchase-order").string(o.orderId()).string(o.merchantId())
-                    .string(o.amount().currencyCode()).i64(o.amount().minorUnits()).string(o.description());
+                    .money(o.amount()).string(o.description());
         }
         return w.toByteArray();
     }
@@ -56,8 +56,8 @@ public sealed interface TradeRequest {
             CanonicalReader r = CanonicalReader.expect(bytes, DOMAIN);
             TradeRequest request = switch (r.string()) {
                 case "balance-inquiry" -> new BalanceInquiry();
-                case "own-transfer" -> new OwnTransfer(r.string(), r.string(), r.string(), money(r));
-                case "purchase-order" -> new PurchaseOrder(r.string(), r.string(), money(r), r.string());
+                case "own-transfer" -> new OwnTransfer(r.string(), r.string(), r.string(), r.money());
+                case "purchase-order" -> new PurchaseOrder(r.string(), r.string(), r.money(), r.string());
                 default -> throw TradeException.malformed("unknown trade request");
             };
             r.end();
@@ -65,10 +65,5 @@ public sealed interface TradeRequest {
         } catch (CryptoException e) {
             throw TradeException.malformed("the trade request is malformed: " + e.getMessage());
         }
-    }
-
-    private static Money money(CanonicalReader r) {
-        String currency = r.string();
-        return Money.of(r.i64(), currency);
     }
 }

@@ -40,7 +40,7 @@ public sealed interface TradeResponse {
         switch (this) {
             case Balances b -> balances(w.string("balances"), b.accounts());
             case TransferDone t -> balances(w.string("transfer-done").string(t.transferId()), t.accounts());
-            case OrderPaid o -> money(money(w.string("order-paid").string(o.orderId()).string(o.merchantId()), o.amount()), o.balance());
+            case OrderPaid o -> w.string("order-paid").string(o.orderId()).string(o.merchantId()).money(o.amount()).money(o.balance());
             case Refused f -> w.string("refused").string(f.code()).string(f.message());
         }
         return w.toByteArray();
@@ -52,7 +52,7 @@ public sealed interface TradeResponse {
             TradeResponse response = switch (r.string()) {
                 case "balances" -> new Balances(balances(r));
                 case "transfer-done" -> new TransferDone(r.string(), balances(r));
-                case "order-paid" -> new OrderPaid(r.string(), r.string(), money(r), money(r));
+                case "order-paid" -> new OrderPaid(r.string(), r.string(), r.money(), r.money());
                 case "refused" -> new Refused(r.string(), r.string());
                 default -> throw TradeException.malformed("unknown trade response");
             };
@@ -65,7 +65,7 @@ public sealed interface TradeResponse {
 
     private static CanonicalWriter balances(CanonicalWriter w, List<AccountBalance> accounts) {
         w.u32(accounts.size());
-        accounts.forEach(a -> money(w.string(a.account()), a.balance()));
+        accounts.forEach(a -> w.string(a.account()).money(a.balance()));
         return w;
     }
 
@@ -76,17 +76,8 @@ public sealed interface TradeResponse {
         }
         List<AccountBalance> accounts = new ArrayList<>();
         for (long i = 0; i < n; i++) {
-            accounts.add(new AccountBalance(r.string(), money(r)));
+            accounts.add(new AccountBalance(r.string(), r.money()));
         }
         return accounts;
-    }
-
-    private static CanonicalWriter money(CanonicalWriter w, Money m) {
-        return w.string(m.currencyCode()).i64(m.minorUnits());
-    }
-
-    private static Money money(CanonicalReader r) {
-        String currency = r.string();
-        return Money.of(r.i64(), currency);
     }
 }
