@@ -6,6 +6,7 @@ import escudo.core.Money;
 import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
 import escudo.crypto.VerifyingKey;
+import escudo.ledger.Account;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
@@ -220,6 +221,22 @@ public final class Issuer {
     public Money merchantBalance(String merchantId) {
         db.inTransaction((Tx tx) -> merchant(tx, merchantId));
         return ledger.balance(merchantAccount(merchantId));
+    }
+
+    // ---- for the S0 trade centre (escudo.issuer.trade), inside its transaction ----
+
+    /** The customer's current account ({@code customer:<id>}), or {@code issuer.unknown-customer}. */
+    public Account currentAccount(Tx tx, String customerId) {
+        CustomerRow customer = customer(tx, customerId);
+        return ledger.find(tx, customer.accountId()).orElseThrow(() -> new IssuerException(Kind.INTERNAL,
+                IssuerException.UNKNOWN_CUSTOMER, "customer " + customerId + " has no ledger account"));
+    }
+
+    /** The merchant's deposit account ({@code merchant:<id>}), or {@code issuer.unknown-merchant}. */
+    public Account depositAccount(Tx tx, String merchantId) {
+        MerchantRow merchant = merchant(tx, merchantId);
+        return ledger.find(tx, merchant.accountId()).orElseThrow(() -> new IssuerException(Kind.INTERNAL,
+                IssuerException.UNKNOWN_MERCHANT, "merchant " + merchantId + " has no ledger account"));
     }
 
     // ---- shared with the protocol classes of this package ----

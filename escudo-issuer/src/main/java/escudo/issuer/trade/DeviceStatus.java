@@ -1,0 +1,6 @@
+package escudo.issuer.trade;
+
+/** Whether a registered device may still trade. */
+public enum DeviceStatus {
+    ACTIVE, REVOKED
+}
