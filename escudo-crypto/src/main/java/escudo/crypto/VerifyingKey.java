@@ -1,6 +1,9 @@
 package escudo.crypto;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HexFormat;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
@@ -11,6 +14,14 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 public final class VerifyingKey {
 
     public static final int LENGTH = Ed25519.PUBLIC_KEY_SIZE;
+
+    /**
+     * Keys already validated. The full check (on the curve, canonical, prime order) costs about as
+     * much as a signature verification, and a bank sees the same card and merchant keys again and
+     * again; a key's validity never changes, so it is remembered (bounded: cleared when full).
+     */
+    private static final Map<ByteBuffer, Ed25519.PublicPoint> VALIDATED = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED = 100_000;
 
     private final byte[] encoded;
     private final Ed25519.PublicPoint point;
@@ -26,9 +37,17 @@ public final class VerifyingKey {
             throw CryptoException.badKey("an Ed25519 public key has 32 bytes");
         }
         byte[] copy = encoded.clone();
-        Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(copy, 0);
+        ByteBuffer cacheKey = ByteBuffer.wrap(copy);
+        Ed25519.PublicPoint point = VALIDATED.get(cacheKey);
         if (point == null) {
-            throw CryptoException.badKey("not a valid Ed25519 public key");
+            point = Ed25519.validatePublicKeyFullExport(copy, 0);
+            if (point == null) {
+                throw CryptoException.badKey("not a valid Ed25519 public key");
+            }
+            if (VALIDATED.size() >= MAX_REMEMBERED) {
+                VALIDATED.clear();
+            }
+            VALIDATED.put(cacheKey, point);
         }
         return new VerifyingKey(copy, point);
     }

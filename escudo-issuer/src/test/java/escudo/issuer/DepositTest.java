@@ -137,6 +137,18 @@ class DepositTest {
     }
 
     @Test
+    void aCardCertificateTheBankDidNotSignIsRefused() {
+        PaymentCertificate p = bank.pay(card, shop, "4.00 EUR", "1234");
+        var c = card.certificate();
+        var forged = escudo.protocol.CardCertificate.issue(c.bankId(), c.cardNumber(), c.kind(), c.currency(), c.validFrom(),
+                c.validUntil().plus(Duration.ofDays(3650)), c.constraints(), c.bankShare(), c.userShare(), escudo.crypto.SigningKey.generate());
+        DepositReceipt receipt = bank.issuer.deposit(DepositRequest.sign(shop.id(), bank.clock.instant(), "n-forged",
+                List.of(new DepositRequest.Payment(forged, p)), shop.key()));
+        assertEquals("s3.card-cert-forged", receipt.statuses().getFirst().code());
+        assertEquals(Money.zero(Money.currency("EUR")), bank.issuer.merchantBalance("coffee"));
+    }
+
+    @Test
     void unknownMerchantForgedDepositSignatureAndStaleRequestAreRefused() {
         PaymentCertificate p = bank.pay(card, shop, "1.00 EUR", "1234");
         Bank.Shop stranger = new Bank.Shop("stranger", escudo.crypto.SigningKey.generate());

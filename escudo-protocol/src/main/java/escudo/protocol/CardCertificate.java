@@ -121,6 +121,11 @@ public record CardCertificate(
             throw ProtocolException.forged(ProtocolException.CARD_CERT_FORGED,
                     "CARD-CERT of card " + cardNumber + " is not signed by bank " + expectedBankId);
         }
+        checkValidAt(now);
+    }
+
+    /** The validity interval alone, for a certificate whose signature is already known good. */
+    public void checkValidAt(Instant now) {
         if (now.isBefore(validFrom)) {
             throw new ProtocolException(Kind.REFUSED, ProtocolException.CARD_CERT_NOT_YET_VALID,
                     "CARD-CERT of card " + cardNumber + " is valid only from " + validFrom);
