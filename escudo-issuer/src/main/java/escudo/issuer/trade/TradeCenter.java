@@ -136,7 +136,15 @@ public final class TradeCenter {
         if (sealedRegistration == null || sealedRegistration.length == 0 || sealedRegistration.length > MAX_SEALED_REGISTRATION) {
             throw new TradeException(Kind.INVALID, TradeException.MALFORMED, "a sealed registration holds 1 byte to 64 KiB");
         }
-        DeviceRegistration registration = DeviceRegistration.open(sealedRegistration, registrationKey, issuer.bankId());
+        DeviceRegistration registration;
+        try {
+            registration = DeviceRegistration.open(sealedRegistration, registrationKey, issuer.bankId());
+        } catch (IllegalStateException e) {
+            // BouncyCastle's X25519 refuses a low-order ephemeral key (such as all zeros) this way,
+            // past Hpke.open's own checks: it is a registration that does not open like any other.
+            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.SEALED_LAYER,
+                    "the registration is not sealed to this issuer's registration key");
+        }
         byte[] presented = codeHash(normalise(registration.enrolmentCode()));
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);

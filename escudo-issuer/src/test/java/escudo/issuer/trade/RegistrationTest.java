@@ -174,6 +174,7 @@ class RegistrationTest {
         sealed[sealed.length - 1] ^= 1;
         refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(sealed));
         refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(Centre.random(100)));
+        refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(new byte[64])); // a low-order X25519 point
         refused(TradeException.MALFORMED, Kind.INVALID, () -> center.register(new byte[0]));
         refused(TradeException.MALFORMED, Kind.INVALID, () -> center.register(null));
     }
