@@ -1,17 +1,25 @@
 package escudo.node;
 
+import escudo.crypto.Hpke;
+import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
 import escudo.issuer.CardApplication;
 import escudo.issuer.Issuer;
+import escudo.issuer.trade.Enrolment;
+import escudo.issuer.trade.TradeCenter;
 import escudo.node.api.IssuerApi;
+import escudo.node.api.TradeApi;
 import escudo.node.http.Created;
 import escudo.node.http.NodeServer;
 import escudo.node.http.Routes;
 import escudo.protocol.DepositRequest;
 import escudo.protocol.WithdrawalRequest;
+import escudo.protocol.trade.RegistrationReceipt;
+import escudo.protocol.trade.TradeEnvelope;
 import escudo.storage.Database;
 import io.helidon.webserver.http.HttpRouting;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.TreeMap;
 
@@ -20,31 +28,68 @@ public final class IssuerNode implements AutoCloseable {
 
     private final Database db;
     private final Issuer issuer;
+    private final TradeCenter trade;
     private final NodeServer server;
 
-    private IssuerNode(Database db, Issuer issuer, String host, int port) {
+    private IssuerNode(Database db, Issuer issuer, TradeCenter trade, String host, int port) {
         this.db = db;
         this.issuer = issuer;
+        this.trade = trade;
         this.server = NodeServer.start(host, port, this::routes);
     }
 
-    /** Opens the bank's database and starts serving. */
+    /**
+     * Opens the bank's database and starts serving, with a fresh S0 registration key and device
+     * storage key that live only as long as this node: devices registered with it cannot trade
+     * with a restarted node. For tests and the demo; {@link Node} keeps both in its {@link KeyVault}.
+     */
     public static IssuerNode start(String bankId, NodeConfig.Jdbc jdbc, SigningKey bankKey, String host, int port) {
-        return start(bankId, Database.open(jdbc.url(), jdbc.user(), jdbc.password()), bankKey, host, port);
+        return start(bankId, jdbc, bankKey, Hpke.Recipient.generate(), ephemeralBox(), host, port);
+    }
+
+    /** Starts serving on {@code db}, which the node then owns and closes; S0 keys as in the overload above. */
+    public static IssuerNode start(String bankId, Database db, SigningKey bankKey, String host, int port) {
+        return start(bankId, db, bankKey, Hpke.Recipient.generate(), ephemeralBox(), host, port);
+    }
+
+    /**
+     * Opens the bank's database and starts serving.
+     *
+     * @param registrationKey the X25519 key devices seal their S0 registration to
+     * @param deviceSecrets seals each device's hardware serial and registration secret in the database
+     */
+    public static IssuerNode start(String bankId, NodeConfig.Jdbc jdbc, SigningKey bankKey, Hpke.Recipient registrationKey,
+            SecretBox deviceSecrets, String host, int port) {
+        return start(bankId, Database.open(jdbc.url(), jdbc.user(), jdbc.password()), bankKey, registrationKey, deviceSecrets, host, port);
     }
 
     /** Starts serving on {@code db}, which the node then owns and closes. */
-    public static IssuerNode start(String bankId, Database db, SigningKey bankKey, String host, int port) {
+    public static IssuerNode start(String bankId, Database db, SigningKey bankKey, Hpke.Recipient registrationKey,
+            SecretBox deviceSecrets, String host, int port) {
         try {
-            return new IssuerNode(db, new Issuer(Issuer.Settings.defaults(bankId), db, bankKey, Clock.systemUTC()), host, port);
+            Clock clock = Clock.systemUTC();
+            Issuer issuer = new Issuer(Issuer.Settings.defaults(bankId), db, bankKey, clock);
+            TradeCenter trade = new TradeCenter(issuer, db, bankKey, registrationKey, deviceSecrets, clock);
+            return new IssuerNode(db, issuer, trade, host, port);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
+    private static SecretBox ephemeralBox() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return SecretBox.derive(key, null, "issuer-devices");
+    }
+
     public Issuer issuer() {
         return issuer;
+    }
+
+    /** The S0 trade centre (seed 000) of this bank. */
+    public TradeCenter tradeCenter() {
+        return trade;
     }
 
     public URI uri() {
@@ -81,6 +126,20 @@ public final class IssuerNode implements AutoCloseable {
             issuer.ledger().totals().forEach((currency, total) -> totals.put(currency.getCurrencyCode(), total));
             return new IssuerApi.LedgerView(issuer.ledger().accounts(), totals);
         });
+        // S0, the trade server centre (seed 000): enrolment, device registration, trade messages
+        Routes.get(r, "/issuer/devices/registration", req -> trade.registrationInfo());
+        Routes.post(r, "/issuer/devices/enrolments", TradeApi.Enrol.class, (body, req) -> {
+            Enrolment enrolment = trade.issueEnrolment(body.customerId());
+            return new Created(new TradeApi.EnrolmentCode(enrolment.code(), enrolment.expiresAt()));
+        });
+        Routes.post(r, "/issuer/devices", TradeApi.Registration.class, (body, req) -> {
+            RegistrationReceipt receipt = trade.register(body.sealed());
+            return new Created(receipt, "/issuer/devices/" + receipt.deviceId());
+        });
+        Routes.get(r, "/issuer/devices/{id}", req -> trade.device(req.path("id")));
+        Routes.post(r, "/issuer/devices/{id}/messages", TradeEnvelope.class, (body, req) -> trade.handle(req.path("id"), body));
+        Routes.post(r, "/issuer/devices/{id}/revocation", TradeApi.Revocation.class, (body, req) -> trade.revoke(req.path("id")));
+        Routes.get(r, "/issuer/customers/{id}/devices", req -> new TradeApi.Devices(trade.devices(req.path("id"))));
         Routes.fallback(r);
     }
 

@@ -2,6 +2,7 @@ package escudo.node;
 
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
+import escudo.crypto.Hpke;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
@@ -16,7 +17,8 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * A node's long-term signing keys (the bank's, a merchant's), stored sealed under a master key:
+ * A node's long-term signing keys (the bank's, a merchant's) and X25519 sealing keys (the issuer's
+ * S0 registration key), stored sealed under a master key:
  * AES-256-GCM with a key derived per key name (HKDF), so the key files are useless without the
  * master key. The master key comes from {@code ESCUDO_MASTER_KEY} (64 hex digits) in production —
  * injected by the operator's secret store — or, on the embedded default, from
@@ -57,9 +59,7 @@ public final class KeyVault {
 
     /** The signing key of that name; generated and sealed to disk on first use. */
     public synchronized SigningKey signingKey(String name) {
-        if (!name.matches("[a-z0-9-]{1,64}")) {
-            throw new IllegalArgumentException("key names are lower-case letters, digits and dashes");
-        }
+        requireName(name);
         Path file = keyDir.resolve(name + ".key");
         byte[] context = ("escudo/node-key/v1/" + name).getBytes(StandardCharsets.UTF_8);
         SecretBox box = SecretBox.derive(masterKey, context, "node-key");
@@ -72,6 +72,39 @@ public final class KeyVault {
             return SigningKey.fromSeed(box.open(Files.readAllBytes(file), context, "key " + name));
         } catch (IOException e) {
             throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read or write key " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The X25519 (HPKE) key pair of that name; generated and sealed to disk on first use. */
+    public synchronized Hpke.Recipient sealKey(String name) {
+        requireName(name);
+        Path file = keyDir.resolve(name + ".x25519");
+        byte[] context = ("escudo/node-seal-key/v1/" + name).getBytes(StandardCharsets.UTF_8);
+        SecretBox box = SecretBox.derive(masterKey, context, "node-key");
+        try {
+            if (!Files.exists(file)) {
+                Hpke.Recipient key = Hpke.Recipient.generate();
+                writeOwnerOnly(file, box.seal(key.privateKey(SecretAccess.forSealedStorage()), context));
+                return key;
+            }
+            return Hpke.Recipient.fromPrivateKey(box.open(Files.readAllBytes(file), context, "key " + name));
+        } catch (IOException e) {
+            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read or write key " + name + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A box for sealing a role's secrets at rest in its database (such as the issuer's device
+     * secrets), keyed from the master key and the purpose; nothing is written to disk.
+     */
+    public SecretBox box(String purpose) {
+        requireName(purpose);
+        return SecretBox.derive(masterKey, ("escudo/node-box/v1/" + purpose).getBytes(StandardCharsets.UTF_8), "node-box");
+    }
+
+    private static void requireName(String name) {
+        if (name == null || !name.matches("[a-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("key names are lower-case letters, digits and dashes");
         }
     }
 

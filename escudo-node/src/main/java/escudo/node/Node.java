@@ -26,7 +26,7 @@ public final class Node implements AutoCloseable {
             IssuerNode issuer = null;
             if (config.runs(NodeConfig.Role.ISSUER)) {
                 issuer = IssuerNode.start(config.issuerId(), config.issuerJdbc(), keys.signingKey("issuer"),
-                        config.bindHost(), config.issuerPort());
+                        keys.sealKey("issuer-registration"), keys.box("issuer-devices"), config.bindHost(), config.issuerPort());
                 started.add(issuer);
             }
             MerchantNode merchant = null;
