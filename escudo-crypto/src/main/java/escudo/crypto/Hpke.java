@@ -78,7 +78,8 @@ public final class Hpke {
                 return suite().open(Arrays.copyOf(sealed, ENC_LENGTH), keyPair,
                         info.getBytes(java.nio.charset.StandardCharsets.UTF_8), associatedData,
                         Arrays.copyOfRange(sealed, ENC_LENGTH, sealed.length), null, null, null);
-            } catch (InvalidCipherTextException | IllegalArgumentException e) {
+            } catch (InvalidCipherTextException | IllegalArgumentException | IllegalStateException e) {
+                // IllegalStateException: BouncyCastle refuses a low-order ephemeral key (an all-zero shared secret).
                 throw CryptoException.decryptionFailed(what);
             }
         }

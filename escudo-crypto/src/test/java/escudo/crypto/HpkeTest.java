@@ -38,4 +38,10 @@ class HpkeTest {
         byte[] sealed = Hpke.seal(card.publicKey(), "i", context, secret);
         assertArrayEquals(secret, restored.open(sealed, "i", context, "x"));
     }
+
+    @Test
+    void aLowOrderEphemeralKeyIsRefusedAsUndecryptable() {
+        assertEquals(CryptoException.DECRYPTION_FAILED,
+                assertThrows(CryptoException.class, () -> card.open(new byte[64], "i", context, "x")).code());
+    }
 }
