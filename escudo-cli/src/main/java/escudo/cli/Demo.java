@@ -20,6 +20,16 @@ import escudo.protocol.DepositReceipt;
 import escudo.protocol.DepositReceipt.Outcome;
 import escudo.protocol.PaymentCertificate;
 import escudo.protocol.PaymentSpec;
+import escudo.device.HardwareSerial;
+import escudo.device.IssuerLink;
+import escudo.device.RegistrationInfo;
+import escudo.device.Wallet;
+import escudo.node.api.TradeApi;
+import escudo.protocol.trade.LayerOrder;
+import escudo.protocol.trade.RegistrationReceipt;
+import escudo.protocol.trade.TradeEnvelope;
+import escudo.protocol.trade.TradeRequest;
+import escudo.protocol.trade.TradeResponse;
 import escudo.protocol.WithdrawalAck;
 import escudo.protocol.WithdrawalRequest;
 import java.io.IOException;
@@ -54,7 +64,7 @@ final class Demo {
     }
 
     void run() {
-        out.println("Escudo demo: offline card payments (seed 003), data in " + dataDir);
+        out.println("Escudo demo: device-bound trade (seed 000) and offline card payments (seed 003), data in " + dataDir);
         try (IssuerNode bankNode = IssuerNode.start(BANK, h2("issuer"), SigningKey.generate(), "127.0.0.1", 0);
                 MerchantNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
                 MerchantNode booksNode = merchant("book-shop", 100_00, bankNode);
@@ -90,11 +100,13 @@ final class Demo {
         bank.post("/issuer/customers", new IssuerApi.OpenCustomer("alice", "Alice", Money.parse("200.00 EUR")), IssuerApi.Balance.class);
         say("Alice pays in 200.00 EUR");
 
+        deviceBoundTrade(bank);
+
         step("Card issued (Fig. 4): card makes S_U, bank adds S_C, signs CARD-CERT, moves 50.00 EUR onto the card");
         Card card = CardHolder.issueCard(bank, dataDir.resolve("cards/alice"), "alice", CardKind.CASH, Money.parse("50.00 EUR"), PIN);
         String number = card.certificate().cardNumber();
         say("card " + number + ", joint key P = P_C + P_U = " + card.certificate().jointKey().hex().substring(0, 16) + "...");
-        expect(balance(bank, "customers/alice").equals(Money.parse("150.00 EUR")), "Alice's account holds 150.00 EUR");
+        expect(balance(bank, "customers/alice").equals(Money.parse("130.00 EUR")), "Alice's current account holds 130.00 EUR");
         expect(card.status().balance() == 50_00, "the card holds 50.00 EUR");
 
         step("Offline payment (Figs. 7-8): 3.80 EUR at the coffee shop, no call to the bank");
@@ -169,6 +181,58 @@ final class Demo {
         expect(ledger.totals().values().stream().allMatch(t -> t == 0), "all balances sum to 0 per currency: no money created or lost");
         expect(balance(bank, "merchants/coffee-shop").equals(Money.parse("41.30 EUR")), "coffee-shop holds 41.30 EUR");
         expect(balance(bank, "merchants/book-shop").equals(Money.parse("31.70 EUR")), "book-shop holds 31.70 EUR");
+    }
+
+    /** S0, seed 000: registration (Figs. 11-14) and one protected exchange (Fig. 10 order). */
+    private void deviceBoundTrade(PartyClient bank) {
+        step("S0 (seed 000): Alice's laptop registers with the bank's trade centre, bound to its hardware serial");
+        String serial = HardwareSerial.read();
+        TradeApi.EnrolmentCode code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol("alice"), TradeApi.EnrolmentCode.class);
+        say("the bank's desk gives Alice a one-time enrolment code, valid until " + code.expiresAt());
+        RecordingLink link = new RecordingLink(new HttpIssuerLink(bank));
+        Wallet laptop = Wallet.create(dataDir.resolve("devices/alice-laptop"), serial);
+        laptop.register(link, "alice", code.code(), LayerOrder.ASYMMETRIC_INSIDE, "Alice's laptop");
+        expect(laptop.status().registered(), "device " + laptop.status().deviceId()
+                + " registered: keys, serial and enrolment code sealed to the bank (HPKE), secret sealed back");
+        TradeResponse balances = laptop.send(link, new TradeRequest.BalanceInquiry());
+        expect(balances instanceof TradeResponse.Balances b && b.accounts().getFirst().balance().equals(Money.parse("200.00 EUR")),
+                "balance inquiry, Es(Ea(m)) both ways: current account 200.00 EUR");
+        TradeResponse moved = laptop.send(link, new TradeRequest.OwnTransfer("demo-1", "current", "savings", Money.parse("20.00 EUR")));
+        expect(moved instanceof TradeResponse.TransferDone, "20.00 EUR moved from current to savings by a protected trade message");
+        refused("s0.replayed", link::replayLast);
+        Path copy = dataDir.resolve("devices/alice-laptop-copied");
+        copy(dataDir.resolve("devices/alice-laptop"), copy);
+        refused("device.wrong-hardware", () -> Wallet.open(copy, "serial-of-another-machine"));
+    }
+
+    /** Remembers the last message sent, so the demo can replay it as an attacker would. */
+    private static final class RecordingLink implements IssuerLink {
+        private final IssuerLink delegate;
+        private TradeEnvelope last;
+
+        RecordingLink(IssuerLink delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public RegistrationInfo registrationInfo() {
+            return delegate.registrationInfo();
+        }
+
+        @Override
+        public RegistrationReceipt register(byte[] sealedRegistration) {
+            return delegate.register(sealedRegistration);
+        }
+
+        @Override
+        public TradeEnvelope exchange(TradeEnvelope request) {
+            last = request;
+            return delegate.exchange(request);
+        }
+
+        TradeEnvelope replayLast() {
+            return delegate.exchange(last);
+        }
     }
 
     private static Money balance(PartyClient bank, String path) {

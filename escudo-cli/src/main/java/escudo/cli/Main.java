@@ -4,6 +4,12 @@ import escudo.card.Card;
 import escudo.card.CardStatus;
 import escudo.core.EscudoException;
 import escudo.core.Money;
+import escudo.device.HardwareSerial;
+import escudo.device.Wallet;
+import escudo.node.api.TradeApi;
+import escudo.protocol.trade.LayerOrder;
+import escudo.protocol.trade.TradeRequest;
+import escudo.protocol.trade.TradeResponse;
 import escudo.merchant.AcceptedPayment;
 import escudo.merchant.DepositSummary;
 import escudo.node.Node;
@@ -38,6 +44,11 @@ public final class Main {
               merchant register                       open the merchant node's deposit account at the bank (S_id + key)
               card issue --card NAME --customer ID --amount "50.00 EUR" --pin PIN [--kind cash|credit|cheque]
               card show --card NAME
+              device enrol --customer ID              the bank's desk gives a one-time enrolment code (S0)
+              device register --device NAME --customer ID --code CODE [--order asymmetric-inside|symmetric-inside] [--label TEXT]
+              device balance --device NAME
+              device transfer --device NAME --from current|savings --to savings|current --amount "20.00 EUR"
+              device order --device NAME --payee MERCHANT_ID --amount "9.90 EUR" [--details TEXT]
               pay --card NAME --amount "3.80 EUR" --pin PIN [--details TEXT]
               topup --card NAME --amount "20.00 EUR" --pin PIN [--renew]
               deposit                                 the merchant deposits its collected payments
@@ -46,7 +57,8 @@ public final class Main {
               balances                                the bank's ledger
               alerts                                  the bank's security alerts
 
-            options for every command: --config FILE, --issuer URL, --merchant URL, --cards DIR
+            options for every command: --config FILE, --issuer URL, --merchant URL, --cards DIR, --devices DIR
+            device commands read this machine's hardware serial; --serial S (or ESCUDO_DEVICE_SERIAL) simulates another
             """;
 
     private static final Set<String> FLAGS = Set.of("renew", "help");
@@ -99,10 +111,11 @@ public final class Main {
 
     private int dispatch(Args args) throws EscudoException {
         NodeConfig config = args.optional("config").map(f -> NodeConfig.load(Path.of(f))).orElseGet(NodeConfig::load);
-        String command = args.word(0) + (Set.of("customer", "card", "merchant").contains(args.word(0)) ? " " + args.word(1) : "");
+        String command = args.word(0) + (Set.of("customer", "card", "merchant", "device").contains(args.word(0)) ? " " + args.word(1) : "");
         URI issuerUrl = URI.create(args.optional("issuer").orElse(config.issuerUrl().toString()));
         URI merchantUrl = URI.create(args.optional("merchant").orElse("http://127.0.0.1:" + config.merchantPort()));
         Path cards = Path.of(args.optional("cards").orElse(config.dataDir().resolve("cards").toString()));
+        Path devices = Path.of(args.optional("devices").orElse(config.dataDir().resolve("devices").toString()));
         switch (command) {
             case "serve" -> {
                 args.requireAllUsed();
@@ -117,7 +130,11 @@ public final class Main {
             }
             default -> {
                 try (PartyClient bank = new PartyClient(issuerUrl); PartyClient merchant = new PartyClient(merchantUrl)) {
-                    client(command, args, bank, merchant, cards);
+                    if (command.startsWith("device ")) {
+                        device(command, args, bank, devices);
+                    } else {
+                        client(command, args, bank, merchant, cards);
+                    }
                     return 0;
                 }
             }
@@ -219,10 +236,70 @@ public final class Main {
         }
     }
 
+    /** S0 (seed 000): the device wallet of this machine, talking to the issuer's trade centre. */
+    private void device(String command, Args args, PartyClient bank, Path devices) {
+        HttpIssuerLink link = new HttpIssuerLink(bank);
+        if (command.equals("device enrol")) {
+            String customer = args.required("customer");
+            args.requireAllUsed();
+            TradeApi.EnrolmentCode code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol(customer), TradeApi.EnrolmentCode.class);
+            out.println("enrolment code for " + customer + ": " + code.code() + " (single use, until " + code.expiresAt() + ")");
+            return;
+        }
+        Path dir = devices.resolve(name(args, "device"));
+        String serial = args.optional("serial").orElseGet(HardwareSerial::read);
+        switch (command) {
+            case "device register" -> {
+                String customer = args.required("customer");
+                String code = args.required("code");
+                LayerOrder order = LayerOrder.valueOf(args.optional("order").orElse("asymmetric-inside").toUpperCase(Locale.ROOT).replace('-', '_'));
+                String label = args.optional("label").orElse(dir.getFileName().toString());
+                args.requireAllUsed();
+                Wallet wallet = Files.exists(dir) ? Wallet.open(dir, serial) : Wallet.create(dir, serial);
+                wallet.register(link, customer, code, order, label);
+                out.println("device " + wallet.status().deviceId() + " registered for " + customer + " (layer order " + order + ")");
+            }
+            case "device balance" -> {
+                args.requireAllUsed();
+                show(Wallet.open(dir, serial).send(link, new TradeRequest.BalanceInquiry()));
+            }
+            case "device transfer" -> {
+                var request = new TradeRequest.OwnTransfer(java.util.UUID.randomUUID().toString(), args.required("from"),
+                        args.required("to"), Money.parse(args.required("amount")));
+                args.requireAllUsed();
+                show(Wallet.open(dir, serial).send(link, request));
+            }
+            case "device order" -> {
+                var request = new TradeRequest.PurchaseOrder(java.util.UUID.randomUUID().toString(), args.required("payee"),
+                        Money.parse(args.required("amount")), args.optional("details").orElse(""));
+                args.requireAllUsed();
+                show(Wallet.open(dir, serial).send(link, request));
+            }
+            default -> throw Args.usage("unknown command '" + command + "'");
+        }
+    }
+
+    private void show(TradeResponse response) {
+        switch (response) {
+            case TradeResponse.Balances b -> b.accounts().forEach(a -> out.println("  " + a.account() + ": " + a.balance()));
+            case TradeResponse.TransferDone t -> {
+                out.println("transfer " + t.transferId() + " done");
+                t.accounts().forEach(a -> out.println("  " + a.account() + ": " + a.balance()));
+            }
+            case TradeResponse.OrderPaid o -> out.println("order " + o.orderId() + " paid: " + o.amount() + " to " + o.merchantId()
+                    + "; current account " + o.balance());
+            case TradeResponse.Refused f -> throw new EscudoException(EscudoException.Kind.REFUSED, f.code(), f.message());
+        }
+    }
+
     private static String cardName(Args args) {
-        String name = args.required("card");
+        return name(args, "card");
+    }
+
+    private static String name(Args args, String option) {
+        String name = args.required(option);
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw Args.usage("--card names a card with letters, digits, '.', '_' or '-'");
+            throw Args.usage("--" + option + " is a name of letters, digits, '.', '_' or '-'");
         }
         return name;
     }

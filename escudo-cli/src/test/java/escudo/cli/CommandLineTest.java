@@ -48,10 +48,11 @@ class CommandLineTest {
     }
 
     private int escudo(String... words) {
-        String[] argv = new String[words.length + 6];
+        String[] common = {"--issuer", issuerUrl, "--merchant", merchantUrl, "--cards", dir.resolve("cards").toString(),
+                "--devices", dir.resolve("devices").toString()};
+        String[] argv = new String[words.length + common.length];
         System.arraycopy(words, 0, argv, 0, words.length);
-        System.arraycopy(new String[] {"--issuer", issuerUrl, "--merchant", merchantUrl, "--cards", dir.resolve("cards").toString()},
-                0, argv, words.length, 6);
+        System.arraycopy(common, 0, argv, words.length, common.length);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int exit = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)).run(argv);
@@ -78,6 +79,32 @@ class CommandLineTest {
         assertTrue(out.contains("66.20 EUR") && out.contains("CARD-CERT renewed"), out);
         assertEquals(0, escudo("balances"), err);
         assertTrue(out.contains("merchant:corner-shop") && out.contains("{EUR=0}"), out);
+    }
+
+    @Test
+    void aDeviceRegistersAndTradesOnlyOnItsOwnHardware() {
+        assertEquals(0, escudo("merchant", "register"), err);
+        assertEquals(0, escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "100.00 EUR"), err);
+        assertEquals(0, escudo("device", "enrol", "--customer", "bob"), err);
+        var matcher = java.util.regex.Pattern.compile("enrolment code for bob: (\\S+)").matcher(out);
+        assertTrue(matcher.find(), out);
+        String code = matcher.group(1);
+        assertEquals(0, escudo("device", "register", "--device", "phone", "--customer", "bob", "--code", code,
+                "--order", "symmetric-inside", "--serial", "phone-serial-1"), err);
+        assertTrue(out.contains("layer order SYMMETRIC_INSIDE"), out);
+        assertEquals(0, escudo("device", "transfer", "--device", "phone", "--from", "current", "--to", "savings",
+                "--amount", "30.00 EUR", "--serial", "phone-serial-1"), err);
+        assertTrue(out.contains("savings: 30.00 EUR"), out);
+        assertEquals(0, escudo("device", "order", "--device", "phone", "--payee", "corner-shop", "--amount", "9.90 EUR",
+                "--details", "a lamp", "--serial", "phone-serial-1"), err);
+        assertTrue(out.contains("current account 60.10 EUR"), out);
+        assertEquals(2, escudo("device", "balance", "--device", "phone", "--serial", "another-machine"));
+        assertTrue(err.contains("[device.wrong-hardware]"), err);
+        assertEquals(2, escudo("device", "order", "--device", "phone", "--payee", "corner-shop", "--amount", "500.00 EUR",
+                "--serial", "phone-serial-1"));
+        assertTrue(err.contains("[issuer.insufficient-funds]"), err);
+        assertEquals(2, escudo("device", "register", "--device", "tablet", "--customer", "bob", "--code", code, "--serial", "tablet-1"));
+        assertTrue(err.contains("[s0.bad-enrolment]"), err);
     }
 
     @Test
