@@ -186,7 +186,14 @@ final class Demo {
     /** S0, seed 000: registration (Figs. 11-14) and one protected exchange (Fig. 10 order). */
     private void deviceBoundTrade(PartyClient bank) {
         step("S0 (seed 000): Alice's laptop registers with the bank's trade centre, bound to its hardware serial");
-        String serial = HardwareSerial.read();
+        String serial;
+        try {
+            serial = HardwareSerial.read();
+            say("hardware serial of this machine read (DMI product UUID or machine id; never shown)");
+        } catch (EscudoException e) {
+            serial = "simulated-laptop-serial";
+            say("this machine exposes no hardware serial (" + e.getMessage() + "); the laptop is simulated");
+        }
         TradeApi.EnrolmentCode code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol("alice"), TradeApi.EnrolmentCode.class);
         say("the bank's desk gives Alice a one-time enrolment code, valid until " + code.expiresAt());
         RecordingLink link = new RecordingLink(new HttpIssuerLink(bank));
