@@ -92,10 +92,9 @@ public final class Ledger {
         Account to = accountIn(locked, request.toAccount(), request);
         long amount = request.amount().minorUnits();
         long fromAfter;
-        long toAfter;
         try {
             fromAfter = Math.subtractExact(from.balance().minorUnits(), amount);
-            toAfter = Math.addExact(to.balance().minorUnits(), amount);
+            Math.addExact(to.balance().minorUnits(), amount);
         } catch (ArithmeticException e) {
             throw LedgerException.invalid("ledger.invalid-amount", "amount " + request.amount() + " is out of range for these accounts");
         }
@@ -105,25 +104,38 @@ public final class Ledger {
                     + ": cannot pay " + request.amount());
         }
         Transfer transfer = new Transfer(request.transferId(), from.id(), to.id(), request.amount(), request.memo(), now(), false);
-        boolean inserted = tx.tryInsert("INSERT INTO ledger_transfers (id, from_account, to_account, amount, currency, memo, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                transfer.id(), from.id(), to.id(), amount, request.amount().currencyCode(), transfer.memo(), transfer.createdAt());
-        if (!inserted) {
-            // The unique key is the backstop for a concurrent request with this id over other
-            // accounts, which the locks did not serialize; it moved something else by definition.
-            return findTransfer(tx, request.transferId()).map(winner -> replay(winner, request))
-                    .orElseThrow(() -> LedgerException.conflict("ledger.transfer-conflict",
-                            "transfer id '" + request.transferId() + "' is in use by a concurrent transfer"));
-        }
-        post(tx, transfer.id(), from.id(), -amount, fromAfter);
-        post(tx, transfer.id(), to.id(), amount, toAfter);
-        return transfer;
+        // Balances change relative to the stored value, with the limit checked in the same
+        // statement, so no write ever rests on a balance read earlier (H2's FOR UPDATE may return
+        // a value that a transfer committing meanwhile has changed). All four writes stand or fall
+        // together under a savepoint, so a refusal leaves the caller's transaction usable.
+        return tx.atomically(() -> {
+            boolean inserted = tx.tryInsert("INSERT INTO ledger_transfers (id, from_account, to_account, amount, currency, memo, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    transfer.id(), from.id(), to.id(), amount, request.amount().currencyCode(), transfer.memo(), transfer.createdAt());
+            if (!inserted) {
+                // The unique key is the backstop for a concurrent request with this id over other
+                // accounts, which the locks did not serialize; it moved something else by definition.
+                return findTransfer(tx, request.transferId()).map(winner -> replay(winner, request))
+                        .orElseThrow(() -> LedgerException.conflict("ledger.transfer-conflict",
+                                "transfer id '" + request.transferId() + "' is in use by a concurrent transfer"));
+            }
+            if (tx.update("UPDATE ledger_accounts SET balance = balance - ? WHERE id = ? AND balance - ? >= -credit_limit",
+                    amount, from.id(), amount) != 1) {
+                throw LedgerException.insufficientFunds("account '" + from.id() + "' cannot pay " + request.amount()
+                        + " within its credit limit of " + new Money(from.creditLimitMinor(), from.currency()));
+            }
+            tx.update("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?", amount, to.id());
+            post(tx, transfer.id(), from.id(), -amount);
+            post(tx, transfer.id(), to.id(), amount);
+            return transfer;
+        });
     }
 
-    private static void post(Tx tx, String transferId, String accountId, long amount, long balanceAfter) {
+    /** Records one side of a transfer with the balance the account now has. */
+    private static void post(Tx tx, String transferId, String accountId, long amount) {
+        long balanceAfter = tx.queryOne("SELECT balance FROM ledger_accounts WHERE id = ?", row -> row.getLong(1), accountId).orElseThrow();
         tx.update("INSERT INTO ledger_postings (transfer_id, account_id, amount, balance_after) VALUES (?, ?, ?, ?)",
                 transferId, accountId, amount, balanceAfter);
-        tx.update("UPDATE ledger_accounts SET balance = ? WHERE id = ?", balanceAfter, accountId);
     }
 
     private static Transfer replay(Transfer recorded, TransferRequest request) {

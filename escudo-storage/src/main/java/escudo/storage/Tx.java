@@ -72,6 +72,36 @@ public final class Tx {
         }
     }
 
+    /**
+     * Runs {@code work} under a savepoint: if it throws, everything it wrote is undone and the
+     * transaction stays usable (PostgreSQL otherwise refuses every later statement after an error).
+     */
+    public <T> T atomically(java.util.function.Supplier<T> work) {
+        Savepoint savepoint;
+        try {
+            savepoint = connection.setSavepoint();
+        } catch (SQLException e) {
+            throw StorageException.of(e);
+        }
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) {
+            try {
+                connection.rollback(savepoint);
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+        try {
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw StorageException.of(e);
+        }
+        return result;
+    }
+
     /** Runs a query that yields at most one row. */
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
         List<T> rows = query(sql, mapper, args);
