@@ -31,7 +31,7 @@ public final class BlomAuthority {
     private final int k;
     private final BigInteger[][] d;
 
-    private BlomAuthority(int k, BigInteger[][] d) {
+    BlomAuthority(int k, BigInteger[][] d) {
         this.k = k;
         this.d = d;
     }
@@ -72,6 +72,15 @@ public final class BlomAuthority {
             row[r] = sum.mod(P);
         }
         return new BlomShare(id, row);
+    }
+
+    /** A copy of D (package-private: the collusion test builds other matrices consistent with k shares). */
+    BigInteger[][] matrix() {
+        BigInteger[][] copy = new BigInteger[k + 1][];
+        for (int r = 0; r <= k; r++) {
+            copy[r] = d[r].clone();
+        }
+        return copy;
     }
 
     @Override
