@@ -2,23 +2,16 @@ package escudo.card;
 
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.CryptoException;
+import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretBox;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Set;
 
 /**
  * The card's two files in its directory: {@code storage.key} (32 random bytes, owner read/write
@@ -32,7 +25,6 @@ final class CardStorage {
 
     static final String KEY_FILE = "storage.key";
     static final String STATE_FILE = "card.state";
-    private static final String TEMP_FILE = "card.state.tmp";
     private static final int KEY_LENGTH = 32;
     private static final String PURPOSE = "card-state";
     private static final byte[] ASSOCIATED_DATA = CardState.DOMAIN.getBytes(StandardCharsets.UTF_8);
@@ -56,14 +48,15 @@ final class CardStorage {
         RANDOM.nextBytes(key);
         try {
             if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory, ownerOnly(directory, "rwx------"));
+                PrivateFiles.createDirectories(directory);
             }
-            writeNew(keyFile, key);
+            PrivateFiles.createNew(keyFile, key);
             return new CardStorage(directory, key);
-        } catch (FileAlreadyExistsException e) {
-            throw alreadyExists(directory);
-        } catch (IOException e) {
-            throw failed("cannot create the card's storage key", e);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof FileAlreadyExistsException) {
+                throw alreadyExists(directory);
+            }
+            throw failed("cannot create the card's storage key", e.getCause());
         } finally {
             Arrays.fill(key, (byte) 0);
         }
@@ -132,45 +125,13 @@ final class CardStorage {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
-        Path temp = directory.resolve(TEMP_FILE);
         try {
-            Files.deleteIfExists(temp);
-            writeNew(temp, sealed);
-            Files.move(temp, directory.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory();
-        } catch (AtomicMoveNotSupportedException e) {
-            throw failed("the file system cannot replace the card state atomically", e);
-        } catch (IOException e) {
-            throw failed("cannot write the card state", e);
+            PrivateFiles.replace(directory.resolve(STATE_FILE), sealed);
+        } catch (UncheckedIOException e) {
+            throw failed("cannot write the card state", e.getCause());
         }
     }
 
-    /** Creates {@code file} (it must not exist), owner-only where possible, writes and syncs it. */
-    private static void writeNew(Path file, byte[] content) throws IOException {
-        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try (FileChannel channel = FileChannel.open(file, options, ownerOnly(file, "rw-------"))) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-    }
-
-    /** Makes the rename durable; not every platform can open a directory, which is then skipped. */
-    private void forceDirectory() {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Windows cannot open a directory as a channel; NTFS renames are journaled anyway
-        }
-    }
-
-    private static FileAttribute<?>[] ownerOnly(Path path, String permissions) {
-        boolean posix = path.getFileSystem().supportedFileAttributeViews().contains("posix");
-        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))}
-                : new FileAttribute<?>[0];
-    }
 
     private static CardException alreadyExists(Path directory) {
         return new CardException(Kind.CONFLICT, CardException.ALREADY_EXISTS, "a card already exists in " + directory);

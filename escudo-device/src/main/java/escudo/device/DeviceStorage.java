@@ -4,23 +4,16 @@ import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretBox;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Set;
 
 /**
  * The wallet's two files in its directory:
@@ -48,7 +41,6 @@ final class DeviceStorage {
 
     static final String SALT_FILE = "device.salt";
     static final String STATE_FILE = "device.state";
-    private static final String TEMP_FILE = "device.state.tmp";
     private static final String FILE_DOMAIN = "escudo/s0/device-state-file/v1";
     private static final String SERIAL_DOMAIN = "escudo/s0/device-serial/v1";
     private static final int SALT_LENGTH = 32;
@@ -81,14 +73,15 @@ final class DeviceStorage {
         RANDOM.nextBytes(salt);
         try {
             if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory, ownerOnly(directory, "rwx------"));
+                PrivateFiles.createDirectories(directory);
             }
-            writeNew(saltFile, salt);
+            PrivateFiles.createNew(saltFile, salt);
             return new DeviceStorage(directory, serial, salt);
-        } catch (FileAlreadyExistsException e) {
-            throw alreadyExists(directory);
-        } catch (IOException e) {
-            throw failed("cannot create the wallet's salt", e);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof FileAlreadyExistsException) {
+                throw alreadyExists(directory);
+            }
+            throw failed("cannot create the wallet's salt", e.getCause());
         }
     }
 
@@ -170,45 +163,13 @@ final class DeviceStorage {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
-        Path temp = directory.resolve(TEMP_FILE);
         try {
-            Files.deleteIfExists(temp);
-            writeNew(temp, file);
-            Files.move(temp, directory.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory();
-        } catch (AtomicMoveNotSupportedException e) {
-            throw failed("the file system cannot replace the wallet state atomically", e);
-        } catch (IOException e) {
-            throw failed("cannot write the wallet state", e);
+            PrivateFiles.replace(directory.resolve(STATE_FILE), file);
+        } catch (UncheckedIOException e) {
+            throw failed("cannot write the wallet state", e.getCause());
         }
     }
 
-    /** Creates {@code file} (it must not exist), owner-only where possible, writes and syncs it. */
-    private static void writeNew(Path file, byte[] content) throws IOException {
-        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try (FileChannel channel = FileChannel.open(file, options, ownerOnly(file, "rw-------"))) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-    }
-
-    /** Makes the rename durable; not every platform can open a directory, which is then skipped. */
-    private void forceDirectory() {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Windows cannot open a directory as a channel; NTFS renames are journaled anyway
-        }
-    }
-
-    private static FileAttribute<?>[] ownerOnly(Path path, String permissions) {
-        boolean posix = path.getFileSystem().supportedFileAttributeViews().contains("posix");
-        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))}
-                : new FileAttribute<?>[0];
-    }
 
     private static DeviceException alreadyExists(Path directory) {
         return new DeviceException(Kind.CONFLICT, DeviceException.ALREADY_EXISTS, "a wallet already exists in " + directory);
