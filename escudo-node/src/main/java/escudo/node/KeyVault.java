@@ -3,18 +3,19 @@ package escudo.node;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.Hpke;
+import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A node's long-term signing keys (the bank's, a merchant's) and X25519 sealing keys (the issuer's
@@ -41,7 +42,7 @@ public final class KeyVault {
         Path keyDir = dataDir.resolve("keys");
         String fromEnv = env.get(MASTER_KEY_VARIABLE);
         try {
-            Files.createDirectories(keyDir);
+            PrivateFiles.createDirectories(keyDir);
             if (fromEnv != null && !fromEnv.isBlank()) {
                 return new KeyVault(keyDir, parse(fromEnv.strip()));
             }
@@ -49,10 +50,10 @@ public final class KeyVault {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
                 RANDOM.nextBytes(fresh);
-                writeOwnerOnly(file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
+                PrivateFiles.createNew(file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
             }
             return new KeyVault(keyDir, parse(Files.readString(file).strip()));
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot open the key store in " + dataDir + ": " + e.getMessage());
         }
     }
@@ -60,36 +61,31 @@ public final class KeyVault {
     /** The signing key of that name; generated and sealed to disk on first use. */
     public synchronized SigningKey signingKey(String name) {
         requireName(name);
-        Path file = keyDir.resolve(name + ".key");
-        byte[] context = ("escudo/node-key/v1/" + name).getBytes(StandardCharsets.UTF_8);
-        SecretBox box = SecretBox.derive(masterKey, context, "node-key");
-        try {
-            if (!Files.exists(file)) {
-                SigningKey key = SigningKey.generate();
-                writeOwnerOnly(file, box.seal(key.seed(SecretAccess.forSealedStorage()), context));
-                return key;
-            }
-            return SigningKey.fromSeed(box.open(Files.readAllBytes(file), context, "key " + name));
-        } catch (IOException e) {
-            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read or write key " + name + ": " + e.getMessage());
-        }
+        return SigningKey.fromSeed(secret(name + ".key", "escudo/node-key/v1/" + name,
+                () -> SigningKey.generate().seed(SecretAccess.forSealedStorage())));
     }
 
     /** The X25519 (HPKE) key pair of that name; generated and sealed to disk on first use. */
     public synchronized Hpke.Recipient sealKey(String name) {
         requireName(name);
-        Path file = keyDir.resolve(name + ".x25519");
-        byte[] context = ("escudo/node-seal-key/v1/" + name).getBytes(StandardCharsets.UTF_8);
-        SecretBox box = SecretBox.derive(masterKey, context, "node-key");
+        return Hpke.Recipient.fromPrivateKey(secret(name + ".x25519", "escudo/node-seal-key/v1/" + name,
+                () -> Hpke.Recipient.generate().privateKey(SecretAccess.forSealedStorage())));
+    }
+
+    /** Reads the sealed key file, or creates it from {@code fresh} on first use. */
+    private byte[] secret(String fileName, String context, Supplier<byte[]> fresh) {
+        Path file = keyDir.resolve(fileName);
+        byte[] associatedData = context.getBytes(StandardCharsets.UTF_8);
+        SecretBox box = SecretBox.derive(masterKey, associatedData, "node-key");
         try {
             if (!Files.exists(file)) {
-                Hpke.Recipient key = Hpke.Recipient.generate();
-                writeOwnerOnly(file, box.seal(key.privateKey(SecretAccess.forSealedStorage()), context));
+                byte[] key = fresh.get();
+                PrivateFiles.createNew(file, box.seal(key, associatedData));
                 return key;
             }
-            return Hpke.Recipient.fromPrivateKey(box.open(Files.readAllBytes(file), context, "key " + name));
-        } catch (IOException e) {
-            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read or write key " + name + ": " + e.getMessage());
+            return box.open(Files.readAllBytes(file), associatedData, "key " + fileName);
+        } catch (IOException | UncheckedIOException e) {
+            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read or write key " + fileName + ": " + e.getMessage());
         }
     }
 
@@ -118,16 +114,5 @@ public final class KeyVault {
             // reported below without echoing the value
         }
         throw new EscudoException(Kind.INVALID, "node.bad-master-key", "the master key must be 64 hex digits (32 bytes)");
-    }
-
-    private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(file + " appeared while it was being created", e);
-        }
-        Files.write(file, content);
     }
 }
