@@ -128,10 +128,10 @@ public final class Wallet {
         TradeEnvelope answer = Objects.requireNonNull(issuer.exchange(end.seal(counter, request.encode())), "answer");
         byte[] plaintext = end.open(answer);
         DeviceState.Registration current = state.registration();
-        if (answer.counter() <= current.lastIncoming()) {
+        if (answer.counter() != counter || answer.counter() <= current.lastIncoming()) {
             throw new DeviceException(Kind.CONFLICT, DeviceException.REPLAYED_RESPONSE,
-                    "the issuer's answer carries counter " + answer.counter() + ", not after " + current.lastIncoming()
-                            + ": a replayed message");
+                    "the issuer's answer carries counter " + answer.counter() + ", not " + counter
+                            + ": an old answer or the answer to another message");
         }
         persist(state.with(current.withLastIncoming(answer.counter())));
         return TradeResponse.decode(plaintext);

@@ -41,7 +41,6 @@ final class TestIssuer implements IssuerLink {
         final byte[] secret;
         final TradeChannel.IssuerEnd end;
         long lastIncoming;
-        long nextOutgoing = 1;
 
         Device(DeviceRegistration registration, byte[] secret, TradeChannel.IssuerEnd end) {
             this.registration = registration;
@@ -97,7 +96,7 @@ final class TestIssuer implements IssuerLink {
             case TradeRequest.OwnTransfer t -> new TradeResponse.Refused("issuer.not-supported", "not in this test");
             case TradeRequest.PurchaseOrder o -> new TradeResponse.Refused("issuer.not-supported", "not in this test");
         };
-        return device.end.seal(device.nextOutgoing++, response.encode());
+        return device.end.seal(request.counter(), response.encode()); // the answer carries the counter it answers
     }
 
     Device device(String deviceId) {

@@ -86,9 +86,15 @@ final class DepositClearing {
         } catch (BouncedCheque e) {
             return status(payment, Outcome.BOUNCED, IssuerException.CHEQUE_BOUNCED, e.getMessage());
         } catch (EscudoException e) {
+            if (e.kind() == EscudoException.Kind.INTERNAL) {
+                throw e; // a fault on our side is not a verdict: the whole deposit fails and the merchant sends it again
+            }
             if (IssuerException.INSUFFICIENT_CARD_BALANCE.equals(e.code()) || IssuerException.OVER_CREDIT_LIMIT.equals(e.code())) {
                 // A genuine card never signs more than the bank holds for it: a clone or a tampered card.
-                issuer.db().inTransaction((Tx tx) -> issuer.alert(tx, payment.cardNumber(), e.code(), e.getMessage()));
+                issuer.db().inTransaction((Tx tx) -> {
+                    cards.blacklist(tx, payment.cardNumber(), "signed more than the bank holds for it", now);
+                    issuer.alert(tx, payment.cardNumber(), e.code(), e.getMessage() + ": card blacklisted");
+                });
             }
             return status(payment, Outcome.REFUSED, e.code(), e.getMessage());
         }

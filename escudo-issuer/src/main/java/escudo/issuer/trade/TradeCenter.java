@@ -245,7 +245,9 @@ public final class TradeCenter {
             requireActive(locked);
             requireFresh(locked, request.counter());
             TradeResponse response = execute(tx, locked, trade);
-            long out = locked.lastOut() + 1;
+            // The answer carries the counter of the request it answers, so a device can tell which
+            // of its messages an answer belongs to; request counters only grow, so answers' do too.
+            long out = request.counter();
             tx.update("UPDATE issuer_device SET last_counter_in = ?, last_counter_out = ? WHERE device_id = ?",
                     request.counter(), out, locked.id());
             return end.seal(out, response.encode());

@@ -102,10 +102,11 @@ public final class Routes {
             String incident = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
             LOG.log(Level.ERROR, "incident " + incident + ": " + req.prologue().method().text() + " " + instance
                     + " failed", failure);
-            if (problem == null) {
-                problem = Problem.of(500, "internal", "the server failed to process the request (incident "
-                        + incident + ")", instance);
-            }
+            // A fault on our side is described in the log only: its message may name tables or SQL.
+            problem = problem == null
+                    ? Problem.of(500, "internal", "the server failed to process the request (incident " + incident + ")", instance)
+                    : Problem.of(problem.status(), problem.code(), "the server failed to process the request (incident "
+                            + incident + ")", instance);
         }
         if (res.isSent()) {
             LOG.log(Level.WARNING, "cannot send problem " + problem.code() + ": the response was already sent");

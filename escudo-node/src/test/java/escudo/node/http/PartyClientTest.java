@@ -66,7 +66,8 @@ class PartyClientTest {
         EscudoException e = assertThrows(EscudoException.class, () -> client.get("/bank/fail/" + kind, Map.class));
         assertEquals(kind, e.kind());
         assertEquals("bank.failed", e.code());
-        assertEquals("failed: " + kind, e.getMessage());
+        assertEquals(kind == Kind.INTERNAL ? "the server failed to process the request" : "failed: " + kind,
+                kind == Kind.INTERNAL ? e.getMessage().replaceAll(" \\(incident [0-9a-f]{8}\\)$", "") : e.getMessage());
     }
 
     @Test
