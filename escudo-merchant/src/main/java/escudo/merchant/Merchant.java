@@ -1,5 +1,6 @@
 package escudo.merchant;
 
+import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
@@ -111,7 +112,6 @@ public final class Merchant {
         }
         payment.verify(card);
         PaymentSpec spec = payment.spec();
-        boolean online = spec.amount().minorUnits() > settings.onlineClearingLimitMinor();
         db.inTransaction((Tx tx) -> {
             claimCheckout(tx, spec, now);
             if (!tx.tryInsert("INSERT INTO merchant_payment (card_number, serial, reference, card_cert, cert_signature, signature,"
@@ -122,26 +122,48 @@ public final class Merchant {
                 throw new MerchantException(Kind.CONFLICT, MerchantException.DUPLICATE_PAYMENT,
                         "payment ser# " + payment.serial() + " of card " + payment.cardNumber() + " was already accepted");
             }
-            if (online) {
-                clearOnline(tx, card, payment);
-            }
         });
+        if (spec.amount().minorUnits() > settings.onlineClearingLimitMinor()) {
+            clearOnline(card, payment);
+        }
         return payment(payment.cardNumber(), payment.serial());
     }
 
     /**
-     * Step 540's online variant: above the limit the payment is deposited on its own before the
-     * goods go; a refusal rolls the acceptance back, so nothing is kept that the bank did not pay.
+     * Step 540's online variant: above the limit the payment, already stored, is deposited on its own
+     * before the goods go. The call to the bank is outside any transaction of ours, so an answer lost
+     * on the way can be asked for again: the same request is answered without paying twice.
      */
-    private void clearOnline(Tx tx, CardCertificate card, PaymentCertificate payment) {
+    private void clearOnline(CardCertificate card, PaymentCertificate payment) {
         DepositRequest request = signedDeposit(List.of(new DepositRequest.Payment(card, payment)));
-        DepositReceipt receipt = verifiedReceipt(request, bank.deposit(request));
+        DepositReceipt receipt;
+        try {
+            receipt = askBank(request);
+        } catch (EscudoException first) {
+            if (first.kind() != Kind.INTERNAL) {
+                throw first;
+            }
+            try {
+                receipt = askBank(request);
+            } catch (EscudoException second) {
+                if (second.kind() != Kind.INTERNAL) {
+                    throw second;
+                }
+                throw new MerchantException(Kind.INTERNAL, MerchantException.ONLINE_CLEARING_UNAVAILABLE,
+                        "the bank could not clear " + payment.spec().amount() + " online (" + second.getMessage()
+                                + "); the payment is kept and goes with the next deposit: do not hand over the goods until it clears");
+            }
+        }
         DepositReceipt.Status status = receipt.statuses().getFirst();
+        db.inTransaction((Tx tx) -> recordOutcome(tx, status, clock.instant()));
         if (status.outcome() != Outcome.CLEARED && status.outcome() != Outcome.ALREADY_CLEARED) {
             throw new MerchantException(Kind.REFUSED, MerchantException.ONLINE_CLEARING_REFUSED,
                     "the bank refused to clear " + payment.spec().amount() + " online: " + status.detail() + " (" + status.code() + ")");
         }
-        recordOutcome(tx, status, clock.instant());
+    }
+
+    private DepositReceipt askBank(DepositRequest request) {
+        return verifiedReceipt(request, bank.deposit(request));
     }
 
     /**

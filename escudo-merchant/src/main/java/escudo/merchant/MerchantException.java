@@ -11,6 +11,7 @@ public final class MerchantException extends EscudoException {
     public static final String DUPLICATE_PAYMENT = "merchant.duplicate-payment";
     public static final String CARD_BLACKLISTED = "merchant.card-blacklisted";
     public static final String ONLINE_CLEARING_REFUSED = "merchant.online-clearing-refused";
+    public static final String ONLINE_CLEARING_UNAVAILABLE = "merchant.online-clearing-unavailable";
     public static final String INVALID_CHECKOUT = "merchant.invalid-checkout";
     public static final String STALE_BLACKLIST = "merchant.stale-blacklist";
     public static final String FOREIGN_BLACKLIST = "merchant.foreign-blacklist";

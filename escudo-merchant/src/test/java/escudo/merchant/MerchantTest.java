@@ -39,6 +39,8 @@ class MerchantTest {
     static final class CountingLink implements BankLink {
         final AtomicInteger deposits = new AtomicInteger();
         final AtomicBoolean down = new AtomicBoolean();
+        /** The bank does the work but the answer is lost on the way, once. */
+        final AtomicBoolean loseNextAnswer = new AtomicBoolean();
         final Issuer issuer;
 
         CountingLink(Issuer issuer) {
@@ -51,7 +53,11 @@ class MerchantTest {
                 throw new EscudoException(EscudoException.Kind.INTERNAL, "party.unreachable", "bank unreachable");
             }
             deposits.incrementAndGet();
-            return issuer.deposit(request);
+            DepositReceipt receipt = issuer.deposit(request);
+            if (loseNextAnswer.getAndSet(false)) {
+                throw new EscudoException(EscudoException.Kind.INTERNAL, "party.unreachable", "no answer within 30 s");
+            }
+            return receipt;
         }
 
         @Override
@@ -161,7 +167,28 @@ class MerchantTest {
         cloneSpendsElsewhere();
         EscudoException e = assertThrows(EscudoException.class, () -> buy("150.00 EUR"));
         assertEquals(MerchantException.ONLINE_CLEARING_REFUSED, e.code());
-        assertTrue(merchant.payments().isEmpty());
+        assertEquals(Outcome.REFUSED, merchant.payments().getFirst().status(), "kept as refused, never deposited");
+        assertEquals(0, merchant.depositCollected().sent());
+    }
+
+    @Test
+    void anAnswerLostOnTheWayIsAskedForAgainAndThePaymentIsPaidOnce() {
+        link.loseNextAnswer.set(true);
+        AcceptedPayment accepted = buy("150.00 EUR");
+        assertEquals(Outcome.ALREADY_CLEARED, accepted.status());
+        assertEquals(2, link.deposits.get());
+        assertEquals(Money.parse("150.00 EUR"), issuer.merchantBalance("coffee"));
+    }
+
+    @Test
+    void whenTheBankCannotBeReachedOnlineThePaymentIsKeptForTheNextDeposit() {
+        link.down.set(true);
+        EscudoException e = assertThrows(EscudoException.class, () -> buy("150.00 EUR"));
+        assertEquals(MerchantException.ONLINE_CLEARING_UNAVAILABLE, e.code());
+        assertTrue(merchant.payments().getFirst().collected());
+        link.down.set(false);
+        assertEquals(1, merchant.depositCollected().count(Outcome.CLEARED));
+        assertEquals(Money.parse("150.00 EUR"), issuer.merchantBalance("coffee"));
     }
 
     @Test
