@@ -68,7 +68,7 @@ final class Demo {
         try (IssuerNode bankNode = IssuerNode.start(BANK, h2("issuer"), SigningKey.generate(), "127.0.0.1", 0);
                 MerchantNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
                 MerchantNode booksNode = merchant("book-shop", 100_00, bankNode);
-                PartyClient bank = new PartyClient(bankNode.uri());
+                PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
                 PartyClient coffee = new PartyClient(coffeeNode.uri());
                 PartyClient books = new PartyClient(booksNode.uri())) {
             out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", IssuerApi.BankInfo.class).publicKey().hex());

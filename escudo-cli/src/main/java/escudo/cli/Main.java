@@ -12,6 +12,7 @@ import escudo.protocol.trade.TradeRequest;
 import escudo.protocol.trade.TradeResponse;
 import escudo.merchant.AcceptedPayment;
 import escudo.merchant.DepositSummary;
+import escudo.node.KeyVault;
 import escudo.node.Node;
 import escudo.node.NodeConfig;
 import escudo.node.api.IssuerApi;
@@ -57,7 +58,8 @@ public final class Main {
               balances                                the bank's ledger
               alerts                                  the bank's security alerts
 
-            options for every command: --config FILE, --issuer URL, --merchant URL, --cards DIR, --devices DIR
+            options for every command: --config FILE, --issuer URL, --merchant URL, --cards DIR, --devices DIR,
+              --token T (the bank's operator token for desk commands; default ESCUDO_OPERATOR_TOKEN or <data dir>/keys/operator.token)
             device commands read this machine's hardware serial; --serial S (or ESCUDO_DEVICE_SERIAL) simulates another
             """;
 
@@ -129,7 +131,9 @@ public final class Main {
                 return 0;
             }
             default -> {
-                try (PartyClient bank = new PartyClient(issuerUrl); PartyClient merchant = new PartyClient(merchantUrl)) {
+                String token = args.optional("token").or(() -> KeyVault.readOperatorToken(config.dataDir(), System.getenv())).orElse(null);
+                try (PartyClient bank = token == null ? new PartyClient(issuerUrl) : new PartyClient(issuerUrl, token);
+                        PartyClient merchant = new PartyClient(merchantUrl)) {
                     if (command.startsWith("device ")) {
                         device(command, args, bank, devices);
                     } else {

@@ -25,6 +25,7 @@ class CommandLineTest {
     private Node node;
     private String issuerUrl;
     private String merchantUrl;
+    private String token;
     private String out;
     private String err;
 
@@ -38,6 +39,7 @@ class CommandLineTest {
                 "ESCUDO_MERCHANT_PORT", String.valueOf(merchantPort),
                 "ESCUDO_MERCHANT_ID", "corner-shop"), Map.of());
         node = Node.start(config, Map.of());
+        token = escudo.node.KeyVault.readOperatorToken(dir.resolve("node"), Map.of()).orElseThrow();
         issuerUrl = "http://127.0.0.1:" + issuerPort;
         merchantUrl = "http://127.0.0.1:" + merchantPort;
     }
@@ -49,7 +51,7 @@ class CommandLineTest {
 
     private int escudo(String... words) {
         String[] common = {"--issuer", issuerUrl, "--merchant", merchantUrl, "--cards", dir.resolve("cards").toString(),
-                "--devices", dir.resolve("devices").toString()};
+                "--devices", dir.resolve("devices").toString(), "--token", token};
         String[] argv = new String[words.length + common.length];
         System.arraycopy(words, 0, argv, 0, words.length);
         System.arraycopy(common, 0, argv, words.length, common.length);
@@ -105,6 +107,13 @@ class CommandLineTest {
         assertTrue(err.contains("[issuer.insufficient-funds]"), err);
         assertEquals(2, escudo("device", "register", "--device", "tablet", "--customer", "bob", "--code", code, "--serial", "tablet-1"));
         assertTrue(err.contains("[s0.bad-enrolment]"), err);
+    }
+
+    @Test
+    void withoutTheOperatorTokenDeskCommandsAreRefused() {
+        token = "not-the-token-" + "0".repeat(40);
+        assertEquals(2, escudo("customer", "open", "--id", "eve", "--name", "Eve", "--deposit", "1000.00 EUR"));
+        assertTrue(err.contains("refused [node.operator-only]"), err);
     }
 
     @Test

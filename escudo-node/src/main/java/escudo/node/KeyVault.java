@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 public final class KeyVault {
 
     public static final String MASTER_KEY_VARIABLE = "ESCUDO_MASTER_KEY";
+    public static final String OPERATOR_TOKEN_VARIABLE = "ESCUDO_OPERATOR_TOKEN";
+    private static final String OPERATOR_TOKEN_FILE = "operator.token";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path keyDir;
@@ -55,6 +57,35 @@ public final class KeyVault {
             return new KeyVault(keyDir, parse(Files.readString(file).strip()));
         } catch (IOException | UncheckedIOException e) {
             throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot open the key store in " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The token the bank's desk and operators present for the issuer's operator endpoints (account
+     * opening, card issuance, enrolment codes, revocation, the ledger): {@code ESCUDO_OPERATOR_TOKEN}
+     * in production, else {@code <data dir>/keys/operator.token}, created once, owner-only.
+     */
+    public synchronized String operatorToken(Map<String, String> env) {
+        return readOperatorToken(keyDir.getParent(), env).orElseGet(() -> {
+            byte[] fresh = new byte[32];
+            RANDOM.nextBytes(fresh);
+            String token = HexFormat.of().formatHex(fresh);
+            PrivateFiles.createNew(keyDir.resolve(OPERATOR_TOKEN_FILE), token.getBytes(StandardCharsets.US_ASCII));
+            return token;
+        });
+    }
+
+    /** The operator token of the node whose data is in {@code dataDir}, for a CLI on the same machine. */
+    public static java.util.Optional<String> readOperatorToken(Path dataDir, Map<String, String> env) {
+        String fromEnv = env.get(OPERATOR_TOKEN_VARIABLE);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return java.util.Optional.of(fromEnv.strip());
+        }
+        Path file = dataDir.resolve("keys").resolve(OPERATOR_TOKEN_FILE);
+        try {
+            return Files.exists(file) ? java.util.Optional.of(Files.readString(file).strip()) : java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read " + file + ": " + e.getMessage());
         }
     }
 

@@ -25,8 +25,9 @@ public final class Node implements AutoCloseable {
         try {
             IssuerNode issuer = null;
             if (config.runs(NodeConfig.Role.ISSUER)) {
-                issuer = IssuerNode.start(config.issuerId(), config.issuerJdbc(), keys.signingKey("issuer"),
-                        keys.sealKey("issuer-registration"), keys.box("issuer-devices"), config.bindHost(), config.issuerPort());
+                issuer = IssuerNode.start(config.issuerId(), config.issuerJdbc(), new IssuerNode.Keys(keys.signingKey("issuer"),
+                        keys.sealKey("issuer-registration"), keys.box("issuer-devices"), keys.operatorToken(env)),
+                        config.bindHost(), config.issuerPort());
                 started.add(issuer);
             }
             MerchantNode merchant = null;

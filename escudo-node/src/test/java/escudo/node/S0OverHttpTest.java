@@ -101,7 +101,7 @@ class S0OverHttpTest {
     @BeforeEach
     void start() {
         bankNode = IssuerNode.start("escudo-bank", TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
-        bank = new PartyClient(bankNode.uri());
+        bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
         openAccounts(bank);
     }
 
@@ -221,13 +221,13 @@ class S0OverHttpTest {
         NodeConfig config = NodeConfig.load(null, Map.of(), settings);
         Phone phone = new Phone(LayerOrder.ASYMMETRIC_INSIDE, "serial-restart");
         byte[] registrationKey;
-        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.issuer().orElseThrow().uri())) {
+        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.issuer().orElseThrow().uri(), node.issuer().orElseThrow().operatorToken())) {
             openAccounts(client);
             phone.register(client, "alice");
             phone.ask(client, new TradeRequest.OwnTransfer("t-1", "current", "savings", eur("10.00")));
             registrationKey = client.get("/issuer/devices/registration", RegistrationInfo.class).registrationKey();
         }
-        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.issuer().orElseThrow().uri())) {
+        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.issuer().orElseThrow().uri(), node.issuer().orElseThrow().operatorToken())) {
             assertArrayEquals(registrationKey, client.get("/issuer/devices/registration", RegistrationInfo.class).registrationKey());
             assertEquals(List.of(new AccountBalance("current", eur("90.00")), new AccountBalance("savings", eur("10.00"))),
                     ((TradeResponse.Balances) phone.ask(client, new TradeRequest.BalanceInquiry())).accounts());

@@ -53,7 +53,7 @@ class S3OverHttpTest {
         bankNode = IssuerNode.start("escudo-bank", TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
         shopNode = MerchantNode.start(new MerchantNode.Settings("coffee", "EUR", 50_00, bankNode.uri(), "escudo-bank"),
                 TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
-        bank = new PartyClient(bankNode.uri());
+        bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
         shop = new PartyClient(shopNode.uri());
         MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
         bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), "Coffee", "EUR", info.publicKey()), IssuerApi.Balance.class);
@@ -132,6 +132,23 @@ class S3OverHttpTest {
         assertEquals("application/problem+json", raw.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertTrue(raw.body().contains("\"code\":\"request.malformed\""), raw.body());
         assertFalse(raw.body().contains("Exception"), raw.body());
+    }
+
+    @Test
+    void deskOperationsNeedTheOperatorTokenWhileProtocolEndpointsStayOpen() {
+        try (PartyClient stranger = new PartyClient(bankNode.uri()); PartyClient guesser = new PartyClient(bankNode.uri(), "0".repeat(64))) {
+            for (PartyClient client : List.of(stranger, guesser)) {
+                EscudoException e = assertThrows(EscudoException.class, () -> client.post("/issuer/customers",
+                        new IssuerApi.OpenCustomer("mallory", "Mallory", Money.parse("1000000.00 EUR")), IssuerApi.Balance.class));
+                assertEquals("node.operator-only", e.code());
+                assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
+                assertEquals("node.operator-only", assertThrows(EscudoException.class,
+                        () -> client.get("/issuer/ledger", IssuerApi.LedgerView.class)).code());
+            }
+            stranger.get("/issuer/blacklist", escudo.protocol.Blacklist.class); // open: merchants fetch it
+        }
+        assertEquals(0L, bank.get("/issuer/ledger", IssuerApi.LedgerView.class).accounts().stream()
+                .filter(a -> a.id().contains("mallory")).count());
     }
 
     @Test

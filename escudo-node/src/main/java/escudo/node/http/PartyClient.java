@@ -29,12 +29,23 @@ public final class PartyClient implements AutoCloseable {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final HttpClient http;
+    private final String bearerToken;
 
     public PartyClient(URI baseUri) {
         this(baseUri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
     }
 
+    /** A client that presents {@code bearerToken} (the bank's operator token for desk operations). */
+    public PartyClient(URI baseUri, String bearerToken) {
+        this(baseUri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, bearerToken);
+    }
+
     public PartyClient(URI baseUri, Duration connectTimeout, Duration requestTimeout) {
+        this(baseUri, connectTimeout, requestTimeout, null);
+    }
+
+    private PartyClient(URI baseUri, Duration connectTimeout, Duration requestTimeout, String bearerToken) {
+        this.bearerToken = bearerToken;
         this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
         if (!"http".equals(baseUri.getScheme()) && !"https".equals(baseUri.getScheme())) {
             throw new IllegalArgumentException("a party is reached over http(s), not " + baseUri);
@@ -74,9 +85,10 @@ public final class PartyClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new EscudoException(Kind.INVALID, "party.bad-path", "'" + path + "' is not a valid request path");
         }
-        return HttpRequest.newBuilder(uri)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Accept", "application/json, " + Problem.MEDIA_TYPE);
+        return bearerToken == null ? builder : builder.header("Authorization", "Bearer " + bearerToken);
     }
 
     /** Returns null for {@code 204 No Content} or when {@code responseType} is {@code Void}. */
