@@ -174,6 +174,8 @@ final class DepositClearing {
                 yield amount;
             }
         };
+        tx.update("UPDATE issuer_cleared_payment SET credited_minor = ? WHERE card_number = ? AND serial = ?",
+                credited.minorUnits(), payment.cardNumber(), payment.serial());
         return status(payment, Outcome.CLEARED, credited, "", "");
     }
 
@@ -183,12 +185,12 @@ final class DepositClearing {
      * the card and raise an alert (seed 003, step 670).
      */
     private Status alreadySeen(Tx tx, Issuer.MerchantRow merchant, PaymentCertificate payment, String digest, Instant now) {
-        record Seen(String merchantId, String digest) {
+        record Seen(String merchantId, String digest, long credited) {
         }
-        Seen seen = tx.queryOne("SELECT merchant_id, payment_digest FROM issuer_cleared_payment WHERE card_number = ? AND serial = ?",
-                r -> new Seen(r.getString(1), r.getString(2)), payment.cardNumber(), payment.serial()).orElseThrow();
+        Seen seen = tx.queryOne("SELECT merchant_id, payment_digest, credited_minor FROM issuer_cleared_payment WHERE card_number = ? AND serial = ?",
+                r -> new Seen(r.getString(1), r.getString(2), r.getLong(3)), payment.cardNumber(), payment.serial()).orElseThrow();
         if (seen.merchantId().equals(merchant.id()) && MessageDigest.isEqual(seen.digest().getBytes(), digest.getBytes())) {
-            return status(payment, Outcome.ALREADY_CLEARED, Money.zero(payment.spec().amount().currency()), "",
+            return status(payment, Outcome.ALREADY_CLEARED, new Money(seen.credited(), payment.spec().amount().currency()), "",
                     "ser# " + payment.serial() + " was cleared for you before; paid once");
         }
         String detail = "card " + payment.cardNumber() + " signed two different payments with ser# " + payment.serial()

@@ -69,7 +69,9 @@ class DepositTest {
         DepositRequest request = bank.depositRequest(shop, Map.of(card.certificate(), List.of(p1)));
         assertEquals(Outcome.CLEARED, bank.issuer.deposit(request).statuses().getFirst().outcome());
         // The identical request again (a retry after a timeout), then the same payment in a new request.
-        assertEquals(Outcome.ALREADY_CLEARED, bank.issuer.deposit(request).statuses().getFirst().outcome());
+        DepositReceipt.Status again = bank.issuer.deposit(request).statuses().getFirst();
+        assertEquals(Outcome.ALREADY_CLEARED, again.outcome());
+        assertEquals(Money.parse("12.50 EUR"), again.credited(), "answered with what was paid the first time");
         assertEquals(Outcome.ALREADY_CLEARED, bank.deposit(shop, card, p1).statuses().getFirst().outcome());
         assertEquals(Money.parse("12.50 EUR"), bank.issuer.merchantBalance("coffee"));
         assertTrue(bank.issuer.alerts().isEmpty());
