@@ -38,7 +38,7 @@ final class DepositClearing {
     DepositReceipt deposit(DepositRequest request) {
         Instant now = issuer.now();
         // Steps 600-620: the depositing merchant, its signature, and the freshness of the request.
-        Issuer.MerchantRow merchant = issuer.db().inTransaction((Tx tx) -> issuer.merchant(tx, request.merchantId()));
+        Issuer.MerchantRow merchant = issuer.db().inTransaction(tx -> issuer.merchant(tx, request.merchantId()));
         request.verify(merchant.key());
         requireFresh(request.time(), now, "deposit");
         acceptNonceOnce(request);
@@ -66,7 +66,7 @@ final class DepositClearing {
      */
     private void acceptNonceOnce(DepositRequest request) {
         String digest = sha256(request.signedBytes());
-        issuer.db().inTransaction((Tx tx) -> {
+        issuer.db().run(tx -> {
             if (tx.tryInsert("INSERT INTO issuer_deposit_request (merchant_id, nonce, request_digest, received_at) VALUES (?, ?, ?, ?)",
                     request.merchantId(), request.nonce(), digest, issuer.now())) {
                 return;
@@ -82,7 +82,7 @@ final class DepositClearing {
 
     private Status clear(Issuer.MerchantRow merchant, CardCertificate card, PaymentCertificate payment, Instant now) {
         try {
-            return issuer.db().inTransaction((Tx tx) -> clear(tx, merchant, card, payment, now));
+            return issuer.db().inTransaction(tx -> clear(tx, merchant, card, payment, now));
         } catch (BouncedCheque e) {
             return status(payment, Outcome.BOUNCED, IssuerException.CHEQUE_BOUNCED, e.getMessage());
         } catch (EscudoException e) {
@@ -91,7 +91,7 @@ final class DepositClearing {
             }
             if (IssuerException.INSUFFICIENT_CARD_BALANCE.equals(e.code()) || IssuerException.OVER_CREDIT_LIMIT.equals(e.code())) {
                 // A genuine card never signs more than the bank holds for it: a clone or a tampered card.
-                issuer.db().inTransaction((Tx tx) -> {
+                issuer.db().run(tx -> {
                     cards.blacklist(tx, payment.cardNumber(), "signed more than the bank holds for it", now);
                     issuer.alert(tx, payment.cardNumber(), e.code(), e.getMessage() + ": card blacklisted");
                 });

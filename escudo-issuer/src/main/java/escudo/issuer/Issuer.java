@@ -103,7 +103,7 @@ public final class Issuer {
         requireId(name, "customer name");
         ensureBankAccounts(openingDeposit.currency());
         String account = customerAccount(customerId);
-        db.inTransaction((Tx tx) -> {
+        db.run(tx -> {
             if (!tx.tryInsert("INSERT INTO issuer_customer (customer_id, name, currency, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
                     customerId, name, openingDeposit.currencyCode(), account, now())) {
                 throw new IssuerException(Kind.CONFLICT, IssuerException.DUPLICATE, "customer " + customerId + " already exists");
@@ -123,7 +123,7 @@ public final class Issuer {
         Currency currency = Money.currency(currencyCode);
         ensureBankAccounts(currency);
         String account = merchantAccount(merchantId);
-        db.inTransaction((Tx tx) -> {
+        db.run(tx -> {
             if (!tx.tryInsert("INSERT INTO issuer_merchant (merchant_id, name, currency, public_key, account_id, created_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?)", merchantId, name, currency.getCurrencyCode(), merchantKey.hex(), account, now())) {
                 throw new IssuerException(Kind.CONFLICT, IssuerException.DUPLICATE, "merchant " + merchantId + " already exists");
@@ -139,7 +139,7 @@ public final class Issuer {
      */
     public IssuedCard issueCard(CardApplication application) {
         Instant now = now();
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             CustomerRow customer = customer(tx, application.customerId());
             Money amount = application.amount();
             if (!amount.currency().getCurrencyCode().equals(customer.currency())) {
@@ -200,13 +200,13 @@ public final class Issuer {
     }
 
     public List<Alert> alerts() {
-        return db.inTransaction((Tx tx) -> tx.query("SELECT * FROM issuer_alert ORDER BY alert_id",
+        return db.inTransaction(tx -> tx.query("SELECT * FROM issuer_alert ORDER BY alert_id",
                 r -> new Alert(r.getLong("alert_id"), r.getString("card_number"), r.getString("kind"),
                         r.getString("detail"), Tx.instant(r, "created_at"))));
     }
 
     public CardAccount card(String cardNumber) {
-        CardRegistry.Row row = db.inTransaction((Tx tx) -> cards.require(tx, cardNumber));
+        CardRegistry.Row row = db.inTransaction(tx -> cards.require(tx, cardNumber));
         Money balance = row.accountId() == null ? Money.zero(Money.currency(row.certificate().currency()))
                 : ledger.balance(row.accountId());
         return new CardAccount(row.cardNumber(), row.customerId(), row.kind(), row.certificate(), balance,
@@ -214,12 +214,12 @@ public final class Issuer {
     }
 
     public Money customerBalance(String customerId) {
-        db.inTransaction((Tx tx) -> customer(tx, customerId));
+        db.inTransaction(tx -> customer(tx, customerId));
         return ledger.balance(customerAccount(customerId));
     }
 
     public Money merchantBalance(String merchantId) {
-        db.inTransaction((Tx tx) -> merchant(tx, merchantId));
+        db.inTransaction(tx -> merchant(tx, merchantId));
         return ledger.balance(merchantAccount(merchantId));
     }
 

@@ -30,10 +30,10 @@ final class WithdrawalDesk {
         Instant now = issuer.now();
         DepositClearing.requireFresh(request.time(), now, "withdrawal");
         try {
-            return issuer.db().inTransaction((Tx tx) -> withdraw(tx, request, now));
+            return issuer.db().inTransaction(tx -> withdraw(tx, request, now));
         } catch (EscudoException e) {
             if (IssuerException.BALANCE_MISMATCH.equals(e.code())) {
-                issuer.db().inTransaction((Tx tx) -> issuer.alert(tx, request.cardNumber(), e.code(), e.getMessage()));
+                issuer.db().run(tx -> issuer.alert(tx, request.cardNumber(), e.code(), e.getMessage()));
             }
             throw e;
         }

@@ -89,7 +89,7 @@ class WithdrawalTest {
 
     @Test
     void aBlacklistedCardCannotWithdraw() {
-        bank.issuer.db().inTransaction((escudo.storage.Tx tx) -> {
+        bank.issuer.db().run((escudo.storage.Tx tx) -> {
             new CardRegistry().blacklist(tx, card.certificate().cardNumber(), "test", bank.clock.instant());
         });
         WithdrawalRequest request = card.requestWithdrawal(Money.parse("5.00 EUR"), false, "1234");

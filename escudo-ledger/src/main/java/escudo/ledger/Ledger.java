@@ -43,7 +43,7 @@ public final class Ledger {
     }
 
     public Account open(String accountId, String owner, Currency currency, long creditLimitMinor) {
-        return db.inTransaction((Tx tx) -> open(tx, accountId, owner, currency, creditLimitMinor));
+        return db.inTransaction(tx -> open(tx, accountId, owner, currency, creditLimitMinor));
     }
 
     /** Opens an account with a zero balance; fails with {@code ledger.duplicate-account} if the id is taken. */
@@ -66,7 +66,7 @@ public final class Ledger {
     }
 
     public Transfer transfer(TransferRequest request) {
-        return db.inTransaction((Tx tx) -> transfer(tx, request));
+        return db.inTransaction(tx -> transfer(tx, request));
     }
 
     /**
@@ -159,7 +159,7 @@ public final class Ledger {
     }
 
     public Optional<Transfer> findTransfer(String transferId) {
-        return db.inTransaction((Tx tx) -> findTransfer(tx, transferId));
+        return db.inTransaction(tx -> findTransfer(tx, transferId));
     }
 
     private static Optional<Transfer> findTransfer(Tx tx, String transferId) {
@@ -171,7 +171,7 @@ public final class Ledger {
     }
 
     public void setCreditLimit(String accountId, long creditLimitMinor) {
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             setCreditLimit(tx, accountId, creditLimitMinor);
         });
     }
@@ -207,7 +207,7 @@ public final class Ledger {
     }
 
     public Optional<Account> find(String accountId) {
-        return db.inTransaction((Tx tx) -> find(tx, accountId));
+        return db.inTransaction(tx -> find(tx, accountId));
     }
 
     public Optional<Account> find(Tx tx, String accountId) {
@@ -216,12 +216,12 @@ public final class Ledger {
 
     /** All accounts, by id. */
     public List<Account> accounts() {
-        return db.inTransaction((Tx tx) -> tx.query("SELECT " + ACCOUNT_COLUMNS + " FROM ledger_accounts ORDER BY id", Ledger::account));
+        return db.inTransaction(tx -> tx.query("SELECT " + ACCOUNT_COLUMNS + " FROM ledger_accounts ORDER BY id", Ledger::account));
     }
 
     /** The account's history, oldest first; {@code ledger.unknown-account} if there is no such account. */
     public List<Posting> postings(String accountId) {
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             find(tx, accountId).orElseThrow(() -> LedgerException.unknownAccount(accountId));
             return tx.query("""
                     SELECT p.transfer_id, p.account_id, p.amount, p.balance_after, t.currency, t.memo, t.created_at,
@@ -244,7 +244,7 @@ public final class Ledger {
      * means the ledger is corrupt, which is what this is for checking.
      */
     public Map<Currency, Long> totals() {
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             Map<Currency, Long> totals = new LinkedHashMap<>();
             tx.query("SELECT currency, SUM(balance) AS total FROM ledger_accounts GROUP BY currency ORDER BY currency",
                     row -> totals.put(Money.currency(row.getString("currency")), row.getLong("total")));

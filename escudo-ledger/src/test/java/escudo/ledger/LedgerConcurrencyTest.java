@@ -100,7 +100,7 @@ class LedgerConcurrencyTest {
                     account.id() + ": balance differs from the sum of its postings");
             assertEquals(account.balance(), history.getLast().balanceAfter());
         }
-        long transfers = db.inTransaction((Tx tx) -> tx.queryOne("SELECT COUNT(*) FROM ledger_transfers", row -> row.getLong(1)).orElseThrow());
+        long transfers = db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM ledger_transfers", row -> row.getLong(1)).orElseThrow());
         assertEquals(9 + moved.size(), transfers);
         assertTrue(refused.get() > 0 && replays.get() > 0, "the run must exercise refusals and replays");
     }

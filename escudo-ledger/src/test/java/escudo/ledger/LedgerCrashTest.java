@@ -184,7 +184,7 @@ class LedgerCrashTest {
     }
 
     private static List<String> accountsBeyondTheirLimit(Database db) {
-        return db.inTransaction((Tx tx) -> tx.query(
+        return db.inTransaction(tx -> tx.query(
                 "SELECT id, balance, credit_limit FROM ledger_accounts WHERE balance < -credit_limit ORDER BY id",
                 row -> row.getString("id") + " balance " + row.getLong("balance") + " limit " + row.getLong("credit_limit")));
     }
@@ -194,7 +194,7 @@ class LedgerCrashTest {
      * not each leave the balance they record.
      */
     private static List<String> accountsOutOfStepWithTheirPostings(Database db) {
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             List<String> wrong = new ArrayList<>(tx.query("""
                     SELECT a.id, a.balance, COALESCE(SUM(p.amount), 0) AS posted
                     FROM ledger_accounts a LEFT JOIN ledger_postings p ON p.account_id = a.id
@@ -222,7 +222,7 @@ class LedgerCrashTest {
 
     /** Transfers other than one debit of the amount from the payer and one credit to the payee. */
     private static List<String> transfersNotPostedExactlyOnceEachWay(Database db) {
-        return db.inTransaction((Tx tx) -> tx.query("""
+        return db.inTransaction(tx -> tx.query("""
                 SELECT t.id, COUNT(p.seq) AS postings, COALESCE(SUM(p.amount), 0) AS net,
                        SUM(CASE WHEN p.account_id = t.from_account AND p.amount = -t.amount THEN 1 ELSE 0 END) AS debits,
                        SUM(CASE WHEN p.account_id = t.to_account AND p.amount = t.amount THEN 1 ELSE 0 END) AS credits
@@ -237,7 +237,7 @@ class LedgerCrashTest {
     }
 
     private static long count(Database db, String sql) {
-        return db.inTransaction((Tx tx) -> tx.queryOne(sql, row -> row.getLong(1)).orElseThrow());
+        return db.inTransaction(tx -> tx.queryOne(sql, row -> row.getLong(1)).orElseThrow());
     }
 
     /**

@@ -98,7 +98,7 @@ class LedgerTest {
 
         assertEquals(3L, count("SELECT COUNT(*) FROM ledger_transfers"));
         assertEquals(6L, count("SELECT COUNT(*) FROM ledger_postings"));
-        assertEquals(List.of(0L), db.inTransaction((Tx tx) -> tx.query(
+        assertEquals(List.of(0L), db.inTransaction(tx -> tx.query(
                 "SELECT DISTINCT SUM(amount) FROM ledger_postings GROUP BY transfer_id", row -> row.getLong(1))));
     }
 
@@ -236,7 +236,7 @@ class LedgerTest {
 
     @Test
     void transfersInACallersTransactionCommitAndRollBackWithIt() {
-        assertThrows(IllegalStateException.class, () -> db.inTransaction((Tx tx) -> {
+        assertThrows(IllegalStateException.class, () -> db.inTransaction(tx -> {
             ledger.open(tx, "dave", "Dave", EUR, 0);
             ledger.transfer(tx, request("t1", "alice", "dave", eur(10_00)));
             throw new IllegalStateException("the caller's own work failed");
@@ -245,7 +245,7 @@ class LedgerTest {
         assertEquals(Optional.empty(), ledger.findTransfer("t1"));
         assertNothingMovedSinceSetUp();
 
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             ledger.open(tx, "dave", "Dave", EUR, 0);
             ledger.transfer(tx, request("t1", "alice", "dave", eur(10_00)));
         });
@@ -254,7 +254,7 @@ class LedgerTest {
 
     @Test
     void aRefusalInsideACallersTransactionLeavesTheTransactionUsable() {
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             assertCode("ledger.insufficient-funds", Kind.REFUSED, () -> ledger.transfer(tx, request("t1", "bob", "alice", eur(1))));
             assertCode("ledger.duplicate-account", Kind.CONFLICT, () -> ledger.open(tx, "bob", "Bob", EUR, 0));
             ledger.transfer(tx, request("t2", "alice", "bob", eur(1_00)));
@@ -265,10 +265,10 @@ class LedgerTest {
 
     @Test
     void theSchemaItselfRefusesABalanceBelowTheCreditLimit() {
-        assertThrows(StorageException.class, () -> db.inTransaction(tx -> {
+        assertThrows(StorageException.class, () -> db.run(tx -> {
             tx.update("UPDATE ledger_accounts SET balance = -1 WHERE id = 'bob'");
         }));
-        assertThrows(StorageException.class, () -> db.inTransaction(tx -> {
+        assertThrows(StorageException.class, () -> db.run(tx -> {
             tx.update("UPDATE ledger_accounts SET balance = -5001 WHERE id = 'carol:card'");
         }));
     }
@@ -282,7 +282,7 @@ class LedgerTest {
     }
 
     private long count(String sql) {
-        return db.inTransaction((Tx tx) -> tx.queryOne(sql, row -> row.getLong(1)).orElseThrow());
+        return db.inTransaction(tx -> tx.queryOne(sql, row -> row.getLong(1)).orElseThrow());
     }
 
     private static void assertCode(String code, Kind kind, Executable call) {

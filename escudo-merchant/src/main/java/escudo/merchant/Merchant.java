@@ -90,7 +90,7 @@ public final class Merchant {
         } catch (escudo.protocol.ProtocolException e) {
             throw new MerchantException(Kind.INVALID, MerchantException.INVALID_CHECKOUT, e.getMessage());
         }
-        db.inTransaction((Tx tx) -> {
+        db.run(tx -> {
             tx.update("INSERT INTO merchant_checkout (reference, amount_minor, currency, details, spec_time) VALUES (?, ?, ?, ?, ?)",
                     spec.reference(), amount.minorUnits(), amount.currencyCode(), spec.details(), spec.time());
         });
@@ -112,7 +112,7 @@ public final class Merchant {
         }
         payment.verify(card);
         PaymentSpec spec = payment.spec();
-        db.inTransaction((Tx tx) -> {
+        db.run(tx -> {
             claimCheckout(tx, spec, now);
             if (!tx.tryInsert("INSERT INTO merchant_payment (card_number, serial, reference, card_cert, cert_signature, signature,"
                             + " amount_minor, currency, status, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'COLLECTED', ?)",
@@ -155,7 +155,7 @@ public final class Merchant {
             }
         }
         DepositReceipt.Status status = receipt.statuses().getFirst();
-        db.inTransaction((Tx tx) -> recordOutcome(tx, status, clock.instant()));
+        db.run(tx -> recordOutcome(tx, status, clock.instant()));
         if (status.outcome() != Outcome.CLEARED && status.outcome() != Outcome.ALREADY_CLEARED) {
             throw new MerchantException(Kind.REFUSED, MerchantException.ONLINE_CLEARING_REFUSED,
                     "the bank refused to clear " + payment.spec().amount() + " online: " + status.detail() + " (" + status.code() + ")");
@@ -172,7 +172,7 @@ public final class Merchant {
      * collected for the next run; re-sending them pays nothing twice.
      */
     public DepositSummary depositCollected() {
-        List<DepositRequest.Payment> collected = db.inTransaction((Tx tx) -> tx.query(
+        List<DepositRequest.Payment> collected = db.inTransaction(tx -> tx.query(
                 "SELECT p.*, c.details, c.spec_time FROM merchant_payment p JOIN merchant_checkout c ON c.reference = p.reference"
                         + " WHERE p.status = 'COLLECTED' ORDER BY p.accepted_at, p.card_number, p.serial",
                 this::collectedPayment));
@@ -183,7 +183,7 @@ public final class Merchant {
         DepositRequest request = signedDeposit(batch);
         DepositReceipt receipt = verifiedReceipt(request, bank.deposit(request));
         Instant now = clock.instant();
-        db.inTransaction((Tx tx) -> receipt.statuses().forEach(status -> recordOutcome(tx, status, now)));
+        db.run(tx -> receipt.statuses().forEach(status -> recordOutcome(tx, status, now)));
         return new DepositSummary(batch.size(), receipt);
     }
 
@@ -195,7 +195,7 @@ public final class Merchant {
             throw new MerchantException(Kind.UNAUTHENTICATED, MerchantException.FOREIGN_BLACKLIST,
                     "the blacklist is bank " + list.bankId() + "'s, not " + settings.bankId() + "'s");
         }
-        db.inTransaction((Tx tx) -> {
+        db.run(tx -> {
             Instant held = tx.queryOne("SELECT issued_at FROM merchant_blacklist_version WHERE id = 1 FOR UPDATE",
                     r -> Tx.instant(r, "issued_at")).orElse(null);
             if (held != null && list.issuedAt().isBefore(held)) {
@@ -216,16 +216,16 @@ public final class Merchant {
     }
 
     public boolean isBlacklisted(String cardNumber) {
-        return db.inTransaction((Tx tx) -> tx.queryOne("SELECT card_number FROM merchant_blacklist WHERE card_number = ?",
+        return db.inTransaction(tx -> tx.queryOne("SELECT card_number FROM merchant_blacklist WHERE card_number = ?",
                 r -> r.getString(1), cardNumber).isPresent());
     }
 
     public List<AcceptedPayment> payments() {
-        return db.inTransaction((Tx tx) -> tx.query("SELECT * FROM merchant_payment ORDER BY accepted_at, card_number, serial", Merchant::accepted));
+        return db.inTransaction(tx -> tx.query("SELECT * FROM merchant_payment ORDER BY accepted_at, card_number, serial", Merchant::accepted));
     }
 
     public AcceptedPayment payment(String cardNumber, long serial) {
-        return db.inTransaction((Tx tx) -> tx.queryOne("SELECT * FROM merchant_payment WHERE card_number = ? AND serial = ?",
+        return db.inTransaction(tx -> tx.queryOne("SELECT * FROM merchant_payment WHERE card_number = ? AND serial = ?",
                 Merchant::accepted, cardNumber, serial)).orElseThrow(() -> new MerchantException(Kind.NOT_FOUND,
                 "merchant.unknown-payment", "no payment ser# " + serial + " of card " + cardNumber));
     }

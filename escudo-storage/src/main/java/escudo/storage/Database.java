@@ -114,13 +114,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code work} in one transaction. Java cannot choose between the two overloads for an
-     * expression lambda that returns a value ({@code tx -> ledger.transfer(tx, r)}); give the
-     * parameter a type, {@code (Tx tx) -> ...}, or use a block body.
-     */
-    public void inTransaction(Consumer<Tx> work) {
-        inTransaction((Tx tx) -> {
+    /** Runs {@code work}, which returns nothing, in one transaction; see the class comment. */
+    public void run(Consumer<Tx> work) {
+        inTransaction(tx -> {
             work.accept(tx);
             return null;
         });

@@ -40,14 +40,14 @@ class DatabaseTest {
 
     @Test
     void commitsTheWorkAndReturnsItsResult() {
-        int inserted = db.inTransaction((Tx tx) -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "hello"));
+        int inserted = db.inTransaction(tx -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "hello"));
         assertEquals(1, inserted);
         assertEquals(Optional.of("hello"), text("n1"));
     }
 
     @Test
     void rollsBackEverythingWhenTheWorkThrows() {
-        assertThrows(IllegalStateException.class, () -> db.inTransaction((Tx tx) -> {
+        assertThrows(IllegalStateException.class, () -> db.inTransaction(tx -> {
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "hello");
             throw new IllegalStateException("boom");
         }));
@@ -57,7 +57,7 @@ class DatabaseTest {
     @Test
     void retriesTheWholeTransactionAfterASerializationFailure() {
         AtomicInteger attempts = new AtomicInteger();
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "attempt " + attempts.incrementAndGet());
             if (attempts.get() == 1) {
                 throw StorageException.of(new SQLException("could not serialize access", "40001"));
@@ -70,7 +70,7 @@ class DatabaseTest {
     @Test
     void givesUpWithContentionAfterTheLastAttempt() {
         AtomicInteger attempts = new AtomicInteger();
-        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction((Tx tx) -> {
+        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction(tx -> {
             attempts.incrementAndGet();
             throw StorageException.of(new SQLException("deadlock detected", "40P01"));
         }));
@@ -81,7 +81,7 @@ class DatabaseTest {
     @Test
     void neverRetriesOtherFailures() {
         AtomicInteger attempts = new AtomicInteger();
-        assertThrows(IllegalArgumentException.class, () -> db.inTransaction((Tx tx) -> {
+        assertThrows(IllegalArgumentException.class, () -> db.inTransaction(tx -> {
             attempts.incrementAndGet();
             throw new IllegalArgumentException("not transient");
         }));
@@ -103,7 +103,7 @@ class DatabaseTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(List.of(2L, 2L), db.inTransaction((Tx tx) -> tx.query(
+        assertEquals(List.of(2L, 2L), db.inTransaction(tx -> tx.query(
                 "SELECT n FROM storagetest_counter ORDER BY id", row -> row.getLong(1))));
         assertTrue(attempts.get() >= 3, "one of the two transactions must have been run again");
     }
@@ -111,7 +111,7 @@ class DatabaseTest {
     /** Locks {@code first}, waits until the other thread holds the other row, then wants it too. */
     private void incrementBoth(int first, int second, CyclicBarrier barrier, AtomicInteger attempts) {
         AtomicInteger mine = new AtomicInteger();
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             attempts.incrementAndGet();
             tx.update("UPDATE storagetest_counter SET n = n + 1 WHERE id = ?", first);
             if (mine.incrementAndGet() == 1) {
@@ -127,7 +127,7 @@ class DatabaseTest {
 
     @Test
     void tryInsertReportsADuplicateKeyAndLeavesTheTransactionUsable() {
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             assertTrue(tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "first"));
             assertFalse(tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "second"));
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n2", "after");
@@ -138,10 +138,10 @@ class DatabaseTest {
 
     @Test
     void aDuplicateKeyIsAConflictWithItsSqlState() {
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "first");
         });
-        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction(tx -> {
+        StorageException e = assertThrows(StorageException.class, () -> db.run(tx -> {
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "second");
         }));
         assertEquals("storage.duplicate", e.code());
@@ -151,7 +151,7 @@ class DatabaseTest {
 
     @Test
     void queryOneRefusesSeveralRows() {
-        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction((Tx tx) ->
+        StorageException e = assertThrows(StorageException.class, () -> db.inTransaction(tx ->
                 tx.queryOne("SELECT id FROM storagetest_counter", row -> row.getInt(1))));
         assertEquals("storage.failure", e.code());
     }
@@ -159,10 +159,10 @@ class DatabaseTest {
     @Test
     void instantsRoundTripThroughTimestampWithTimeZone() {
         Instant at = Instant.parse("2025-03-01T12:34:56.123456Z");
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             tx.update("INSERT INTO storagetest_notes (id, text, at) VALUES (?, ?, ?)", "n1", "x", at);
         });
-        Instant read = db.inTransaction((Tx tx) -> tx.queryOne(
+        Instant read = db.inTransaction(tx -> tx.queryOne(
                 "SELECT at FROM storagetest_notes WHERE id = ?", row -> Tx.instant(row, "at"), "n1").orElseThrow());
         assertEquals(at, read);
         assertEquals(read, read.truncatedTo(ChronoUnit.MICROS));
@@ -172,7 +172,7 @@ class DatabaseTest {
     void eachModuleMigratesWithItsOwnHistoryInASharedSchema() {
         db.migrate("storagetest_b");
         db.migrate("storagetest_a");
-        db.inTransaction(tx -> {
+        db.run(tx -> {
             tx.update("INSERT INTO storagetest_other (id) VALUES (1)");
         });
         assertEquals(List.of("1", "2"), historyVersions("storagetest_a"));
@@ -180,7 +180,7 @@ class DatabaseTest {
     }
 
     private List<String> historyVersions(String module) {
-        return db.inTransaction((Tx tx) -> tx.query("SELECT \"version\" FROM \"flyway_history_" + module
+        return db.inTransaction(tx -> tx.query("SELECT \"version\" FROM \"flyway_history_" + module
                 + "\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"", row -> row.getString(1)));
     }
 
@@ -195,13 +195,13 @@ class DatabaseTest {
         String url = "jdbc:h2:file:" + dir.resolve("issuer");
         try (Database file = Database.open(url, "sa", "")) {
             file.migrate("storagetest_a");
-            file.inTransaction(tx -> {
+            file.run(tx -> {
                 tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "kept");
             });
         }
         try (Database file = Database.open(url, "sa", "")) {
             file.migrate("storagetest_a");
-            assertEquals(Optional.of("kept"), file.inTransaction((Tx tx) ->
+            assertEquals(Optional.of("kept"), file.inTransaction(tx ->
                     tx.queryOne("SELECT text FROM storagetest_notes WHERE id = ?", row -> row.getString(1), "n1")));
         }
     }
@@ -223,7 +223,7 @@ class DatabaseTest {
     void testDatabasesAreFreshAndIsolated() {
         try (Database other = TestDatabase.create()) {
             other.migrate("storagetest_a");
-            other.inTransaction(tx -> {
+            other.run(tx -> {
                 tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "other");
             });
             assertEquals(Optional.empty(), text("n1"));
@@ -231,6 +231,6 @@ class DatabaseTest {
     }
 
     private Optional<String> text(String id) {
-        return db.inTransaction((Tx tx) -> tx.queryOne("SELECT text FROM storagetest_notes WHERE id = ?", row -> row.getString(1), id));
+        return db.inTransaction(tx -> tx.queryOne("SELECT text FROM storagetest_notes WHERE id = ?", row -> row.getString(1), id));
     }
 }

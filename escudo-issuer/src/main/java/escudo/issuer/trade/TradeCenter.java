@@ -116,7 +116,7 @@ public final class TradeCenter {
         String code = drawCode();
         Instant now = now();
         Instant expires = now.plus(ENROLMENT_VALIDITY);
-        db.inTransaction((Tx tx) -> {
+        db.run(tx -> {
             issuer.currentAccount(tx, customerId);
             tx.update("INSERT INTO issuer_enrolment (customer_id, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?)",
                     customerId, HEX.formatHex(codeHash(code)), expires, now);
@@ -149,7 +149,7 @@ public final class TradeCenter {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         Instant now = now();
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             Long enrolment = matchingEnrolment(tx, registration.customerId(), presented, now);
             if (enrolment == null) {
                 throw new TradeCenterException(Kind.UNAUTHENTICATED, TradeCenterException.BAD_ENROLMENT,
@@ -235,12 +235,12 @@ public final class TradeCenter {
         if (request == null) {
             throw new TradeException(Kind.INVALID, TradeException.MALFORMED, "no trade message");
         }
-        DeviceRow device = db.inTransaction((Tx tx) -> device(tx, request.deviceId(), false));
+        DeviceRow device = db.inTransaction(tx -> device(tx, request.deviceId(), false));
         requireActive(device);
         TradeChannel.IssuerEnd end = issuerEnd(device);
         TradeRequest trade = TradeRequest.decode(end.open(request));
         requireFresh(device, request.counter());
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             DeviceRow locked = device(tx, device.id(), true);
             requireActive(locked);
             requireFresh(locked, request.counter());
@@ -341,7 +341,7 @@ public final class TradeCenter {
     /** Revokes a device: it can no longer trade. Revoking a revoked device changes nothing. */
     public DeviceView revoke(String deviceId) {
         Instant now = now();
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             DeviceRow device = device(tx, deviceId, true);
             if (device.status() == DeviceStatus.ACTIVE) {
                 tx.update("UPDATE issuer_device SET status = ?, revoked_at = ? WHERE device_id = ?", DeviceStatus.REVOKED.name(), now, deviceId);
@@ -352,12 +352,12 @@ public final class TradeCenter {
 
     /** A device, or {@code s0.unknown-device}. */
     public DeviceView device(String deviceId) {
-        return db.inTransaction((Tx tx) -> device(tx, deviceId, false).view());
+        return db.inTransaction(tx -> device(tx, deviceId, false).view());
     }
 
     /** The customer's devices, oldest first; {@code issuer.unknown-customer} if the bank has no such customer. */
     public List<DeviceView> devices(String customerId) {
-        return db.inTransaction((Tx tx) -> {
+        return db.inTransaction(tx -> {
             issuer.currentAccount(tx, customerId);
             return tx.query("SELECT " + DEVICE_COLUMNS + " FROM issuer_device WHERE customer_id = ? ORDER BY created_at, device_id",
                     TradeCenter::row, customerId).stream().map(DeviceRow::view).toList();

@@ -144,7 +144,7 @@ final class Centre implements AutoCloseable {
         Map<String, Object> state = new TreeMap<>();
         issuer.ledger().accounts().forEach(a -> state.put("account " + a.id(), a.balance()));
         state.put("transfers", count("SELECT COUNT(*) FROM ledger_transfers"));
-        db.inTransaction((Tx tx) -> {
+        db.run(tx -> {
             tx.query("SELECT device_id, customer_id, status, last_counter_in, last_counter_out, revoked_at FROM issuer_device",
                     r -> state.put("device " + r.getString(1), List.of(r.getString(2), r.getString(3), r.getLong(4), r.getLong(5),
                             String.valueOf(r.getObject(6)))));
@@ -155,7 +155,7 @@ final class Centre implements AutoCloseable {
     }
 
     long count(String sql, Object... args) {
-        return db.inTransaction((Tx tx) -> tx.queryOne(sql, r -> r.getLong(1), args).orElseThrow());
+        return db.inTransaction(tx -> tx.queryOne(sql, r -> r.getLong(1), args).orElseThrow());
     }
 
     void assertBooksBalance() {

@@ -85,11 +85,11 @@ class RegistrationTest {
     @Test
     void theSerialAndTheSecretAreStoredOnlySealed() {
         Centre.Phone phone = centre.phone("alice", LayerOrder.SYMMETRIC_INSIDE);
-        String stored = centre.db.inTransaction((Tx tx) -> tx.queryOne("SELECT sealed_secrets FROM issuer_device WHERE device_id = ?",
+        String stored = centre.db.inTransaction(tx -> tx.queryOne("SELECT sealed_secrets FROM issuer_device WHERE device_id = ?",
                 r -> r.getString(1), phone.deviceId).orElseThrow());
         assertFalse(stored.contains(phone.serial));
         assertFalse(stored.contains(java.util.Base64.getEncoder().encodeToString(phone.secret).substring(0, 20)));
-        String codes = centre.db.inTransaction((Tx tx) -> tx.query("SELECT code_hash FROM issuer_enrolment", r -> r.getString(1)).toString());
+        String codes = centre.db.inTransaction(tx -> tx.query("SELECT code_hash FROM issuer_enrolment", r -> r.getString(1)).toString());
         assertTrue(codes.matches("\\[[0-9a-f]{64}]"), "only the SHA-256 of a code is kept");
     }
 
