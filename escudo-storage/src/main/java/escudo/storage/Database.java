@@ -18,8 +18,8 @@ import org.flywaydb.core.api.FlywayException;
  * A pooled relational database: H2 (a file, embedded, the default) or PostgreSQL. Several
  * modules share one database; each owns its tables and migrates them with {@link #migrate}.
  *
- * <p>All writes go through {@link #inTransaction}, which runs the work in one READ COMMITTED
- * transaction and runs it again when the database reports a serialization failure or deadlock,
+ * <p>All writes go through {@link #inTransaction} (or {@link #run} for work without a result),
+ * which runs the work in one READ COMMITTED transaction and runs it again when the database reports a serialization failure or deadlock,
  * so the work must not have effects outside the database (or must tolerate repetition).
  */
 public final class Database implements AutoCloseable {
