@@ -6,6 +6,7 @@ import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.device.HardwareSerial;
 import escudo.device.Wallet;
+import escudo.issuer.trade.DeviceView;
 import escudo.node.api.TradeApi;
 import escudo.protocol.trade.LayerOrder;
 import escudo.protocol.trade.TradeRequest;
@@ -46,6 +47,8 @@ public final class Main {
               card issue --card NAME --customer ID --amount "50.00 EUR" --pin PIN [--kind cash|credit|cheque]
               card show --card NAME
               device enrol --customer ID              the bank's desk gives a one-time enrolment code (S0)
+              device revoke --id DEVICE_ID            the bank's desk cuts a device off
+              device list --customer ID               the bank's desk lists a customer's devices
               device register --device NAME --customer ID --code CODE [--order asymmetric-inside|symmetric-inside] [--label TEXT]
               device balance --device NAME
               device transfer --device NAME --from current|savings --to savings|current --amount "20.00 EUR"
@@ -248,6 +251,22 @@ public final class Main {
             args.requireAllUsed();
             TradeApi.EnrolmentCode code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol(customer), TradeApi.EnrolmentCode.class);
             out.println("enrolment code for " + customer + ": " + code.code() + " (single use, until " + code.expiresAt() + ")");
+            return;
+        }
+        if (command.equals("device revoke")) {
+            String id = args.required("id");
+            args.requireAllUsed();
+            DeviceView view = bank.post("/issuer/devices/" + id + "/revocation", new TradeApi.Revocation(), DeviceView.class);
+            out.println("device " + view.deviceId() + " of " + view.customerId() + " is " + view.status() + " since " + view.revokedAt());
+            return;
+        }
+        if (command.equals("device list")) {
+            String customer = args.required("customer");
+            args.requireAllUsed();
+            for (DeviceView d : bank.get("/issuer/customers/" + customer + "/devices", TradeApi.Devices.class).devices()) {
+                out.println("  " + d.deviceId() + " " + d.label() + " (" + d.order() + ") " + d.status()
+                        + ", last counters in/out " + d.lastCounterFromDevice() + "/" + d.lastCounterToDevice());
+            }
             return;
         }
         Path dir = devices.resolve(name(args, "device"));

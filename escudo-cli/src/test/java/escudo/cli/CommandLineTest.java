@@ -107,6 +107,14 @@ class CommandLineTest {
         assertTrue(err.contains("[issuer.insufficient-funds]"), err);
         assertEquals(2, escudo("device", "register", "--device", "tablet", "--customer", "bob", "--code", code, "--serial", "tablet-1"));
         assertTrue(err.contains("[s0.bad-enrolment]"), err);
+
+        assertEquals(0, escudo("device", "list", "--customer", "bob"), err);
+        var id = java.util.regex.Pattern.compile("(dev-[0-9a-f]+) phone").matcher(out);
+        assertTrue(id.find(), out);
+        assertEquals(0, escudo("device", "revoke", "--id", id.group(1)), err);
+        assertTrue(out.contains("REVOKED"), out);
+        assertEquals(2, escudo("device", "balance", "--device", "phone", "--serial", "phone-serial-1"));
+        assertTrue(err.contains("[s0.device-revoked]"), err);
     }
 
     @Test
