@@ -69,6 +69,15 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
         return new Money(Math.subtractExact(minorUnits, other.minorUnits), currency);
     }
 
+    /** This amount {@code times} times (an item's price by its quantity); overflow is refused. */
+    public Money times(long times) {
+        try {
+            return new Money(Math.multiplyExact(minorUnits, times), currency);
+        } catch (ArithmeticException e) {
+            throw invalid(this + " x " + times + " overflows");
+        }
+    }
+
     @Override
     public int compareTo(Money other) {
         requireSameCurrency(other);

@@ -22,6 +22,24 @@ public final class OrderException extends EscudoException {
     /** The same order reached this party a second time. */
     public static final String REPLAYED = "order.replayed";
 
+    /** The issuer declined the card: unknown, failing its check digit, expired, blocked or not the holder's. */
+    public static final String CARD_DECLINED = "order.card-declined";
+    /** The holder's account cannot pay the amount. */
+    public static final String INSUFFICIENT_FUNDS = "order.insufficient-funds";
+    /** Two parties were given different amounts (seller part vs offer, issuer part vs seller). */
+    public static final String AMOUNT_MISMATCH = "order.amount-mismatch";
+    /** The seller's part names other items than the offer. */
+    public static final String ITEMS_MISMATCH = "order.items-mismatch";
+    /** The seller issued no such offer, or it expired. */
+    public static final String OFFER_UNKNOWN = "order.offer-unknown";
+    /** No such order or delivery for the asking party. */
+    public static final String NOT_FOUND = "order.not-found";
+
+    /** A refusal with one of the codes above, for the parties' own modules. */
+    public static OrderException of(Kind kind, String code, String message) {
+        return new OrderException(kind, code, message);
+    }
+
     OrderException(Kind kind, String code, String message) {
         super(kind, code, message);
     }
