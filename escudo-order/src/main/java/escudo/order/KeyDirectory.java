@@ -120,7 +120,7 @@ public final class KeyDirectory {
     }
 
     public boolean contains(String id) {
-        if (entries.containsKey(id)) {
+        if (entries.containsKey(PairKeyDerivation.checkId(id))) {
             return true;
         }
         try {

@@ -43,7 +43,7 @@ public final class PartyChannel {
     static final String REPLY_TAG = "escudo/s2/channel-reply/v1";
     /** How long a challenge may wait for its request. */
     public static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(2);
-    /** At most this many unanswered challenges are kept; beyond, the oldest expire first. */
+    /** At most this many unanswered challenges are kept; beyond, expired ones are dropped, else {@code order.busy}. */
     static final int MAX_PENDING = 100_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -161,8 +161,9 @@ public final class PartyChannel {
             if (this.kind != null) {
                 throw new IllegalStateException("a session carries one request; confirm the peer again");
             }
+            Request request = new Request(me, peer, kind, receiverNonce, new byte[0]); // checks kind before anything is sealed
             this.kind = kind;
-            return new Request(me, peer, kind, receiverNonce,
+            return new Request(request.from(), request.to(), kind, receiverNonce,
                     key.seal(body, ad(REQUEST_TAG, me, peer, kind, senderNonce, receiverNonce)));
         }
 

@@ -20,9 +20,16 @@ public final class Shopper {
     public static final String FULL_PAYMENT = "full";
 
     private final PairwiseKeys keys;
+    private final String cardIssuerId;
 
-    public Shopper(PairwiseKeys keys) {
+    /**
+     * A holder whose card was issued by {@code cardIssuerId}. The holder names the issuer itself
+     * (seed 002: "the seller and the card manager have been designated by the card holder"), so a
+     * seller cannot slip in an "issuer" of its own to read the card.
+     */
+    public Shopper(PairwiseKeys keys, String cardIssuerId) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.cardIssuerId = PairKeyDerivation.checkId(cardIssuerId);
     }
 
     public String holderId() {
@@ -44,8 +51,15 @@ public final class Shopper {
         }
     }
 
-    /** Seals the order the offer describes: one part per party of the offer, each with the fields its form names. */
+    /**
+     * Seals the order the offer describes: one part per party of the offer, each with the fields its
+     * form names. An offer naming another issuer than the card's is {@code order.wrong-recipient}.
+     */
     public SplitOrder.Sealed seal(Offer offer, Details details) {
+        if (!offer.issuerId().equals(cardIssuerId)) {
+            throw OrderException.wrongRecipient("the offer sends the card to " + offer.issuerId()
+                    + ", but this card's issuer is " + cardIssuerId);
+        }
         Map<String, String> values = Map.of(
                 SplitOrder.CONTACT, details.contact(),
                 SplitOrder.ITEMS, offer.itemsText(),

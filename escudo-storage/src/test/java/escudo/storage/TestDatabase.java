@@ -29,6 +29,41 @@ public final class TestDatabase {
         return !System.getProperty(URL_PROPERTY, "").isBlank();
     }
 
+    /**
+     * Every value of every table of {@code db}'s schema as text, one line per row, for tests that
+     * must prove a party never stored a secret it should not know.
+     */
+    public static String dump(Database db) {
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = db.dataSource().getConnection()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    tables.add(rs.getString("TABLE_NAME"));
+                }
+            }
+            if (tables.isEmpty()) {
+                throw new IllegalStateException("no tables in schema " + connection.getSchema());
+            }
+            for (String table : tables) {
+                try (Statement statement = connection.createStatement();
+                     java.sql.ResultSet rows = statement.executeQuery("SELECT * FROM \"" + table + "\"")) {
+                    int columns = rows.getMetaData().getColumnCount();
+                    while (rows.next()) {
+                        out.append(table).append(':');
+                        for (int i = 1; i <= columns; i++) {
+                            out.append(' ').append(rows.getString(i));
+                        }
+                        out.append('\n');
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot dump the test database", e);
+        }
+        return out.toString();
+    }
+
     private static Database h2(String name) {
         // DB_CLOSE_DELAY=-1 keeps the database alive while the pool churns connections; the
         // SHUTDOWN after the pool closes frees its memory.
