@@ -9,7 +9,15 @@ import escudo.issuer.IssuerException;
 import escudo.merchant.AcceptedPayment;
 import escudo.merchant.DepositSummary;
 import escudo.merchant.MerchantException;
+import escudo.issuer.order.PaymentCard;
+import escudo.node.CourierNode;
 import escudo.node.IssuerNode;
+import escudo.node.OrderKeys;
+import escudo.node.api.OrderApi;
+import escudo.order.DirectoryKeys;
+import escudo.order.OrderMessage;
+import escudo.order.PairwiseKeys;
+import escudo.order.Shopper;
 import escudo.node.MerchantNode;
 import escudo.node.NodeConfig;
 import escudo.node.api.IssuerApi;
@@ -37,7 +45,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -51,6 +61,8 @@ final class Demo {
 
     private static final String BANK = "escudo-bank";
     private static final String PIN = "4321";
+    private static final String TEA_SHOP = "tea-shop";
+    private static final String COURIER = "escudo-courier";
 
     private final PrintStream out;
     private final Path dataDir;
@@ -64,17 +76,31 @@ final class Demo {
     }
 
     void run() {
-        out.println("Escudo demo: device-bound trade (seed 000) and offline card payments (seed 003), data in " + dataDir);
+        out.println("Escudo demo: device-bound trade (seed 000), split order (seed 002) and offline card payments (seed 003),"
+                + " data in " + dataDir);
+        byte[] token = new byte[32];
+        new SecureRandom().nextBytes(token);
+        String courierDeskToken = HexFormat.of().formatHex(token);
         try (IssuerNode bankNode = IssuerNode.start(BANK, h2("issuer"), SigningKey.generate(), "127.0.0.1", 0);
                 MerchantNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
                 MerchantNode booksNode = merchant("book-shop", 100_00, bankNode);
+                CourierNode courierNode = CourierNode.start(new CourierNode.Settings(COURIER, bankNode.uri(), BANK,
+                        bankNode.operatorToken(), OrderKeys.Directory.ephemeral(), courierDeskToken), h2(COURIER),
+                        SigningKey.generate(), "127.0.0.1", 0);
+                MerchantNode teaNode = MerchantNode.start(new MerchantNode.Settings(TEA_SHOP, "EUR", 100_00, bankNode.uri(), BANK,
+                        new MerchantNode.ShopSettings(COURIER, courierNode.uri(), OrderKeys.Directory.ephemeral(),
+                                bankNode.operatorToken())), h2(TEA_SHOP), SigningKey.generate(), "127.0.0.1", 0);
                 PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
                 PartyClient coffee = new PartyClient(coffeeNode.uri());
-                PartyClient books = new PartyClient(booksNode.uri())) {
+                PartyClient books = new PartyClient(booksNode.uri());
+                PartyClient tea = new PartyClient(teaNode.uri());
+                PartyClient courier = new PartyClient(courierNode.uri(), courierDeskToken)) {
             out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", IssuerApi.BankInfo.class).publicKey().hex());
             out.println("  coffee-shop " + coffeeNode.uri() + "  (clears online above 30.00 EUR)");
             out.println("  book-shop   " + booksNode.uri());
-            story(bank, coffee, books);
+            out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
+            out.println("  courier     " + courierNode.uri());
+            story(bank, coffee, books, tea, courier);
         }
         out.println();
         out.println("Every step behaved as it must.");
@@ -89,9 +115,9 @@ final class Demo {
         return new NodeConfig.Jdbc("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
     }
 
-    private void story(PartyClient bank, PartyClient coffee, PartyClient books) {
+    private void story(PartyClient bank, PartyClient coffee, PartyClient books, PartyClient tea, PartyClient courier) {
         step("Accounts open (Figs. 2-3): merchants get deposit accounts, Alice a bank account");
-        for (PartyClient shop : List.of(coffee, books)) {
+        for (PartyClient shop : List.of(coffee, books, tea)) {
             MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
             bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), info.merchantId(), "EUR", info.publicKey()),
                     IssuerApi.Balance.class);
@@ -174,6 +200,8 @@ final class Demo {
         expect(credit.count(Outcome.CLEARED) == 1 && credit.receipt().statuses().getFirst().credited().equals(Money.parse("19.70 EUR")),
                 "the bank pays book-shop 19.70 EUR from its own account (20.00 less 1.5 % fee); Bob owes 20.00 EUR");
 
+        splitOrder(bank, tea, courier);
+
         step("Ledger (double entry): every account, and the sum per currency");
         IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
         ledger.accounts().stream().sorted(Comparator.comparing(escudo.ledger.Account::id))
@@ -181,6 +209,46 @@ final class Demo {
         expect(ledger.totals().values().stream().allMatch(t -> t == 0), "all balances sum to 0 per currency: no money created or lost");
         expect(balance(bank, "merchants/coffee-shop").equals(Money.parse("41.30 EUR")), "coffee-shop holds 41.30 EUR");
         expect(balance(bank, "merchants/book-shop").equals(Money.parse("31.70 EUR")), "book-shop holds 31.70 EUR");
+    }
+
+    /** S2, seed 002 (Fig. 1): basket to delivery, each party reading only its part of the order. */
+    private void splitOrder(PartyClient bank, PartyClient tea, PartyClient courier) {
+        step("S2 (seed 002): Alice buys tea online; the shop, the bank and the courier each read only their part");
+        PaymentCard card = bank.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard("alice"), PaymentCard.class);
+        say("the bank issues Alice payment card " + card.masked() + " valid through " + card.expiry());
+        DirectoryKeys alice = Shopping.enrol(bank, dataDir.resolve("holders/alice"), "alice");
+        say("Alice's X25519 key goes into the bank's key directory; the shop, bank and courier keys are there already");
+        PairwiseKeys holder = Shopping.open(dataDir.resolve("holders/alice"), alice.myId(), bank);
+
+        OrderMessage.Offer offer = Shopping.offer(tea, Shopping.basket("tea-green-100g:2,mug:1"));
+        say("the shop's order form " + offer.orderId() + ": " + offer.itemsText() + " = " + offer.amount()
+                + "; card number and expiry for " + offer.issuerId() + " only, destination for " + offer.courierId() + " only");
+        Shopper.Details details = new Shopper.Details("Alice, +34 600 000 000", card.cardNumber(), card.expiry(),
+                "Calle Mayor 1, 28013 Madrid");
+        Money before = balance(bank, "customers/alice");
+        OrderMessage.OrderStatus placed = Shopping.place(holder, BANK, tea, offer, details);
+        say(Shopping.describe(placed));
+        expect(placed.state() == OrderMessage.OrderState.DISPATCHED,
+                "the shop checked its part, the bank authorised and captured, the courier accepted its part");
+        expect(balance(bank, "customers/alice").equals(before.minus(offer.amount())),
+                "Alice's current account paid " + offer.amount());
+        expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "tea-shop was paid " + offer.amount());
+
+        OrderApi.Deliveries deliveries = courier.get("/courier/deliveries", OrderApi.Deliveries.class);
+        expect(deliveries.deliveries().size() == 1 && deliveries.deliveries().getFirst().destination().equals(details.destination()),
+                "only the courier knows where the parcel goes: " + details.destination());
+        courier.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(OrderMessage.DeliveryState.PICKED_UP),
+                OrderMessage.DeliveryReceipt.class);
+        courier.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(OrderMessage.DeliveryState.DELIVERED),
+                OrderMessage.DeliveryReceipt.class);
+        OrderMessage.OrderStatus status = Shopping.status(holder, TEA_SHOP, tea, offer.orderId());
+        expect(status.state() == OrderMessage.OrderState.DELIVERED, "Alice asks the shop: " + Shopping.describe(status));
+
+        refused("order.replayed", () -> Shopping.place(holder, BANK, tea, offer, details));
+        OrderMessage.Offer another = Shopping.offer(tea, Shopping.basket("kettle:1"));
+        refused("order.card-declined", () -> Shopping.place(holder, BANK, tea, another,
+                new Shopper.Details(details.contact(), card.cardNumber(), "01/21", details.destination())));
+        expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "the refusals moved no money");
     }
 
     /** S0, seed 000: registration (Figs. 11-14) and one protected exchange (Fig. 10 order). */

@@ -6,7 +6,14 @@ import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.device.HardwareSerial;
 import escudo.device.Wallet;
+import escudo.courier.Delivery;
+import escudo.issuer.order.PaymentCard;
 import escudo.issuer.trade.DeviceView;
+import escudo.node.api.OrderApi;
+import escudo.order.DirectoryKeys;
+import escudo.order.OrderMessage;
+import escudo.order.PairwiseKeys;
+import escudo.order.Shopper;
 import escudo.node.api.TradeApi;
 import escudo.protocol.trade.LayerOrder;
 import escudo.protocol.trade.TradeRequest;
@@ -28,6 +35,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -38,8 +46,8 @@ public final class Main {
     static final String USAGE = """
             usage: escudo <command> [options]
 
-              serve                                   run the roles of escudo.properties (issuer and merchant by default)
-              demo [--out DIR]                        the whole S3 story on the embedded default; DIR gets the artefacts of one payment
+              serve                                   run the roles of escudo.properties (issuer, merchant and courier by default)
+              demo [--out DIR]                        S0, S2 and S3 on the embedded default; DIR gets the artefacts of one payment
 
               customer open --id ID --name NAME --deposit "200.00 EUR"
               customer show --id ID
@@ -53,6 +61,14 @@ public final class Main {
               device balance --device NAME
               device transfer --device NAME --from current|savings --to savings|current --amount "20.00 EUR"
               device order --device NAME --payee MERCHANT_ID --amount "9.90 EUR" [--details TEXT]
+              shopper enrol --holder ID               the bank's desk enrols a customer for split orders (S2 keys in --holders DIR)
+              payment-card issue --customer ID        the bank's desk issues a payment card for split orders (S2)
+              shop catalogue                          what the shop sells
+              shop order --holder ID --items SKU:QTY[,SKU:QTY] --card-number N --expiry MM/YY --contact TEXT --destination TEXT
+                                                      one split order: the shop, the bank and the courier each read only their part
+              shop status --holder ID --order ORDER_ID
+              courier deliveries                      the courier's desk: its deliveries
+              courier advance --tracking ID --state picked_up|delivered|failed
               pay --card NAME --amount "3.80 EUR" --pin PIN [--details TEXT]
               topup --card NAME --amount "20.00 EUR" --pin PIN [--renew]
               deposit                                 the merchant deposits its collected payments
@@ -61,8 +77,8 @@ public final class Main {
               balances                                the bank's ledger
               alerts                                  the bank's security alerts
 
-            options for every command: --config FILE, --issuer URL, --merchant URL, --cards DIR, --devices DIR,
-              --token T (the bank's operator token for desk commands; default ESCUDO_OPERATOR_TOKEN or <data dir>/keys/operator.token)
+            options for every command: --config FILE, --issuer URL, --merchant URL, --courier URL, --cards DIR, --devices DIR,
+              --holders DIR, --token T (the operator token for desk commands; default ESCUDO_OPERATOR_TOKEN or <data dir>/keys/operator.token)
             device commands read this machine's hardware serial; --serial S (or ESCUDO_DEVICE_SERIAL) simulates another
             """;
 
@@ -116,11 +132,14 @@ public final class Main {
 
     private int dispatch(Args args) throws EscudoException {
         NodeConfig config = args.optional("config").map(f -> NodeConfig.load(Path.of(f))).orElseGet(NodeConfig::load);
-        String command = args.word(0) + (Set.of("customer", "card", "merchant", "device").contains(args.word(0)) ? " " + args.word(1) : "");
+        String command = args.word(0) + (Set.of("customer", "card", "merchant", "device", "shopper", "payment-card", "shop", "courier")
+                .contains(args.word(0)) ? " " + args.word(1) : "");
         URI issuerUrl = URI.create(args.optional("issuer").orElse(config.issuerUrl().toString()));
         URI merchantUrl = URI.create(args.optional("merchant").orElse("http://127.0.0.1:" + config.merchantPort()));
         Path cards = Path.of(args.optional("cards").orElse(config.dataDir().resolve("cards").toString()));
         Path devices = Path.of(args.optional("devices").orElse(config.dataDir().resolve("devices").toString()));
+        URI courierUrl = URI.create(args.optional("courier").orElse(config.courierUrl().toString()));
+        Path holders = Path.of(args.optional("holders").orElse(config.dataDir().resolve("holders").toString()));
         switch (command) {
             case "serve" -> {
                 args.requireAllUsed();
@@ -139,6 +158,10 @@ public final class Main {
                         PartyClient merchant = new PartyClient(merchantUrl)) {
                     if (command.startsWith("device ")) {
                         device(command, args, bank, devices);
+                    } else if (Set.of("shopper", "payment-card", "shop", "courier").contains(args.word(0))) {
+                        try (PartyClient courier = token == null ? new PartyClient(courierUrl) : new PartyClient(courierUrl, token)) {
+                            splitOrder(command, args, bank, merchant, courier, holders);
+                        }
                     } else {
                         client(command, args, bank, merchant, cards);
                     }
@@ -243,6 +266,72 @@ public final class Main {
         }
     }
 
+    /** S2 (seed 002): the holder's split order, the bank's and the courier's desks. */
+    private void splitOrder(String command, Args args, PartyClient bank, PartyClient shop, PartyClient courier, Path holders) {
+        switch (command) {
+            case "shopper enrol" -> {
+                String holder = name(args, "holder");
+                args.requireAllUsed();
+                DirectoryKeys keys = Shopping.enrol(bank, holders.resolve(holder), holder);
+                out.println(holder + " enrolled for split orders; X25519 key " + HexFormat.of().formatHex(keys.publicKey())
+                        + " published in the bank's directory, private key in " + holders.resolve(holder));
+            }
+            case "payment-card issue" -> {
+                String customer = args.required("customer");
+                args.requireAllUsed();
+                PaymentCard card = bank.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard(customer), PaymentCard.class);
+                out.println("payment card " + card.cardNumber() + " valid through " + card.expiry() + " issued to "
+                        + card.holderName() + " (" + card.customerId() + ")");
+            }
+            case "shop catalogue" -> {
+                args.requireAllUsed();
+                OrderApi.Catalogue catalogue = shop.get("/merchant/shop/catalogue", OrderApi.Catalogue.class);
+                out.println(catalogue.sellerId() + " sells:");
+                catalogue.items().forEach(i -> out.printf("  %-14s %-28s %12s%n", i.sku(), i.name(), i.unitPrice()));
+            }
+            case "shop order" -> {
+                String holder = name(args, "holder");
+                OrderMessage.Basket basket = Shopping.basket(args.required("items"));
+                Shopper.Details details = new Shopper.Details(args.required("contact"), args.required("card-number"),
+                        args.required("expiry"), args.required("destination"));
+                args.requireAllUsed();
+                PairwiseKeys keys = Shopping.open(holders.resolve(holder), holder, bank);
+                OrderMessage.Offer offer = Shopping.offer(shop, basket);
+                out.println("offer " + offer.orderId() + " from " + offer.sellerId() + ": " + offer.itemsText() + " = "
+                        + offer.amount() + "; card to " + offer.issuerId() + ", destination to " + offer.courierId());
+                String bankId = bank.get("/issuer", IssuerApi.BankInfo.class).bankId();
+                out.println(Shopping.describe(Shopping.place(keys, bankId, shop, offer, details)));
+            }
+            case "shop status" -> {
+                String holder = name(args, "holder");
+                String order = args.required("order");
+                args.requireAllUsed();
+                PairwiseKeys keys = Shopping.open(holders.resolve(holder), holder, bank);
+                String seller = shop.get("/merchant", MerchantApi.MerchantInfo.class).merchantId();
+                out.println(Shopping.describe(Shopping.status(keys, seller, shop, order)));
+            }
+            case "courier deliveries" -> {
+                args.requireAllUsed();
+                for (Delivery d : courier.get("/courier/deliveries", OrderApi.Deliveries.class).deliveries()) {
+                    out.println("  " + d.trackingId() + " order " + d.orderId() + " of " + d.holderId() + " from " + d.sellerId()
+                            + ": " + d.state() + "; " + d.parcel() + " to " + d.destination() + " (" + d.contact() + ")");
+                }
+            }
+            case "courier advance" -> {
+                String tracking = args.required("tracking");
+                String stateName = args.required("state").toUpperCase(Locale.ROOT).replace('-', '_');
+                OrderMessage.DeliveryState state = java.util.Arrays.stream(OrderMessage.DeliveryState.values())
+                        .filter(s -> s.name().equals(stateName)).findFirst()
+                        .orElseThrow(() -> Args.usage("--state is picked_up, delivered or failed"));
+                args.requireAllUsed();
+                OrderMessage.DeliveryReceipt receipt = courier.post("/courier/deliveries/" + tracking + "/status",
+                        new OrderApi.Advance(state), OrderMessage.DeliveryReceipt.class);
+                out.println("delivery " + receipt.trackingId() + " of order " + receipt.orderId() + ": " + receipt.state());
+            }
+            default -> throw Args.usage("unknown command '" + command + "'");
+        }
+    }
+
     /** S0 (seed 000): the device wallet of this machine, talking to the issuer's trade centre. */
     private void device(String command, Args args, PartyClient bank, Path devices) {
         HttpIssuerLink link = new HttpIssuerLink(bank);
@@ -340,6 +429,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "escudo-shutdown"));
         node.issuer().ifPresent(i -> out.println("issuer " + i.issuer().bankId() + " listening on " + i.uri()));
         node.merchant().ifPresent(m -> out.println("merchant " + m.merchant().merchantId() + " listening on " + m.uri()));
+        node.courier().ifPresent(c -> out.println("courier " + c.courier().courierId() + " listening on " + c.uri()));
         out.println("data in " + config.dataDir().toAbsolutePath() + "; Ctrl-C stops");
         try {
             new CountDownLatch(1).await();

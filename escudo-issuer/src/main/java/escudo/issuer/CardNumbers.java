@@ -2,8 +2,8 @@ package escudo.issuer;
 
 import java.security.SecureRandom;
 
-/** Card numbers: the bank's prefix, eleven random digits and a Luhn check digit (16 digits). */
-final class CardNumbers {
+/** Card numbers: 16 digits, an issuer prefix (6099 for S3 cards), random digits and a Luhn check digit. */
+public final class CardNumbers {
 
     private static final String PREFIX = "6099";
 
@@ -11,11 +11,27 @@ final class CardNumbers {
     }
 
     static String next(SecureRandom random) {
-        StringBuilder digits = new StringBuilder(PREFIX);
-        for (int i = 0; i < 11; i++) {
+        return next(random, PREFIX);
+    }
+
+    /** A 16-digit number: {@code prefix} (1 to 15 digits), random digits, and the Luhn check digit. */
+    public static String next(SecureRandom random, String prefix) {
+        if (prefix == null || prefix.isEmpty() || prefix.length() > 15 || !prefix.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("a card number prefix is 1 to 15 digits");
+        }
+        StringBuilder digits = new StringBuilder(prefix);
+        while (digits.length() < 15) {
             digits.append(random.nextInt(10));
         }
         return digits.append(luhnCheckDigit(digits)).toString();
+    }
+
+    /** Whether {@code number} is 16 ASCII digits whose last one is the Luhn check digit of the others. */
+    public static boolean isValid(String number) {
+        if (number == null || number.length() != 16 || !number.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        return luhnCheckDigit(number.subSequence(0, 15)) == number.charAt(15) - '0';
     }
 
     static int luhnCheckDigit(CharSequence payload) {

@@ -239,6 +239,13 @@ public final class Issuer {
                 IssuerException.UNKNOWN_MERCHANT, "merchant " + merchantId + " has no ledger account"));
     }
 
+    /** The customer's name as the bank holds it (printed on the S2 payment card), or {@code issuer.unknown-customer}. */
+    public String customerName(Tx tx, String customerId) {
+        return tx.queryOne("SELECT name FROM issuer_customer WHERE customer_id = ?", r -> r.getString(1), customerId)
+                .orElseThrow(() -> new IssuerException(Kind.NOT_FOUND, IssuerException.UNKNOWN_CUSTOMER,
+                        "customer " + customerId + " has no account at this bank"));
+    }
+
     // ---- shared with the protocol classes of this package ----
 
     record CustomerRow(String id, String currency, String accountId) {

@@ -1,6 +1,12 @@
 package escudo.node;
 
+import escudo.core.EscudoException;
+import escudo.crypto.SigningKey;
 import escudo.merchant.BankLink;
+import escudo.node.api.IssuerApi;
+import escudo.node.order.RemoteDirectory;
+import escudo.order.DirectoryKeys;
+import escudo.order.PairwiseKeys;
 import escudo.node.http.PartyClient;
 import escudo.protocol.Blacklist;
 import escudo.protocol.DepositReceipt;
@@ -13,6 +19,31 @@ final class HttpBank implements BankLink {
 
     HttpBank(PartyClient client) {
         this.client = client;
+    }
+
+    /** The bank at {@code client}, refused with {@code node.wrong-bank} unless it is {@code expectedBankId}. */
+    static IssuerApi.BankInfo expect(PartyClient client, String expectedBankId) {
+        IssuerApi.BankInfo info = client.get("/issuer", IssuerApi.BankInfo.class);
+        if (!info.bankId().equals(expectedBankId)) {
+            throw new EscudoException(EscudoException.Kind.INVALID, "node.wrong-bank", client.baseUri() + " is bank "
+                    + info.bankId() + ", not the configured " + expectedBankId);
+        }
+        return info;
+    }
+
+    /**
+     * The pairwise keys of a party whose key directory is the bank's; in directory mode with the
+     * bank desk's token, publishes the party's keys there (again harmlessly on every start).
+     */
+    static PairwiseKeys joinDirectory(String id, OrderKeys orderKeys, PartyClient client, String bankDeskToken,
+                                      SigningKey signingKey) {
+        PairwiseKeys me = orderKeys.keysFor(id, RemoteDirectory.over(client));
+        if (me instanceof DirectoryKeys own && bankDeskToken != null) {
+            try (PartyClient desk = new PartyClient(client.baseUri(), bankDeskToken)) {
+                RemoteDirectory.register(desk, id, own.publicKey(), signingKey);
+            }
+        }
+        return me;
     }
 
     @Override

@@ -10,9 +10,19 @@ import escudo.issuer.trade.Enrolment;
 import escudo.issuer.trade.TradeCenter;
 import escudo.node.api.IssuerApi;
 import escudo.node.api.TradeApi;
+import escudo.issuer.order.CardAuthoriser;
+import escudo.issuer.order.PartyDirectory;
+import escudo.issuer.order.PaymentCards;
+import escudo.node.api.OrderApi;
 import escudo.node.http.Created;
+import escudo.node.http.Desk;
+import escudo.node.order.OrderChannel;
+import escudo.order.DirectoryKeys;
+import escudo.order.KeyDirectory;
+import escudo.order.OrderException;
+import escudo.order.OrderMessage;
+import escudo.order.PairwiseKeys;
 import escudo.node.http.NodeServer;
-import escudo.node.http.Request;
 import escudo.node.http.Routes;
 import escudo.protocol.DepositRequest;
 import escudo.protocol.WithdrawalRequest;
@@ -31,27 +41,53 @@ public final class IssuerNode implements AutoCloseable {
     private final Database db;
     private final Issuer issuer;
     private final TradeCenter trade;
+    private final OrderDesk orders;
     private final String operatorToken;
+    private final Desk desk;
     private final NodeServer server;
 
-    private IssuerNode(Database db, Issuer issuer, TradeCenter trade, String operatorToken, String host, int port) {
+    private IssuerNode(Database db, Issuer issuer, TradeCenter trade, OrderDesk orders, String operatorToken, String host, int port) {
         this.operatorToken = operatorToken;
+        this.desk = new Desk(operatorToken, "a bank desk operation");
         this.db = db;
         this.issuer = issuer;
         this.trade = trade;
+        this.orders = orders;
         this.server = NodeServer.start(host, port, this::routes);
+    }
+
+    /** The bank's side of S2 (seed 002): its key directory, payment cards and card authorisation. */
+    private record OrderDesk(PartyDirectory directory, PaymentCards cards, CardAuthoriser authoriser, OrderChannel channel) {
+
+        static OrderDesk start(Issuer issuer, Database db, Keys keys, Clock clock) {
+            PartyDirectory directory = new PartyDirectory(db, clock);
+            PairwiseKeys me = keys.orderKeys().keysFor(issuer.bankId(), new KeyDirectory(directory::find));
+            if (me instanceof DirectoryKeys own) {
+                // the bank publishes its own entry, signed with the bank key
+                KeyDirectory.Entry entry = new KeyDirectory.Entry(issuer.bankId(), own.publicKey(), keys.bankKey().verifyingKey());
+                directory.register(entry, entry.prove(keys.bankKey()));
+            }
+            PaymentCards cards = new PaymentCards(issuer, db, clock);
+            CardAuthoriser authoriser = new CardAuthoriser(issuer, cards, db, me, clock);
+            OrderChannel channel = new OrderChannel(me, clock)
+                    .on(OrderMessage.Kind.AUTHORISE, OrderMessage.AuthorisationRequest.class, authoriser::authorise);
+            return new OrderDesk(directory, cards, authoriser, channel);
+        }
     }
 
     /**
      * What an issuer node keeps between restarts: the bank's signing key, the S0 registration key,
-     * the box that seals device secrets in the database, and the operator token of the bank's desk.
+     * the box that seals device secrets in the database, the operator token of the bank's desk, and
+     * the secret of its S2 pairwise keys.
      */
-    public record Keys(SigningKey bankKey, Hpke.Recipient registrationKey, SecretBox deviceSecrets, String operatorToken) {
+    public record Keys(SigningKey bankKey, Hpke.Recipient registrationKey, SecretBox deviceSecrets, String operatorToken,
+                       OrderKeys orderKeys) {
 
         public Keys {
             if (operatorToken == null || operatorToken.length() < 32) {
                 throw new IllegalArgumentException("an operator token has at least 32 characters");
             }
+            java.util.Objects.requireNonNull(orderKeys, "orderKeys");
         }
 
         /** Fresh keys that live as long as the node: for tests, the demo and benchmarks. */
@@ -61,7 +97,7 @@ public final class IssuerNode implements AutoCloseable {
             byte[] token = new byte[32];
             new SecureRandom().nextBytes(token);
             return new Keys(bankKey, Hpke.Recipient.generate(), SecretBox.derive(random, null, "issuer-devices"),
-                    java.util.HexFormat.of().formatHex(token));
+                    java.util.HexFormat.of().formatHex(token), OrderKeys.Directory.ephemeral());
         }
     }
 
@@ -86,7 +122,7 @@ public final class IssuerNode implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             Issuer issuer = new Issuer(Issuer.Settings.defaults(bankId), db, keys.bankKey(), clock);
             TradeCenter trade = new TradeCenter(issuer, db, keys.bankKey(), keys.registrationKey(), keys.deviceSecrets(), clock);
-            return new IssuerNode(db, issuer, trade, keys.operatorToken(), host, port);
+            return new IssuerNode(db, issuer, trade, OrderDesk.start(issuer, db, keys, clock), keys.operatorToken(), host, port);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -107,6 +143,16 @@ public final class IssuerNode implements AutoCloseable {
         return trade;
     }
 
+    /** The bank's S2 key directory (seed 002: the key authentication office). */
+    public PartyDirectory directory() {
+        return orders.directory();
+    }
+
+    /** The S2 payment cards this bank issued. */
+    public PaymentCards paymentCards() {
+        return orders.cards();
+    }
+
     public URI uri() {
         return server.uri();
     }
@@ -114,33 +160,33 @@ public final class IssuerNode implements AutoCloseable {
     private void routes(HttpRouting.Builder r) {
         Routes.get(r, "/issuer", req -> new IssuerApi.BankInfo(issuer.bankId(), issuer.publicKey()));
         Routes.post(r, "/issuer/customers", IssuerApi.OpenCustomer.class, (body, req) -> {
-            operator(req);
+            desk.require(req);
             issuer.openCustomer(body.customerId(), body.name(), body.openingDeposit());
             return new Created(new IssuerApi.Balance(body.customerId(), issuer.customerBalance(body.customerId())),
                     "/issuer/customers/" + body.customerId());
         });
         Routes.get(r, "/issuer/customers/{id}", req ->
-                operator(req, () -> new IssuerApi.Balance(req.path("id"), issuer.customerBalance(req.path("id")))));
+                desk.only(req, () -> new IssuerApi.Balance(req.path("id"), issuer.customerBalance(req.path("id")))));
         Routes.post(r, "/issuer/merchants", IssuerApi.OpenMerchant.class, (body, req) -> {
-            operator(req);
+            desk.require(req);
             issuer.openMerchant(body.merchantId(), body.name(), body.currency(), body.publicKey());
             return new Created(new IssuerApi.Balance(body.merchantId(), issuer.merchantBalance(body.merchantId())),
                     "/issuer/merchants/" + body.merchantId());
         });
         Routes.get(r, "/issuer/merchants/{id}", req ->
-                operator(req, () -> new IssuerApi.Balance(req.path("id"), issuer.merchantBalance(req.path("id")))));
+                desk.only(req, () -> new IssuerApi.Balance(req.path("id"), issuer.merchantBalance(req.path("id")))));
         Routes.post(r, "/issuer/cards", CardApplication.class, (body, req) -> {
-            operator(req);
+            desk.require(req);
             var issued = issuer.issueCard(body);
             return new Created(issued, "/issuer/cards/" + issued.certificate().cardNumber());
         });
-        Routes.get(r, "/issuer/cards/{number}", req -> operator(req, () -> issuer.card(req.path("number"))));
+        Routes.get(r, "/issuer/cards/{number}", req -> desk.only(req, () -> issuer.card(req.path("number"))));
         Routes.post(r, "/issuer/deposits", DepositRequest.class, (body, req) -> issuer.deposit(body));
         Routes.post(r, "/issuer/withdrawals", WithdrawalRequest.class, (body, req) -> issuer.withdraw(body));
         Routes.get(r, "/issuer/blacklist", req -> issuer.blacklist());
-        Routes.get(r, "/issuer/alerts", req -> operator(req, () -> new IssuerApi.Alerts(issuer.alerts())));
+        Routes.get(r, "/issuer/alerts", req -> desk.only(req, () -> new IssuerApi.Alerts(issuer.alerts())));
         Routes.get(r, "/issuer/ledger", req -> {
-            operator(req);
+            desk.require(req);
             var totals = new TreeMap<String, Long>();
             issuer.ledger().totals().forEach((currency, total) -> totals.put(currency.getCurrencyCode(), total));
             return new IssuerApi.LedgerView(issuer.ledger().accounts(), totals);
@@ -148,7 +194,7 @@ public final class IssuerNode implements AutoCloseable {
         // S0, the trade server centre (seed 000): enrolment, device registration, trade messages
         Routes.get(r, "/issuer/devices/registration", req -> trade.registrationInfo());
         Routes.post(r, "/issuer/devices/enrolments", TradeApi.Enrol.class, (body, req) -> {
-            operator(req);
+            desk.require(req);
             Enrolment enrolment = trade.issueEnrolment(body.customerId());
             return new Created(new TradeApi.EnrolmentCode(enrolment.code(), enrolment.expiresAt()));
         });
@@ -156,31 +202,27 @@ public final class IssuerNode implements AutoCloseable {
             RegistrationReceipt receipt = trade.register(body.sealed());
             return new Created(receipt, "/issuer/devices/" + receipt.deviceId());
         });
-        Routes.get(r, "/issuer/devices/{id}", req -> operator(req, () -> trade.device(req.path("id"))));
+        Routes.get(r, "/issuer/devices/{id}", req -> desk.only(req, () -> trade.device(req.path("id"))));
         Routes.post(r, "/issuer/devices/{id}/messages", TradeEnvelope.class, (body, req) -> trade.handle(req.path("id"), body));
         Routes.post(r, "/issuer/devices/{id}/revocation", TradeApi.Revocation.class,
-                (body, req) -> operator(req, () -> trade.revoke(req.path("id"))));
-        Routes.get(r, "/issuer/customers/{id}/devices", req -> operator(req, () -> new TradeApi.Devices(trade.devices(req.path("id")))));
+                (body, req) -> desk.only(req, () -> trade.revoke(req.path("id"))));
+        Routes.get(r, "/issuer/customers/{id}/devices", req -> desk.only(req, () -> new TradeApi.Devices(trade.devices(req.path("id")))));
+        // S2, the split order (seed 002): key directory, payment cards, card authorisation
+        Routes.get(r, "/issuer/directory/{id}", req -> OrderApi.DirectoryEntry.of(orders.directory().find(req.path("id"))
+                .orElseThrow(() -> OrderException.of(EscudoException.Kind.NOT_FOUND, OrderException.UNKNOWN_PARTY,
+                        "no key directory entry for party " + req.path("id")))));
+        Routes.post(r, "/issuer/directory", OrderApi.Registration.class, (body, req) -> {
+            desk.require(req);
+            KeyDirectory.Entry entry = orders.directory().register(
+                    new KeyDirectory.Entry(body.id(), body.x25519PublicKey(), body.verifyingKey()), body.proof());
+            return new Created(OrderApi.DirectoryEntry.of(entry), "/issuer/directory/" + entry.id());
+        });
+        Routes.post(r, "/issuer/payment-cards", OrderApi.IssuePaymentCard.class, (body, req) -> {
+            desk.require(req);
+            return new Created(orders.cards().issue(body.customerId()));
+        });
+        orders.channel().routes(r, "/issuer");
         Routes.fallback(r);
-    }
-
-    /**
-     * Desk and operator endpoints (opening accounts, issuing cards, enrolment codes, revocation,
-     * the ledger) need the operator token; the protocol endpoints merchants, cards and devices use
-     * authenticate by their own signatures and are open.
-     */
-    private void operator(Request req) {
-        String presented = req.header("Authorization").orElse("");
-        byte[] expected = ("Bearer " + operatorToken).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (!java.security.MessageDigest.isEqual(expected, presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-            throw new EscudoException(EscudoException.Kind.UNAUTHENTICATED, "node.operator-only",
-                    "this is a bank desk operation: it needs the bank's operator token");
-        }
-    }
-
-    private <T> T operator(Request req, java.util.function.Supplier<T> work) {
-        operator(req);
-        return work.get();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package escudo.node;
 
+import escudo.crypto.SecretAccess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,16 +8,19 @@ import java.util.Optional;
 
 /**
  * One process running the roles its configuration names, each on its own port and database.
- * The issuer starts first, so a merchant in the same node can fetch the bank's key from it.
+ * The issuer starts first, so a merchant or courier in the same node can fetch the bank's key and
+ * publish its S2 keys in the bank's directory (with the operator token of this data directory).
  */
 public final class Node implements AutoCloseable {
 
     private final IssuerNode issuer;
     private final MerchantNode merchant;
+    private final CourierNode courier;
 
-    private Node(IssuerNode issuer, MerchantNode merchant) {
+    private Node(IssuerNode issuer, MerchantNode merchant, CourierNode courier) {
         this.issuer = issuer;
         this.merchant = merchant;
+        this.courier = courier;
     }
 
     public static Node start(NodeConfig config, Map<String, String> env) {
@@ -26,18 +30,28 @@ public final class Node implements AutoCloseable {
             IssuerNode issuer = null;
             if (config.runs(NodeConfig.Role.ISSUER)) {
                 issuer = IssuerNode.start(config.issuerId(), config.issuerJdbc(), new IssuerNode.Keys(keys.signingKey("issuer"),
-                        keys.sealKey("issuer-registration"), keys.box("issuer-devices"), keys.operatorToken(env)),
-                        config.bindHost(), config.issuerPort());
+                        keys.sealKey("issuer-registration"), keys.box("issuer-devices"), keys.operatorToken(env),
+                        orderKeys(keys, config.issuerId())), config.bindHost(), config.issuerPort());
                 started.add(issuer);
+            }
+            CourierNode courier = null;
+            if (config.runs(NodeConfig.Role.COURIER)) {
+                courier = CourierNode.start(new CourierNode.Settings(config.courierId(), config.issuerUrl(), config.issuerId(),
+                                keys.operatorToken(env), orderKeys(keys, config.courierId()), keys.operatorToken(env)),
+                        config.courierJdbc(), keys.signingKey("courier-" + slug(config.courierId())), config.bindHost(),
+                        config.courierPort());
+                started.add(courier);
             }
             MerchantNode merchant = null;
             if (config.runs(NodeConfig.Role.MERCHANT)) {
                 merchant = MerchantNode.start(new MerchantNode.Settings(config.merchantId(), config.merchantCurrency(),
-                                config.merchantOnlineLimitMinor(), config.issuerUrl(), config.issuerId()),
-                        config.merchantJdbc(), keys.signingKey("merchant-" + config.merchantId().toLowerCase().replaceAll("[^a-z0-9-]", "-")),
+                                config.merchantOnlineLimitMinor(), config.issuerUrl(), config.issuerId(),
+                                new MerchantNode.ShopSettings(config.courierId(), config.courierUrl(),
+                                        orderKeys(keys, config.merchantId()), keys.operatorToken(env))),
+                        config.merchantJdbc(), keys.signingKey("merchant-" + slug(config.merchantId())),
                         config.bindHost(), config.merchantPort());
             }
-            return new Node(issuer, merchant);
+            return new Node(issuer, merchant, courier);
         } catch (RuntimeException e) {
             for (AutoCloseable c : started) {
                 try {
@@ -50,6 +64,16 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** A party's static X25519 key for S2 (directory mode), sealed in the vault. */
+    private static OrderKeys orderKeys(KeyVault keys, String partyId) {
+        return new OrderKeys.Directory(keys.sealKey("order-" + slug(partyId)).privateKey(SecretAccess.forSealedStorage()));
+    }
+
+    private static String slug(String id) {
+        String slug = id.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return slug.length() > 50 ? slug.substring(0, 50) : slug;
+    }
+
     public Optional<IssuerNode> issuer() {
         return Optional.ofNullable(issuer);
     }
@@ -58,10 +82,17 @@ public final class Node implements AutoCloseable {
         return Optional.ofNullable(merchant);
     }
 
+    public Optional<CourierNode> courier() {
+        return Optional.ofNullable(courier);
+    }
+
     @Override
     public void close() {
         if (merchant != null) {
             merchant.close();
+        }
+        if (courier != null) {
+            courier.close();
         }
         if (issuer != null) {
             issuer.close();

@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  *   <tr><th>key</th><th>default</th></tr>
  *   <tr><td>escudo.data.dir</td><td>./escudo-data</td></tr>
  *   <tr><td>escudo.bind.host</td><td>127.0.0.1</td></tr>
- *   <tr><td>escudo.roles</td><td>issuer,merchant</td></tr>
+ *   <tr><td>escudo.roles</td><td>issuer,merchant,courier</td></tr>
  *   <tr><td>escudo.issuer.id</td><td>escudo-bank</td></tr>
  *   <tr><td>escudo.issuer.port</td><td>7410</td></tr>
  *   <tr><td>escudo.issuer.url</td><td>http://127.0.0.1:&lt;issuer port&gt; (how a merchant reaches the issuer)</td></tr>
@@ -47,6 +47,10 @@ import java.util.stream.Collectors;
  *   <tr><td>escudo.merchant.online.limit</td><td>10000 (minor units; above it a payment clears online)</td></tr>
  *   <tr><td>escudo.merchant.currency</td><td>EUR (what the merchant sells in; its deposit account's currency)</td></tr>
  *   <tr><td>escudo.merchant.jdbc.url / .user / .password</td><td>jdbc:h2:file:&lt;data dir&gt;/merchant;DB_CLOSE_ON_EXIT=FALSE / sa / (empty)</td></tr>
+ *   <tr><td>escudo.courier.id</td><td>escudo-courier (the courier's S2 identifier)</td></tr>
+ *   <tr><td>escudo.courier.port</td><td>7430</td></tr>
+ *   <tr><td>escudo.courier.url</td><td>http://127.0.0.1:&lt;courier port&gt; (how the shop reaches the courier)</td></tr>
+ *   <tr><td>escudo.courier.jdbc.url / .user / .password</td><td>jdbc:h2:file:&lt;data dir&gt;/courier;DB_CLOSE_ON_EXIT=FALSE / sa / (empty)</td></tr>
  * </table>
  */
 public record NodeConfig(
@@ -61,13 +65,17 @@ public record NodeConfig(
         int merchantPort,
         long merchantOnlineLimitMinor,
         String merchantCurrency,
-        Jdbc merchantJdbc) {
+        Jdbc merchantJdbc,
+        String courierId,
+        int courierPort,
+        URI courierUrl,
+        Jdbc courierJdbc) {
 
     public static final String FILE_NAME = "escudo.properties";
 
     /** A role a node can run. */
     public enum Role {
-        ISSUER, MERCHANT;
+        ISSUER, MERCHANT, COURIER;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -95,18 +103,33 @@ public record NodeConfig(
         Objects.requireNonNull(issuerUrl, "issuerUrl");
         Objects.requireNonNull(issuerJdbc, "issuerJdbc");
         Objects.requireNonNull(merchantJdbc, "merchantJdbc");
+        Objects.requireNonNull(courierUrl, "courierUrl");
+        Objects.requireNonNull(courierJdbc, "courierJdbc");
         roles = Collections.unmodifiableSet(Objects.requireNonNull(roles, "roles").isEmpty()
                 ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles));
-        require(!roles.isEmpty(), "escudo.roles must name at least one of issuer, merchant");
+        require(!roles.isEmpty(), "escudo.roles must name at least one of issuer, merchant, courier");
         require(bindHost != null && !bindHost.isBlank(), "escudo.bind.host must not be blank");
         require(issuerId != null && !issuerId.isBlank(), "escudo.issuer.id must not be blank");
         require(merchantId != null && !merchantId.isBlank(), "escudo.merchant.id must not be blank");
+        require(courierId != null && !courierId.isBlank(), "escudo.courier.id must not be blank");
+        require(isPort(courierPort), "escudo.courier.port must be 0-65535, got " + courierPort);
         require(isPort(issuerPort), "escudo.issuer.port must be 0-65535, got " + issuerPort);
         require(isPort(merchantPort), "escudo.merchant.port must be 0-65535, got " + merchantPort);
         require(merchantOnlineLimitMinor >= 0, "escudo.merchant.online.limit must not be negative");
         escudo.core.Money.currency(merchantCurrency);
-        require(!(roles.size() == 2 && issuerPort != 0 && issuerPort == merchantPort),
-                "escudo.issuer.port and escudo.merchant.port are both " + issuerPort + "; the roles need their own ports");
+        Map<Integer, Role> ports = new java.util.HashMap<>();
+        for (Role role : roles) {
+            int port = switch (role) {
+                case ISSUER -> issuerPort;
+                case MERCHANT -> merchantPort;
+                case COURIER -> courierPort;
+            };
+            Role other = port == 0 ? null : ports.put(port, role);
+            if (other != null) {
+                throw invalid("escudo." + other.id() + ".port and escudo." + role.id() + ".port are both " + port
+                        + "; the roles need their own ports");
+            }
+        }
     }
 
     public boolean runs(Role role) {
@@ -189,12 +212,15 @@ public record NodeConfig(
                 "escudo.issuer.id", "escudo.issuer.port", "escudo.issuer.url",
                 "escudo.issuer.jdbc.url", "escudo.issuer.jdbc.user", "escudo.issuer.jdbc.password",
                 "escudo.merchant.id", "escudo.merchant.port", "escudo.merchant.online.limit", "escudo.merchant.currency",
-                "escudo.merchant.jdbc.url", "escudo.merchant.jdbc.user", "escudo.merchant.jdbc.password");
+                "escudo.merchant.jdbc.url", "escudo.merchant.jdbc.user", "escudo.merchant.jdbc.password",
+                "escudo.courier.id", "escudo.courier.port", "escudo.courier.url",
+                "escudo.courier.jdbc.url", "escudo.courier.jdbc.user", "escudo.courier.jdbc.password");
 
         NodeConfig build() {
             Path dataDir = Path.of(string("escudo.data.dir", "./escudo-data"));
             String bindHost = string("escudo.bind.host", "127.0.0.1");
             int issuerPort = port("escudo.issuer.port", 7410);
+            int courierPort = port("escudo.courier.port", 7430);
             String loopback = switch (bindHost) {
                 case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
                 default -> bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
@@ -211,7 +237,11 @@ public record NodeConfig(
                     port("escudo.merchant.port", 7420),
                     number("escudo.merchant.online.limit", 10_000),
                     string("escudo.merchant.currency", "EUR"),
-                    jdbc("merchant", dataDir));
+                    jdbc("merchant", dataDir),
+                    string("escudo.courier.id", "escudo-courier"),
+                    courierPort,
+                    uri("escudo.courier.url", "http://" + loopback + ":" + courierPort),
+                    jdbc("courier", dataDir));
         }
 
         private Jdbc jdbc(String role, Path dataDir) {
@@ -223,7 +253,7 @@ public record NodeConfig(
         }
 
         private Set<Role> roles() {
-            String text = string("escudo.roles", "issuer,merchant");
+            String text = string("escudo.roles", "issuer,merchant,courier");
             Set<Role> roles = EnumSet.noneOf(Role.class);
             for (String name : text.split("[,\\s]+")) {
                 if (name.isEmpty()) {
@@ -231,7 +261,7 @@ public record NodeConfig(
                 }
                 roles.add(Arrays.stream(Role.values()).filter(role -> role.id().equalsIgnoreCase(name)).findFirst()
                         .orElseThrow(() -> invalid("escudo.roles" + from("escudo.roles") + " names an unknown role '"
-                                + name + "'; the roles are issuer, merchant")));
+                                + name + "'; the roles are issuer, merchant, courier")));
             }
             return roles;
         }

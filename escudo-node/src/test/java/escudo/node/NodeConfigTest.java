@@ -31,9 +31,12 @@ class NodeConfigTest {
         NodeConfig config = NodeConfig.defaults();
         assertEquals(Path.of("./escudo-data"), config.dataDir());
         assertEquals("127.0.0.1", config.bindHost());
-        assertEquals(EnumSet.of(Role.ISSUER, Role.MERCHANT), config.roles());
+        assertEquals(EnumSet.of(Role.ISSUER, Role.MERCHANT, Role.COURIER), config.roles());
         assertEquals(7410, config.issuerPort());
         assertEquals(7420, config.merchantPort());
+        assertEquals(7430, config.courierPort());
+        assertEquals(URI.create("http://127.0.0.1:7430"), config.courierUrl());
+        assertEquals("escudo-courier", config.courierId());
         assertEquals(URI.create("http://127.0.0.1:7410"), config.issuerUrl());
         assertEquals("escudo-bank", config.issuerId());
         assertEquals("merchant-1", config.merchantId());
@@ -109,11 +112,17 @@ class NodeConfigTest {
         assertTrue(port.getMessage().contains("ESCUDO_ISSUER_PORT"), port.getMessage());
 
         assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_MERCHANT_PORT", "70000"), Map.of()));
-        assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_ROLES", "courier"), Map.of()));
+        assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_ROLES", "shipper"), Map.of()));
         assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_ROLES", ","), Map.of()));
         assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_ISSUER_URL", "bank:7410"), Map.of()));
         assertThrows(EscudoException.class, () -> NodeConfig.load(file("escudo.merchant.online.limit=-1"), Map.of(), Map.of()));
         assertThrows(EscudoException.class, () -> NodeConfig.load(file("escudo.merchant.port=7410"), Map.of(), Map.of()));
+        EscudoException clash = assertThrows(EscudoException.class,
+                () -> NodeConfig.load(null, Map.of("ESCUDO_COURIER_PORT", "7420"), Map.of()));
+        assertTrue(clash.getMessage().contains("escudo.merchant.port and escudo.courier.port are both 7420"), clash.getMessage());
+        // a role that does not run may share a port number with one that does
+        assertEquals(7420, NodeConfig.load(null, Map.of("ESCUDO_COURIER_PORT", "7420", "ESCUDO_ROLES", "issuer,merchant"),
+                Map.of()).courierPort());
     }
 
     @Test

@@ -1,0 +1,40 @@
+-- S2, the split order (seed 002): the bank as key authentication office and card manager.
+
+-- The key directory: a party's X25519 key (pairwise keys) and Ed25519 key (authentication in the
+-- flow), both hex. proof is the party's Ed25519 signature over the entry, kept so anyone can check
+-- the registration again. An identifier keeps its keys for good.
+CREATE TABLE issuer_s2_party (
+    party_id       VARCHAR(256) PRIMARY KEY,
+    x25519_key     VARCHAR(64)  NOT NULL,
+    verifying_key  VARCHAR(64)  NOT NULL,
+    proof          VARCHAR(128) NOT NULL,
+    registered_at  TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+-- Payment (debit) cards on a customer's current account: number, expiry "MM/YY" (valid through
+-- the end of that month), the name on the card. A blocked card keeps its row.
+CREATE TABLE issuer_payment_card (
+    card_number  VARCHAR(16)  PRIMARY KEY,
+    customer_id  VARCHAR(64)  NOT NULL REFERENCES issuer_customer (customer_id),
+    expiry       VARCHAR(5)   NOT NULL,
+    holder_name  VARCHAR(200) NOT NULL,
+    created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    blocked_at   TIMESTAMP WITH TIME ZONE
+);
+CREATE INDEX issuer_payment_card_customer ON issuer_payment_card (customer_id);
+
+-- One row per approved (and captured) order: the primary key is the replay rule, each
+-- (holder, order id) is paid once. digest is the bundle's (hex); declines leave no row. Neither
+-- the bundle nor anything of another party's part is kept.
+CREATE TABLE issuer_s2_authorisation (
+    holder_id         VARCHAR(256) NOT NULL,
+    order_id          VARCHAR(256) NOT NULL,
+    seller_id         VARCHAR(64)  NOT NULL,
+    digest            VARCHAR(64)  NOT NULL,
+    amount_minor      BIGINT       NOT NULL,
+    currency          VARCHAR(3)   NOT NULL,
+    card_number       VARCHAR(16)  NOT NULL REFERENCES issuer_payment_card (card_number),
+    authorisation_id  VARCHAR(17)  NOT NULL UNIQUE,
+    created_at        TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (holder_id, order_id)
+);

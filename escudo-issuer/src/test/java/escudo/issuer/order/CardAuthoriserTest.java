@@ -1,0 +1,484 @@
+package escudo.issuer.order;
+
+import static escudo.issuer.order.Market.ALICE;
+import static escudo.issuer.order.Market.BANK;
+import static escudo.issuer.order.Market.BOB;
+import static escudo.issuer.order.Market.CONTACT;
+import static escudo.issuer.order.Market.DESTINATION;
+import static escudo.issuer.order.Market.OTHER_SHOP;
+import static escudo.issuer.order.Market.PRICE;
+import static escudo.issuer.order.Market.SHOP;
+import static escudo.issuer.order.Market.USD_SHOP;
+import static escudo.issuer.order.Market.request;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.core.EscudoException;
+import escudo.core.Money;
+import escudo.issuer.CardNumbers;
+import escudo.issuer.IssuerException;
+import escudo.order.DirectoryKeys;
+import escudo.order.KeyDirectory;
+import escudo.order.OrderException;
+import escudo.order.OrderMessage.Authorisation;
+import escudo.order.OrderMessage.AuthorisationRequest;
+import escudo.order.OrderMessage.Decision;
+import escudo.order.PairwiseKeys;
+import escudo.order.SplitOrder;
+import escudo.order.SplitOrder.Part;
+import escudo.order.SplitOrder.Role;
+import escudo.order.SplitOrder.Sealed;
+import escudo.order.SplitOrder.SealedPart;
+import escudo.storage.TestDatabase;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Seed 002, Fig. 1 from the card manager's chair: open the bank's part, check card and holder, pay. */
+class CardAuthoriserTest {
+
+    static void refused(String code, Supplier<?> action) {
+        assertEquals(code, assertThrows(EscudoException.class, action::get).code());
+    }
+
+    /** The refusal changed nothing: same balances, no transfer, no approval row. */
+    static void refusedAndNothingMoved(Market m, String code, Supplier<?> action) {
+        Market.Books before = m.books();
+        refused(code, action);
+        assertEquals(before, m.books());
+        m.assertBooksBalance();
+    }
+
+    // ---- the approved order ----
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void anApprovalMovesExactlyTheAmountFromHolderToSeller(Market.Mode mode) {
+        try (Market m = new Market(mode)) {
+            Sealed bundle = m.offerOrder("order-1");
+            Market.Books before = m.books();
+
+            Authorisation answer = m.authoriser.authorise(SHOP, request(bundle));
+
+            assertEquals(Decision.APPROVED, answer.decision());
+            assertEquals(PRICE, answer.amount());
+            assertTrue(answer.authorisationId().matches("AUTH-[A-Z2-7]{12}"), answer.authorisationId());
+            assertEquals("order-1", answer.orderId());
+            assertEquals(ALICE, answer.holderId());
+            assertArrayEquals(bundle.digest(), answer.digest());
+            assertNull(answer.reason());
+            assertEquals(before.alice().minus(PRICE), m.issuer.customerBalance(ALICE));
+            assertEquals(before.shop().plus(PRICE), m.issuer.merchantBalance(SHOP));
+            assertEquals(before.otherShop(), m.issuer.merchantBalance(OTHER_SHOP));
+            assertEquals(Money.parse("0.00 EUR"), m.holdingBalance("EUR").orElseThrow());
+            assertEquals(before.transfers() + 2, m.count("ledger_transfers"));
+            m.assertBooksBalance();
+
+            List<CardPayment> desk = m.authoriser.authorisations();
+            assertEquals(1, desk.size());
+            CardPayment payment = desk.getFirst();
+            assertEquals(new CardPayment(answer.authorisationId(), "order-1", ALICE, SHOP, PRICE,
+                    "**** " + m.aliceCard.cardNumber().substring(12), java.util.HexFormat.of().formatHex(bundle.digest()),
+                    m.clock.instant()), payment);
+            assertFalse(payment.toString().contains(m.aliceCard.cardNumber()));
+        }
+    }
+
+    @Test
+    void theBankKeepsNeitherTheBundleNorAnotherPartysFields() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            m.authoriser.authorise(SHOP, request(m.offerOrder("order-1")));
+            String everything = TestDatabase.dump(m.db);
+            assertFalse(everything.contains(DESTINATION), "the destination is the courier's alone");
+            assertFalse(everything.contains(CONTACT), "the bank has no use for the contact");
+            assertFalse(everything.contains("book-978"), "the items are the seller's");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void theSameRequestAgainGetsTheSameAuthorisationAndMovesNothing(Market.Mode mode) {
+        try (Market m = new Market(mode)) {
+            Sealed bundle = m.offerOrder("order-1");
+            Authorisation first = m.authoriser.authorise(SHOP, request(bundle));
+            Market.Books after = m.books();
+
+            Authorisation again = m.authoriser.authorise(SHOP, request(bundle));
+
+            assertEquals(first.authorisationId(), again.authorisationId());
+            assertEquals(Decision.APPROVED, again.decision());
+            assertEquals(PRICE, again.amount());
+            assertArrayEquals(first.digest(), again.digest());
+            assertEquals(after, m.books());
+            // Even once the card is blocked: the order was paid before, the answer stands.
+            m.cards.block(m.aliceCard.cardNumber());
+            assertEquals(first.authorisationId(), m.authoriser.authorise(SHOP, request(bundle)).authorisationId());
+            assertEquals(after, m.books());
+        }
+    }
+
+    @Test
+    void anotherBundleUnderAPaidOrderIdIsAReplay() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of())));
+            // Sealed again (fresh salts, so another digest), or for another amount, or at another shop.
+            refusedAndNothingMoved(m, OrderException.REPLAYED, () -> m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of()))));
+            Money less = Money.parse("9.99 EUR");
+            refusedAndNothingMoved(m, OrderException.REPLAYED, () -> m.authoriser.authorise(SHOP,
+                    request(m.order("order-1", Map.of(SplitOrder.AMOUNT, less.toString())), less)));
+            Sealed elsewhere = m.order(m.keys(ALICE), "order-1", OTHER_SHOP, Market.issuerFields(m.aliceCard, Map.of()));
+            refusedAndNothingMoved(m, OrderException.REPLAYED, () -> m.authoriser.authorise(OTHER_SHOP, request(elsewhere)));
+            // Another holder's order with the same id is another order.
+            Sealed bobs = m.order(m.keys(BOB), "order-1", SHOP, Market.issuerFields(m.bobCard, Map.of()));
+            assertEquals(Decision.APPROVED, m.authoriser.authorise(SHOP, request(bobs)).decision());
+            assertEquals(2, m.count("issuer_s2_authorisation"));
+            m.assertBooksBalance();
+        }
+    }
+
+    // ---- declines: an answer, not an error, and nothing stored or moved ----
+
+    static Stream<Arguments> declines() {
+        String unissued = CardNumbers.next(new SecureRandom(), PaymentCards.PREFIX);
+        return Stream.of(
+                Arguments.of("card number too short", Map.of(SplitOrder.CARD_NUMBER, "4999123456789"), OrderException.CARD_DECLINED, "16 digits"),
+                Arguments.of("card number fails Luhn", Map.of(SplitOrder.CARD_NUMBER, "LUHN"), OrderException.CARD_DECLINED, "check digit"),
+                Arguments.of("card number not digits", Map.of(SplitOrder.CARD_NUMBER, "4999-1234-5678-90"), OrderException.CARD_DECLINED, "16 digits"),
+                Arguments.of("no card number", mapWithNull(SplitOrder.CARD_NUMBER), OrderException.CARD_DECLINED, "16 digits"),
+                Arguments.of("unknown card", Map.of(SplitOrder.CARD_NUMBER, unissued), OrderException.CARD_DECLINED, "unknown"),
+                Arguments.of("Bob's card", Map.of(SplitOrder.CARD_NUMBER, "BOB"), OrderException.CARD_DECLINED, "not the holder's"),
+                Arguments.of("wrong expiry", Map.of(SplitOrder.EXPIRY, "01/20"), OrderException.CARD_DECLINED, "expiry"),
+                Arguments.of("no expiry", mapWithNull(SplitOrder.EXPIRY), OrderException.CARD_DECLINED, "expiry"),
+                Arguments.of("instalments", Map.of(SplitOrder.PAYMENT_TYPE, "instalments"), OrderException.CARD_DECLINED, "in full"),
+                Arguments.of("no payment type", mapWithNull(SplitOrder.PAYMENT_TYPE), OrderException.CARD_DECLINED, "in full"),
+                Arguments.of("holder told the bank less", Map.of(SplitOrder.AMOUNT, "9.99 EUR"), OrderException.AMOUNT_MISMATCH, "another amount"),
+                Arguments.of("holder told the bank another currency", Map.of(SplitOrder.AMOUNT, "49.99 USD"), OrderException.AMOUNT_MISMATCH, "another amount"),
+                Arguments.of("unreadable amount", Map.of(SplitOrder.AMOUNT, "a lot"), OrderException.AMOUNT_MISMATCH, "readable"),
+                Arguments.of("no amount", mapWithNull(SplitOrder.AMOUNT), OrderException.AMOUNT_MISMATCH, "readable"));
+    }
+
+    private static Map<String, String> mapWithNull(String field) {
+        Map<String, String> map = new HashMap<>();
+        map.put(field, null);
+        return map;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("declines")
+    void aDeclineNamesTheReasonAndChangesNothing(String why, Map<String, String> changes, String reason, String detail) {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Map<String, String> fields = new HashMap<>(changes);
+            if ("LUHN".equals(fields.get(SplitOrder.CARD_NUMBER))) {
+                String good = m.aliceCard.cardNumber();
+                fields.put(SplitOrder.CARD_NUMBER, good.substring(0, 15) + (char) ('0' + (good.charAt(15) - '0' + 1) % 10));
+            }
+            if ("BOB".equals(fields.get(SplitOrder.CARD_NUMBER))) {
+                fields.put(SplitOrder.CARD_NUMBER, m.bobCard.cardNumber());
+                fields.put(SplitOrder.EXPIRY, m.bobCard.expiry());
+            }
+            assertDeclined(m, m.order("order-1", fields), PRICE, reason, detail);
+        }
+    }
+
+    @Test
+    void aBlockedCardIsDeclined() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            m.cards.block(m.aliceCard.cardNumber());
+            assertDeclined(m, m.order("order-1", Map.of()), PRICE, OrderException.CARD_DECLINED, "blocked");
+        }
+    }
+
+    @Test
+    void anExpiredCardIsDeclinedFromTheFirstDayAfterItsMonth() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            // Issued 2026-03-15: "03/29", valid through 2029-03-31T23:59:59Z.
+            assertEquals("03/29", m.aliceCard.expiry());
+            m.clock.set(Instant.parse("2029-03-31T23:59:59Z"));
+            assertEquals(Decision.APPROVED, m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of()))).decision());
+            m.clock.set(Instant.parse("2029-04-01T00:00:00Z"));
+            assertDeclined(m, m.order("order-2", Map.of()), PRICE, OrderException.CARD_DECLINED, "expired");
+        }
+    }
+
+    @Test
+    void aCardOfAnotherHolderIsDeclinedEvenWithItsRightExpiry() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            // Bob seals Alice's card details: the holder check is the card's customer against the sealing holder.
+            Sealed bobUsesAlicesCard = m.order(m.keys(BOB), "order-1", SHOP, Market.issuerFields(m.aliceCard, Map.of()));
+            assertDeclined(m, bobUsesAlicesCard, PRICE, OrderException.CARD_DECLINED, "not the holder's");
+        }
+    }
+
+    @Test
+    void theSellerMustAskWhatTheHolderToldTheBank() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            assertDeclined(m, m.order("order-1", Map.of()), Money.parse("99.99 EUR"), OrderException.AMOUNT_MISMATCH, "another amount");
+        }
+    }
+
+    @Test
+    void theAmountMustBeInTheSellersAndTheHoldersCurrency() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Money dollars = Money.parse("49.99 USD");
+            Sealed inDollars = m.order("order-1", Map.of(SplitOrder.AMOUNT, dollars.toString()));
+            assertDeclined(m, inDollars, dollars, OrderException.AMOUNT_MISMATCH, "seller is paid in EUR");
+            Sealed atDollarShop = m.order(m.keys(ALICE), "order-2", USD_SHOP,
+                    Market.issuerFields(m.aliceCard, Map.of(SplitOrder.AMOUNT, dollars.toString())));
+            assertDeclined(m, atDollarShop, dollars, OrderException.AMOUNT_MISMATCH, "account is not in USD", USD_SHOP);
+        }
+    }
+
+    @Test
+    void aZeroAmountIsDeclined() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Money zero = Money.parse("0.00 EUR");
+            assertDeclined(m, m.order("order-1", Map.of(SplitOrder.AMOUNT, zero.toString())), zero, OrderException.AMOUNT_MISMATCH, "positive");
+        }
+    }
+
+    @Test
+    void anAccountThatCannotPayIsDeclinedAndTheOrderMayBePaidLater() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Money tooMuch = Money.parse("200.01 EUR");
+            Sealed order = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
+            assertDeclined(m, order, tooMuch, OrderException.INSUFFICIENT_FUNDS, "cannot pay");
+            // A decline recorded nothing: the holder's next order with the same id is a first sight.
+            Money all = Money.parse("200.00 EUR");
+            Authorisation paid = m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of(SplitOrder.AMOUNT, all.toString())), all));
+            assertEquals(Decision.APPROVED, paid.decision());
+            assertEquals(Money.parse("0.00 EUR"), m.issuer.customerBalance(ALICE));
+            m.assertBooksBalance();
+        }
+    }
+
+    static void assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail) {
+        assertDeclined(m, bundle, asked, reason, detail, SHOP);
+    }
+
+    static void assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail, String seller) {
+        Market.Books before = m.books();
+        Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
+        assertEquals(Decision.DECLINED, answer.decision());
+        assertEquals(reason, answer.reason());
+        assertTrue(answer.detail().contains(detail), answer.detail());
+        assertFalse(answer.detail().contains(m.aliceCard.cardNumber()) || answer.detail().contains(m.bobCard.cardNumber()));
+        assertNull(answer.amount());
+        assertNull(answer.authorisationId());
+        assertEquals(bundle.orderId(), answer.orderId());
+        assertEquals(bundle.holderId(), answer.holderId());
+        assertArrayEquals(bundle.digest(), answer.digest());
+        assertEquals(before, m.books());
+        assertEquals(before.alice(), m.issuer.customerBalance(ALICE));
+        m.assertBooksBalance();
+    }
+
+    // ---- refusals: not a genuine order for this seller and this bank ----
+
+    @Test
+    void aSellerCannotCashAnotherSellersOrder() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Sealed bundle = m.offerOrder("order-1");
+            refusedAndNothingMoved(m, OrderException.BINDING_MISMATCH, () -> m.authoriser.authorise(OTHER_SHOP, request(bundle)));
+            // Only the seller's part counts: the courier named in the order is no seller.
+            refusedAndNothingMoved(m, OrderException.BINDING_MISMATCH, () -> m.authoriser.authorise(Market.COURIER, request(bundle)));
+            assertEquals(Decision.APPROVED, m.authoriser.authorise(SHOP, request(bundle)).decision());
+        }
+    }
+
+    @Test
+    void theSellerMustHaveADepositAccountHere() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            m.enrol("stranger-shop");
+            Sealed bundle = m.order(m.keys(ALICE), "order-1", "stranger-shop", Market.issuerFields(m.aliceCard, Map.of()));
+            refusedAndNothingMoved(m, IssuerException.UNKNOWN_MERCHANT, () -> m.authoriser.authorise("stranger-shop", request(bundle)));
+        }
+    }
+
+    @Test
+    void aBundleWithoutAPartForTheBankIsRefused() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            refusedAndNothingMoved(m, OrderException.WRONG_RECIPIENT,
+                    () -> m.authoriser.authorise(SHOP, request(m.order(m.keys(ALICE), "order-1", SHOP, null))));
+            // The bank addressed, but as the courier: no card data for the card manager.
+            Sealed misaddressed = SplitOrder.seal(SplitOrder.Form.standard(), "order-2", m.keys(ALICE), List.of(
+                    Part.of(Role.SELLER, SHOP, Map.of(SplitOrder.AMOUNT, PRICE.toString())),
+                    Part.of(Role.COURIER, BANK, Map.of(SplitOrder.CONTACT, CONTACT))));
+            refusedAndNothingMoved(m, OrderException.WRONG_RECIPIENT, () -> m.authoriser.authorise(SHOP, request(misaddressed)));
+        }
+    }
+
+    @Test
+    void aMalformedBundleIsRefused() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            refusedAndNothingMoved(m, OrderException.MALFORMED,
+                    () -> m.authoriser.authorise(SHOP, new AuthorisationRequest(new byte[] {1, 2, 3}, PRICE)));
+            byte[] encoded = m.offerOrder("order-1").encode();
+            byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 1);
+            refusedAndNothingMoved(m, OrderException.MALFORMED, () -> m.authoriser.authorise(SHOP, new AuthorisationRequest(truncated, PRICE)));
+            Sealed longId = m.order("o".repeat(CardAuthoriser.MAX_ORDER_ID + 1), Map.of());
+            refusedAndNothingMoved(m, OrderException.MALFORMED, () -> m.authoriser.authorise(SHOP, request(longId)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void aTamperedPartIsRefused(Market.Mode mode) {
+        try (Market m = new Market(mode)) {
+            Sealed bundle = m.offerOrder("order-1");
+            List<SealedPart> parts = new ArrayList<>(bundle.parts());
+            int i = parts.indexOf(bundle.partFor(BANK));
+            SealedPart part = parts.get(i);
+            byte[] ciphertext = part.ciphertext();
+            ciphertext[ciphertext.length / 2] ^= 1;
+            parts.set(i, new SealedPart(part.role(), part.recipient(), part.commitment(), ciphertext));
+            Sealed tampered = new Sealed(bundle.orderId(), bundle.holderId(), parts, bundle.digest());
+            refusedAndNothingMoved(m, OrderException.PART_TAMPERED, () -> m.authoriser.authorise(SHOP, request(tampered)));
+            // Another holder's name on Alice's parts: the key and the associated data are Bob's.
+            Sealed renamed = new Sealed(bundle.orderId(), BOB, bundle.parts(), bundle.digest());
+            refusedAndNothingMoved(m, OrderException.BINDING_MISMATCH, () -> m.authoriser.authorise(SHOP, request(renamed)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void theBanksPartDoesNotOpenWithOtherKeys(Market.Mode mode) {
+        try (Market m = new Market(mode)) {
+            PairwiseKeys impostor = mode == Market.Mode.BLOM
+                    ? escudo.order.BlomAuthority.generate(6, new SecureRandom()).issue(BANK)
+                    : DirectoryKeys.generate(BANK, new KeyDirectory(m.directory::find));
+            CardAuthoriser wrong = new CardAuthoriser(m.issuer, m.cards, m.db, impostor, m.clock);
+            Sealed bundle = m.offerOrder("order-1");
+            refusedAndNothingMoved(m, OrderException.PART_TAMPERED, () -> wrong.authorise(SHOP, request(bundle)));
+        }
+    }
+
+    @Test
+    void theCardManagerUsesTheBanksOwnIdentifier() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            assertThrows(IllegalArgumentException.class, () -> new CardAuthoriser(m.issuer, m.cards, m.db, m.keys(SHOP), m.clock));
+        }
+    }
+
+    @Test
+    void aHolderMissingFromTheDirectoryIsUnknown() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            PairwiseKeys eve = m.stranger("eve");
+            Sealed bundle = m.order(eve, "order-1", SHOP, Market.issuerFields(m.aliceCard, Map.of()));
+            refusedAndNothingMoved(m, OrderException.UNKNOWN_PARTY, () -> m.authoriser.authorise(SHOP, request(bundle)));
+        }
+    }
+
+    // ---- concurrency ----
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void concurrentIdenticalRequestsPayOnce(Market.Mode mode) throws Exception {
+        try (Market m = new Market(mode)) {
+            Sealed bundle = m.offerOrder("order-1");
+            Market.Books before = m.books();
+            List<Authorisation> answers = race(8, () -> m.authoriser.authorise(SHOP, request(bundle)));
+            Set<String> ids = new HashSet<>();
+            for (Authorisation answer : answers) {
+                assertEquals(Decision.APPROVED, answer.decision());
+                ids.add(answer.authorisationId());
+            }
+            assertEquals(1, ids.size(), "one authorisation for one order");
+            assertEquals(before.alice().minus(PRICE), m.issuer.customerBalance(ALICE));
+            assertEquals(before.shop().plus(PRICE), m.issuer.merchantBalance(SHOP));
+            assertEquals(before.transfers() + 2, m.count("ledger_transfers"));
+            assertEquals(1, m.count("issuer_s2_authorisation"));
+            m.assertBooksBalance();
+        }
+    }
+
+    @Test
+    void concurrentDifferentBundlesForOneOrderPayOnce() throws Exception {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            // Same order id, each sealed afresh; half of them for another amount (the ledger's transfer ids collide).
+            List<AuthorisationRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Money amount = i % 2 == 0 ? PRICE : Money.parse("9.99 EUR");
+                requests.add(request(m.order("order-1", Map.of(SplitOrder.AMOUNT, amount.toString())), amount));
+            }
+            Market.Books before = m.books();
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            List<Object> outcomes = race(8, () -> {
+                try {
+                    return m.authoriser.authorise(SHOP, requests.get(next.getAndIncrement()));
+                } catch (OrderException e) {
+                    return e.code();
+                }
+            });
+            List<Authorisation> approved = outcomes.stream().filter(o -> o instanceof Authorisation a && a.decision() == Decision.APPROVED)
+                    .map(Authorisation.class::cast).toList();
+            assertEquals(1, approved.size(), outcomes.toString());
+            assertEquals(7, outcomes.stream().filter(OrderException.REPLAYED::equals).count(), outcomes.toString());
+            assertEquals(before.alice().minus(approved.getFirst().amount()), m.issuer.customerBalance(ALICE));
+            assertEquals(before.shop().plus(approved.getFirst().amount()), m.issuer.merchantBalance(SHOP));
+            assertEquals(before.transfers() + 2, m.count("ledger_transfers"));
+            assertEquals(1, m.count("issuer_s2_authorisation"));
+            m.assertBooksBalance();
+        }
+    }
+
+    private static <T> List<T> race(int threads, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theHoldingAccountIsOpenedOncePerCurrencyAndStaysAtZero() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            assertTrue(m.holdingBalance("EUR").isEmpty());
+            m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of())));
+            m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of())));
+            assertEquals(Money.parse("0.00 EUR"), m.holdingBalance("EUR").orElseThrow());
+            assertEquals(Money.parse("100.02 EUR"), m.issuer.customerBalance(ALICE));
+            // In at authorisation, out at capture: every other posting leaves it at zero.
+            List<escudo.ledger.Posting> postings = m.issuer.ledger().postings("bank:s2-authorisations:EUR");
+            assertEquals(4, postings.size());
+            assertEquals(Money.parse("0.00 EUR"), postings.get(1).balanceAfter());
+            assertEquals(Money.parse("0.00 EUR"), postings.get(3).balanceAfter());
+            m.assertBooksBalance();
+        }
+    }
+}
