@@ -25,6 +25,7 @@ class CommandLineTest {
     private Node node;
     private String issuerUrl;
     private String merchantUrl;
+    private String courierUrl;
     private String token;
     private String out;
     private String err;
@@ -33,15 +34,18 @@ class CommandLineTest {
     void serve() throws IOException {
         int issuerPort = freePort();
         int merchantPort = freePort();
+        int courierPort = freePort();
         NodeConfig config = NodeConfig.load(null, Map.of(
                 "ESCUDO_DATA_DIR", dir.resolve("node").toString(),
                 "ESCUDO_ISSUER_PORT", String.valueOf(issuerPort),
                 "ESCUDO_MERCHANT_PORT", String.valueOf(merchantPort),
+                "ESCUDO_COURIER_PORT", String.valueOf(courierPort),
                 "ESCUDO_MERCHANT_ID", "corner-shop"), Map.of());
         node = Node.start(config, Map.of());
         token = escudo.node.KeyVault.readOperatorToken(dir.resolve("node"), Map.of()).orElseThrow();
         issuerUrl = "http://127.0.0.1:" + issuerPort;
         merchantUrl = "http://127.0.0.1:" + merchantPort;
+        courierUrl = "http://127.0.0.1:" + courierPort;
     }
 
     @AfterEach
@@ -50,8 +54,9 @@ class CommandLineTest {
     }
 
     private int escudo(String... words) {
-        String[] common = {"--issuer", issuerUrl, "--merchant", merchantUrl, "--cards", dir.resolve("cards").toString(),
-                "--devices", dir.resolve("devices").toString(), "--token", token};
+        String[] common = {"--issuer", issuerUrl, "--merchant", merchantUrl, "--courier", courierUrl,
+                "--cards", dir.resolve("cards").toString(), "--devices", dir.resolve("devices").toString(),
+                "--holders", dir.resolve("holders").toString(), "--token", token};
         String[] argv = new String[words.length + common.length];
         System.arraycopy(words, 0, argv, 0, words.length);
         System.arraycopy(common, 0, argv, words.length, common.length);
@@ -61,6 +66,44 @@ class CommandLineTest {
         out = o.toString(StandardCharsets.UTF_8);
         err = e.toString(StandardCharsets.UTF_8);
         return exit;
+    }
+
+    @Test
+    void aSplitOrderFromTheCommandLine() {
+        assertEquals(0, escudo("merchant", "register"), err);
+        assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice", "--deposit", "100.00 EUR"), err);
+        assertEquals(0, escudo("payment-card", "issue", "--customer", "alice"), err);
+        java.util.regex.Matcher card = java.util.regex.Pattern.compile("payment card (\\d{16}) valid through (\\d\\d/\\d\\d)").matcher(out);
+        assertTrue(card.find(), out);
+        assertEquals(0, escudo("shopper", "enrol", "--holder", "alice"), err);
+        assertEquals(0, escudo("shop", "catalogue"), err);
+        assertTrue(out.contains("mug"), out);
+
+        String[] order = {"shop", "order", "--holder", "alice", "--items", "mug:2", "--card-number", card.group(1),
+                "--expiry", card.group(2), "--contact", "Alice, +34 600 000 000", "--destination", "Calle Mayor 1, Madrid"};
+        assertEquals(0, escudo(order), err);
+        java.util.regex.Matcher placed = java.util.regex.Pattern.compile("order (ORD-\\S+) at corner-shop: DISPATCHED, 24.00 EUR, "
+                + "authorisation \\S+, tracking (TRK-\\S+)").matcher(out);
+        assertTrue(placed.find(), out);
+        assertEquals(0, escudo("customer", "show", "--id", "alice"), err);
+        assertTrue(out.contains("76.00 EUR"), out);
+
+        assertEquals(0, escudo("courier", "deliveries"), err);
+        assertTrue(out.contains(placed.group(2)) && out.contains("Calle Mayor 1, Madrid"), out);
+        assertEquals(0, escudo("courier", "advance", "--tracking", placed.group(2), "--state", "picked_up"), err);
+        assertEquals(0, escudo("courier", "advance", "--tracking", placed.group(2), "--state", "delivered"), err);
+        assertEquals(0, escudo("shop", "status", "--holder", "alice", "--order", placed.group(1)), err);
+        assertTrue(out.contains("DELIVERED"), out);
+
+        assertEquals(2, escudo("courier", "advance", "--tracking", placed.group(2), "--state", "teleported"));
+        assertTrue(err.contains("--state is picked_up, delivered or failed"), err);
+        assertEquals(2, escudo("shop", "order", "--holder", "alice", "--items", "mug:1", "--card-number", "4999000000000000",
+                "--expiry", card.group(2), "--contact", "Alice", "--destination", "Calle Mayor 1, Madrid"));
+        assertTrue(err.contains("refused [order.card-declined]"), err);
+        assertEquals(2, escudo("shop", "status", "--holder", "bob", "--order", placed.group(1)));
+        assertTrue(err.contains("refused [cli.no-holder]"), err);
+        assertEquals(0, escudo("customer", "show", "--id", "alice"), err);
+        assertTrue(out.contains("76.00 EUR"), "the refusals moved nothing: " + out);
     }
 
     @Test
