@@ -1,22 +1,20 @@
 package escudo.node;
 
-import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.SigningKey;
 import escudo.merchant.Merchant;
+import escudo.merchant.shop.Shop;
 import escudo.node.api.IssuerApi;
 import escudo.node.api.MerchantApi;
-import escudo.merchant.shop.Shop;
 import escudo.node.api.OrderApi;
 import escudo.node.http.Created;
 import escudo.node.http.NodeServer;
+import escudo.node.http.PartyClient;
+import escudo.node.http.Routes;
 import escudo.node.order.ChannelClient;
 import escudo.node.order.HttpOrderPartners;
 import escudo.node.order.OrderChannel;
 import escudo.order.OrderMessage;
 import escudo.order.PairwiseKeys;
-import escudo.node.http.PartyClient;
-import escudo.node.http.Routes;
 import escudo.storage.Database;
 import io.helidon.webserver.http.HttpRouting;
 import java.net.URI;
@@ -71,9 +69,16 @@ public final class MerchantNode implements AutoCloseable {
         static WebShop start(Settings settings, String bankId, PartyClient bank, Database db, SigningKey merchantKey, Clock clock) {
             ShopSettings s = settings.shop();
             PairwiseKeys me = HttpBank.joinDirectory(settings.merchantId(), s.orderKeys(), bank, s.bankDeskToken(), merchantKey);
-            HttpOrderPartners partners = new HttpOrderPartners(
-                    new ChannelClient(me, bankId, new PartyClient(settings.issuerUrl()), "/issuer"),
-                    new ChannelClient(me, s.courierId(), new PartyClient(s.courierUrl()), "/courier"));
+            PartyClient issuer = new PartyClient(settings.issuerUrl());
+            PartyClient courier;
+            try {
+                courier = new PartyClient(s.courierUrl());
+            } catch (RuntimeException e) {
+                issuer.close();
+                throw e;
+            }
+            HttpOrderPartners partners = new HttpOrderPartners(new ChannelClient(me, bankId, issuer, "/issuer"),
+                    new ChannelClient(me, s.courierId(), courier, "/courier"));
             try {
                 Shop shop = new Shop(Shop.Settings.defaults(settings.merchantId(), bankId, s.courierId(), settings.currency()),
                         db, me, partners, clock);
@@ -105,7 +110,14 @@ public final class MerchantNode implements AutoCloseable {
             Merchant merchant = new Merchant(new Merchant.Settings(settings.merchantId(), info.bankId(), settings.currency(),
                     settings.onlineLimitMinor()), db, merchantKey, info.publicKey(), new HttpBank(bank), clock);
             WebShop shop = settings.shop() == null ? null : WebShop.start(settings, info.bankId(), bank, db, merchantKey, clock);
-            return new MerchantNode(db, bank, merchant, settings.currency(), shop, host, port);
+            try {
+                return new MerchantNode(db, bank, merchant, settings.currency(), shop, host, port);
+            } catch (RuntimeException e) {
+                if (shop != null) {
+                    shop.partners().close();
+                }
+                throw e;
+            }
         } catch (RuntimeException e) {
             db.close();
             bank.close();

@@ -64,9 +64,19 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** A party's static X25519 key for S2 (directory mode), sealed in the vault. */
+    /**
+     * A party's static X25519 key for S2 (directory mode), sealed in the vault under a name taken
+     * from a hash of the exact identifier, so two parties of one node never share a key.
+     */
     private static OrderKeys orderKeys(KeyVault keys, String partyId) {
-        return new OrderKeys.Directory(keys.sealKey("order-" + slug(partyId)).privateKey(SecretAccess.forSealedStorage()));
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest(partyId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is in every JDK", e);
+        }
+        String name = "order-" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        return new OrderKeys.Directory(keys.sealKey(name).privateKey(SecretAccess.forSealedStorage()));
     }
 
     private static String slug(String id) {

@@ -4,14 +4,20 @@ import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.SecretBox;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Claim 7 of seed 002: "each of said parties communicates with other parties to which the
@@ -22,17 +28,23 @@ import java.util.function.Function;
  * <pre>
  * sender   -> receiver  Hello(from, to, n_s)                              n_s: 32 random bytes
  * receiver -> sender    Challenge(n_r, proof = seal("", ad(HELLO, from, to, n_s, n_r)))
+ *          n_r = expiry (8) ‖ random (8) ‖ HMAC(receiver's secret, from, to, n_s, expiry, random)[:16]
  *          sender opens the proof: only the holder of the pairwise key made it -> receiver confirmed
- * sender   -> receiver  Request(from, to, kind, n_r, seal(body, ad(REQUEST, from, to, kind, n_s, n_r)))
- *          receiver consumes n_r (single use, 2 minutes), opens: sender confirmed, body authentic
+ * sender   -> receiver  Request(from, to, kind, n_s, n_r, seal(body, ad(REQUEST, from, to, kind, n_s, n_r)))
+ *          receiver checks its MAC in n_r and the expiry (2 minutes), opens: sender confirmed,
+ *          body authentic; only then it records n_r as spent (single use)
  * receiver -> sender    Reply(seal(answer, ad(REPLY, from, to, kind, n_s, n_r)))
  * </pre>
  *
  * Every associated data starts with its own domain tag and names both parties in direction, so
- * no proof, request or reply can be reflected or reused as another. A request whose challenge is
- * unknown, spent or expired is {@code order.challenge-unknown}: a replayed request changes nothing.
- * A proof, request or reply that does not open is {@code order.party-unauthenticated}. The bodies
- * are the callers' (JSON in the nodes); the channel also keeps them confidential between the two.
+ * no proof, request or reply can be reflected or reused as another. A hello leaves no state at the
+ * receiver (the challenge carries its own MAC), so unauthenticated hellos cannot fill its memory or
+ * crowd out other senders; the receiver remembers only the challenges that authenticated requests
+ * spent, until they expire. A request whose challenge is not the receiver's, was issued for
+ * another sender or hello, has expired or was spent is {@code order.challenge-unknown}: a replayed
+ * request changes nothing. A proof, request or reply that does not open is
+ * {@code order.party-unauthenticated}. The bodies are the callers' (JSON in the nodes); the channel
+ * also keeps them confidential between the two.
  */
 public final class PartyChannel {
 
@@ -41,10 +53,10 @@ public final class PartyChannel {
     static final String HELLO_TAG = "escudo/s2/channel-hello/v1";
     static final String REQUEST_TAG = "escudo/s2/channel-request/v1";
     static final String REPLY_TAG = "escudo/s2/channel-reply/v1";
+    static final String CHALLENGE_TAG = "escudo/s2/channel-challenge/v1";
     /** How long a challenge may wait for its request. */
     public static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(2);
-    /** At most this many unanswered challenges are kept; beyond, expired ones are dropped, else {@code order.busy}. */
-    static final int MAX_PENDING = 100_000;
+    private static final int MAC_LENGTH = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private PartyChannel() {
@@ -82,16 +94,25 @@ public final class PartyChannel {
         }
     }
 
-    /** One authenticated request of {@code kind}, answering the receiver's challenge {@code nonce}. */
-    public record Request(String from, String to, String kind, byte[] nonce, byte[] sealed) {
+    /**
+     * One authenticated request of {@code kind}: the sender's hello nonce and the receiver's
+     * challenge {@code nonce} it answers, and the sealed body.
+     */
+    public record Request(String from, String to, String kind, byte[] senderNonce, byte[] nonce, byte[] sealed) {
         public Request {
             PairKeyDerivation.checkId(from);
             PairKeyDerivation.checkId(to);
             if (kind == null || kind.isBlank()) {
                 throw OrderException.malformed("a channel request names its kind");
             }
+            senderNonce = checkNonce(senderNonce);
             nonce = checkNonce(nonce);
             sealed = Objects.requireNonNull(sealed, "sealed").clone();
+        }
+
+        @Override
+        public byte[] senderNonce() {
+            return senderNonce.clone();
         }
 
         @Override
@@ -161,9 +182,9 @@ public final class PartyChannel {
             if (this.kind != null) {
                 throw new IllegalStateException("a session carries one request; confirm the peer again");
             }
-            Request request = new Request(me, peer, kind, receiverNonce, new byte[0]); // checks kind before anything is sealed
+            new Request(me, peer, kind, senderNonce, receiverNonce, new byte[0]); // checks kind before anything is sealed
             this.kind = kind;
-            return new Request(request.from(), request.to(), kind, receiverNonce,
+            return new Request(me, peer, kind, senderNonce, receiverNonce,
                     key.seal(body, ad(REQUEST_TAG, me, peer, kind, senderNonce, receiverNonce)));
         }
 
@@ -181,70 +202,103 @@ public final class PartyChannel {
     }
 
     /**
-     * The receiving side of one party: hands out challenges and opens requests. Challenges live in
-     * memory for {@link #CHALLENGE_LIFETIME}; a restart forgets them, which only makes senders say
-     * hello again. Thread-safe.
+     * The receiving side of one party: hands out challenges and opens requests. A challenge is
+     * checked by its own MAC under a secret drawn when the receiver is made, so a restart only
+     * makes senders say hello again. Thread-safe.
      */
     public static final class Receiver {
         private final PairwiseKeys me;
         private final Clock clock;
-        private final Map<ByteBuffer, Pending> pending = new ConcurrentHashMap<>();
+        private final SecretKey challengeKey;
+        /** Challenges spent by authenticated requests, until they expire (epoch seconds). */
+        private final Map<ByteBuffer, Long> spent = new ConcurrentHashMap<>();
+        private final AtomicLong nextSweep = new AtomicLong();
 
         public Receiver(PairwiseKeys me, Clock clock) {
             this.me = Objects.requireNonNull(me, "me");
             this.clock = Objects.requireNonNull(clock, "clock");
+            byte[] secret = new byte[32];
+            RANDOM.nextBytes(secret);
+            this.challengeKey = new SecretKeySpec(secret, "HmacSHA256");
         }
 
         public String myId() {
             return me.myId();
         }
 
-        /** Answers a hello addressed to this party: a fresh nonce and the proof of the pairwise key. */
+        /** Answers a hello addressed to this party: a fresh, self-authenticating nonce and the proof of the pairwise key. */
         public Challenge challenge(Hello hello) {
             if (!hello.to().equals(me.myId())) {
                 throw OrderException.wrongRecipient("this is " + me.myId() + ", not " + hello.to());
             }
             SecretBox key = me.pairKey(hello.from(), PURPOSE);
-            Instant now = clock.instant();
-            if (pending.size() >= MAX_PENDING) {
-                pending.values().removeIf(p -> !p.expiresAt.isAfter(now));
-                if (pending.size() >= MAX_PENDING) {
-                    throw new OrderException(escudo.core.EscudoException.Kind.REFUSED, BUSY,
-                            "too many unanswered challenges; try again shortly");
-                }
-            }
-            byte[] receiverNonce = nonce();
-            pending.put(ByteBuffer.wrap(receiverNonce), new Pending(hello.from(), hello.nonce, now.plus(CHALLENGE_LIFETIME)));
+            long expiry = clock.instant().plus(CHALLENGE_LIFETIME).getEpochSecond();
+            byte[] random = new byte[8];
+            RANDOM.nextBytes(random);
+            byte[] receiverNonce = ByteBuffer.allocate(NONCE_LENGTH).putLong(expiry).put(random)
+                    .put(mac(hello.from(), hello.nonce, expiry, random)).array();
             return new Challenge(receiverNonce,
                     key.seal(new byte[0], ad(HELLO_TAG, hello.from(), me.myId(), null, hello.nonce, receiverNonce)));
         }
 
         /**
-         * Opens a request: its challenge must be one this party issued to the same sender, unspent
-         * and unexpired (it is spent now, whatever follows), and the body must open under the key
-         * shared with the sender. The sender named in the result is authenticated.
+         * Opens a request: its challenge must be one this party issued for this sender and hello,
+         * unexpired and not spent, and the body must open under the key shared with the sender.
+         * The challenge is spent once the request authenticated, so a forged request cannot burn it.
+         * The sender named in the result is authenticated.
          */
         public Received receive(Request request) {
             if (!request.to().equals(me.myId())) {
                 throw OrderException.wrongRecipient("this is " + me.myId() + ", not " + request.to());
             }
-            Pending p = pending.remove(ByteBuffer.wrap(request.nonce));
-            if (p == null || !p.from.equals(request.from()) || !p.expiresAt.isAfter(clock.instant())) {
-                throw new OrderException(escudo.core.EscudoException.Kind.UNAUTHENTICATED, CHALLENGE_UNKNOWN,
-                        "the request answers no open challenge of " + me.myId() + " (replayed, expired or never issued)");
+            ByteBuffer nonce = ByteBuffer.wrap(request.nonce);
+            long expiry = nonce.getLong();
+            byte[] random = new byte[8];
+            nonce.get(random);
+            byte[] tag = new byte[MAC_LENGTH];
+            nonce.get(tag);
+            long now = clock.instant().getEpochSecond();
+            if (!MessageDigest.isEqual(tag, mac(request.from(), request.senderNonce, expiry, random)) || now >= expiry) {
+                throw challengeUnknown();
             }
             SecretBox key = me.pairKey(request.from(), PURPOSE);
             byte[] body;
             try {
-                body = key.open(request.sealed, ad(REQUEST_TAG, request.from(), me.myId(), request.kind(), p.senderNonce,
+                body = key.open(request.sealed, ad(REQUEST_TAG, request.from(), me.myId(), request.kind(), request.senderNonce,
                         request.nonce), "request");
             } catch (CryptoException e) {
                 throw unauthenticated("the request did not come from " + request.from() + " or was altered");
             }
-            return new Received(request.from(), request.kind(), body, key, p.senderNonce, request.nonce, me.myId());
+            sweep(now);
+            if (spent.putIfAbsent(ByteBuffer.wrap(request.nonce), expiry) != null) {
+                throw challengeUnknown();
+            }
+            return new Received(request.from(), request.kind(), body, key, request.senderNonce, request.nonce, me.myId());
         }
 
-        private record Pending(String from, byte[] senderNonce, Instant expiresAt) {
+        private byte[] mac(String from, byte[] senderNonce, long expiry, byte[] random) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(challengeKey);
+                byte[] full = mac.doFinal(CanonicalWriter.domain(CHALLENGE_TAG).string(from).string(me.myId())
+                        .bytes(senderNonce).i64(expiry).bytes(random).toByteArray());
+                return Arrays.copyOf(full, MAC_LENGTH);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is in every JDK", e);
+            }
+        }
+
+        /** Forgets spent challenges once they expired (they would be refused as expired anyway). */
+        private void sweep(long now) {
+            long due = nextSweep.get();
+            if (now >= due && nextSweep.compareAndSet(due, now + CHALLENGE_LIFETIME.toSeconds())) {
+                spent.values().removeIf(expiry -> expiry <= now);
+            }
+        }
+
+        private OrderException challengeUnknown() {
+            return new OrderException(escudo.core.EscudoException.Kind.UNAUTHENTICATED, CHALLENGE_UNKNOWN,
+                    "the request answers no open challenge of " + me.myId() + " (replayed, expired or never issued)");
         }
     }
 
@@ -291,8 +345,6 @@ public final class PartyChannel {
     public static final String CHALLENGE_UNKNOWN = "order.challenge-unknown";
     /** The code of a proof, request or reply that does not open under the pairwise key. */
     public static final String UNAUTHENTICATED = "order.party-unauthenticated";
-    /** The code when a receiver holds too many open challenges. */
-    public static final String BUSY = "order.busy";
 
     private static OrderException unauthenticated(String message) {
         return new OrderException(escudo.core.EscudoException.Kind.UNAUTHENTICATED, UNAUTHENTICATED, message);

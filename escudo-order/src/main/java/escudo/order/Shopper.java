@@ -1,5 +1,6 @@
 package escudo.order;
 
+import escudo.core.Money;
 import escudo.order.OrderMessage.Offer;
 import escudo.order.SplitOrder.Part;
 import escudo.order.SplitOrder.Role;
@@ -53,13 +54,15 @@ public final class Shopper {
 
     /**
      * Seals the order the offer describes: one part per party of the offer, each with the fields its
-     * form names. An offer naming another issuer than the card's is {@code order.wrong-recipient}.
+     * form names. An offer naming another issuer than the card's is {@code order.wrong-recipient};
+     * one whose amount is not the sum of its lines is {@code order.amount-mismatch}.
      */
     public SplitOrder.Sealed seal(Offer offer, Details details) {
         if (!offer.issuerId().equals(cardIssuerId)) {
             throw OrderException.wrongRecipient("the offer sends the card to " + offer.issuerId()
                     + ", but this card's issuer is " + cardIssuerId);
         }
+        checkArithmetic(offer);
         Map<String, String> values = Map.of(
                 SplitOrder.CONTACT, details.contact(),
                 SplitOrder.ITEMS, offer.itemsText(),
@@ -87,5 +90,23 @@ public final class Shopper {
             parts.add(Part.of(role, recipient, fields));
         }
         return SplitOrder.seal(form, offer.orderId(), keys, parts);
+    }
+
+    /** The holder agrees to the amount only if it is what the offer's own lines add up to. */
+    private static void checkArithmetic(Offer offer) {
+        if (offer.items().isEmpty()) {
+            throw OrderException.malformed("the offer has no items");
+        }
+        Money total = Money.zero(offer.amount().currency());
+        for (OrderMessage.Item item : offer.items()) {
+            if (!item.unitPrice().isPositive()) {
+                throw OrderException.malformed("the offer prices " + item.sku() + " at zero or less");
+            }
+            total = total.plus(item.total()); // another currency is refused here
+        }
+        if (!total.equals(offer.amount())) {
+            throw OrderException.of(escudo.core.EscudoException.Kind.REFUSED, OrderException.AMOUNT_MISMATCH,
+                    "the offer's amount is not what its items add up to");
+        }
     }
 }

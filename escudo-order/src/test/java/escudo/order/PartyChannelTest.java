@@ -255,9 +255,31 @@ class PartyChannelTest {
 
         // Alice's sealed request on the challenge Bob gave Carol.
         refused(PartyChannel.CHALLENGE_UNKNOWN,
-                () -> bob.receive(new Request(ALICE, BOB, KIND, carolRequest.nonce(), aliceRequest.sealed())));
+                () -> bob.receive(new Request(ALICE, BOB, KIND, carolRequest.senderNonce(), carolRequest.nonce(), aliceRequest.sealed())));
         // Alice's genuine request is untouched by that attempt.
         assertEquals(ALICE, bob.receive(aliceRequest).from());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void challengesAreTheReceiversOwnAndHellosLeaveNoState(Mode mode) {
+        World w = World.of(mode);
+        Receiver bob = new Receiver(w.bob(), clock);
+        Session alice = PartyChannel.confirm(w.alice(), BOB, via(bob));
+        // a flood of hellos from anyone costs the receiver no memory and crowds nobody out
+        for (int i = 0; i < 2_000; i++) {
+            bob.challenge(new Hello(CAROL, BOB, nonce()));
+        }
+        Request request = alice.request(KIND, BODY);
+        // a challenge the receiver never made, or made by another receiver (another secret), is unknown
+        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(new Request(ALICE, BOB, KIND, request.senderNonce(),
+                nonce(), request.sealed())));
+        Receiver otherBob = new Receiver(w.bob(), clock);
+        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> otherBob.receive(request));
+        // the same challenge with another hello nonce is unknown too
+        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(new Request(ALICE, BOB, KIND, nonce(), request.nonce(),
+                request.sealed())));
+        assertArrayEquals(BODY, bob.receive(request).body());
     }
 
     @ParameterizedTest
@@ -288,7 +310,7 @@ class PartyChannelTest {
         Session session = PartyChannel.confirm(w.alice(), BOB, via(bob));
         Request request = session.request(KIND, BODY);
         refused(OrderException.WRONG_RECIPIENT,
-                () -> bob.receive(new Request(ALICE, CAROL, KIND, request.nonce(), request.sealed())));
+                () -> bob.receive(new Request(ALICE, CAROL, KIND, request.senderNonce(), request.nonce(), request.sealed())));
         // Checked before the challenge is looked up: the genuine request still goes through.
         assertEquals(ALICE, bob.receive(request).from());
     }
@@ -309,7 +331,7 @@ class PartyChannelTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
-    void alteredRequestsAreRefusedAndSpendTheirChallenge(Mode mode) {
+    void alteredRequestsAreRefusedAndCannotSpendTheChallenge(Mode mode) {
         World w = World.of(mode);
         Receiver bob = new Receiver(w.bob(), clock);
 
@@ -317,22 +339,24 @@ class PartyChannelTest {
             Request request = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
             int length = request.sealed().length;
             int index = which == 0 ? 0 : which == 1 ? length / 2 : length - 1;
-            refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, request.nonce(),
-                    flip(request.sealed(), index))));
+            refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, request.senderNonce(),
+                    request.nonce(), flip(request.sealed(), index))));
+            // a forgery does not burn the challenge: the genuine request still goes through, once
+            assertEquals(ALICE, bob.receive(request).from());
             refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(request));
         }
 
         Request kindChanged = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
         refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB,
-                OrderMessage.Kind.DELIVER.wireName(), kindChanged.nonce(), kindChanged.sealed())));
-        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(kindChanged));
+                OrderMessage.Kind.DELIVER.wireName(), kindChanged.senderNonce(), kindChanged.nonce(), kindChanged.sealed())));
+        assertEquals(KIND, bob.receive(kindChanged).kind());
 
         Request fromChanged = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
         refused(PartyChannel.CHALLENGE_UNKNOWN,
-                () -> bob.receive(new Request(CAROL, BOB, KIND, fromChanged.nonce(), fromChanged.sealed())));
+                () -> bob.receive(new Request(CAROL, BOB, KIND, fromChanged.senderNonce(), fromChanged.nonce(), fromChanged.sealed())));
 
         Request truncated = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
-        refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, truncated.nonce(),
+        refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, truncated.senderNonce(), truncated.nonce(),
                 java.util.Arrays.copyOf(truncated.sealed(), 10))));
     }
 
@@ -371,9 +395,10 @@ class PartyChannelTest {
         Receiver bob = new Receiver(w.bob(), clock);
 
         // Someone without any key says hello as Alice and sends Bob's own proof back as the request.
-        Challenge challenge = bob.challenge(new Hello(ALICE, BOB, nonce()));
+        byte[] helloNonce = nonce();
+        Challenge challenge = bob.challenge(new Hello(ALICE, BOB, helloNonce));
         refused(PartyChannel.UNAUTHENTICATED,
-                () -> bob.receive(new Request(ALICE, BOB, KIND, challenge.nonce(), challenge.proof())));
+                () -> bob.receive(new Request(ALICE, BOB, KIND, helloNonce, challenge.nonce(), challenge.proof())));
 
         // Bob's proof in a genuine session, played back to Alice as Bob's reply.
         AtomicReference<Challenge> seen = new AtomicReference<>();
@@ -386,9 +411,10 @@ class PartyChannelTest {
 
         // Alice's request to Bob, turned round and sent to Alice's own receiver as if from Bob.
         Receiver alice = new Receiver(w.alice(), clock);
-        Challenge aliceChallenge = alice.challenge(new Hello(BOB, ALICE, nonce()));
+        byte[] bobsHello = nonce();
+        Challenge aliceChallenge = alice.challenge(new Hello(BOB, ALICE, bobsHello));
         refused(PartyChannel.UNAUTHENTICATED,
-                () -> alice.receive(new Request(BOB, ALICE, KIND, aliceChallenge.nonce(), request.sealed())));
+                () -> alice.receive(new Request(BOB, ALICE, KIND, bobsHello, aliceChallenge.nonce(), request.sealed())));
 
         assertNotNull(bob.receive(request));
     }
@@ -413,8 +439,8 @@ class PartyChannelTest {
         refused(OrderException.MALFORMED, () -> new Hello(ALICE, BOB, new byte[PartyChannel.NONCE_LENGTH - 1]));
         refused(OrderException.MALFORMED, () -> new Hello("", BOB, nonce()));
         refused(OrderException.MALFORMED, () -> new Challenge(null, new byte[0]));
-        refused(OrderException.MALFORMED, () -> new Request(ALICE, BOB, " ", nonce(), new byte[0]));
-        refused(OrderException.MALFORMED, () -> new Request(ALICE, BOB, KIND, new byte[PartyChannel.NONCE_LENGTH + 1], new byte[0]));
+        refused(OrderException.MALFORMED, () -> new Request(ALICE, BOB, " ", nonce(), nonce(), new byte[0]));
+        refused(OrderException.MALFORMED, () -> new Request(ALICE, BOB, KIND, nonce(), new byte[PartyChannel.NONCE_LENGTH + 1], new byte[0]));
 
         byte[] n = nonce();
         Hello hello = new Hello(ALICE, BOB, n);

@@ -146,6 +146,16 @@ class ShopperTest {
     }
 
     @Test
+    void anOfferWhoseAmountIsNotItsItemsTotalIsRefused() {
+        Parties p = Parties.of(Mode.DIRECTORY);
+        Offer honest = offer("order-13");
+        Offer inflated = new Offer(honest.orderId(), SELLER, ISSUER, COURIER, honest.items(), AMOUNT.plus(Money.of(1, "EUR")),
+                honest.form(), honest.expiresAt());
+        OrderException e = assertThrows(OrderException.class, () -> new Shopper(p.holder(), ISSUER).seal(inflated, DETAILS));
+        assertEquals(OrderException.AMOUNT_MISMATCH, e.code());
+    }
+
+    @Test
     void theBundleCarriesNoDetailInTheClear() {
         Parties p = Parties.of(Mode.DIRECTORY);
         byte[] encoded = new Shopper(p.holder(), ISSUER).seal(offer("order-11"), DETAILS).encode();
