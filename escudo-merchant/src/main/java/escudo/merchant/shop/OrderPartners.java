@@ -4,9 +4,11 @@ import escudo.order.OrderMessage;
 
 /**
  * How the seller reaches the issuer and the courier; the node implements it over the
- * authenticated party channel. A call that could not be completed (party unreachable, no answer)
- * throws an {@link escudo.core.EscudoException} of kind {@code INTERNAL}; the shop then asks
- * again later with the same bundle, which both parties answer idempotently.
+ * authenticated party channel. Only a returned answer counts: a call that throws an
+ * {@link escudo.core.EscudoException} (party unreachable, channel failure, or a problem document,
+ * which is not authenticated, whatever its code) leaves the order where it was, and the shop asks
+ * again later with the same bundle, which both parties answer idempotently. The issuer answers
+ * every refusal about a genuine bundle as a DECLINED {@link OrderMessage.Authorisation}.
  */
 public interface OrderPartners {
 

@@ -56,11 +56,14 @@ import java.util.regex.Pattern;
  * forwards the whole bundle to the issuer for authorisation and, once paid, to the courier. The
  * card number and the destination are in parts it cannot open, so it never sees or stores them.
  *
- * <p>The issuer and the courier are called outside any database transaction. A call that fails
- * (kind {@code INTERNAL}) leaves the order where it was; the holder's next {@link #status} query
- * asks again with the same bundle, which both parties answer idempotently. Only one caller at a
- * time talks to the partners about an order (a lease on its row), and every state change is
- * conditional on the state it leaves, so concurrent queries never process an order twice.
+ * <p>The issuer and the courier are called outside any database transaction. Only an answer
+ * that echoes the order (id, holder and, from the issuer, the bundle's digest) moves it on: a call
+ * that throws, whatever its code, is no answer, because problem documents are not authenticated
+ * (an on-path attacker could forge a decline after the issuer captured the money). Such an order
+ * stays where it was and the holder's next {@link #status} query asks again with the same bundle,
+ * which both parties answer idempotently. Only one caller at a time talks to the partners about
+ * an order (a lease on its row), and every state change is conditional on the state it leaves, so
+ * concurrent queries never process an order twice.
  */
 public final class Shop {
 
@@ -129,13 +132,19 @@ public final class Shop {
     static final int MAX_QUANTITY = 99;
     static final int MAX_BUNDLE_BYTES = 32 * 1024;
     static final int MAX_CONTACT_LENGTH = 1000;
-    /** Longer than one issuer call plus one courier call at the channel's timeouts (5 s connect + 30 s each). */
-    static final Duration LEASE = Duration.ofMinutes(2);
+    /** The courier carries parcels (the offer's items text) of at most this many characters. */
+    static final int MAX_ITEMS_TEXT = 2000;
+    /**
+     * Outlasts one advance(): an issuer call then a courier call, each a directory lookup plus
+     * hello and request on the channel (2 x (5 s connect + 30 s request)), with room to spare.
+     */
+    static final Duration LEASE = Duration.ofMinutes(5);
 
     private static final System.Logger LOG = System.getLogger(Shop.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-    private static final Pattern DECLINE_CODE = Pattern.compile("order\\.[a-z0-9-]{1,58}");
+    /** A decline reason is a short code such as {@code order.card-declined} or {@code issuer.unknown-merchant}. */
+    private static final Pattern DECLINE_CODE = Pattern.compile("[a-z][a-z0-9-]{0,15}\\.[a-z0-9-]{1,47}");
     private static final Pattern PARTNER_ID = Pattern.compile("\\S{1,128}");
     private static final SplitOrder.Form FORM = SplitOrder.Form.standard();
     private static final Map<Role, List<String>> OFFER_FORM = offerForm();
@@ -173,8 +182,9 @@ public final class Shop {
 
     /**
      * Seed 002: the order form sent to the holder. Each line names a catalogue sku once, with a
-     * quantity of 1 to 99 ({@code order.malformed} otherwise); the offer gets a fresh, unguessable
-     * order id and is kept until placed or expired.
+     * quantity of 1 to 99, and the items text is at most {@value #MAX_ITEMS_TEXT} characters, as
+     * the courier carries no longer parcel ({@code order.malformed} otherwise); the offer gets a
+     * fresh, unguessable order id and is kept until placed or expired.
      */
     public Offer offer(Basket basket) {
         if (basket == null || basket.lines().isEmpty() || basket.lines().size() > MAX_LINES) {
@@ -203,6 +213,10 @@ public final class Shop {
         }
         Money total = amount;
         String itemsText = Offer.itemsText(items);
+        if (itemsText.length() > MAX_ITEMS_TEXT) {
+            // Refused now: the courier would refuse the parcel of a paid order, leaving it AUTHORISED for good.
+            throw malformed("the basket's items text is longer than the courier's " + MAX_ITEMS_TEXT + " characters");
+        }
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.offerLifetime());
         String orderId = db.inTransaction(tx -> {
@@ -229,8 +243,9 @@ public final class Shop {
      * Seed 002, Fig. 1 and claim 1: accepts the holder's sealed order against its offer, has the
      * issuer authorise it and hands it to the courier. {@code holderId} is already authenticated
      * by the channel. Every refusal before the order is stored changes nothing (the offer stays
-     * open). A decline is recorded and thrown with the issuer's code; an issuer or courier that
-     * cannot be reached leaves the order waiting for the next {@link #status} query.
+     * open). The issuer's sealed decline is recorded and thrown with its reason code; an issuer or
+     * courier that gives no answer echoing the order (unreachable, or any exception) leaves it
+     * waiting for the next {@link #status} query, and its status is returned.
      */
     public OrderStatus place(String holderId, Placement placement) {
         Objects.requireNonNull(holderId, "holderId");
@@ -245,12 +260,14 @@ public final class Shop {
             throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " is not the sending holder's");
         }
-        // 2. Open the seller's part (recipient, digest, AEAD, header, commitment).
-        Opened mine = SplitOrder.open(bundle, settings.sellerId(), sellerKeys);
-        if (mine.role() != Role.SELLER) {
-            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
-                    "the seller's part of order " + bundle.orderId() + " is not a SELLER part");
+        // 2. Open the seller's part (recipient, digest, AEAD, header, commitment), and only if it is
+        // the seller's: a part of another role addressed to us (the courier's, with the destination)
+        // is not ours to read.
+        if (bundle.partFor(settings.sellerId()).role() != Role.SELLER) {
+            throw OrderException.of(Kind.REFUSED, OrderException.WRONG_RECIPIENT,
+                    "order " + bundle.orderId() + " addresses no seller part to " + settings.sellerId());
         }
+        Opened mine = SplitOrder.open(bundle, settings.sellerId(), sellerKeys);
         // 3. Against the offer: the same parties, items, amount and payment type.
         Instant now = clock.instant();
         OfferRow offer = db.inTransaction(tx -> findOffer(tx, bundle.orderId())).orElseThrow(() -> offerUnknown(bundle.orderId()));
@@ -268,7 +285,7 @@ public final class Shop {
         }
         if (!part.amount().equals(offer.amount())) {
             throw OrderException.of(Kind.REFUSED, OrderException.AMOUNT_MISMATCH,
-                    "the order says " + part.amount() + " but offer " + offer.orderId() + " is for " + offer.amount());
+                    "the amount in the seller's part differs from the offer's");
         }
         if (!Shopper.FULL_PAYMENT.equals(part.paymentType())) {
             throw malformed("this shop accepts payment type '" + Shopper.FULL_PAYMENT + "' only");
@@ -389,7 +406,7 @@ public final class Shop {
 
     // --- steps 5 and 6 ------------------------------------------------------------------------
 
-    /** Where an order got to, and the issuer's refusal to hand to the holder at placement. */
+    /** Where an order got to, and the issuer's sealed decline to hand to the holder at placement. */
     private record Step(Order order, EscudoException refusal) {
     }
 
@@ -414,19 +431,19 @@ public final class Shop {
         }
     }
 
-    /** Step 5: the issuer authorises and captures the amount over the order's digest. */
+    /**
+     * Step 5: the issuer authorises and captures the amount over the order's digest. Only its
+     * answer echoing the order can decline it; an exception, even one with an {@code order.*}
+     * code, is an unauthenticated problem document or a channel failure, so the order waits.
+     */
     private Step authorise(Order order) {
         Authorisation answer;
         try {
             answer = partners.authorise(order.issuerId(), new AuthorisationRequest(order.bundle(), order.amount()));
         } catch (EscudoException e) {
-            if (!isRefusal(e)) {
-                LOG.log(System.Logger.Level.WARNING, "issuer {0} not reached for order {1} ({2}); asking again on the next status query",
-                        order.issuerId(), order.orderId(), e.code());
-                return new Step(order, null);
-            }
-            Order declined = decline(order, e.code());
-            return new Step(declined, declined.state() == OrderState.DECLINED ? e : null);
+            LOG.log(System.Logger.Level.WARNING, "no authorisation for order {0} ({1}); asking again on the next status query",
+                    order.orderId(), e.code());
+            return new Step(order, null);
         }
         if (!answers(order, answer)) {
             LOG.log(System.Logger.Level.WARNING, "issuer {0}''s answer does not match order {1}; asking again on the next status query",
@@ -443,11 +460,6 @@ public final class Shop {
         String detail = answer.detail() == null ? "" : ": " + abbreviate(answer.detail());
         return new Step(declined, declined.state() == OrderState.DECLINED
                 ? OrderException.of(Kind.REFUSED, reason, "the issuer declined order " + order.orderId() + detail) : null);
-    }
-
-    /** Only the order protocol's own refusals are final; a failed or refused call is asked again later. */
-    private static boolean isRefusal(EscudoException e) {
-        return e.kind() != Kind.INTERNAL && e.code().startsWith("order.");
     }
 
     /** The issuer's answer must be about this order and bundle, and approve exactly its amount. */
@@ -510,7 +522,7 @@ public final class Shop {
     }
 
     private Order decline(Order order, String reason) {
-        return move(order, OrderState.AWAITING_AUTHORISATION, OrderState.DECLINED, "reason", abbreviate(reason, 64));
+        return move(order, OrderState.AWAITING_AUTHORISATION, OrderState.DECLINED, "reason", reason);
     }
 
     /**

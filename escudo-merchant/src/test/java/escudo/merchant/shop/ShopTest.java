@@ -55,6 +55,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The seller of S2 (seed 002, Fig. 1, claim 1), against an issuer and a courier that really open their parts. */
@@ -155,12 +156,19 @@ class ShopTest {
         assertEquals(code, assertThrows(EscudoException.class, action::get).code());
     }
 
-    /** The offer with other parties, items or amount, as a dishonest or confused holder might fill it. */
-    private static Offer altered(Offer offer, String issuerId, String itemsSku, Money amount) {
-        List<escudo.order.OrderMessage.Item> items = itemsSku == null ? offer.items()
-                : List.of(new escudo.order.OrderMessage.Item(itemsSku, "?", 1, Money.parse("1.00 EUR")));
-        return new Offer(offer.orderId(), offer.sellerId(), issuerId, offer.courierId(), items, amount, offer.form(),
-                offer.expiresAt());
+    /** The offer naming another issuer, as a confused holder's wallet might fill it. */
+    private static Offer withIssuer(Offer offer, String issuerId) {
+        return new Offer(offer.orderId(), offer.sellerId(), issuerId, offer.courierId(), offer.items(), offer.amount(),
+                offer.form(), offer.expiresAt());
+    }
+
+    /**
+     * The order sealed by hand with other items or another amount in the seller's part, as a
+     * dishonest holder might send it (the {@link Shopper} itself checks the offer's arithmetic).
+     */
+    private Sealed sealedWith(Offer offer, String items, Money amount) {
+        return sealWithSellerPart(offer, SplitOrder.Form.standard(), Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.ITEMS, items,
+                SplitOrder.AMOUNT, amount.toString(), SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT));
     }
 
     private long count(String table) {
@@ -250,6 +258,35 @@ class ShopTest {
             refused(OrderException.MALFORMED, () -> shop.offer(new Basket(lines)));
         }
         assertEquals(0, count("shop_offer"), "a refused basket leaves no offer");
+    }
+
+    @Test
+    void anOfferRefusesABasketWhoseItemsTextTheCourierWouldNotCarry() {
+        open(Mode.DIRECTORY);
+        List<CatalogueItem> catalogue = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            catalogue.add(new CatalogueItem(String.format("sku-%02d-", i) + "x".repeat(53), "Article " + i, Money.parse("1.00 EUR")));
+        }
+        Shop wide = new Shop(new Shop.Settings(SELLER, ISSUER, COURIER, Duration.ofMinutes(15), catalogue), db, parties.seller(),
+                partners, clock);
+        // 30 lines of "q x <60 characters>" joined by "; ": 1978 characters with every quantity 1,
+        // one more for each line with a two-digit quantity.
+        Supplier<List<Basket.Line>> lines = () -> catalogue.stream().map(c -> new Basket.Line(c.sku(), 1)).toList();
+        List<Basket.Line> atLimit = new ArrayList<>(lines.get());
+        for (int i = 0; i < 22; i++) {
+            atLimit.set(i, new Basket.Line(atLimit.get(i).sku(), 10));
+        }
+        Offer longest = wide.offer(new Basket(atLimit));
+        assertEquals(2000, longest.itemsText().length());
+
+        List<Basket.Line> overLimit = new ArrayList<>(atLimit);
+        overLimit.set(22, new Basket.Line(overLimit.get(22).sku(), 10));
+        refused(OrderException.MALFORMED, () -> wide.offer(new Basket(overLimit)));
+        assertEquals(1, count("shop_offer"), "the refused basket leaves no offer");
+
+        // The longest basket goes all the way to the courier.
+        assertEquals(OrderState.DISPATCHED, wide.place(HOLDER, placement(alice.seal(longest, DETAILS))).state());
+        assertEquals(longest.itemsText(), partners.parcels.get("TRK-" + longest.orderId()));
     }
 
     @Test
@@ -358,16 +395,69 @@ class ShopTest {
         assertEquals(OrderException.CARD_DECLINED, shop.orders().getFirst().reason());
     }
 
-    @Test
-    void anIssuerRefusalOfTheRequestIsRecordedAsADecline() {
+    @ParameterizedTest
+    @CsvSource({
+            "order.part-tampered, order.part-tampered",
+            "order.replayed, order.replayed",
+            "issuer.unknown-merchant, issuer.unknown-merchant",
+            "'Declined: see your bank', order.card-declined",
+            "order.x-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, order.card-declined",
+            "ORDER.CARD-DECLINED, order.card-declined",
+            ", order.card-declined"})
+    void aSealedDeclineIsFinalAndKeepsItsReasonWhenItIsAShortCode(String reason, String stored) {
         open(Mode.DIRECTORY);
-        partners.issuer = TestPartners.IssuerMode.REFUSE_REPLAYED;
+        partners.issuer = TestPartners.IssuerMode.DECLINE;
+        partners.declineReason = reason;
         Offer offer = teaAndKettle();
-        refused(OrderException.REPLAYED, () -> shop.place(HOLDER, placement(alice.seal(offer, DETAILS))));
+
+        EscudoException declined = assertThrows(EscudoException.class,
+                () -> shop.place(HOLDER, placement(alice.seal(offer, DETAILS))));
+        assertEquals(stored, declined.code());
+        assertEquals(EscudoException.Kind.REFUSED, declined.kind());
         OrderStatus status = shop.status(HOLDER, query(offer));
         assertEquals(OrderState.DECLINED, status.state());
-        assertEquals(OrderException.REPLAYED, status.reason());
+        assertEquals(stored, status.reason());
+        partners.issuer = TestPartners.IssuerMode.APPROVE;
+        assertEquals(OrderState.DECLINED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.authorisations.get(), "a declined order is not asked again");
         assertEquals(0, partners.deliveries.get());
+    }
+
+    /**
+     * Problem documents are not authenticated: a forged 422 order.card-declined after the issuer
+     * captured the money, or a channel hiccup, must not decline the order for good.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "REFUSED, order.card-declined",
+            "REFUSED, order.insufficient-funds",
+            "CONFLICT, order.replayed",
+            "UNAUTHENTICATED, order.challenge-unknown",
+            "UNAUTHENTICATED, order.party-unauthenticated",
+            "CONFLICT, order.busy",
+            "INTERNAL, party.unreachable"})
+    void anExceptionFromTheIssuerIsNoAnswerAndTheNextStatusQueryCompletesTheOrder(EscudoException.Kind kind, String code) {
+        open(Mode.DIRECTORY);
+        partners.issuer = TestPartners.IssuerMode.THROW;
+        partners.thrown = new EscudoException(kind, code, "from the wire");
+        Offer offer = teaAndKettle();
+
+        OrderStatus placed = shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        assertEquals(OrderState.AWAITING_AUTHORISATION, placed.state());
+        assertNull(placed.reason());
+        assertNull(placed.authorisationId());
+        assertEquals(1, partners.issuerParts.size(), "the issuer did get and open the bundle");
+        assertEquals(OrderState.AWAITING_AUTHORISATION, shop.status(HOLDER, query(offer)).state());
+        assertEquals(2, partners.authorisations.get());
+        assertEquals(0, partners.deliveries.get());
+
+        partners.issuer = TestPartners.IssuerMode.APPROVE;
+        OrderStatus status = shop.status(HOLDER, query(offer));
+        assertEquals(OrderState.DISPATCHED, status.state());
+        assertEquals("AUTH-" + offer.orderId(), status.authorisationId());
+        assertNull(status.reason());
+        assertEquals(3, partners.authorisations.get());
+        assertEquals(1, partners.deliveries.get());
     }
 
     @Test
@@ -391,14 +481,19 @@ class ShopTest {
         assertEquals(1, partners.deliveries.get());
     }
 
-    @Test
-    void anIssuerAnswerForAnotherDigestIsTreatedAsNoAnswer() {
+    @ParameterizedTest
+    @EnumSource(value = TestPartners.IssuerMode.class, names = {"APPROVE", "DECLINE"})
+    void anIssuerAnswerForAnotherDigestIsTreatedAsNoAnswer(TestPartners.IssuerMode answer) {
         open(Mode.DIRECTORY);
-        partners.issuer = TestPartners.IssuerMode.WRONG_DIGEST;
+        partners.issuer = answer;
+        partners.otherDigest = true;
         Offer offer = teaAndKettle();
-        assertEquals(OrderState.AWAITING_AUTHORISATION, shop.place(HOLDER, placement(alice.seal(offer, DETAILS))).state());
+        OrderStatus placed = shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        assertEquals(OrderState.AWAITING_AUTHORISATION, placed.state());
+        assertNull(placed.reason());
         assertEquals(0, partners.deliveries.get());
         partners.issuer = TestPartners.IssuerMode.APPROVE;
+        partners.otherDigest = false;
         assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
     }
 
@@ -440,6 +535,10 @@ class ShopTest {
         OrderStatus meanwhile = shop.status(HOLDER, query(offer));
         assertEquals(OrderState.AWAITING_AUTHORISATION, meanwhile.state());
         assertEquals(2, partners.authorisations.get(), "the second query leaves the issuer to the first");
+        // A slow issuer then courier call (channel timeouts: 5 s connect + 30 s request each) keeps the lease.
+        clock.advance(Duration.ofSeconds(2 * 2 * 35));
+        assertEquals(OrderState.AWAITING_AUTHORISATION, shop.status(HOLDER, query(offer)).state());
+        assertEquals(2, partners.authorisations.get(), "the lease outlasts an issuer and a courier call at their timeouts");
         gate.countDown();
         assertEquals(OrderState.DISPATCHED, first.get(10, TimeUnit.SECONDS).state());
         assertEquals(2, partners.authorisations.get());
@@ -501,11 +600,13 @@ class ShopTest {
         open(Mode.DIRECTORY);
         Offer offer = teaAndKettle();
         refused(OrderException.ITEMS_MISMATCH, () -> shop.place(HOLDER,
-                placement(alice.seal(altered(offer, ISSUER, "mug", offer.amount()), DETAILS))));
+                placement(sealedWith(offer, "1 x mug", offer.amount()))));
+        EscudoException amount = assertThrows(EscudoException.class, () -> shop.place(HOLDER,
+                placement(sealedWith(offer, offer.itemsText(), Money.parse("1.00 EUR")))));
+        assertEquals(OrderException.AMOUNT_MISMATCH, amount.code());
+        assertFalse(amount.getMessage().matches("(?s).*(\\d|EUR).*"), "no figures in a clear-text refusal: " + amount.getMessage());
         refused(OrderException.AMOUNT_MISMATCH, () -> shop.place(HOLDER,
-                placement(alice.seal(altered(offer, ISSUER, null, Money.parse("1.00 EUR")), DETAILS))));
-        refused(OrderException.AMOUNT_MISMATCH, () -> shop.place(HOLDER,
-                placement(alice.seal(altered(offer, ISSUER, null, Money.parse("52.90 USD")), DETAILS))));
+                placement(sealedWith(offer, offer.itemsText(), Money.parse("52.90 USD")))));
         assertEquals(0, count("shop_order"));
         assertEquals("OPEN", offerState(offer));
         assertEquals(0, partners.authorisations.get());
@@ -580,9 +681,12 @@ class ShopTest {
         // The seller's part re-addressed away from this shop: no part for the shop.
         refused(OrderException.WRONG_RECIPIENT, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER,
                 p -> new SealedPart(p.role(), MALLORY, p.commitment(), p.ciphertext())))));
-        // Seller and courier roles swapped in the clear.
-        refused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER,
+        // The seller's part relabelled in the clear: not a seller part, so the shop does not open it.
+        refused(OrderException.WRONG_RECIPIENT, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER,
                 p -> new SealedPart(Role.COURIER, p.recipient(), p.commitment(), p.ciphertext())))));
+        // Another part relabelled in the clear: the digest no longer matches.
+        refused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.ISSUER,
+                p -> new SealedPart(Role.SELLER, p.recipient(), p.commitment(), p.ciphertext())))));
         refused(OrderException.MALFORMED, () -> shop.place(HOLDER, new Placement(new byte[] {1, 2, 3})));
 
         assertEquals(0, count("shop_order"));
@@ -597,10 +701,32 @@ class ShopTest {
     }
 
     @Test
+    void aBundleThatAddressesTheCouriersPartToTheShopIsWrongRecipient() {
+        open(Mode.DIRECTORY);
+        Offer offer = teaAndKettle();
+        // Honestly sealed (digest and commitments hold), but the shop is given the courier's part.
+        Sealed swapped = SplitOrder.seal(SplitOrder.Form.standard(), offer.orderId(), parties.holder(), List.of(
+                Part.of(Role.COURIER, SELLER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DESTINATION)),
+                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "2030-12",
+                        SplitOrder.CONTACT, CONTACT, SplitOrder.AMOUNT, offer.amount().toString(),
+                        SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT)),
+                Part.of(Role.SELLER, COURIER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.ITEMS, offer.itemsText(),
+                        SplitOrder.AMOUNT, offer.amount().toString(), SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT))));
+        EscudoException e = assertThrows(EscudoException.class, () -> shop.place(HOLDER, placement(swapped)));
+        assertEquals(OrderException.WRONG_RECIPIENT, e.code());
+        assertEquals(EscudoException.Kind.REFUSED, e.kind());
+        assertFalse(e.getMessage().contains("Flores"));
+        assertEquals(0, count("shop_order"));
+        assertEquals("OPEN", offerState(offer));
+        assertEquals(0, partners.authorisations.get());
+        assertEquals(OrderState.DISPATCHED, shop.place(HOLDER, placement(alice.seal(offer, DETAILS))).state());
+    }
+
+    @Test
     void anOrderWhoseIssuerPartGoesToAnotherIssuerThanTheOffersIsRefused() {
         open(Mode.DIRECTORY);
         Offer offer = teaAndKettle();
-        Sealed elsewhere = new Shopper(parties.holder(), OTHER_ISSUER).seal(altered(offer, OTHER_ISSUER, null, offer.amount()), DETAILS);
+        Sealed elsewhere = new Shopper(parties.holder(), OTHER_ISSUER).seal(withIssuer(offer, OTHER_ISSUER), DETAILS);
         assertEquals(OTHER_ISSUER, elsewhere.parts().stream().filter(p -> p.role() == Role.ISSUER).findFirst().orElseThrow().recipient());
         refused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(elsewhere)));
         assertEquals(0, partners.authorisations.get());
@@ -636,7 +762,7 @@ class ShopTest {
         shop.place(HOLDER, placement(alice.seal(waiting, DETAILS)));
         Offer mismatched = shop.offer(new Basket(List.of(new Basket.Line("kettle", 2))));
         refused(OrderException.ITEMS_MISMATCH, () -> shop.place(HOLDER,
-                placement(alice.seal(altered(mismatched, ISSUER, "mug", mismatched.amount()), DETAILS))));
+                placement(sealedWith(mismatched, "1 x mug", mismatched.amount()))));
 
         Set<String> tables = new HashSet<>();
         String everything = dumpShopTables(tables);

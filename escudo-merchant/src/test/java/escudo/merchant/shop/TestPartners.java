@@ -34,10 +34,11 @@ final class TestPartners implements OrderPartners {
         DECLINE,
         /** The call fails: party.unreachable (kind INTERNAL). */
         UNREACHABLE,
-        /** The issuer refuses the request itself with order.replayed. */
-        REFUSE_REPLAYED,
-        /** Approves, but over another digest than the bundle's. */
-        WRONG_DIGEST
+        /**
+         * The call throws {@link #thrown} after the issuer processed the bundle: a forged problem
+         * document on the way back, or a channel failure after the request was sent.
+         */
+        THROW
     }
 
     private final PairwiseKeys issuerKeys;
@@ -46,6 +47,9 @@ final class TestPartners implements OrderPartners {
 
     volatile IssuerMode issuer = IssuerMode.APPROVE;
     volatile String declineReason = OrderException.CARD_DECLINED;
+    volatile EscudoException thrown = OrderException.of(EscudoException.Kind.REFUSED, OrderException.CARD_DECLINED, "forged");
+    /** The issuer's answers (approvals and declines) name another digest than the bundle's. */
+    volatile boolean otherDigest;
     volatile boolean courierDown;
     volatile DeliveryState deliveryState = DeliveryState.ACCEPTED;
     /** When set, authorise() announces itself on {@code issuerEntered} and waits for this gate. */
@@ -83,18 +87,18 @@ final class TestPartners implements OrderPartners {
         Opened part = SplitOrder.open(bundle, issuerId, issuerKeys);
         issuerParts.add(part);
         requestedAmounts.add(request.amount());
-        if (issuer == IssuerMode.REFUSE_REPLAYED) {
-            throw OrderException.of(EscudoException.Kind.CONFLICT, OrderException.REPLAYED, "seen before");
+        if (issuer == IssuerMode.THROW) {
+            throw thrown;
         }
+        byte[] digest = otherDigest ? new byte[32] : bundle.digest();
         if (!Money.parse(part.fields().get(SplitOrder.AMOUNT)).equals(request.amount())) {
-            return new Authorisation(bundle.orderId(), bundle.holderId(), bundle.digest(), Decision.DECLINED, null, null,
+            return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
                     OrderException.AMOUNT_MISMATCH, "the seller asks another amount than the holder authorised");
         }
         if (issuer == IssuerMode.DECLINE) {
-            return new Authorisation(bundle.orderId(), bundle.holderId(), bundle.digest(), Decision.DECLINED, null, null,
+            return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
                     declineReason, "declined by the test issuer");
         }
-        byte[] digest = issuer == IssuerMode.WRONG_DIGEST ? new byte[32] : bundle.digest();
         return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.APPROVED, request.amount(),
                 "AUTH-" + bundle.orderId(), null, null);
     }
