@@ -23,9 +23,18 @@ CREATE TABLE issuer_payment_card (
 );
 CREATE INDEX issuer_payment_card_customer ON issuer_payment_card (customer_id);
 
+-- One row per (holder, order id) the card manager has decided on, whatever the decision. Every
+-- decision takes this row's lock first (inserting it, or SELECT ... FOR UPDATE), so an approval and
+-- a decline of one order never both happen, on H2 as on PostgreSQL at READ COMMITTED.
+CREATE TABLE issuer_s2_order (
+    holder_id  VARCHAR(256) NOT NULL,
+    order_id   VARCHAR(256) NOT NULL,
+    PRIMARY KEY (holder_id, order_id)
+);
+
 -- One row per approved (and captured) order: the primary key is the replay rule, each
--- (holder, order id) is paid once. digest is the bundle's (hex); declines leave no row. Neither
--- the bundle nor anything of another party's part is kept.
+-- (holder, order id) is paid once. digest is the bundle's (hex). Neither the bundle nor anything
+-- of another party's part is kept.
 CREATE TABLE issuer_s2_authorisation (
     holder_id         VARCHAR(256) NOT NULL,
     order_id          VARCHAR(256) NOT NULL,
@@ -36,5 +45,21 @@ CREATE TABLE issuer_s2_authorisation (
     card_number       VARCHAR(16)  NOT NULL REFERENCES issuer_payment_card (card_number),
     authorisation_id  VARCHAR(17)  NOT NULL UNIQUE,
     created_at        TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (holder_id, order_id)
+);
+
+-- One row per final decline: the holder's genuine order for its seller (the sender was the
+-- bundle's seller and the bank's part opened), declined; that (holder, order id) is never paid
+-- later. A (holder, order id) has a row here or in issuer_s2_authorisation, never in both.
+-- digest is the first declined bundle's (hex); reason is the decline code, detail its text,
+-- which names no card number and no amount.
+CREATE TABLE issuer_s2_decline (
+    holder_id   VARCHAR(256) NOT NULL,
+    order_id    VARCHAR(256) NOT NULL,
+    seller_id   VARCHAR(256) NOT NULL,
+    digest      VARCHAR(64)  NOT NULL,
+    reason      VARCHAR(64)  NOT NULL,
+    detail      VARCHAR(500) NOT NULL,
+    created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (holder_id, order_id)
 );

@@ -33,6 +33,7 @@ import escudo.order.SplitOrder.Part;
 import escudo.order.SplitOrder.Role;
 import escudo.order.SplitOrder.Sealed;
 import escudo.order.SplitOrder.SealedPart;
+import escudo.storage.Database;
 import escudo.storage.TestDatabase;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -42,6 +43,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -63,12 +65,36 @@ class CardAuthoriserTest {
         assertEquals(code, assertThrows(EscudoException.class, action::get).code());
     }
 
-    /** The refusal changed nothing: same balances, no transfer, no approval row. */
+    /** The refusal (an exception: the bundle does not decode) changed nothing: same balances, no transfer, no row. */
     static void refusedAndNothingMoved(Market m, String code, Supplier<?> action) {
         Market.Books before = m.books();
         refused(code, action);
         assertEquals(before, m.books());
         m.assertBooksBalance();
+    }
+
+    /**
+     * {@code seller}'s request is a DECLINED answer with {@code reason}, about the bundle it sent,
+     * that moved no money and recorded nothing: not the holder's order for this seller, or a replay.
+     */
+    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, Money asked, String reason) {
+        Market.Books before = m.books();
+        Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
+        assertEquals(Decision.DECLINED, answer.decision());
+        assertEquals(reason, answer.reason());
+        assertFalse(answer.detail().isEmpty());
+        assertNull(answer.amount());
+        assertNull(answer.authorisationId());
+        assertEquals(bundle.orderId(), answer.orderId());
+        assertEquals(bundle.holderId(), answer.holderId());
+        assertArrayEquals(bundle.digest(), answer.digest());
+        assertEquals(before, m.books());
+        m.assertBooksBalance();
+        return answer;
+    }
+
+    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, String reason) {
+        return declinedUnrecorded(m, seller, bundle, PRICE, reason);
     }
 
     // ---- the approved order ----
@@ -143,13 +169,14 @@ class CardAuthoriserTest {
     void anotherBundleUnderAPaidOrderIdIsAReplay() {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of())));
-            // Sealed again (fresh salts, so another digest), or for another amount, or at another shop.
-            refusedAndNothingMoved(m, OrderException.REPLAYED, () -> m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of()))));
+            // Sealed again (fresh salts, so another digest), or for another amount, or at another shop:
+            // declined, and the approval stands (a replay records no decline).
+            declinedUnrecorded(m, SHOP, m.order("order-1", Map.of()), OrderException.REPLAYED);
             Money less = Money.parse("9.99 EUR");
-            refusedAndNothingMoved(m, OrderException.REPLAYED, () -> m.authoriser.authorise(SHOP,
-                    request(m.order("order-1", Map.of(SplitOrder.AMOUNT, less.toString())), less)));
+            declinedUnrecorded(m, SHOP, m.order("order-1", Map.of(SplitOrder.AMOUNT, less.toString())), less, OrderException.REPLAYED);
             Sealed elsewhere = m.order(m.keys(ALICE), "order-1", OTHER_SHOP, Market.issuerFields(m.aliceCard, Map.of()));
-            refusedAndNothingMoved(m, OrderException.REPLAYED, () -> m.authoriser.authorise(OTHER_SHOP, request(elsewhere)));
+            declinedUnrecorded(m, OTHER_SHOP, elsewhere, OrderException.REPLAYED);
+            assertEquals(0, m.count("issuer_s2_decline"));
             // Another holder's order with the same id is another order.
             Sealed bobs = m.order(m.keys(BOB), "order-1", SHOP, Market.issuerFields(m.bobCard, Map.of()));
             assertEquals(Decision.APPROVED, m.authoriser.authorise(SHOP, request(bobs)).decision());
@@ -158,7 +185,7 @@ class CardAuthoriserTest {
         }
     }
 
-    // ---- declines: an answer, not an error, and nothing stored or moved ----
+    // ---- declines: an answer, not an error; no money moves, and the decline is recorded for good ----
 
     static Stream<Arguments> declines() {
         String unissued = CardNumbers.next(new SecureRandom(), PaymentCards.PREFIX);
@@ -173,8 +200,8 @@ class CardAuthoriserTest {
                 Arguments.of("no expiry", mapWithNull(SplitOrder.EXPIRY), OrderException.CARD_DECLINED, "expiry"),
                 Arguments.of("instalments", Map.of(SplitOrder.PAYMENT_TYPE, "instalments"), OrderException.CARD_DECLINED, "in full"),
                 Arguments.of("no payment type", mapWithNull(SplitOrder.PAYMENT_TYPE), OrderException.CARD_DECLINED, "in full"),
-                Arguments.of("holder told the bank less", Map.of(SplitOrder.AMOUNT, "9.99 EUR"), OrderException.AMOUNT_MISMATCH, "another amount"),
-                Arguments.of("holder told the bank another currency", Map.of(SplitOrder.AMOUNT, "49.99 USD"), OrderException.AMOUNT_MISMATCH, "another amount"),
+                Arguments.of("holder told the bank less", Map.of(SplitOrder.AMOUNT, "9.99 EUR"), OrderException.AMOUNT_MISMATCH, "differs from the seller's"),
+                Arguments.of("holder told the bank another currency", Map.of(SplitOrder.AMOUNT, "49.99 USD"), OrderException.AMOUNT_MISMATCH, "differs from the seller's"),
                 Arguments.of("unreadable amount", Map.of(SplitOrder.AMOUNT, "a lot"), OrderException.AMOUNT_MISMATCH, "readable"),
                 Arguments.of("no amount", mapWithNull(SplitOrder.AMOUNT), OrderException.AMOUNT_MISMATCH, "readable"));
     }
@@ -187,7 +214,7 @@ class CardAuthoriserTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("declines")
-    void aDeclineNamesTheReasonAndChangesNothing(String why, Map<String, String> changes, String reason, String detail) {
+    void aDeclineNamesTheReasonMovesNoMoneyAndIsRecorded(String why, Map<String, String> changes, String reason, String detail) {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             Map<String, String> fields = new HashMap<>(changes);
             if ("LUHN".equals(fields.get(SplitOrder.CARD_NUMBER))) {
@@ -234,7 +261,7 @@ class CardAuthoriserTest {
     @Test
     void theSellerMustAskWhatTheHolderToldTheBank() {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
-            assertDeclined(m, m.order("order-1", Map.of()), Money.parse("99.99 EUR"), OrderException.AMOUNT_MISMATCH, "another amount");
+            assertDeclined(m, m.order("order-1", Map.of()), Money.parse("99.99 EUR"), OrderException.AMOUNT_MISMATCH, "differs from the seller's");
         }
     }
 
@@ -243,10 +270,10 @@ class CardAuthoriserTest {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             Money dollars = Money.parse("49.99 USD");
             Sealed inDollars = m.order("order-1", Map.of(SplitOrder.AMOUNT, dollars.toString()));
-            assertDeclined(m, inDollars, dollars, OrderException.AMOUNT_MISMATCH, "seller is paid in EUR");
+            assertDeclined(m, inDollars, dollars, OrderException.AMOUNT_MISMATCH, "not the merchant's");
             Sealed atDollarShop = m.order(m.keys(ALICE), "order-2", USD_SHOP,
                     Market.issuerFields(m.aliceCard, Map.of(SplitOrder.AMOUNT, dollars.toString())));
-            assertDeclined(m, atDollarShop, dollars, OrderException.AMOUNT_MISMATCH, "account is not in USD", USD_SHOP);
+            assertDeclined(m, atDollarShop, dollars, OrderException.AMOUNT_MISMATCH, "not the card account's", USD_SHOP);
         }
     }
 
@@ -259,25 +286,73 @@ class CardAuthoriserTest {
     }
 
     @Test
-    void anAccountThatCannotPayIsDeclinedAndTheOrderMayBePaidLater() {
+    void aDeclineIsFinalEvenOnceTheHolderCanPay() {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             Money tooMuch = Money.parse("200.01 EUR");
             Sealed order = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
-            assertDeclined(m, order, tooMuch, OrderException.INSUFFICIENT_FUNDS, "cannot pay");
-            // A decline recorded nothing: the holder's next order with the same id is a first sight.
-            Money all = Money.parse("200.00 EUR");
-            Authorisation paid = m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of(SplitOrder.AMOUNT, all.toString())), all));
+            Authorisation first = assertDeclined(m, order, tooMuch, OrderException.INSUFFICIENT_FUNDS, "cannot pay");
+            assertEquals(List.of(SHOP, java.util.HexFormat.of().formatHex(order.digest()), OrderException.INSUFFICIENT_FUNDS,
+                    first.detail()), m.decline(ALICE, "order-1").orElseThrow());
+
+            // The holder tops up: the same bundle, months later, is still declined, for the same reason.
+            m.topUpAlice(Money.parse("100.00 EUR"));
+            m.clock.advance(Duration.ofDays(90));
+            Market.Books before = m.books();
+            Authorisation again = m.authoriser.authorise(SHOP, request(order, tooMuch));
+            assertEquals(Decision.DECLINED, again.decision());
+            assertEquals(first.reason(), again.reason());
+            assertEquals(first.detail(), again.detail());
+            assertArrayEquals(order.digest(), again.digest());
+            assertNull(again.authorisationId());
+            // The holder sealed the order again: still the recorded decline, about the bundle the seller sent.
+            Sealed resealed = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
+            Authorisation resent = m.authoriser.authorise(SHOP, request(resealed, tooMuch));
+            assertEquals(Decision.DECLINED, resent.decision());
+            assertEquals(OrderException.INSUFFICIENT_FUNDS, resent.reason());
+            assertArrayEquals(resealed.digest(), resent.digest());
+            // Another seller is told it is a replay, not why the order was declined.
+            Sealed elsewhere = m.order(m.keys(ALICE), "order-1", OTHER_SHOP,
+                    Market.issuerFields(m.aliceCard, Map.of(SplitOrder.AMOUNT, tooMuch.toString())));
+            assertEquals(OrderException.REPLAYED, m.authoriser.authorise(OTHER_SHOP, request(elsewhere, tooMuch)).reason());
+            assertEquals(before, m.books(), "no money moved, no second record");
+            assertEquals(1, m.count("issuer_s2_decline"));
+            assertEquals(0, m.count("issuer_s2_authorisation"));
+
+            // A new order is a new order.
+            Authorisation paid = m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of(SplitOrder.AMOUNT, tooMuch.toString())), tooMuch));
             assertEquals(Decision.APPROVED, paid.decision());
-            assertEquals(Money.parse("0.00 EUR"), m.issuer.customerBalance(ALICE));
+            assertEquals(Money.parse("99.99 EUR"), m.issuer.customerBalance(ALICE));
             m.assertBooksBalance();
         }
     }
 
-    static void assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail) {
-        assertDeclined(m, bundle, asked, reason, detail, SHOP);
+    @Test
+    void aDeclineDetailNamesNoAmountAndNoCurrency() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Money dollars = Money.parse("12.34 USD");
+            List<Authorisation> answers = List.of(
+                    m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of(SplitOrder.AMOUNT, "200.01 EUR")), Money.parse("200.01 EUR"))),
+                    m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of()), Money.parse("12.34 EUR"))),
+                    m.authoriser.authorise(SHOP, request(m.order("order-3", Map.of(SplitOrder.AMOUNT, dollars.toString())), dollars)),
+                    m.authoriser.authorise(USD_SHOP, request(m.order(m.keys(ALICE), "order-4", USD_SHOP,
+                            Market.issuerFields(m.aliceCard, Map.of(SplitOrder.AMOUNT, dollars.toString()))), dollars)));
+            for (Authorisation answer : answers) {
+                assertEquals(Decision.DECLINED, answer.decision());
+                for (String secret : List.of("200.01", "49.99", "12.34", "EUR", "USD")) {
+                    assertFalse(answer.detail().contains(secret), answer.detail());
+                }
+            }
+            assertFalse(TestDatabase.dump(m.db).lines().filter(l -> l.startsWith("ISSUER_S2_DECLINE") || l.startsWith("issuer_s2_decline"))
+                    .anyMatch(l -> l.contains("200.01") || l.contains("12.34")));
+        }
     }
 
-    static void assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail, String seller) {
+    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail) {
+        return assertDeclined(m, bundle, asked, reason, detail, SHOP);
+    }
+
+    /** The holder's own order from its seller, declined: no money moved, one decline recorded, and asking again gets it again. */
+    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail, String seller) {
         Market.Books before = m.books();
         Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(Decision.DECLINED, answer.decision());
@@ -289,21 +364,29 @@ class CardAuthoriserTest {
         assertEquals(bundle.orderId(), answer.orderId());
         assertEquals(bundle.holderId(), answer.holderId());
         assertArrayEquals(bundle.digest(), answer.digest());
-        assertEquals(before, m.books());
+        assertEquals(before.plusDecline(), m.books());
         assertEquals(before.alice(), m.issuer.customerBalance(ALICE));
+        assertEquals(List.of(seller, java.util.HexFormat.of().formatHex(bundle.digest()), reason, answer.detail()),
+                m.decline(bundle.holderId(), bundle.orderId()).orElseThrow());
+        Authorisation again = m.authoriser.authorise(seller, request(bundle, asked));
+        assertEquals(List.of(Decision.DECLINED, reason, answer.detail()), List.of(again.decision(), again.reason(), again.detail()));
+        assertEquals(before.plusDecline(), m.books());
         m.assertBooksBalance();
+        return answer;
     }
 
-    // ---- refusals: not a genuine order for this seller and this bank ----
+    // ---- refusals of a bundle that decodes: sealed DECLINED answers too ----
 
     @Test
-    void aSellerCannotCashAnotherSellersOrder() {
+    void aSellerCannotCashAnotherSellersOrderNorBlockIt() {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             Sealed bundle = m.offerOrder("order-1");
-            refusedAndNothingMoved(m, OrderException.BINDING_MISMATCH, () -> m.authoriser.authorise(OTHER_SHOP, request(bundle)));
+            declinedUnrecorded(m, OTHER_SHOP, bundle, OrderException.BINDING_MISMATCH);
             // Only the seller's part counts: the courier named in the order is no seller.
-            refusedAndNothingMoved(m, OrderException.BINDING_MISMATCH, () -> m.authoriser.authorise(Market.COURIER, request(bundle)));
+            declinedUnrecorded(m, Market.COURIER, bundle, OrderException.BINDING_MISMATCH);
+            // Those declines were not the seller's to record: the order is still the seller's to be paid.
             assertEquals(Decision.APPROVED, m.authoriser.authorise(SHOP, request(bundle)).decision());
+            assertEquals(0, m.count("issuer_s2_decline"));
         }
     }
 
@@ -312,20 +395,25 @@ class CardAuthoriserTest {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             m.enrol("stranger-shop");
             Sealed bundle = m.order(m.keys(ALICE), "order-1", "stranger-shop", Market.issuerFields(m.aliceCard, Map.of()));
-            refusedAndNothingMoved(m, IssuerException.UNKNOWN_MERCHANT, () -> m.authoriser.authorise("stranger-shop", request(bundle)));
+            // The holder's own order for that seller: declined for good, even once it opens an account.
+            Authorisation answer = assertDeclined(m, bundle, PRICE, IssuerException.UNKNOWN_MERCHANT, "stranger-shop", "stranger-shop");
+            m.issuer.openMerchant("stranger-shop", "Now a merchant", "EUR", escudo.crypto.SigningKey.generate().verifyingKey());
+            Market.Books before = m.books();
+            assertEquals(answer.reason(), m.authoriser.authorise("stranger-shop", request(bundle)).reason());
+            assertEquals(before, m.books());
         }
     }
 
     @Test
-    void aBundleWithoutAPartForTheBankIsRefused() {
+    void aBundleWithoutAPartForTheBankIsDeclined() {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
-            refusedAndNothingMoved(m, OrderException.WRONG_RECIPIENT,
-                    () -> m.authoriser.authorise(SHOP, request(m.order(m.keys(ALICE), "order-1", SHOP, null))));
-            // The bank addressed, but as the courier: no card data for the card manager.
+            declinedUnrecorded(m, SHOP, m.order(m.keys(ALICE), "order-1", SHOP, null), OrderException.WRONG_RECIPIENT);
+            // The bank addressed, but as the courier: no card data for the card manager. The part
+            // opened, so this is the holder's own order, and its decline is final.
             Sealed misaddressed = SplitOrder.seal(SplitOrder.Form.standard(), "order-2", m.keys(ALICE), List.of(
                     Part.of(Role.SELLER, SHOP, Map.of(SplitOrder.AMOUNT, PRICE.toString())),
                     Part.of(Role.COURIER, BANK, Map.of(SplitOrder.CONTACT, CONTACT))));
-            refusedAndNothingMoved(m, OrderException.WRONG_RECIPIENT, () -> m.authoriser.authorise(SHOP, request(misaddressed)));
+            assertDeclined(m, misaddressed, PRICE, OrderException.WRONG_RECIPIENT, "not the issuer's");
         }
     }
 
@@ -354,10 +442,27 @@ class CardAuthoriserTest {
             ciphertext[ciphertext.length / 2] ^= 1;
             parts.set(i, new SealedPart(part.role(), part.recipient(), part.commitment(), ciphertext));
             Sealed tampered = new Sealed(bundle.orderId(), bundle.holderId(), parts, bundle.digest());
-            refusedAndNothingMoved(m, OrderException.PART_TAMPERED, () -> m.authoriser.authorise(SHOP, request(tampered)));
+            declinedUnrecorded(m, SHOP, tampered, OrderException.PART_TAMPERED);
             // Another holder's name on Alice's parts: the key and the associated data are Bob's.
             Sealed renamed = new Sealed(bundle.orderId(), BOB, bundle.parts(), bundle.digest());
-            refusedAndNothingMoved(m, OrderException.BINDING_MISMATCH, () -> m.authoriser.authorise(SHOP, request(renamed)));
+            declinedUnrecorded(m, SHOP, renamed, OrderException.BINDING_MISMATCH);
+            // A tampered bundle blocks nothing: the genuine order is still paid.
+            assertEquals(Decision.APPROVED, m.authoriser.authorise(SHOP, request(bundle)).decision());
+            assertEquals(0, m.count("issuer_s2_decline"));
+        }
+    }
+
+    @Test
+    void aForgedBundleGetsItsOwnAnswerNotTheRecordedDecline() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Sealed order = m.order("order-1", Map.of(SplitOrder.EXPIRY, "01/20"));
+            assertDeclined(m, order, PRICE, OrderException.CARD_DECLINED, "expiry");
+            // Someone else's bundle under Alice's order id learns nothing of why her order was declined.
+            Sealed forged = m.order(m.keys(BOB), "order-1", SHOP, Market.issuerFields(m.bobCard, Map.of()));
+            Sealed posing = new Sealed("order-1", ALICE, forged.parts(), forged.digest());
+            declinedUnrecorded(m, SHOP, posing, OrderException.BINDING_MISMATCH);
+            declinedUnrecorded(m, OTHER_SHOP, order, OrderException.BINDING_MISMATCH);
+            assertEquals(OrderException.CARD_DECLINED, m.decline(ALICE, "order-1").orElseThrow().get(2));
         }
     }
 
@@ -370,7 +475,10 @@ class CardAuthoriserTest {
                     : DirectoryKeys.generate(BANK, new KeyDirectory(m.directory::find));
             CardAuthoriser wrong = new CardAuthoriser(m.issuer, m.cards, m.db, impostor, m.clock);
             Sealed bundle = m.offerOrder("order-1");
-            refusedAndNothingMoved(m, OrderException.PART_TAMPERED, () -> wrong.authorise(SHOP, request(bundle)));
+            Market.Books before = m.books();
+            Authorisation answer = wrong.authorise(SHOP, request(bundle));
+            assertEquals(List.of(Decision.DECLINED, OrderException.PART_TAMPERED), List.of(answer.decision(), answer.reason()));
+            assertEquals(before, m.books());
         }
     }
 
@@ -386,7 +494,24 @@ class CardAuthoriserTest {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             PairwiseKeys eve = m.stranger("eve");
             Sealed bundle = m.order(eve, "order-1", SHOP, Market.issuerFields(m.aliceCard, Map.of()));
-            refusedAndNothingMoved(m, OrderException.UNKNOWN_PARTY, () -> m.authoriser.authorise(SHOP, request(bundle)));
+            declinedUnrecorded(m, SHOP, bundle, OrderException.UNKNOWN_PARTY);
+        }
+    }
+
+    @Test
+    void aFailureOfTheBankItselfIsAnExceptionAndRecordsNothing() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Database down = TestDatabase.create();
+            down.close();
+            CardAuthoriser unreachable = new CardAuthoriser(m.issuer, m.cards, down, m.keys(BANK), m.clock);
+            Sealed bundle = m.order("order-1", Map.of(SplitOrder.AMOUNT, "200.01 EUR"));
+            Market.Books before = m.books();
+            EscudoException e = assertThrows(EscudoException.class, () -> unreachable.authorise(SHOP, request(bundle, Money.parse("200.01 EUR"))));
+            assertEquals(EscudoException.Kind.INTERNAL, e.kind());
+            assertEquals(before, m.books());
+            // The seller asks again once the bank is back: the order is decided then, once.
+            assertEquals(OrderException.INSUFFICIENT_FUNDS, m.authoriser.authorise(SHOP, request(bundle, Money.parse("200.01 EUR"))).reason());
+            assertEquals(before.plusDecline(), m.books());
         }
     }
 
@@ -424,21 +549,64 @@ class CardAuthoriserTest {
             }
             Market.Books before = m.books();
             java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-            List<Object> outcomes = race(8, () -> {
-                try {
-                    return m.authoriser.authorise(SHOP, requests.get(next.getAndIncrement()));
-                } catch (OrderException e) {
-                    return e.code();
-                }
-            });
-            List<Authorisation> approved = outcomes.stream().filter(o -> o instanceof Authorisation a && a.decision() == Decision.APPROVED)
-                    .map(Authorisation.class::cast).toList();
+            List<Authorisation> outcomes = race(8, () -> m.authoriser.authorise(SHOP, requests.get(next.getAndIncrement())));
+            List<Authorisation> approved = outcomes.stream().filter(a -> a.decision() == Decision.APPROVED).toList();
             assertEquals(1, approved.size(), outcomes.toString());
-            assertEquals(7, outcomes.stream().filter(OrderException.REPLAYED::equals).count(), outcomes.toString());
+            assertEquals(7, outcomes.stream().filter(a -> OrderException.REPLAYED.equals(a.reason())).count(), outcomes.toString());
+            assertEquals(0, m.count("issuer_s2_decline"));
             assertEquals(before.alice().minus(approved.getFirst().amount()), m.issuer.customerBalance(ALICE));
             assertEquals(before.shop().plus(approved.getFirst().amount()), m.issuer.merchantBalance(SHOP));
             assertEquals(before.transfers() + 2, m.count("ledger_transfers"));
             assertEquals(1, m.count("issuer_s2_authorisation"));
+            m.assertBooksBalance();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void anApprovalAndADeclineOfOneOrderNeverBothHappen(Market.Mode mode) throws Exception {
+        try (Market m = new Market(mode)) {
+            Money small = Money.parse("1.00 EUR");
+            int rounds = 10;
+            int approvedRounds = 0;
+            long transfers = m.count("ledger_transfers");
+            for (int round = 0; round < rounds; round++) {
+                String orderId = "order-" + round;
+                // Both the holder's own, same seller: one pays, the other has an expiry the card does not have.
+                Sealed pays = m.order(orderId, Map.of(SplitOrder.AMOUNT, small.toString()));
+                Sealed fails = m.order(orderId, Map.of(SplitOrder.AMOUNT, small.toString(), SplitOrder.EXPIRY, "01/20"));
+                List<Sealed> sent = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    sent.add((i + round) % 2 == 0 ? pays : fails);
+                }
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                List<Object[]> outcomes = race(8, () -> {
+                    Sealed bundle = sent.get(next.getAndIncrement());
+                    return new Object[] {bundle, m.authoriser.authorise(SHOP, request(bundle, small))};
+                });
+                long approvals = m.db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM issuer_s2_authorisation WHERE order_id = ?",
+                        r -> r.getLong(1), orderId).orElseThrow());
+                Optional<List<String>> decline = m.decline(ALICE, orderId);
+                assertEquals(1, approvals + (decline.isPresent() ? 1 : 0), "exactly one decision for " + orderId);
+                for (Object[] outcome : outcomes) {
+                    Sealed bundle = (Sealed) outcome[0];
+                    Authorisation answer = (Authorisation) outcome[1];
+                    assertArrayEquals(bundle.digest(), answer.digest());
+                    if (approvals == 1) {
+                        // Approved first: the paying bundle's answer stands, the other is a replay.
+                        assertEquals(bundle == pays ? Decision.APPROVED : Decision.DECLINED, answer.decision());
+                        assertEquals(bundle == pays ? null : OrderException.REPLAYED, answer.reason());
+                    } else {
+                        // Declined first: final, for both bundles.
+                        assertEquals(Decision.DECLINED, answer.decision());
+                        assertEquals(OrderException.CARD_DECLINED, answer.reason());
+                    }
+                }
+                approvedRounds += (int) approvals;
+            }
+            assertEquals(rounds, m.count("issuer_s2_authorisation") + m.count("issuer_s2_decline"));
+            assertEquals(Money.parse("200.00 EUR").minus(Money.of(100L * approvedRounds, "EUR")), m.issuer.customerBalance(ALICE));
+            assertEquals(transfers + 2L * approvedRounds, m.count("ledger_transfers"), "two transfers per approval, none per decline");
             m.assertBooksBalance();
         }
     }

@@ -181,13 +181,31 @@ final class Market implements AutoCloseable {
         return request(bundle, PRICE);
     }
 
-    /** What an authorisation may change: balances, transfers, the bank's approval rows. */
-    record Books(Money alice, Money shop, Money otherShop, long transfers, long approvals) {
+    /** What an authorisation may change: balances, transfers, the bank's approval and decline rows. */
+    record Books(Money alice, Money shop, Money otherShop, long transfers, long approvals, long declines) {
+
+        /** The same books with one more decline recorded. */
+        Books plusDecline() {
+            return new Books(alice, shop, otherShop, transfers, approvals, declines + 1);
+        }
     }
 
     Books books() {
         return new Books(issuer.customerBalance(ALICE), issuer.merchantBalance(SHOP), issuer.merchantBalance(OTHER_SHOP),
-                count("ledger_transfers"), count("issuer_s2_authorisation"));
+                count("ledger_transfers"), count("issuer_s2_authorisation"), count("issuer_s2_decline"));
+    }
+
+    /** Moves {@code amount} from Bob's current account to Alice's: the holder tops up. */
+    void topUpAlice(Money amount) {
+        db.run(tx -> issuer.ledger().transfer(tx, new escudo.ledger.TransferRequest("top-up:" + java.util.UUID.randomUUID(),
+                issuer.currentAccount(tx, BOB).id(), issuer.currentAccount(tx, ALICE).id(), amount, "top-up")));
+    }
+
+    /** The recorded decline of (holder, order): its seller, digest (hex) and reason. */
+    Optional<List<String>> decline(String holderId, String orderId) {
+        return db.inTransaction(tx -> tx.queryOne("SELECT seller_id, digest, reason, detail FROM issuer_s2_decline"
+                + " WHERE holder_id = ? AND order_id = ?", r -> List.of(r.getString(1), r.getString(2), r.getString(3), r.getString(4)),
+                holderId, orderId));
     }
 
     long count(String table) {
