@@ -15,6 +15,8 @@ import escudo.protocol.DepositRequest;
 /** The merchant's link to its bank over HTTP. */
 final class HttpBank implements BankLink {
 
+    private static final System.Logger LOG = System.getLogger(HttpBank.class.getName());
+
     private final PartyClient client;
 
     HttpBank(PartyClient client) {
@@ -41,6 +43,14 @@ final class HttpBank implements BankLink {
         if (me instanceof DirectoryKeys own && bankDeskToken != null) {
             try (PartyClient desk = new PartyClient(client.baseUri(), bankDeskToken)) {
                 RemoteDirectory.register(desk, id, own.publicKey(), signingKey);
+            } catch (EscudoException e) {
+                if (!"node.operator-only".equals(e.code())) {
+                    throw e;
+                }
+                // a node of another operator than the bank's: it runs, and the bank's desk registers it
+                LOG.log(System.Logger.Level.WARNING, id + " could not publish its S2 keys: the bank refused this node's operator"
+                        + " token. Until the bank's desk registers " + id + ", parties answer it order.unknown-party;"
+                        + " set ESCUDO_OPERATOR_TOKEN to the bank's token to register at start.");
             }
         }
         return me;

@@ -329,6 +329,18 @@ class S2OverHttpTest {
                 () -> anonymousBank.get("/issuer/directory/eve", OrderApi.DirectoryEntry.class)).code());
     }
 
+    @Test
+    void aNodeWithoutTheBanksTokenStartsButStaysOutOfTheDirectoryUntilTheDeskRegistersIt() {
+        startWithDirectory();
+        CourierNode other = track(CourierNode.start(new CourierNode.Settings("other-courier", bankNode.uri(), BANK,
+                "not-the-banks-token-" + "y".repeat(32), OrderKeys.Directory.ephemeral(), courierDeskToken),
+                TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0));
+        assertEquals("other-courier", track(new PartyClient(other.uri())).get("/courier", OrderApi.CourierInfo.class).courierId());
+        PartyClient anyone = track(new PartyClient(bankNode.uri()));
+        assertEquals("order.unknown-party", assertThrows(EscudoException.class,
+                () -> anyone.get("/issuer/directory/other-courier", OrderApi.DirectoryEntry.class)).code());
+    }
+
     // ---- helpers ----
 
     private Offer offer(Basket.Line... lines) {
