@@ -20,6 +20,7 @@ import escudo.protocol.trade.TradeRequest;
 import escudo.protocol.trade.TradeResponse;
 import escudo.merchant.AcceptedPayment;
 import escudo.merchant.DepositSummary;
+import escudo.node.BlomShares;
 import escudo.node.KeyVault;
 import escudo.node.Node;
 import escudo.node.NodeConfig;
@@ -36,6 +37,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +65,10 @@ public final class Main {
               device transfer --device NAME --from current|savings --to savings|current --amount "20.00 EUR"
               device order --device NAME --payee MERCHANT_ID --amount "9.90 EUR" [--details TEXT]
               shopper enrol --holder ID               the bank's desk enrols a customer for split orders (S2 keys in --holders DIR)
+              blom issue --k K --parties ID,ID,... [--shoppers ID,...]
+                                                      the Blom key authority: one share per party (<data dir>/blom) and
+                                                      shopper (--holders DIR), then the matrix is forgotten; serve with
+                                                      escudo.order.keys=blom
               payment-card issue --customer ID        the bank's desk issues a payment card for split orders (S2)
               shop catalogue                          what the shop sells
               shop order --holder ID --items SKU:QTY[,SKU:QTY] --card-number N --expiry MM/YY --contact TEXT --destination TEXT
@@ -132,7 +139,7 @@ public final class Main {
 
     private int dispatch(Args args) throws EscudoException {
         NodeConfig config = args.optional("config").map(f -> NodeConfig.load(Path.of(f))).orElseGet(NodeConfig::load);
-        String command = args.word(0) + (Set.of("customer", "card", "merchant", "device", "shopper", "payment-card", "shop", "courier")
+        String command = args.word(0) + (Set.of("customer", "card", "merchant", "device", "shopper", "payment-card", "shop", "courier", "blom")
                 .contains(args.word(0)) ? " " + args.word(1) : "");
         URI issuerUrl = URI.create(args.optional("issuer").orElse(config.issuerUrl().toString()));
         URI merchantUrl = URI.create(args.optional("merchant").orElse("http://127.0.0.1:" + config.merchantPort()));
@@ -144,6 +151,27 @@ public final class Main {
             case "serve" -> {
                 args.requireAllUsed();
                 return serve(config);
+            }
+            case "blom issue" -> {
+                int k;
+                try {
+                    k = Integer.parseInt(args.required("k"));
+                } catch (NumberFormatException e) {
+                    throw Args.usage("--k is the collusion bound, a whole number such as 8");
+                }
+                Map<String, Path> files = new LinkedHashMap<>();
+                for (String id : args.required("parties").split(",")) {
+                    files.put(id.strip(), BlomShares.file(config.dataDir().resolve(BlomShares.DIR), id.strip()));
+                }
+                for (String id : args.optional("shoppers").map(list -> list.split(",")).orElse(new String[0])) {
+                    files.put(id.strip(), holders.resolve(id.strip()).resolve(Shopping.BLOM_FILE));
+                }
+                args.requireAllUsed();
+                BlomShares.issue(k, files);
+                files.forEach((id, file) -> out.println("share of " + id + " in " + file));
+                out.println("the key matrix made " + files.size() + " shares and is forgotten; any " + (k + 1)
+                        + " shares together would recover it (docs/split-order.md)");
+                return 0;
             }
             case "demo" -> {
                 Path out = args.optional("out").map(Path::of).orElse(null);

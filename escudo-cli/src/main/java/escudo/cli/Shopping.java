@@ -4,6 +4,8 @@ import escudo.core.EscudoException;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SigningKey;
+import escudo.node.BlomShares;
+import escudo.node.OrderKeys;
 import escudo.node.http.PartyClient;
 import escudo.node.order.ChannelClient;
 import escudo.node.order.RemoteDirectory;
@@ -31,6 +33,8 @@ import java.util.List;
 final class Shopping {
 
     static final String KEY_FILE = "order.key";
+    /** A holder's Blom share, written by {@code escudo blom issue}; used instead of the X25519 key when present. */
+    static final String BLOM_FILE = "blom.share";
 
     private Shopping() {
     }
@@ -58,8 +62,14 @@ final class Shopping {
         return keys;
     }
 
-    /** The holder's keys from {@code dir}, with the bank's directory for the other parties' public keys. */
+    /**
+     * The holder's keys from {@code dir}: its Blom share if it has one, else its X25519 key with the
+     * bank's directory for the other parties' public keys.
+     */
     static PairwiseKeys open(Path dir, String holderId, PartyClient bank) {
+        if (Files.exists(dir.resolve(BLOM_FILE))) {
+            return new OrderKeys.Blom(BlomShares.read(dir.resolve(BLOM_FILE))).keysFor(holderId, null);
+        }
         Path file = dir.resolve(KEY_FILE);
         if (!Files.exists(file)) {
             throw new EscudoException(EscudoException.Kind.NOT_FOUND, "cli.no-holder",

@@ -31,13 +31,13 @@ public final class Node implements AutoCloseable {
             if (config.runs(NodeConfig.Role.ISSUER)) {
                 issuer = IssuerNode.start(config.issuerId(), config.issuerJdbc(), new IssuerNode.Keys(keys.signingKey("issuer"),
                         keys.sealKey("issuer-registration"), keys.box("issuer-devices"), keys.operatorToken(env),
-                        orderKeys(keys, config.issuerId())), config.bindHost(), config.issuerPort());
+                        orderKeys(config, keys, config.issuerId())), config.bindHost(), config.issuerPort());
                 started.add(issuer);
             }
             CourierNode courier = null;
             if (config.runs(NodeConfig.Role.COURIER)) {
                 courier = CourierNode.start(new CourierNode.Settings(config.courierId(), config.issuerUrl(), config.issuerId(),
-                                keys.operatorToken(env), orderKeys(keys, config.courierId()), keys.operatorToken(env)),
+                                keys.operatorToken(env), orderKeys(config, keys, config.courierId()), keys.operatorToken(env)),
                         config.courierJdbc(), keys.signingKey("courier-" + slug(config.courierId())), config.bindHost(),
                         config.courierPort());
                 started.add(courier);
@@ -47,7 +47,7 @@ public final class Node implements AutoCloseable {
                 merchant = MerchantNode.start(new MerchantNode.Settings(config.merchantId(), config.merchantCurrency(),
                                 config.merchantOnlineLimitMinor(), config.issuerUrl(), config.issuerId(),
                                 new MerchantNode.ShopSettings(config.courierId(), config.courierUrl(),
-                                        orderKeys(keys, config.merchantId()), keys.operatorToken(env))),
+                                        orderKeys(config, keys, config.merchantId()), keys.operatorToken(env))),
                         config.merchantJdbc(), keys.signingKey("merchant-" + slug(config.merchantId())),
                         config.bindHost(), config.merchantPort());
             }
@@ -65,10 +65,14 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * A party's static X25519 key for S2 (directory mode), sealed in the vault under a name taken
-     * from a hash of the exact identifier, so two parties of one node never share a key.
+     * A party's S2 secret: in Blom mode its share from {@code <data dir>/blom/<id>.share}; else its
+     * static X25519 key, sealed in the vault under a name taken from a hash of the exact
+     * identifier, so two parties of one node never share a key.
      */
-    private static OrderKeys orderKeys(KeyVault keys, String partyId) {
+    private static OrderKeys orderKeys(NodeConfig config, KeyVault keys, String partyId) {
+        if (config.orderKeys() == NodeConfig.OrderKeyMode.BLOM) {
+            return new OrderKeys.Blom(BlomShares.read(BlomShares.file(config.dataDir().resolve(BlomShares.DIR), partyId)));
+        }
         byte[] digest;
         try {
             digest = java.security.MessageDigest.getInstance("SHA-256").digest(partyId.getBytes(java.nio.charset.StandardCharsets.UTF_8));

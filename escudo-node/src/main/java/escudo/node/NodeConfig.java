@@ -51,6 +51,8 @@ import java.util.stream.Collectors;
  *   <tr><td>escudo.courier.port</td><td>7430</td></tr>
  *   <tr><td>escudo.courier.url</td><td>http://127.0.0.1:&lt;courier port&gt; (how the shop reaches the courier)</td></tr>
  *   <tr><td>escudo.courier.jdbc.url / .user / .password</td><td>jdbc:h2:file:&lt;data dir&gt;/courier;DB_CLOSE_ON_EXIT=FALSE / sa / (empty)</td></tr>
+ *   <tr><td>escudo.order.keys</td><td>directory (S2 pairwise keys: X25519 with the bank's key directory), or blom
+ *       (each role's share in &lt;data dir&gt;/blom/&lt;id&gt;.share, written by {@code escudo blom issue})</td></tr>
  * </table>
  */
 public record NodeConfig(
@@ -69,7 +71,8 @@ public record NodeConfig(
         String courierId,
         int courierPort,
         URI courierUrl,
-        Jdbc courierJdbc) {
+        Jdbc courierJdbc,
+        OrderKeyMode orderKeys) {
 
     public static final String FILE_NAME = "escudo.properties";
 
@@ -80,6 +83,11 @@ public record NodeConfig(
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** How the S2 parties of this node derive their pairwise keys (docs/split-order.md). */
+    public enum OrderKeyMode {
+        DIRECTORY, BLOM
     }
 
     /** Where a role keeps its database. The password is never shown. */
@@ -105,6 +113,7 @@ public record NodeConfig(
         Objects.requireNonNull(merchantJdbc, "merchantJdbc");
         Objects.requireNonNull(courierUrl, "courierUrl");
         Objects.requireNonNull(courierJdbc, "courierJdbc");
+        Objects.requireNonNull(orderKeys, "orderKeys");
         roles = Collections.unmodifiableSet(Objects.requireNonNull(roles, "roles").isEmpty()
                 ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles));
         require(!roles.isEmpty(), "escudo.roles must name at least one of issuer, merchant, courier");
@@ -214,7 +223,8 @@ public record NodeConfig(
                 "escudo.merchant.id", "escudo.merchant.port", "escudo.merchant.online.limit", "escudo.merchant.currency",
                 "escudo.merchant.jdbc.url", "escudo.merchant.jdbc.user", "escudo.merchant.jdbc.password",
                 "escudo.courier.id", "escudo.courier.port", "escudo.courier.url",
-                "escudo.courier.jdbc.url", "escudo.courier.jdbc.user", "escudo.courier.jdbc.password");
+                "escudo.courier.jdbc.url", "escudo.courier.jdbc.user", "escudo.courier.jdbc.password",
+                "escudo.order.keys");
 
         NodeConfig build() {
             Path dataDir = Path.of(string("escudo.data.dir", "./escudo-data"));
@@ -241,7 +251,8 @@ public record NodeConfig(
                     string("escudo.courier.id", "escudo-courier"),
                     courierPort,
                     uri("escudo.courier.url", "http://" + loopback + ":" + courierPort),
-                    jdbc("courier", dataDir));
+                    jdbc("courier", dataDir),
+                    orderKeyMode());
         }
 
         private Jdbc jdbc(String role, Path dataDir) {
@@ -264,6 +275,13 @@ public record NodeConfig(
                                 + name + "'; the roles are issuer, merchant, courier")));
             }
             return roles;
+        }
+
+        private OrderKeyMode orderKeyMode() {
+            String text = string("escudo.order.keys", "directory");
+            return Arrays.stream(OrderKeyMode.values()).filter(m -> m.name().equalsIgnoreCase(text)).findFirst()
+                    .orElseThrow(() -> invalid("escudo.order.keys" + from("escudo.order.keys") + " is directory or blom, got '"
+                            + text + "'"));
         }
 
         private int port(String key, int defaultValue) {

@@ -37,6 +37,12 @@ class NodeConfigTest {
         assertEquals(7430, config.courierPort());
         assertEquals(URI.create("http://127.0.0.1:7430"), config.courierUrl());
         assertEquals("escudo-courier", config.courierId());
+        assertEquals(NodeConfig.OrderKeyMode.DIRECTORY, config.orderKeys());
+        assertEquals(NodeConfig.OrderKeyMode.BLOM, NodeConfig.load(null, Map.of("ESCUDO_ORDER_KEYS", "Blom"), Map.of()).orderKeys());
+        EscudoException mode = assertThrows(EscudoException.class,
+                () -> NodeConfig.load(null, Map.of("ESCUDO_ORDER_KEYS", "rsa"), Map.of()));
+        assertTrue(mode.getMessage().contains("escudo.order.keys (environment variable ESCUDO_ORDER_KEYS) is directory or blom"),
+                mode.getMessage());
         assertEquals(URI.create("http://127.0.0.1:7410"), config.issuerUrl());
         assertEquals("escudo-bank", config.issuerId());
         assertEquals("merchant-1", config.merchantId());
