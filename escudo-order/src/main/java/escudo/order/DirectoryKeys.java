@@ -4,6 +4,7 @@ import escudo.crypto.SecretAccess;
 import escudo.crypto.SecretBox;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.util.Map;
 
 /**
  * The default pairwise keys: a static X25519 key pair per party and a {@link KeyDirectory} of
@@ -17,11 +18,24 @@ import java.security.PrivateKey;
 public final class DirectoryKeys implements PairwiseKeys {
 
     static final String MODE = "x25519";
+    /** Shared secrets kept per peer; beyond this many peers the least recently used is dropped. */
+    static final int CACHED_PEERS = 4096;
 
     private final String myId;
     private final PrivateKey privateKey;
     private final byte[] publicKey;
     private final KeyDirectory directory;
+    /**
+     * X25519 with a peer is the costly step of every part and channel message; a peer's directory
+     * key never changes, so the shared secret is computed once per peer.
+     */
+    private final Map<String, byte[]> sharedSecrets = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+                    return size() > CACHED_PEERS;
+                }
+            });
 
     private DirectoryKeys(String myId, KeyPair keyPair, KeyDirectory directory) {
         this.myId = PairKeyDerivation.checkId(myId);
@@ -63,13 +77,13 @@ public final class DirectoryKeys implements PairwiseKeys {
 
     @Override
     public SecretBox pairKey(String peerId, String purpose) {
-        KeyDirectory.Entry peer = directory.entry(peerId);
-        byte[] shared = X25519.agree(privateKey, peer.x25519PublicKey());
-        try {
-            return PairKeyDerivation.derive(MODE, shared, myId, peerId, purpose);
-        } finally {
-            java.util.Arrays.fill(shared, (byte) 0);
+        byte[] shared = sharedSecrets.get(peerId);
+        if (shared == null) {
+            KeyDirectory.Entry peer = directory.entry(peerId);
+            shared = X25519.agree(privateKey, peer.x25519PublicKey());
+            sharedSecrets.put(peerId, shared);
         }
+        return PairKeyDerivation.derive(MODE, shared, myId, peerId, purpose);
     }
 
     @Override
