@@ -7,10 +7,10 @@ import escudo.order.OrderMessage.DeliveryReceipt;
 import escudo.order.OrderMessage.DeliveryRequest;
 import escudo.order.OrderMessage.DeliveryState;
 import escudo.order.PairwiseKeys;
+import escudo.order.RandomIds;
 import escudo.order.SplitOrder;
 import escudo.storage.Database;
 import escudo.storage.Tx;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,7 +37,6 @@ public final class Courier {
     static final String TRACKING_PREFIX = "TRK-";
     static final int TRACKING_CHARS = 12;
     /** RFC 4648 base32: upper-case letters and 2-7, no look-alikes 0/1/8. */
-    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     /** The column sizes of courier_delivery, checked before anything is written. */
     static final int MAX_ORDER_ID = 256;
     static final int MAX_CONTACT = 1000;
@@ -46,7 +45,6 @@ public final class Courier {
     private static final int TRACKING_ATTEMPTS = 5;
     private static final String COLUMNS = "tracking_id, order_id, holder_id, seller_id, contact, destination, parcel,"
             + " order_digest, state, created_at, updated_at";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
 
     private final Database db;
@@ -216,11 +214,7 @@ public final class Courier {
     }
 
     private static String drawTrackingId() {
-        StringBuilder id = new StringBuilder(TRACKING_PREFIX);
-        for (int i = 0; i < TRACKING_CHARS; i++) {
-            id.append(BASE32.charAt(RANDOM.nextInt(BASE32.length())));
-        }
-        return id.toString();
+        return RandomIds.next(TRACKING_PREFIX, TRACKING_CHARS);
     }
 
     /** Both databases keep microseconds; truncating here makes a re-read receipt equal the first. */

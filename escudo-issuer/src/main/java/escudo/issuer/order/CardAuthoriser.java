@@ -15,6 +15,7 @@ import escudo.order.OrderMessage.Authorisation;
 import escudo.order.OrderMessage.AuthorisationRequest;
 import escudo.order.OrderMessage.Decision;
 import escudo.order.PairwiseKeys;
+import escudo.order.RandomIds;
 import escudo.order.Shopper;
 import escudo.order.SplitOrder;
 import escudo.order.SplitOrder.Opened;
@@ -25,7 +26,6 @@ import escudo.storage.StorageException;
 import escudo.storage.Tx;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -68,12 +68,10 @@ public final class CardAuthoriser {
     /** The longest decline detail the bank answers and records. */
     static final int MAX_DETAIL = 500;
 
-    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final String TRANSFER_TAG = "escudo/issuer/s2-order/v1";
     private static final String COLUMNS = "holder_id, order_id, seller_id, digest, amount_minor, currency, card_number, authorisation_id, created_at";
     private static final String DECLINE_COLUMNS = "holder_id, order_id, seller_id, digest, reason, detail, created_at";
     private static final HexFormat HEX = HexFormat.of();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Issuer issuer;
     private final PaymentCards cards;
@@ -386,10 +384,6 @@ public final class CardAuthoriser {
     }
 
     private static String newAuthorisationId() {
-        StringBuilder id = new StringBuilder(ID_PREFIX);
-        for (int i = 0; i < ID_LENGTH; i++) {
-            id.append(BASE32.charAt(RANDOM.nextInt(BASE32.length())));
-        }
-        return id.toString();
+        return RandomIds.next(ID_PREFIX, ID_LENGTH);
     }
 }

@@ -18,6 +18,7 @@ import escudo.order.OrderMessage.OrderStatus;
 import escudo.order.OrderMessage.Placement;
 import escudo.order.OrderMessage.StatusQuery;
 import escudo.order.PairwiseKeys;
+import escudo.order.RandomIds;
 import escudo.order.Shopper;
 import escudo.order.SplitOrder;
 import escudo.order.SplitOrder.Opened;
@@ -142,7 +143,6 @@ public final class Shop {
 
     private static final System.Logger LOG = System.getLogger(Shop.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
     /** A decline reason is a short code such as {@code order.card-declined} or {@code issuer.unknown-merchant}. */
     private static final Pattern DECLINE_CODE = Pattern.compile("[a-z][a-z0-9-]{0,15}\\.[a-z0-9-]{1,47}");
     private static final Pattern PARTNER_ID = Pattern.compile("\\S{1,128}");
@@ -610,20 +610,7 @@ public final class Shop {
 
     /** "ORD-" and 16 base32 characters: 80 random bits, so order ids cannot be guessed. */
     private static String newOrderId() {
-        byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
-        StringBuilder id = new StringBuilder("ORD-");
-        long bits = 0;
-        int count = 0;
-        for (byte b : random) {
-            bits = (bits << 8) | (b & 0xff);
-            count += 8;
-            while (count >= 5) {
-                id.append(BASE32[(int) (bits >>> (count - 5)) & 31]);
-                count -= 5;
-            }
-        }
-        return id.toString();
+        return RandomIds.next("ORD-", 16);
     }
 
     private static String newLease() {
