@@ -399,6 +399,8 @@ class S2OverHttpTest {
         String number = card.cardNumber();
         assertFalse(TestDatabase.dump(shopDb).contains(number), "the shop stored the card number");
         assertFalse(TestDatabase.dump(courierDb).contains(number), "the courier stored the card number");
+        assertFalse(TestDatabase.dump(shopDb).contains(card.expiry()) || TestDatabase.dump(courierDb).contains(card.expiry()),
+                "the card's expiry left the bank");
         assertFalse(TestDatabase.dump(shopDb).contains(DESTINATION), "the shop stored the destination");
         assertFalse(TestDatabase.dump(bankDb).contains(DESTINATION), "the bank stored the destination");
         System.getLogger("escudo.test").log(System.Logger.Level.DEBUG, "the capture sees debug lines");
