@@ -26,16 +26,14 @@ import escudo.order.SplitOrder.Role;
 import escudo.order.SplitOrder.Sealed;
 import escudo.order.SplitOrder.SealedPart;
 import escudo.storage.Database;
+import escudo.storage.TestClock;
 import escudo.storage.TestDatabase;
 import java.security.SecureRandom;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -48,7 +46,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,35 +70,11 @@ class CourierTest {
 
     enum Mode { DIRECTORY, BLOM }
 
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(T0);
-
-        void advance(Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     /** The parties' keys in one mode, the courier on its own database. */
     final class World {
         final Map<String, PairwiseKeys> keys = new java.util.HashMap<>();
         final KeyDirectory directory;
-        final TestClock clock = new TestClock();
+        final TestClock clock = new TestClock(T0);
         final Courier courier;
 
         World(Mode mode) {

@@ -10,12 +10,10 @@ import escudo.protocol.DepositRequest;
 import escudo.protocol.PaymentCertificate;
 import escudo.protocol.PaymentSpec;
 import escudo.storage.Database;
+import escudo.storage.TestClock;
 import escudo.storage.TestDatabase;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,35 +21,11 @@ import java.util.UUID;
 /** A bank on a fresh database with a settable clock, and the parties of seed 003 around it. */
 final class Bank implements AutoCloseable {
 
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.now(); // cards keep real time
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     /** A registered merchant: its S_id and the key it signs deposits with. */
     record Shop(String id, SigningKey key) {
     }
 
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.now()) /* cards keep real time */;
     final Database db = TestDatabase.create();
     final SigningKey bankKey = SigningKey.generate();
     final Issuer issuer = new Issuer(Issuer.Settings.defaults("test-bank"), db, bankKey, clock);

@@ -18,13 +18,11 @@ import escudo.order.SplitOrder.Part;
 import escudo.order.SplitOrder.Role;
 import escudo.order.SplitOrder.Sealed;
 import escudo.storage.Database;
+import escudo.storage.TestClock;
 import escudo.storage.TestDatabase;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,35 +48,8 @@ final class Market implements AutoCloseable {
 
     enum Mode { DIRECTORY, BLOM }
 
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-03-15T12:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     final Mode mode;
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-03-15T12:00:00Z"));
     final Database db = TestDatabase.create();
     final Issuer issuer = new Issuer(Issuer.Settings.defaults(BANK), db, SigningKey.generate(), clock);
     final PartyDirectory directory = new PartyDirectory(db, clock);

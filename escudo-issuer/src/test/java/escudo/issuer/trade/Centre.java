@@ -16,44 +16,18 @@ import escudo.protocol.trade.TradeEnvelope;
 import escudo.protocol.trade.TradeRequest;
 import escudo.protocol.trade.TradeResponse;
 import escudo.storage.Database;
+import escudo.storage.TestClock;
 import escudo.storage.TestDatabase;
 import escudo.storage.Tx;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** A bank with its trade centre on a fresh database, a settable clock, and simulated devices. */
 final class Centre implements AutoCloseable {
-
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     /**
      * A device as the protocol module defines it (the wallet module is not used here): its key
@@ -112,7 +86,7 @@ final class Centre implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.now());
     final Database db = TestDatabase.create();
     final SigningKey bankKey = SigningKey.generate();
     final Issuer issuer = new Issuer(Issuer.Settings.defaults("test-bank"), db, bankKey, clock);

@@ -30,16 +30,14 @@ import escudo.order.SplitOrder.Role;
 import escudo.order.SplitOrder.Sealed;
 import escudo.order.SplitOrder.SealedPart;
 import escudo.storage.Database;
+import escudo.storage.TestClock;
 import escudo.storage.TestDatabase;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -95,32 +93,8 @@ class ShopTest {
         }
     }
 
-    /** A clock the test moves forward. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-03-02T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this; // the shop reads instants only
-        }
-    }
-
     private final Database db = TestDatabase.create();
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
     private Parties parties;
     private TestPartners partners;
     private Shop shop;
