@@ -1,0 +1,325 @@
+package escudo.bench;
+
+import escudo.core.Money;
+import escudo.crypto.SigningKey;
+import escudo.s2.server.issuer.PaymentCard;
+import escudo.node.CourierNode;
+import escudo.node.IssuerNode;
+import escudo.node.MerchantNode;
+import escudo.node.OrderKeys;
+import escudo.node.api.IssuerApi;
+import escudo.node.api.MerchantApi;
+import escudo.node.api.OrderApi;
+import escudo.node.http.PartyClient;
+import escudo.node.order.ChannelClient;
+import escudo.node.order.RemoteDirectory;
+import escudo.s2.protocol.BlomAuthority;
+import escudo.s2.protocol.DirectoryKeys;
+import escudo.s2.protocol.KeyDirectory;
+import escudo.s2.protocol.OrderMessage;
+import escudo.s2.protocol.OrderMessage.Basket;
+import escudo.s2.protocol.OrderMessage.Offer;
+import escudo.s2.protocol.OrderMessage.OrderState;
+import escudo.s2.protocol.OrderMessage.OrderStatus;
+import escudo.s2.protocol.PairwiseKeys;
+import escudo.s2.client.Shopper;
+import escudo.s2.protocol.SplitOrder;
+import escudo.s2.protocol.SplitOrder.Part;
+import escudo.s2.protocol.SplitOrder.Role;
+import escudo.storage.Database;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Seed 002, Fig. 1 end to end: how many split orders one holder completes per second over real
+ * HTTP, against two baselines measured in the same run (docs/performance.md, "Split order end to
+ * end").
+ *
+ * <ul>
+ *   <li>{@link #orderEndToEnd}: three nodes on loopback (bank {@link IssuerNode}, shop
+ *       {@link MerchantNode} with its web shop, {@link CourierNode}), each on its own in-memory H2
+ *       database. Per invocation the holder asks the shop for an offer (plain HTTP), seals the
+ *       three parts ({@link Shopper}) and places the order over the party channel (hello + sealed
+ *       request); inside that request the shop opens its part, has the bank authorise and
+ *       capture (hello + request) and hands the order to the courier (hello + request). Anything
+ *       but {@code DISPATCHED} fails the run, and the trial's teardown checks the money moved.</li>
+ *   <li>{@link #httpRoundTrip} (baseline A): {@code GET /merchant} to the same shop node with a
+ *       {@link PartyClient}: Helidon, JSON both ways, no database, no crypto.</li>
+ *   <li>{@link #sealAndOpenDirectory}, {@link #sealAndOpenBlom} (baseline B, no I/O):
+ *       {@link SplitOrder#seal} of the same 3-part order and the three {@link SplitOrder#open}s,
+ *       with X25519 directory keys and with Blom shares (k = 8).</li>
+ * </ul>
+ * The end-to-end benchmark runs once per key mode of the nodes ({@code keys}); baseline A once,
+ * on nodes in directory mode.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 4, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Threads(1)
+public class SplitOrderBenchmark {
+
+    private static final String BANK = "bench-bank";
+    private static final String SHOP = "bench-shop";
+    private static final String COURIER = "bench-courier";
+    private static final String HOLDER = "bench-holder";
+    private static final String CONTACT = "Alice Martin, +34 600 000 000";
+    private static final String DESTINATION = "Calle Falsa 123, 28013 Madrid";
+    private static final Money OPENING = Money.parse("10000000.00 EUR");
+    /** Blom's collusion threshold for both the nodes and the crypto baseline. */
+    private static final int BLOM_K = 8;
+
+    /** The nodes of {@link #orderEndToEnd}, once per key mode. */
+    @State(Scope.Benchmark)
+    public static class Nodes extends Network {
+
+        /** How the parties derive their pairwise keys: {@code directory} (X25519, the default) or {@code blom}. */
+        @Param({"directory", "blom"})
+        public String keys;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            start(keys);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            checkAndStop();
+        }
+    }
+
+    /**
+     * The same nodes for {@link #httpRoundTrip}, in directory mode only: {@code GET /merchant}
+     * does no S2 work, so the key mode cannot change it, and one run leaves more time for warm-up.
+     */
+    @State(Scope.Benchmark)
+    public static class ShopNode extends Network {
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            start("directory");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            checkAndStop();
+        }
+    }
+
+    /** Starts the three nodes, opens the holder's account and card; checks the money when done. */
+    abstract static class Network {
+
+        final List<AutoCloseable> open = new ArrayList<>();
+        PartyClient bankDesk;
+        PartyClient shop;
+        ChannelClient holder;
+        Shopper shopper;
+        Shopper.Details details;
+        Basket basket;
+        Money price;
+        long placed;
+
+        void start(String keys) {
+            OrderKeys bankKeys;
+            OrderKeys shopKeys;
+            OrderKeys courierKeys;
+            BlomAuthority authority = null;
+            switch (keys) {
+                case "directory" -> {
+                    bankKeys = OrderKeys.Directory.ephemeral();
+                    shopKeys = OrderKeys.Directory.ephemeral();
+                    courierKeys = OrderKeys.Directory.ephemeral();
+                }
+                case "blom" -> {
+                    authority = BlomAuthority.generate(BLOM_K, new SecureRandom());
+                    bankKeys = new OrderKeys.Blom(authority.issue(BANK));
+                    shopKeys = new OrderKeys.Blom(authority.issue(SHOP));
+                    courierKeys = new OrderKeys.Blom(authority.issue(COURIER));
+                }
+                default -> throw new IllegalArgumentException("keys is directory or blom, not " + keys);
+            }
+            IssuerNode.Keys ephemeral = IssuerNode.Keys.ephemeral(SigningKey.generate());
+            IssuerNode bankNode = track(IssuerNode.start(BANK, memoryDatabase("bank"), new IssuerNode.Keys(ephemeral.bankKey(),
+                    ephemeral.registrationKey(), ephemeral.deviceSecrets(), ephemeral.operatorToken(), bankKeys), "127.0.0.1", 0));
+            bankDesk = track(new PartyClient(bankNode.uri(), bankNode.operatorToken()));
+            String courierDeskToken = UUID.randomUUID() + "-" + UUID.randomUUID();
+            CourierNode courierNode = track(CourierNode.start(new CourierNode.Settings(COURIER, bankNode.uri(), BANK,
+                    bankNode.operatorToken(), courierKeys, courierDeskToken), memoryDatabase("courier"), SigningKey.generate(),
+                    "127.0.0.1", 0));
+            SigningKey shopKey = SigningKey.generate();
+            MerchantNode shopNode = track(MerchantNode.start(new MerchantNode.Settings(SHOP, "EUR", 50_00, bankNode.uri(), BANK,
+                    new MerchantNode.ShopSettings(COURIER, courierNode.uri(), shopKeys, bankNode.operatorToken())),
+                    memoryDatabase("shop"), shopKey, "127.0.0.1", 0));
+            shop = track(new PartyClient(shopNode.uri()));
+            bankDesk.post("/issuer/merchants", new IssuerApi.OpenMerchant(SHOP, "Bench shop", "EUR", shopKey.verifyingKey()),
+                    IssuerApi.Balance.class);
+            bankDesk.post("/issuer/customers", new IssuerApi.OpenCustomer(HOLDER, "Alice Martin", OPENING), IssuerApi.Balance.class);
+            PaymentCard card = bankDesk.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard(HOLDER), PaymentCard.class);
+
+            PairwiseKeys holderKeys;
+            if (authority != null) {
+                holderKeys = authority.issue(HOLDER);
+            } else {
+                // Entries are cached after the first lookup, so only the first order asks the bank.
+                DirectoryKeys own = DirectoryKeys.generate(HOLDER, RemoteDirectory.over(track(new PartyClient(bankNode.uri()))));
+                RemoteDirectory.register(bankDesk, HOLDER, own.publicKey(), SigningKey.generate());
+                holderKeys = own;
+            }
+            holder = track(new ChannelClient(holderKeys, SHOP, new PartyClient(shopNode.uri()), "/merchant"));
+            shopper = new Shopper(holderKeys, BANK);
+            details = new Shopper.Details(CONTACT, card.cardNumber(), card.expiry(), DESTINATION);
+            // The cheapest article, one at a time: 10,000,000 EUR lasts far longer than any run.
+            OrderMessage.Item cheapest = shop.get("/merchant/shop/catalogue", OrderApi.Catalogue.class).items().stream()
+                    .min((a, b) -> a.unitPrice().compareTo(b.unitPrice())).orElseThrow();
+            basket = new Basket(List.of(new Basket.Line(cheapest.sku(), 1)));
+            price = cheapest.unitPrice();
+        }
+
+        /** Every order placed was paid exactly once, and the ledger still sums to zero: else the run fails. */
+        void checkAndStop() throws Exception {
+            try {
+                Money paid = price.times(placed);
+                Money shopBalance = bankDesk.get("/issuer/merchants/" + SHOP, IssuerApi.Balance.class).balance();
+                Money holderBalance = bankDesk.get("/issuer/customers/" + HOLDER, IssuerApi.Balance.class).balance();
+                long total = bankDesk.get("/issuer/ledger", IssuerApi.LedgerView.class).totals().get("EUR");
+                if (!shopBalance.equals(paid) || !holderBalance.equals(OPENING.minus(paid)) || total != 0) {
+                    throw new IllegalStateException(placed + " orders of " + price + ": the shop holds " + shopBalance
+                            + ", the holder " + holderBalance + ", the ledger sums to " + total);
+                }
+            } finally {
+                for (int i = open.size() - 1; i >= 0; i--) {
+                    open.get(i).close();
+                }
+            }
+        }
+
+        private <T extends AutoCloseable> T track(T closeable) {
+            open.add(closeable);
+            return closeable;
+        }
+
+        private static Database memoryDatabase(String party) {
+            return Database.open("jdbc:h2:mem:bench-" + party + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        }
+    }
+
+    /** The same 3-part order as the holder seals end to end, and each recipient's keys, in both key modes. */
+    @State(Scope.Thread)
+    public static class Crypto {
+
+        private final List<Part> parts = new ArrayList<>();
+        private final SplitOrder.Form form = SplitOrder.Form.standard();
+        private PairwiseKeys directoryHolder;
+        private PairwiseKeys[] directoryRecipients;
+        private PairwiseKeys blomHolder;
+        private PairwiseKeys[] blomRecipients;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            KeyDirectory directory = new KeyDirectory();
+            DirectoryKeys holder = DirectoryKeys.generate(HOLDER, directory);
+            directory.register(HOLDER, holder.publicKey(), SigningKey.generate().verifyingKey());
+            directoryHolder = holder;
+            directoryRecipients = new PairwiseKeys[3];
+            String[] ids = {SHOP, BANK, COURIER};
+            for (int i = 0; i < ids.length; i++) {
+                DirectoryKeys party = DirectoryKeys.generate(ids[i], directory);
+                directory.register(ids[i], party.publicKey(), SigningKey.generate().verifyingKey());
+                directoryRecipients[i] = party;
+            }
+            BlomAuthority authority = BlomAuthority.generate(BLOM_K, new SecureRandom());
+            blomHolder = authority.issue(HOLDER);
+            blomRecipients = new PairwiseKeys[] {authority.issue(SHOP), authority.issue(BANK), authority.issue(COURIER)};
+
+            // What Shopper puts in each part for one green tea (the end-to-end basket).
+            Map<String, String> values = Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.ITEMS, "1 x tea-green-100g",
+                    SplitOrder.AMOUNT, "6.50 EUR", SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT,
+                    SplitOrder.CARD_NUMBER, "6099123456789012", SplitOrder.EXPIRY, "12/30", SplitOrder.DESTINATION, DESTINATION);
+            Role[] roles = {Role.SELLER, Role.ISSUER, Role.COURIER};
+            for (int i = 0; i < roles.length; i++) {
+                Map<String, String> fields = new TreeMap<>();
+                for (String name : form.fieldsOf(roles[i])) {
+                    fields.put(name, values.get(name));
+                }
+                parts.add(Part.of(roles[i], ids[i], fields));
+            }
+            // A setup that does not round-trip must not produce a number.
+            check(directoryHolder, directoryRecipients);
+            check(blomHolder, blomRecipients);
+        }
+
+        private void check(PairwiseKeys holder, PairwiseKeys[] recipients) {
+            SplitOrder.Sealed sealed = SplitOrder.seal(form, "ORD-BENCH", holder, parts);
+            for (int i = 0; i < recipients.length; i++) {
+                SplitOrder.Opened opened = SplitOrder.open(sealed, recipients[i].myId(), recipients[i]);
+                if (!opened.fields().equals(parts.get(i).fields())) {
+                    throw new IllegalStateException(recipients[i].myId() + " opened other fields than were sealed");
+                }
+            }
+        }
+    }
+
+    /**
+     * Three nodes and the holder in one JVM: on 2 cores the JIT takes 50 s or more to reach a
+     * steady rate here (the warm-up iterations show the climb).
+     */
+    @Benchmark
+    @Warmup(iterations = 10, time = 5)
+    public OrderStatus orderEndToEnd(Nodes n) {
+        Offer offer = n.shop.post("/merchant/shop/offers", n.basket, Offer.class);
+        SplitOrder.Sealed bundle = n.shopper.seal(offer, n.details);
+        OrderStatus status = n.holder.call(OrderMessage.Kind.PLACE_ORDER, new OrderMessage.Placement(bundle.encode()),
+                OrderStatus.class);
+        if (status.state() != OrderState.DISPATCHED) {
+            throw new IllegalStateException("order " + offer.orderId() + " ended " + status.state() + " " + status.reason());
+        }
+        n.placed++;
+        return status;
+    }
+
+    /** Helidon, the JDK client and Jackson reach a steady rate after some 25 s on 2 cores. */
+    @Benchmark
+    @Warmup(iterations = 6, time = 5)
+    public MerchantApi.MerchantInfo httpRoundTrip(ShopNode n) {
+        return n.shop.get("/merchant", MerchantApi.MerchantInfo.class);
+    }
+
+    /** The JDK's X25519 reaches its speed only after some 10 to 20 s of compilation on 2 cores. */
+    @Benchmark
+    public void sealAndOpenDirectory(Crypto c, Blackhole bh) {
+        sealAndOpen(c, c.directoryHolder, c.directoryRecipients, bh);
+    }
+
+    @Benchmark
+    public void sealAndOpenBlom(Crypto c, Blackhole bh) {
+        sealAndOpen(c, c.blomHolder, c.blomRecipients, bh);
+    }
+
+    private static void sealAndOpen(Crypto c, PairwiseKeys holder, PairwiseKeys[] recipients, Blackhole bh) {
+        SplitOrder.Sealed sealed = SplitOrder.seal(c.form, "ORD-BENCH", holder, c.parts);
+        for (PairwiseKeys recipient : recipients) {
+            bh.consume(SplitOrder.open(sealed, recipient.myId(), recipient));
+        }
+    }
+}

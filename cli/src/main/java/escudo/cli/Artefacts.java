@@ -1,0 +1,48 @@
+package escudo.cli;
+
+import escudo.crypto.VerifyingKey;
+import escudo.s3.protocol.CardCertificate;
+import escudo.s3.protocol.PaymentCertificate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The artefacts of one offline payment as raw files, so anyone can check them with stock tools:
+ * the bank's and the card's joint public key (32 bytes each, plus PEM for openssl), CARD-CERT's
+ * signed bytes and the bank's signature, PAYMENT-CERT's signed bytes and the card's signature.
+ */
+final class Artefacts {
+
+    /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow. */
+    private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+    private Artefacts() {
+    }
+
+    static void write(Path dir, VerifyingKey bankKey, CardCertificate card, PaymentCertificate payment) {
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("bank.pub"), bankKey.bytes());
+            Files.write(dir.resolve("joint.pub"), card.jointKey().bytes());
+            Files.writeString(dir.resolve("bank.pem"), pem(bankKey));
+            Files.writeString(dir.resolve("joint.pem"), pem(card.jointKey()));
+            Files.write(dir.resolve("card-cert.bin"), card.signedBytes());
+            Files.write(dir.resolve("card-cert.sig"), card.signature());
+            Files.write(dir.resolve("payment.bin"), payment.signedBytes());
+            Files.write(dir.resolve("payment.sig"), payment.signature());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the artefacts to " + dir, e);
+        }
+    }
+
+    static String pem(VerifyingKey key) {
+        byte[] spki = new byte[SPKI_PREFIX.length + VerifyingKey.LENGTH];
+        System.arraycopy(SPKI_PREFIX, 0, spki, 0, SPKI_PREFIX.length);
+        System.arraycopy(key.bytes(), 0, spki, SPKI_PREFIX.length, VerifyingKey.LENGTH);
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(spki) + "\n-----END PUBLIC KEY-----\n";
+    }
+}

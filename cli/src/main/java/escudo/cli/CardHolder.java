@@ -1,0 +1,47 @@
+package escudo.cli;
+
+import escudo.s3.card.Card;
+import escudo.core.Money;
+import escudo.s3.server.issuer.CardApplication;
+import escudo.s3.server.issuer.IssuedCard;
+import escudo.s3.server.merchant.AcceptedPayment;
+import escudo.node.api.MerchantApi;
+import escudo.node.http.PartyClient;
+import escudo.s3.protocol.CardKind;
+import escudo.s3.protocol.PaymentCertificate;
+import escudo.s3.protocol.PaymentSpec;
+import escudo.s3.protocol.WithdrawalAck;
+import java.nio.file.Path;
+
+/**
+ * The card holder's terminal (seed 003, Figs. 4, 8 and 10, user side): it talks to the card on one
+ * side and to the bank or the merchant over HTTP on the other. It never sees a key share.
+ */
+final class CardHolder {
+
+    private CardHolder() {
+    }
+
+    /** Fig. 4: a blank card generates S_U, the bank certifies it and seals S_C back, the card personalises. */
+    static Card issueCard(PartyClient bank, Path cardDir, String customerId, CardKind kind, Money amount, String pin) {
+        Card card = Card.manufacture(cardDir);
+        IssuedCard issued = bank.post("/issuer/cards",
+                new CardApplication(customerId, kind, amount, card.userShare(), card.transportKey()), IssuedCard.class);
+        card.personalise(pin, issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+        return card;
+    }
+
+    /** Fig. 8: the merchant presents the spec, the user approves with the PIN, the card signs, the merchant accepts. */
+    static AcceptedPayment pay(PartyClient merchant, Card card, Money amount, String details, String pin) {
+        PaymentSpec spec = merchant.post("/merchant/checkouts", new MerchantApi.Checkout(amount, details), PaymentSpec.class);
+        PaymentCertificate payment = card.pay(spec, pin);
+        return merchant.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), payment), AcceptedPayment.class);
+    }
+
+    /** Fig. 10: the card's signed request, the bank's signed acknowledgement, the card updated. */
+    static WithdrawalAck topUp(PartyClient bank, Card card, Money amount, boolean renew, String pin) {
+        WithdrawalAck ack = bank.post("/issuer/withdrawals", card.requestWithdrawal(amount, renew, pin), WithdrawalAck.class);
+        card.completeWithdrawal(ack);
+        return ack;
+    }
+}

@@ -1,0 +1,365 @@
+package escudo.cli;
+
+import escudo.s3.card.Card;
+import escudo.s3.card.CardException;
+import escudo.core.EscudoException;
+import escudo.core.Money;
+import escudo.crypto.SigningKey;
+import escudo.s3.server.issuer.IssuerException;
+import escudo.s3.server.merchant.AcceptedPayment;
+import escudo.s3.server.merchant.DepositSummary;
+import escudo.s3.server.merchant.MerchantException;
+import escudo.s2.server.issuer.PaymentCard;
+import escudo.node.CourierNode;
+import escudo.node.IssuerNode;
+import escudo.node.OrderKeys;
+import escudo.node.api.OrderApi;
+import escudo.s2.protocol.DirectoryKeys;
+import escudo.s2.protocol.OrderMessage;
+import escudo.s2.protocol.PairwiseKeys;
+import escudo.s2.client.Shopper;
+import escudo.node.MerchantNode;
+import escudo.node.NodeConfig;
+import escudo.node.api.IssuerApi;
+import escudo.node.api.MerchantApi;
+import escudo.node.http.PartyClient;
+import escudo.s3.protocol.CardKind;
+import escudo.s3.protocol.DepositReceipt;
+import escudo.s3.protocol.DepositReceipt.Outcome;
+import escudo.s3.protocol.PaymentCertificate;
+import escudo.s3.protocol.PaymentSpec;
+import escudo.s0.device.HardwareSerial;
+import escudo.s0.device.IssuerLink;
+import escudo.s0.device.RegistrationInfo;
+import escudo.s0.device.Wallet;
+import escudo.node.api.TradeApi;
+import escudo.s0.protocol.LayerOrder;
+import escudo.s0.protocol.RegistrationReceipt;
+import escudo.s0.protocol.TradeEnvelope;
+import escudo.s0.protocol.TradeRequest;
+import escudo.s0.protocol.TradeResponse;
+import escudo.s3.protocol.WithdrawalAck;
+import escudo.s3.protocol.WithdrawalRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * {@code escudo demo}: the bank and two merchants on the embedded default (H2 files, each party on
+ * its own port, real HTTP between them) and the S3 story of seed 003 told step by step. Every step
+ * checks what it must; the demo exits 0 only if all of them behaved.
+ */
+final class Demo {
+
+    private static final String BANK = "escudo-bank";
+    private static final String PIN = "4321";
+    private static final String TEA_SHOP = "tea-shop";
+    private static final String COURIER = "escudo-courier";
+
+    private final PrintStream out;
+    private final Path dataDir;
+    private final Path artefacts;
+    private int step;
+
+    Demo(PrintStream out, Path dataDir, Path artefacts) {
+        this.out = out;
+        this.dataDir = dataDir;
+        this.artefacts = artefacts;
+    }
+
+    void run() {
+        out.println("Escudo demo: device-bound trade (seed 000), split order (seed 002) and offline card payments (seed 003),"
+                + " data in " + dataDir);
+        byte[] token = new byte[32];
+        new SecureRandom().nextBytes(token);
+        String courierDeskToken = HexFormat.of().formatHex(token);
+        try (IssuerNode bankNode = IssuerNode.start(BANK, h2("issuer"), SigningKey.generate(), "127.0.0.1", 0);
+                MerchantNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
+                MerchantNode booksNode = merchant("book-shop", 100_00, bankNode);
+                CourierNode courierNode = CourierNode.start(new CourierNode.Settings(COURIER, bankNode.uri(), BANK,
+                        bankNode.operatorToken(), OrderKeys.Directory.ephemeral(), courierDeskToken), h2(COURIER),
+                        SigningKey.generate(), "127.0.0.1", 0);
+                MerchantNode teaNode = MerchantNode.start(new MerchantNode.Settings(TEA_SHOP, "EUR", 100_00, bankNode.uri(), BANK,
+                        new MerchantNode.ShopSettings(COURIER, courierNode.uri(), OrderKeys.Directory.ephemeral(),
+                                bankNode.operatorToken())), h2(TEA_SHOP), SigningKey.generate(), "127.0.0.1", 0);
+                PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
+                PartyClient coffee = new PartyClient(coffeeNode.uri());
+                PartyClient books = new PartyClient(booksNode.uri());
+                PartyClient tea = new PartyClient(teaNode.uri());
+                PartyClient courier = new PartyClient(courierNode.uri(), courierDeskToken)) {
+            out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", IssuerApi.BankInfo.class).publicKey().hex());
+            out.println("  coffee-shop " + coffeeNode.uri() + "  (clears online above 30.00 EUR)");
+            out.println("  book-shop   " + booksNode.uri());
+            out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
+            out.println("  courier     " + courierNode.uri());
+            story(bank, coffee, books, tea, courier);
+        }
+        out.println();
+        out.println("Every step behaved as it must.");
+    }
+
+    private MerchantNode merchant(String id, long onlineLimit, IssuerNode bank) {
+        return MerchantNode.start(new MerchantNode.Settings(id, "EUR", onlineLimit, bank.uri(), BANK),
+                h2(id), SigningKey.generate(), "127.0.0.1", 0);
+    }
+
+    private NodeConfig.Jdbc h2(String name) {
+        return new NodeConfig.Jdbc("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    }
+
+    private void story(PartyClient bank, PartyClient coffee, PartyClient books, PartyClient tea, PartyClient courier) {
+        step("Accounts open (Figs. 2-3): merchants get deposit accounts, Alice a bank account");
+        for (PartyClient shop : List.of(coffee, books, tea)) {
+            MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
+            bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), info.merchantId(), "EUR", info.publicKey()),
+                    IssuerApi.Balance.class);
+            say("merchant " + info.merchantId() + " registered with S_id and signing key " + info.publicKey().hex().substring(0, 16) + "...");
+        }
+        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("alice", "Alice", Money.parse("200.00 EUR")), IssuerApi.Balance.class);
+        say("Alice pays in 200.00 EUR");
+
+        deviceBoundTrade(bank);
+
+        step("Card issued (Fig. 4): card makes S_U, bank adds S_C, signs CARD-CERT, moves 50.00 EUR onto the card");
+        Card card = CardHolder.issueCard(bank, dataDir.resolve("cards/alice"), "alice", CardKind.CASH, Money.parse("50.00 EUR"), PIN);
+        String number = card.certificate().cardNumber();
+        say("card " + number + ", joint key P = P_C + P_U = " + card.certificate().jointKey().hex().substring(0, 16) + "...");
+        expect(balance(bank, "customers/alice").equals(Money.parse("130.00 EUR")), "Alice's current account holds 130.00 EUR");
+        expect(card.status().balance() == 50_00, "the card holds 50.00 EUR");
+
+        step("Offline payment (Figs. 7-8): 3.80 EUR at the coffee shop, no call to the bank");
+        PaymentSpec firstSpec = coffee.post("/merchant/checkouts", new MerchantApi.Checkout(Money.parse("3.80 EUR"), "flat white"), PaymentSpec.class);
+        PaymentCertificate first = card.pay(firstSpec, PIN);
+        AcceptedPayment accepted = coffee.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), first), AcceptedPayment.class);
+        expect(accepted.collected(), "the coffee shop verified and kept PAYMENT-CERT ser# " + first.serial() + " for its next deposit");
+        if (artefacts != null) {
+            Artefacts.write(artefacts, bank.get("/issuer", IssuerApi.BankInfo.class).publicKey(), card.certificate(), first);
+            say("artefacts written to " + artefacts + " (verify with: openssl pkeyutl -verify -pubin -rawin ...; see README)");
+        }
+
+        step("Wrong PIN: the card refuses and counts");
+        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, card, Money.parse("12.00 EUR"), "a novel", "1111"));
+        expect(card.status().pinTriesLeft() == 2, "2 tries left");
+        AcceptedPayment novel = CardHolder.pay(books, card, Money.parse("12.00 EUR"), "a novel", PIN);
+        expect(novel.collected() && card.status().pinTriesLeft() == 3, "the right PIN pays 12.00 EUR at the book shop and resets the counter");
+
+        step("Top-up (Fig. 10): the card asks for 20.00 EUR with a signed seq#, the bank's signed answer updates it");
+        WithdrawalRequest request = card.requestWithdrawal(Money.parse("20.00 EUR"), true, PIN);
+        WithdrawalAck ack = bank.post("/issuer/withdrawals", request, WithdrawalAck.class);
+        card.completeWithdrawal(ack);
+        expect(card.status().balance() == 54_20, "the card holds 54.20 EUR (50.00 - 3.80 - 12.00 + 20.00)");
+        expect(ack.renewed().isPresent(), "and a renewed CARD-CERT valid until " + card.certificate().validUntil());
+        refused(IssuerException.REPLAYED_REQUEST, () -> bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
+
+        step("Online clearing: 35.00 EUR is above the coffee shop's limit, so it clears with the bank first");
+        AcceptedPayment big = CardHolder.pay(coffee, card, Money.parse("35.00 EUR"), "coffee beans, 5 kg", PIN);
+        expect(big.status() == Outcome.CLEARED, "cleared online before the beans left the shop");
+
+        step("Double spend: someone copies the card's files; the clone and the card spend the same ser#");
+        Path cloneDir = dataDir.resolve("cards/alice-clone");
+        copy(dataDir.resolve("cards/alice"), cloneDir);
+        Card clone = Card.open(cloneDir);
+        AcceptedPayment genuine = CardHolder.pay(coffee, card, Money.parse("2.50 EUR"), "espresso", PIN);
+        AcceptedPayment cloned = CardHolder.pay(books, clone, Money.parse("9.00 EUR"), "a thriller", PIN);
+        expect(genuine.serial() == cloned.serial(), "both merchants accepted ser# " + genuine.serial() + " offline; neither can tell yet");
+
+        step("Deposit (Fig. 9): each merchant sends its payments in one signed batch");
+        DepositSummary coffeeDeposit = coffee.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        expect(coffeeDeposit.count(Outcome.CLEARED) == 2, "coffee-shop: 2 of 2 cleared");
+        DepositSummary booksDeposit = books.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        expect(booksDeposit.count(Outcome.CLEARED) == 1, "book-shop: the novel cleared");
+        DepositReceipt.Status caught = booksDeposit.receipt().statuses().stream()
+                .filter(s -> s.outcome() == Outcome.REFUSED).findFirst().orElseThrow(() -> new DemoFailure("the clone's payment was paid"));
+        expect(IssuerException.DOUBLE_SPEND.equals(caught.code()), "book-shop: the clone's ser# " + caught.serial() + " refused: " + caught.detail());
+        IssuerApi.Alerts alerts = bank.get("/issuer/alerts", IssuerApi.Alerts.class);
+        expect(alerts.alerts().size() == 1, "the bank recorded an alert: " + alerts.alerts().getFirst().kind());
+
+        step("Blacklist: merchants fetch the bank's signed list and refuse the card at the counter");
+        coffee.post("/merchant/blacklist", new MerchantApi.Command(), escudo.s3.protocol.Blacklist.class);
+        refused(MerchantException.CARD_BLACKLISTED, () -> CardHolder.pay(coffee, card, Money.parse("1.00 EUR"), "water", PIN));
+
+        step("Lockout: Bob's credit card after three wrong PINs");
+        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("bob", "Bob", Money.parse("80.00 EUR")), IssuerApi.Balance.class);
+        Card bobs = CardHolder.issueCard(bank, dataDir.resolve("cards/bob"), "bob", CardKind.CREDIT, Money.parse("100.00 EUR"), "2468");
+        AcceptedPayment onCredit = CardHolder.pay(books, bobs, Money.parse("20.00 EUR"), "an atlas", "2468");
+        expect(onCredit.collected(), "Bob pays 20.00 EUR on credit (limit 100.00 EUR)");
+        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "0000"));
+        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "1357"));
+        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "9999"));
+        refused(CardException.LOCKED, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "2468"));
+        expect(bobs.status().locked(), "the card is locked, even for the right PIN");
+        DepositSummary credit = books.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        expect(credit.count(Outcome.CLEARED) == 1 && credit.receipt().statuses().getFirst().credited().equals(Money.parse("19.70 EUR")),
+                "the bank pays book-shop 19.70 EUR from its own account (20.00 less 1.5 % fee); Bob owes 20.00 EUR");
+
+        splitOrder(bank, tea, courier);
+
+        step("Ledger (double entry): every account, and the sum per currency");
+        IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
+        ledger.accounts().stream().sorted(Comparator.comparing(escudo.ledger.Account::id))
+                .forEach(a -> out.printf("      %-28s %14s%n", a.id(), a.balance()));
+        expect(ledger.totals().values().stream().allMatch(t -> t == 0), "all balances sum to 0 per currency: no money created or lost");
+        expect(balance(bank, "merchants/coffee-shop").equals(Money.parse("41.30 EUR")), "coffee-shop holds 41.30 EUR");
+        expect(balance(bank, "merchants/book-shop").equals(Money.parse("31.70 EUR")), "book-shop holds 31.70 EUR");
+    }
+
+    /** S2, seed 002 (Fig. 1): basket to delivery, each party reading only its part of the order. */
+    private void splitOrder(PartyClient bank, PartyClient tea, PartyClient courier) {
+        step("S2 (seed 002): Alice buys tea online; the shop, the bank and the courier each read only their part");
+        PaymentCard card = bank.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard("alice"), PaymentCard.class);
+        say("the bank issues Alice payment card " + card.masked() + " valid through " + card.expiry());
+        DirectoryKeys alice = Shopping.enrol(bank, dataDir.resolve("holders/alice"), "alice");
+        say("Alice's X25519 key goes into the bank's key directory; the shop, bank and courier keys are there already");
+        PairwiseKeys holder = Shopping.open(dataDir.resolve("holders/alice"), alice.myId(), bank);
+
+        OrderMessage.Offer offer = Shopping.offer(tea, Shopping.basket("tea-green-100g:2,mug:1"));
+        say("the shop's order form " + offer.orderId() + ": " + offer.itemsText() + " = " + offer.amount()
+                + "; card number and expiry for " + offer.issuerId() + " only, destination for " + offer.courierId() + " only");
+        Shopper.Details details = new Shopper.Details("Alice, +34 600 000 000", card.cardNumber(), card.expiry(),
+                "Calle Mayor 1, 28013 Madrid");
+        Money before = balance(bank, "customers/alice");
+        OrderMessage.OrderStatus placed = Shopping.place(holder, BANK, tea, offer, details);
+        say(Shopping.describe(placed));
+        expect(placed.state() == OrderMessage.OrderState.DISPATCHED,
+                "the shop checked its part, the bank authorised and captured, the courier accepted its part");
+        expect(balance(bank, "customers/alice").equals(before.minus(offer.amount())),
+                "Alice's current account paid " + offer.amount());
+        expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "tea-shop was paid " + offer.amount());
+
+        OrderApi.Deliveries deliveries = courier.get("/courier/deliveries", OrderApi.Deliveries.class);
+        expect(deliveries.deliveries().size() == 1 && deliveries.deliveries().getFirst().destination().equals(details.destination()),
+                "only the courier knows where the parcel goes: " + details.destination());
+        courier.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(OrderMessage.DeliveryState.PICKED_UP),
+                OrderMessage.DeliveryReceipt.class);
+        courier.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(OrderMessage.DeliveryState.DELIVERED),
+                OrderMessage.DeliveryReceipt.class);
+        OrderMessage.OrderStatus status = Shopping.status(holder, TEA_SHOP, tea, offer.orderId());
+        expect(status.state() == OrderMessage.OrderState.DELIVERED, "Alice asks the shop: " + Shopping.describe(status));
+
+        refused("order.replayed", () -> Shopping.place(holder, BANK, tea, offer, details));
+        OrderMessage.Offer another = Shopping.offer(tea, Shopping.basket("kettle:1"));
+        refused("order.card-declined", () -> Shopping.place(holder, BANK, tea, another,
+                new Shopper.Details(details.contact(), card.cardNumber(), "01/21", details.destination())));
+        expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "the refusals moved no money");
+    }
+
+    /** S0, seed 000: registration (Figs. 11-14) and one protected exchange (Fig. 10 order). */
+    private void deviceBoundTrade(PartyClient bank) {
+        step("S0 (seed 000): Alice's laptop registers with the bank's trade centre, bound to its hardware serial");
+        String serial;
+        try {
+            serial = HardwareSerial.read();
+            say("hardware serial of this machine read (DMI product UUID or machine id; never shown)");
+        } catch (EscudoException e) {
+            serial = "simulated-laptop-serial";
+            say("this machine exposes no hardware serial (" + e.getMessage() + "); the laptop is simulated");
+        }
+        TradeApi.EnrolmentCode code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol("alice"), TradeApi.EnrolmentCode.class);
+        say("the bank's desk gives Alice a one-time enrolment code, valid until " + code.expiresAt());
+        RecordingLink link = new RecordingLink(new HttpIssuerLink(bank));
+        Wallet laptop = Wallet.create(dataDir.resolve("devices/alice-laptop"), serial);
+        laptop.register(link, "alice", code.code(), LayerOrder.ASYMMETRIC_INSIDE, "Alice's laptop");
+        expect(laptop.status().registered(), "device " + laptop.status().deviceId()
+                + " registered: keys, serial and enrolment code sealed to the bank (HPKE), secret sealed back");
+        TradeResponse balances = laptop.send(link, new TradeRequest.BalanceInquiry());
+        expect(balances instanceof TradeResponse.Balances b && b.accounts().getFirst().balance().equals(Money.parse("200.00 EUR")),
+                "balance inquiry, Es(Ea(m)) both ways: current account 200.00 EUR");
+        TradeResponse moved = laptop.send(link, new TradeRequest.OwnTransfer("demo-1", "current", "savings", Money.parse("20.00 EUR")));
+        expect(moved instanceof TradeResponse.TransferDone, "20.00 EUR moved from current to savings by a protected trade message");
+        refused("s0.replayed", link::replayLast);
+        Path copy = dataDir.resolve("devices/alice-laptop-copied");
+        copy(dataDir.resolve("devices/alice-laptop"), copy);
+        refused("device.wrong-hardware", () -> Wallet.open(copy, "serial-of-another-machine"));
+    }
+
+    /** Remembers the last message sent, so the demo can replay it as an attacker would. */
+    private static final class RecordingLink implements IssuerLink {
+        private final IssuerLink delegate;
+        private TradeEnvelope last;
+
+        RecordingLink(IssuerLink delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public RegistrationInfo registrationInfo() {
+            return delegate.registrationInfo();
+        }
+
+        @Override
+        public RegistrationReceipt register(byte[] sealedRegistration) {
+            return delegate.register(sealedRegistration);
+        }
+
+        @Override
+        public TradeEnvelope exchange(TradeEnvelope request) {
+            last = request;
+            return delegate.exchange(request);
+        }
+
+        TradeEnvelope replayLast() {
+            return delegate.exchange(last);
+        }
+    }
+
+    private static Money balance(PartyClient bank, String path) {
+        return bank.get("/issuer/" + path, IssuerApi.Balance.class).balance();
+    }
+
+    private void step(String title) {
+        out.println();
+        out.println(++step + ". " + title);
+    }
+
+    private void say(String line) {
+        out.println("   " + line);
+    }
+
+    private void expect(boolean condition, String what) {
+        if (!condition) {
+            throw new DemoFailure("expected: " + what);
+        }
+        out.println("   ok  " + what);
+    }
+
+    private void refused(String code, Supplier<?> action) {
+        try {
+            action.get();
+        } catch (EscudoException e) {
+            if (!e.code().equals(code)) {
+                throw new DemoFailure("expected refusal " + code + " but got " + e.code() + ": " + e.getMessage());
+            }
+            out.println("   ok  refused [" + e.code() + "] " + e.getMessage());
+            return;
+        }
+        throw new DemoFailure("expected refusal " + code + " but it was accepted");
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to);
+            try (Stream<Path> files = Files.list(from)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A step did not behave as it must. */
+    static final class DemoFailure extends RuntimeException {
+        DemoFailure(String message) {
+            super(message);
+        }
+    }
+}

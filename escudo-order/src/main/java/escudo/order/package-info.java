@@ -1,2 +1,0 @@
-/** S2 (seed 002): the split order, each party reads only its part. */
-package escudo.order;

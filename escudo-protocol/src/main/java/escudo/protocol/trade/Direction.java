@@ -1,6 +1,0 @@
-package escudo.protocol.trade;
-
-/** Which way a trade message travels; each direction has its own key and its own counter. */
-public enum Direction {
-    TO_ISSUER, TO_DEVICE
-}

@@ -1,0 +1,173 @@
+package escudo.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.s3.card.Card;
+import escudo.core.EscudoException;
+import escudo.core.Money;
+import escudo.crypto.SigningKey;
+import escudo.s3.server.issuer.CardAccount;
+import escudo.s3.server.issuer.CardApplication;
+import escudo.s3.server.issuer.IssuedCard;
+import escudo.s3.server.merchant.AcceptedPayment;
+import escudo.s3.server.merchant.DepositSummary;
+import escudo.node.api.IssuerApi;
+import escudo.node.api.MerchantApi;
+import escudo.node.http.PartyClient;
+import escudo.s3.protocol.CardKind;
+import escudo.s3.protocol.DepositReceipt.Outcome;
+import escudo.s3.protocol.DepositRequest;
+import escudo.s3.protocol.PaymentCertificate;
+import escudo.s3.protocol.PaymentSpec;
+import escudo.s3.protocol.WithdrawalAck;
+import escudo.s3.protocol.WithdrawalRequest;
+import escudo.storage.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The S3 protocols between a bank node and a merchant node over real HTTP, bad paths included. */
+class S3OverHttpTest {
+
+    @TempDir
+    Path dir;
+    private IssuerNode bankNode;
+    private MerchantNode shopNode;
+    private PartyClient bank;
+    private PartyClient shop;
+    private Card card;
+
+    @BeforeEach
+    void start() {
+        bankNode = IssuerNode.start("escudo-bank", TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
+        shopNode = MerchantNode.start(new MerchantNode.Settings("coffee", "EUR", 50_00, bankNode.uri(), "escudo-bank"),
+                TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
+        bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
+        shop = new PartyClient(shopNode.uri());
+        MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
+        bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), "Coffee", "EUR", info.publicKey()), IssuerApi.Balance.class);
+        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("alice", "Alice", Money.parse("100.00 EUR")), IssuerApi.Balance.class);
+        card = Card.manufacture(dir.resolve("alice"));
+        IssuedCard issued = bank.post("/issuer/cards", new CardApplication("alice", CardKind.CASH, Money.parse("40.00 EUR"),
+                card.userShare(), card.transportKey()), IssuedCard.class);
+        card.personalise("4321", issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+    }
+
+    @AfterEach
+    void stop() {
+        bank.close();
+        shop.close();
+        shopNode.close();
+        bankNode.close();
+    }
+
+    private AcceptedPayment pay(String amount) {
+        PaymentSpec spec = shop.post("/merchant/checkouts", new MerchantApi.Checkout(Money.parse(amount), "coffee"), PaymentSpec.class);
+        return shop.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), card.pay(spec, "4321")), AcceptedPayment.class);
+    }
+
+    @Test
+    void cardIssuedOverHttpPaysOfflineAndTheMerchantDepositsItsBatch() {
+        assertEquals(Money.parse("60.00 EUR"), bank.get("/issuer/customers/alice", IssuerApi.Balance.class).balance());
+        assertTrue(pay("3.00 EUR").collected());
+        assertTrue(pay("4.50 EUR").collected());
+        DepositSummary deposit = shop.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        assertEquals(2, deposit.count(Outcome.CLEARED));
+        assertEquals(Money.parse("7.50 EUR"), bank.get("/issuer/merchants/coffee", IssuerApi.Balance.class).balance());
+        CardAccount account = bank.get("/issuer/cards/" + card.certificate().cardNumber(), CardAccount.class);
+        assertEquals(Money.parse("32.50 EUR"), account.balance());
+        IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
+        assertEquals(0L, ledger.totals().get("EUR"));
+    }
+
+    @Test
+    void aboveTheLimitTheMerchantClearsOnlineOverHttp() {
+        card.completeWithdrawal(bank.post("/issuer/withdrawals", card.requestWithdrawal(Money.parse("30.00 EUR"), false, "4321"), WithdrawalAck.class));
+        AcceptedPayment online = pay("60.00 EUR"); // the merchant's limit is 50.00 EUR
+        assertEquals(Outcome.CLEARED, online.status());
+        assertEquals(Money.parse("60.00 EUR"), bank.get("/issuer/merchants/coffee", IssuerApi.Balance.class).balance());
+        assertTrue(pay("5.00 EUR").collected(), "below the limit the payment stays offline");
+    }
+
+    @Test
+    void topUpOverHttpAndAReplayedRequestIsAConflictProblem() {
+        WithdrawalRequest request = card.requestWithdrawal(Money.parse("10.00 EUR"), false, "4321");
+        card.completeWithdrawal(bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
+        assertEquals(50_00, card.status().balance());
+        EscudoException replay = assertThrows(EscudoException.class, () -> bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
+        assertEquals("issuer.replayed-request", replay.code());
+        assertEquals(EscudoException.Kind.CONFLICT, replay.kind());
+    }
+
+    @Test
+    void refusalsTravelAsProblemDocumentsWithTheirStableCode() throws Exception {
+        EscudoException unknown = assertThrows(EscudoException.class, () -> bank.get("/issuer/cards/6099000000000000", CardAccount.class));
+        assertEquals("issuer.unknown-card", unknown.code());
+        assertEquals(EscudoException.Kind.NOT_FOUND, unknown.kind());
+
+        PaymentSpec spec = new PaymentSpec("coffee", Instant.now(), Money.parse("1.00 EUR"), "x", "r-1");
+        PaymentCertificate payment = card.pay(spec, "4321");
+        DepositRequest forged = DepositRequest.sign("coffee", Instant.now(), "n-1",
+                List.of(new DepositRequest.Payment(card.certificate(), payment)), SigningKey.generate());
+        EscudoException e = assertThrows(EscudoException.class, () -> bank.post("/issuer/deposits", forged, Object.class));
+        assertEquals("s3.message-forged", e.code());
+        assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
+        assertEquals(Money.parse("0.00 EUR"), bank.get("/issuer/merchants/coffee", IssuerApi.Balance.class).balance());
+
+        HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bankNode.uri() + "/issuer/deposits"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"merchantId\": \"coffee\", ")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, raw.statusCode());
+        assertEquals("application/problem+json", raw.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertTrue(raw.body().contains("\"code\":\"request.malformed\""), raw.body());
+        assertFalse(raw.body().contains("Exception"), raw.body());
+    }
+
+    @Test
+    void deskOperationsNeedTheOperatorTokenWhileProtocolEndpointsStayOpen() {
+        try (PartyClient stranger = new PartyClient(bankNode.uri()); PartyClient guesser = new PartyClient(bankNode.uri(), "0".repeat(64))) {
+            for (PartyClient client : List.of(stranger, guesser)) {
+                EscudoException e = assertThrows(EscudoException.class, () -> client.post("/issuer/customers",
+                        new IssuerApi.OpenCustomer("mallory", "Mallory", Money.parse("1000000.00 EUR")), IssuerApi.Balance.class));
+                assertEquals("node.operator-only", e.code());
+                assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
+                assertEquals("node.operator-only", assertThrows(EscudoException.class,
+                        () -> client.get("/issuer/ledger", IssuerApi.LedgerView.class)).code());
+            }
+            stranger.get("/issuer/blacklist", escudo.s3.protocol.Blacklist.class); // open: merchants fetch it
+        }
+        assertEquals(0L, bank.get("/issuer/ledger", IssuerApi.LedgerView.class).accounts().stream()
+                .filter(a -> a.id().contains("mallory")).count());
+    }
+
+    @Test
+    void aMerchantRefusesToRunAgainstABankWithAnotherIdentity() {
+        EscudoException e = assertThrows(EscudoException.class, () -> MerchantNode.start(
+                new MerchantNode.Settings("m2", "EUR", 0, bankNode.uri(), "other-bank"), TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0));
+        assertEquals("node.wrong-bank", e.code());
+    }
+
+    @Test
+    void theKeyVaultSealsKeysUnderTheMasterKeyAndRefusesAnotherOne() throws Exception {
+        KeyVault vault = KeyVault.open(dir.resolve("data"), java.util.Map.of());
+        SigningKey key = vault.signingKey("issuer");
+        assertEquals(key.verifyingKey(), KeyVault.open(dir.resolve("data"), java.util.Map.of()).signingKey("issuer").verifyingKey());
+        byte[] file = java.nio.file.Files.readAllBytes(dir.resolve("data/keys/issuer.key"));
+        assertFalse(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(key.verifyingKey().hex()));
+        KeyVault other = KeyVault.open(dir.resolve("data"), java.util.Map.of(KeyVault.MASTER_KEY_VARIABLE, "11".repeat(32)));
+        assertEquals("crypto.decryption-failed", assertThrows(EscudoException.class, () -> other.signingKey("issuer")).code());
+        assertEquals("node.bad-master-key", assertThrows(EscudoException.class,
+                () -> KeyVault.open(dir.resolve("x"), java.util.Map.of(KeyVault.MASTER_KEY_VARIABLE, "not-hex"))).code());
+    }
+}

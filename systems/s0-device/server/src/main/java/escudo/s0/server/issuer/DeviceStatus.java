@@ -1,0 +1,6 @@
+package escudo.s0.server.issuer;
+
+/** Whether a registered device may still trade. */
+public enum DeviceStatus {
+    ACTIVE, REVOKED
+}

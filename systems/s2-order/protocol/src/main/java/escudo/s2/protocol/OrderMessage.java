@@ -1,0 +1,218 @@
+package escudo.s2.protocol;
+
+import escudo.core.Money;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The messages of the S2 flow (seed 002, Fig. 1): holder → seller → issuer, seller → courier.
+ * Everything but the {@link Offer} travels inside a {@link PartyChannel} request of the
+ * {@link Kind} that names its body and answer, so each hop is between two confirmed parties.
+ * The bundle is always the holder's {@link SplitOrder.Sealed#encode() encoded} bundle, forwarded
+ * whole: each party opens its own part and checks the digest over all of them.
+ */
+public sealed interface OrderMessage {
+
+    /** What the channel carries: the request kind on the wire, its body type and its answer type. */
+    enum Kind {
+        /** Holder → seller: place the order. */
+        PLACE_ORDER("place-order", Placement.class, OrderStatus.class),
+        /** Holder → seller: where is my order. */
+        ORDER_STATUS("order-status", StatusQuery.class, OrderStatus.class),
+        /** Seller → issuer: authorise and capture the amount. */
+        AUTHORISE("authorise", AuthorisationRequest.class, Authorisation.class),
+        /** Seller → courier: deliver this order. */
+        DELIVER("deliver", DeliveryRequest.class, DeliveryReceipt.class),
+        /** Seller → courier: where is this delivery. */
+        DELIVERY_STATUS("delivery-status", DeliveryQuery.class, DeliveryReceipt.class);
+
+        private final String wireName;
+        private final Class<? extends OrderMessage> body;
+        private final Class<? extends OrderMessage> answer;
+
+        Kind(String wireName, Class<? extends OrderMessage> body, Class<? extends OrderMessage> answer) {
+            this.wireName = wireName;
+            this.body = body;
+            this.answer = answer;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        public Class<? extends OrderMessage> body() {
+            return body;
+        }
+
+        public Class<? extends OrderMessage> answer() {
+            return answer;
+        }
+
+        /** The kind with this wire name, or {@code order.malformed}. */
+        public static Kind of(String wireName) {
+            return Arrays.stream(values()).filter(k -> k.wireName.equals(wireName)).findFirst()
+                    .orElseThrow(() -> OrderException.malformed("unknown request kind '" + wireName + "'"));
+        }
+    }
+
+    /** One line of the seller's catalogue or of an offer. */
+    record Item(String sku, String name, long quantity, Money unitPrice) {
+        public Item {
+            Objects.requireNonNull(sku, "sku");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(unitPrice, "unitPrice");
+            if (quantity < 1) {
+                throw OrderException.malformed("an item's quantity is at least 1");
+            }
+        }
+
+        public Money total() {
+            return unitPrice.times(quantity);
+        }
+    }
+
+    /** What the shopper asks an offer for: catalogue numbers and quantities. */
+    record Basket(List<Line> lines) implements OrderMessage {
+        public Basket {
+            lines = List.copyOf(lines);
+        }
+
+        public record Line(String sku, long quantity) {
+        }
+    }
+
+    /**
+     * The seller's order form for one basket (seed 002: "the data of the order form have been sent
+     * from the seller to the card holder"): the order id, the parties and which fields each one
+     * receives, the items and the amount due, and until when the offer holds. The holder fills
+     * {@link SplitOrder.Role#SELLER}'s {@code items} and {@code amount} with {@link #itemsText()}
+     * and {@code amount.toString()}.
+     */
+    record Offer(String orderId, String sellerId, String issuerId, String courierId, List<Item> items, Money amount,
+                 Map<SplitOrder.Role, List<String>> form, Instant expiresAt) implements OrderMessage {
+        public Offer {
+            items = List.copyOf(items);
+            Map<SplitOrder.Role, List<String>> copy = new EnumMap<>(SplitOrder.Role.class);
+            form.forEach((role, fields) -> copy.put(role, List.copyOf(fields)));
+            form = Map.copyOf(copy);
+        }
+
+        /** The order form as {@link SplitOrder.Form} (which enforces who may see card and destination). */
+        public SplitOrder.Form splitForm() {
+            Map<SplitOrder.Role, java.util.SortedSet<String>> fields = new EnumMap<>(SplitOrder.Role.class);
+            form.forEach((role, names) -> {
+                java.util.SortedSet<String> set = new java.util.TreeSet<>(SplitOrder.UTF8_ORDER);
+                set.addAll(names);
+                fields.put(role, set);
+            });
+            return new SplitOrder.Form(fields);
+        }
+
+        /** The {@code items} field both seller and holder write: {@code <qty> x <sku>} lines joined by {@code "; "}. */
+        public String itemsText() {
+            return itemsText(items);
+        }
+
+        public static String itemsText(List<Item> items) {
+            return String.join("; ", items.stream().map(i -> i.quantity() + " x " + i.sku()).toList());
+        }
+    }
+
+    /** Holder → seller ({@link Kind#PLACE_ORDER}); the sender must be the bundle's holder. */
+    record Placement(byte[] bundle) implements OrderMessage {
+        public Placement {
+            bundle = Objects.requireNonNull(bundle, "bundle").clone();
+        }
+
+        @Override
+        public byte[] bundle() {
+            return bundle.clone();
+        }
+    }
+
+    /** Holder → seller ({@link Kind#ORDER_STATUS}); only the order's holder gets an answer. */
+    record StatusQuery(String orderId) implements OrderMessage {
+    }
+
+    /** Where an order stands, as the seller tells its holder. */
+    enum OrderState {
+        /** Received and checked by the seller; the issuer has not answered yet (asked again on the next status query). */
+        AWAITING_AUTHORISATION,
+        /** The issuer declined; nothing was charged and nothing will be delivered. */
+        DECLINED,
+        /** Paid; the courier has not taken the order yet (asked again on the next status query). */
+        AUTHORISED,
+        /** The courier accepted the delivery. */
+        DISPATCHED,
+        /** The courier reports the goods delivered. */
+        DELIVERED,
+        /** The courier reports that delivery failed. */
+        DELIVERY_FAILED
+    }
+
+    /** The seller's answer to the holder. {@code reason} is the decline code, if any. */
+    record OrderStatus(String orderId, String sellerId, String holderId, OrderState state, Money amount,
+                       String authorisationId, String trackingId, String reason, Instant updatedAt) implements OrderMessage {
+    }
+
+    /** Seller → issuer ({@link Kind#AUTHORISE}): the bundle and the amount the seller's part says. */
+    record AuthorisationRequest(byte[] bundle, Money amount) implements OrderMessage {
+        public AuthorisationRequest {
+            bundle = Objects.requireNonNull(bundle, "bundle").clone();
+            Objects.requireNonNull(amount, "amount");
+        }
+
+        @Override
+        public byte[] bundle() {
+            return bundle.clone();
+        }
+    }
+
+    enum Decision { APPROVED, DECLINED }
+
+    /**
+     * The issuer's answer: for the order (id, holder, bundle digest), approved with the captured
+     * amount and an authorisation id, or declined with a reason code ({@code order.card-declined},
+     * {@code order.insufficient-funds}, {@code order.amount-mismatch}) and a detail.
+     */
+    record Authorisation(String orderId, String holderId, byte[] digest, Decision decision, Money amount,
+                         String authorisationId, String reason, String detail) implements OrderMessage {
+        public Authorisation {
+            digest = Objects.requireNonNull(digest, "digest").clone();
+            Objects.requireNonNull(decision, "decision");
+        }
+
+        @Override
+        public byte[] digest() {
+            return digest.clone();
+        }
+    }
+
+    /** Seller → courier ({@link Kind#DELIVER}): the bundle and what to carry (the seller's instructions). */
+    record DeliveryRequest(byte[] bundle, String parcel) implements OrderMessage {
+        public DeliveryRequest {
+            bundle = Objects.requireNonNull(bundle, "bundle").clone();
+            Objects.requireNonNull(parcel, "parcel");
+        }
+
+        @Override
+        public byte[] bundle() {
+            return bundle.clone();
+        }
+    }
+
+    /** Seller → courier ({@link Kind#DELIVERY_STATUS}). */
+    record DeliveryQuery(String trackingId) implements OrderMessage {
+    }
+
+    enum DeliveryState { ACCEPTED, PICKED_UP, DELIVERED, FAILED }
+
+    /** The courier's answer: the delivery's tracking id and state, never the destination. */
+    record DeliveryReceipt(String trackingId, String orderId, String holderId, DeliveryState state, Instant updatedAt)
+            implements OrderMessage {
+    }
+}

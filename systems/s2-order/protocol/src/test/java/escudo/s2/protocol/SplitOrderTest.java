@@ -1,0 +1,230 @@
+package escudo.s2.protocol;
+
+import static escudo.s2.protocol.OrderParties.COURIER;
+import static escudo.s2.protocol.OrderParties.HOLDER;
+import static escudo.s2.protocol.OrderParties.ISSUER;
+import static escudo.s2.protocol.OrderParties.SELLER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.core.Money;
+import escudo.s2.protocol.OrderParties.Mode;
+import escudo.s2.protocol.SplitOrder.Form;
+import escudo.s2.protocol.SplitOrder.Opened;
+import escudo.s2.protocol.SplitOrder.Part;
+import escudo.s2.protocol.SplitOrder.Role;
+import escudo.s2.protocol.SplitOrder.Sealed;
+import escudo.s2.protocol.SplitOrder.SealedPart;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SplitOrderTest {
+
+    static final String CARD = "4111111111111111";
+    static final String DEST = "Rua das Flores 12, Lisboa";
+
+    static List<Part> parts() {
+        String amount = Money.of(4_999, "EUR").toString();
+        return List.of(
+                Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, "Alice, +351 21 000 0000",
+                        SplitOrder.ITEMS, "2 x book #978-0", SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, "full")),
+                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "2030-12",
+                        SplitOrder.CONTACT, "Alice, +351 21 000 0000", SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, "full")),
+                Part.of(Role.COURIER, COURIER, Map.of(SplitOrder.CONTACT, "Alice, +351 21 000 0000", SplitOrder.DESTINATION, DEST)));
+    }
+
+    static Sealed seal(OrderParties p, String orderId) {
+        return SplitOrder.seal(Form.standard(), orderId, p.holder(), parts());
+    }
+
+    static void refused(String code, Supplier<?> action) {
+        assertEquals(code, assertThrows(OrderException.class, action::get).code());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void eachPartyOpensItsOwnPartAndSeesOnlyItsFields(Mode mode) {
+        OrderParties p = OrderParties.of(mode);
+        Sealed bundle = Sealed.decode(seal(p, "order-1").encode());
+
+        Opened seller = SplitOrder.open(bundle, SELLER, p.seller());
+        Opened issuer = SplitOrder.open(bundle, ISSUER, p.issuer());
+        Opened courier = SplitOrder.open(bundle, COURIER, p.courier());
+        assertEquals(parts().get(0).fields(), seller.fields());
+        assertEquals(parts().get(1).fields(), issuer.fields());
+        assertEquals(parts().get(2).fields(), courier.fields());
+        assertEquals(Money.of(4_999, "EUR"), Money.parse(issuer.fields().get(SplitOrder.AMOUNT)));
+        assertEquals(new Opened("order-1", HOLDER, Role.SELLER, SELLER, parts().get(0).fields()), seller);
+
+        assertFalse(seller.toString().contains(CARD) || seller.toString().contains(DEST));
+        assertFalse(issuer.toString().contains(DEST));
+        assertFalse(courier.toString().contains(CARD));
+        assertTrue(issuer.fields().containsValue(CARD) && courier.fields().containsValue(DEST));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void nobodyOpensAnotherPartysPart(Mode mode) {
+        OrderParties p = OrderParties.of(mode);
+        Sealed bundle = seal(p, "order-1");
+        // The seller has no part addressed to... the issuer's name with its own keys.
+        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, ISSUER, p.seller()));
+        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory()));
+        // The seller re-labels the issuer's part as its own (and fixes the digest): its key does not open it.
+        Sealed relabelled = rebuild(bundle, swapRecipients(bundle.parts(), SELLER, ISSUER), true);
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(relabelled, SELLER, p.seller()));
+        // Without fixing the digest, the binding check refuses first.
+        Sealed lazy = rebuild(bundle, swapRecipients(bundle.parts(), SELLER, ISSUER), false);
+        refused(OrderException.BINDING_MISMATCH, () -> SplitOrder.open(lazy, SELLER, p.seller()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aPartMovedIntoAnotherOrderIsRefused(Mode mode) {
+        OrderParties p = OrderParties.of(mode);
+        Sealed first = seal(p, "order-1");
+        Sealed second = seal(p, "order-2");
+        // The issuer part of order 1 replaces that of order 2, commitment and all, digest recomputed.
+        List<SealedPart> mixed = new ArrayList<>(second.parts());
+        mixed.set(1, first.parts().get(1));
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(second, mixed, true), ISSUER, p.issuer()));
+        // Same with the order id of the first order: the other parts then belong elsewhere.
+        Sealed sameId = new Sealed("order-1", HOLDER, mixed, SplitOrder.digest("order-1", HOLDER, mixed));
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(sameId, SELLER, p.seller()));
+        // Renaming the order alone.
+        Sealed renamed = new Sealed("order-9", HOLDER, first.parts(), SplitOrder.digest("order-9", HOLDER, first.parts()));
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(renamed, ISSUER, p.issuer()));
+        // Keeping the old digest: binding mismatch.
+        refused(OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(second, mixed, false), ISSUER, p.issuer()));
+        refused(OrderException.BINDING_MISMATCH,
+                () -> SplitOrder.open(new Sealed("order-2", HOLDER, second.parts(), first.digest()), SELLER, p.seller()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aPartReAddressedToAnotherPartyIsRefused(Mode mode) {
+        OrderParties p = OrderParties.of(mode);
+        Sealed bundle = seal(p, "order-1");
+        // The courier part re-addressed to the seller role and party (digest fixed): the courier no longer finds
+        // a part, the seller cannot open it.
+        List<SealedPart> parts = new ArrayList<>(bundle.parts());
+        SealedPart courier = parts.get(2);
+        parts.set(2, new SealedPart(Role.COURIER, "mallory", courier.commitment(), courier.ciphertext()));
+        Sealed readdressed = rebuild(bundle, parts, true);
+        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(readdressed, COURIER, p.courier()));
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(readdressed, "mallory", p.mallory()));
+        // The courier's own part with its role changed.
+        parts.set(2, new SealedPart(Role.SELLER, COURIER, courier.commitment(), courier.ciphertext()));
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), COURIER, p.courier()));
+        // A bundle claiming another holder.
+        Sealed otherHolder = new Sealed(bundle.orderId(), "mallory", bundle.parts(),
+                SplitOrder.digest(bundle.orderId(), "mallory", bundle.parts()));
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(otherHolder, COURIER, p.courier()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aFlippedByteAnywhereIsRefused(Mode mode) {
+        OrderParties p = OrderParties.of(mode);
+        Sealed bundle = seal(p, "order-1");
+        SealedPart issuer = bundle.parts().get(1);
+        for (int i = 0; i < issuer.ciphertext().length; i += 7) {
+            byte[] ciphertext = issuer.ciphertext();
+            ciphertext[i] ^= 1;
+            List<SealedPart> parts = new ArrayList<>(bundle.parts());
+            parts.set(1, new SealedPart(Role.ISSUER, ISSUER, issuer.commitment(), ciphertext));
+            refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, false), ISSUER, p.issuer()));
+        }
+        // A commitment changed (another part's, in this case): the digest no longer matches ...
+        byte[] commitment = issuer.commitment();
+        commitment[0] ^= 1;
+        List<SealedPart> parts = new ArrayList<>(bundle.parts());
+        parts.set(1, new SealedPart(Role.ISSUER, ISSUER, commitment, issuer.ciphertext()));
+        refused(OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(bundle, parts, false), SELLER, p.seller()));
+        // ... and if recomputed, every part's associated data changes.
+        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), SELLER, p.seller()));
+        // Encoded bundle with a flipped byte: refused, never accepted.
+        byte[] encoded = bundle.encode();
+        for (int i = 0; i < encoded.length; i += 5) {
+            byte[] copy = encoded.clone();
+            copy[i] ^= 0x20;
+            assertThrows(OrderException.class, () -> {
+                Sealed damaged = Sealed.decode(copy);
+                SplitOrder.open(damaged, SELLER, p.seller());
+                SplitOrder.open(damaged, ISSUER, p.issuer());
+                SplitOrder.open(damaged, COURIER, p.courier());
+            });
+        }
+        refused(OrderException.MALFORMED, () -> Sealed.decode(new byte[] {1, 2, 3}));
+    }
+
+    @Test
+    void theFormKeepsTheCardNumberAndTheDestinationWhereTheyBelong() {
+        OrderParties p = OrderParties.of(Mode.DIRECTORY);
+        List<Part> leaky = new ArrayList<>(parts());
+        leaky.set(0, Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CARD_NUMBER, CARD)));
+        refused(OrderException.FIELD_NOT_ALLOWED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), leaky));
+        leaky.set(0, parts().get(0));
+        leaky.set(1, Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.DESTINATION, DEST)));
+        refused(OrderException.FIELD_NOT_ALLOWED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), leaky));
+        // A form that would give the card number to the seller, or the destination to the issuer, is no form.
+        Map<Role, SortedSet<String>> fields = new java.util.EnumMap<>(Form.standard().fields());
+        fields.put(Role.SELLER, new TreeSet<>(List.of(SplitOrder.CARD_NUMBER)));
+        refused(OrderException.MALFORMED, () -> new Form(fields));
+        fields.put(Role.SELLER, Form.standard().fieldsOf(Role.SELLER));
+        fields.put(Role.ISSUER, new TreeSet<>(List.of(SplitOrder.DESTINATION)));
+        refused(OrderException.MALFORMED, () -> new Form(fields));
+    }
+
+    @Test
+    void unknownPartiesAndMalformedOrdersAreRefused() {
+        OrderParties p = OrderParties.of(Mode.DIRECTORY);
+        List<Part> withStranger = List.of(Part.of(Role.COURIER, "stranger", Map.of(SplitOrder.DESTINATION, DEST)));
+        refused(OrderException.UNKNOWN_PARTY, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), withStranger));
+        // A bundle from a holder the directory does not know.
+        KeyDirectory other = new KeyDirectory();
+        DirectoryKeys ghost = DirectoryKeys.generate("ghost", other);
+        other.register("ghost", ghost.publicKey(), escudo.crypto.SigningKey.generate().verifyingKey());
+        other.register(SELLER, PairwiseKeysTest.enrol("x", new KeyDirectory()).publicKey(), escudo.crypto.SigningKey.generate().verifyingKey());
+        Sealed fromGhost = SplitOrder.seal(Form.standard(), "o", ghost, List.of(parts().get(0)));
+        refused(OrderException.UNKNOWN_PARTY, () -> SplitOrder.open(fromGhost, SELLER, p.seller()));
+
+        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of()));
+        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of(parts().get(0), parts().get(0))));
+        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "", p.holder(), parts()));
+        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(),
+                List.of(Part.of(Role.SELLER, HOLDER, Map.of(SplitOrder.ITEMS, "x")))));
+    }
+
+    @Test
+    void aPartyRefusesTheSameOrderTwice() {
+        OrderParties p = OrderParties.of(Mode.BLOM);
+        Sealed bundle = seal(p, "order-1");
+        SeenOrders seen = new SeenOrders();
+        seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller()));
+        refused(OrderException.REPLAYED, () -> seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller())));
+        seen.firstSight(SplitOrder.open(seal(p, "order-2"), SELLER, p.seller()));
+    }
+
+    static Sealed rebuild(Sealed bundle, List<SealedPart> parts, boolean fixDigest) {
+        byte[] digest = fixDigest ? SplitOrder.digest(bundle.orderId(), bundle.holderId(), parts) : bundle.digest();
+        return new Sealed(bundle.orderId(), bundle.holderId(), parts, digest);
+    }
+
+    static List<SealedPart> swapRecipients(List<SealedPart> parts, String a, String b) {
+        return parts.stream().map(part -> {
+            String to = part.recipient().equals(a) ? b : part.recipient().equals(b) ? a : part.recipient();
+            return new SealedPart(part.role(), to, part.commitment(), part.ciphertext());
+        }).toList();
+    }
+}

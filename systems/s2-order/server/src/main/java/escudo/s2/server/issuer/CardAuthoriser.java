@@ -1,0 +1,389 @@
+package escudo.s2.server.issuer;
+
+import escudo.bank.Bank;
+import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
+import escudo.core.Money;
+import escudo.crypto.CanonicalWriter;
+import escudo.bank.CardNumbers;
+import escudo.ledger.Account;
+import escudo.ledger.Ledger;
+import escudo.ledger.LedgerException;
+import escudo.ledger.TransferRequest;
+import escudo.s2.protocol.OrderException;
+import escudo.s2.protocol.OrderMessage.Authorisation;
+import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
+import escudo.s2.protocol.OrderMessage.Decision;
+import escudo.s2.protocol.PairwiseKeys;
+import escudo.s2.protocol.RandomIds;
+import escudo.s2.client.Shopper;
+import escudo.s2.protocol.SplitOrder;
+import escudo.s2.protocol.SplitOrder.Opened;
+import escudo.s2.protocol.SplitOrder.Role;
+import escudo.s2.protocol.SplitOrder.Sealed;
+import escudo.storage.Database;
+import escudo.storage.StorageException;
+import escudo.storage.Tx;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Currency;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The card manager of seed 002, Fig. 1: given an order bundle the seller forwards, it opens the
+ * part the holder sealed for the bank, authenticates the holder (the card must be theirs, and only
+ * the holder could seal that part), and withdraws the amount from the holder's current account
+ * into the seller's deposit account. Authorisation and capture happen together, in one
+ * transaction with the record of the approval, so an approved order is paid.
+ *
+ * <p>Every refusal of a bundle that decodes is a {@link Decision#DECLINED} answer, which the
+ * channel seals to the seller: problem documents travel unauthenticated, so the seller declines
+ * an order on nothing else. A decline moves no money. Once the bundle is known to be the holder's
+ * own order for this seller (the sender is its seller and the bank's part opened), its decline is
+ * recorded and final: that (holder, order id) is never paid later, whatever the holder's balance
+ * by then. A bundle that does not open, or comes from another sender, is declined without a
+ * record, so no one but the holder and its seller can block an order.
+ *
+ * <p>Each (holder, order id) is decided once: the same request again gets the first answer back
+ * and moves nothing. Another bundle under an approved order, or another seller's under a declined
+ * one, is declined {@code order.replayed}; the seller's own other bundle under a declined order
+ * gets the recorded decline. Approvals and declines of one order take the same row lock first, so
+ * the two never both happen. The bank never stores the bundle, and never sees the destination.
+ */
+public final class CardAuthoriser {
+
+    /** Authorisation ids: this prefix and {@value #ID_LENGTH} characters of RFC 4648 base 32. */
+    public static final String ID_PREFIX = "AUTH-";
+    static final int ID_LENGTH = 12;
+    /** The longest order id the bank records. */
+    static final int MAX_ORDER_ID = 256;
+    /** The longest decline detail the bank answers and records. */
+    static final int MAX_DETAIL = 500;
+
+    private static final String TRANSFER_TAG = "escudo/issuer/s2-order/v1";
+    private static final String COLUMNS = "holder_id, order_id, seller_id, digest, amount_minor, currency, card_number, authorisation_id, created_at";
+    private static final String DECLINE_COLUMNS = "holder_id, order_id, seller_id, digest, reason, detail, created_at";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Bank bank;
+    private final PaymentCards cards;
+    private final Database db;
+    private final PairwiseKeys keys;
+    private final Clock clock;
+    private final Ledger ledger;
+
+    /**
+     * @param issuerKeys the bank's S2 keys; their identifier must be the bank's id
+     */
+    public CardAuthoriser(Bank bank, PaymentCards cards, Database db, PairwiseKeys issuerKeys, Clock clock) {
+        this.bank = Objects.requireNonNull(bank, "bank");
+        this.cards = Objects.requireNonNull(cards, "cards");
+        this.db = Objects.requireNonNull(db, "db");
+        this.keys = Objects.requireNonNull(issuerKeys, "issuerKeys");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (!issuerKeys.myId().equals(bank.bankId())) {
+            throw new IllegalArgumentException("the card manager's S2 keys must be the bank's own (" + bank.bankId() + ")");
+        }
+        this.ledger = bank.ledger();
+    }
+
+    /**
+     * Authorises and captures the order in {@code request} for {@code sellerId}, whom the channel
+     * has already authenticated. Only a bundle that does not decode, or an order id over
+     * {@value #MAX_ORDER_ID} characters, is an exception ({@code order.malformed}), and so is a
+     * failure of the bank itself ({@link Kind#INTERNAL}, worth asking again). Every other refusal
+     * is a {@link Decision#DECLINED} answer with the code as its reason and a detail that names no
+     * card number and no amount: the bank's checks ({@code order.card-declined},
+     * {@code order.amount-mismatch}, {@code order.insufficient-funds}), the opening codes
+     * ({@code order.binding-mismatch}, {@code order.wrong-recipient}, {@code order.part-tampered},
+     * {@code order.unknown-party}, {@code order.malformed}), {@code order.replayed}, and a seller
+     * without a deposit account here ({@code issuer.unknown-merchant}).
+     */
+    public Authorisation authorise(String sellerId, AuthorisationRequest request) {
+        Objects.requireNonNull(sellerId, "sellerId");
+        Objects.requireNonNull(request, "request");
+        Sealed bundle = Sealed.decode(request.bundle());
+        if (bundle.orderId().length() > MAX_ORDER_ID) {
+            throw OrderException.of(Kind.INVALID, OrderException.MALFORMED, "an order id has at most " + MAX_ORDER_ID + " characters");
+        }
+        Opened part;
+        try {
+            part = open(sellerId, bundle);
+        } catch (EscudoException e) {
+            return declined(bundle, refusal(e)); // not the holder's order for this seller: nothing to record
+        }
+        // From here on the bundle is the holder's own order for this seller: its decline is final.
+        String holding;
+        try {
+            if (part.role() != Role.ISSUER) {
+                throw OrderException.of(Kind.REFUSED, OrderException.WRONG_RECIPIENT,
+                        "order " + bundle.orderId() + " gives this bank the " + part.role() + "'s part, not the issuer's");
+            }
+            // 3. The seller is paid into its deposit account here; the holding account is in its currency.
+            holding = holdingAccount(db.inTransaction(tx -> bank.depositAccount(tx, sellerId)).currency());
+        } catch (EscudoException e) {
+            EscudoException refused = refusal(e);
+            return db.inTransaction(tx -> decide(tx, sellerId, bundle, () -> declined(bundle, refused)));
+        }
+        return db.inTransaction(tx -> decide(tx, sellerId, bundle,
+                () -> authorise(tx, sellerId, bundle, part.fields(), request.amount(), holding)));
+    }
+
+    /**
+     * Steps 1 and 2: this seller's place in the bundle (a seller cannot cash another seller's
+     * order) and the part addressed to the bank, which only the holder, who shares the key, could
+     * have sealed. The bundle's digest binds every part's recipient and role, so once the part
+     * opens the seller part is the holder's too.
+     */
+    private Opened open(String sellerId, Sealed bundle) {
+        if (bundle.parts().stream().noneMatch(p -> p.role() == Role.SELLER && p.recipient().equals(sellerId))) {
+            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+                    "order " + bundle.orderId() + " has no seller part for " + sellerId);
+        }
+        return SplitOrder.open(bundle, keys.myId(), keys);
+    }
+
+    /**
+     * The one decision on a genuine order, under the order's row lock: the answer that stands, or
+     * {@code evaluate}'s, whose decline is recorded with it. {@code evaluate} runs under a savepoint,
+     * so a refusal it throws leaves nothing of its own writes.
+     */
+    private Authorisation decide(Tx tx, String sellerId, Sealed bundle, Supplier<Authorisation> evaluate) {
+        String holderId = bundle.holderId();
+        String orderId = bundle.orderId();
+        // An approval and a decline of one order both lock this row first: the second sees the first.
+        if (!tx.tryInsert("INSERT INTO issuer_s2_order (holder_id, order_id) VALUES (?, ?)", holderId, orderId)) {
+            tx.queryOne("SELECT holder_id FROM issuer_s2_order WHERE holder_id = ? AND order_id = ? FOR UPDATE",
+                    r -> r.getString(1), holderId, orderId);
+        }
+        Optional<Approved> approved = approved(tx, holderId, orderId);
+        if (approved.isPresent()) {
+            return approved.get().answerTo(sellerId, bundle);
+        }
+        Optional<Declined> declined = declined(tx, holderId, orderId);
+        if (declined.isPresent()) {
+            return declined.get().answerTo(sellerId, bundle);
+        }
+        Authorisation answer;
+        try {
+            answer = tx.atomically(evaluate);
+        } catch (EscudoException e) {
+            answer = declined(bundle, refusal(e));
+        }
+        // A replay is about another request's answer, which stands: nothing to record.
+        if (answer.decision() == Decision.DECLINED && !OrderException.REPLAYED.equals(answer.reason())) {
+            tx.update("INSERT INTO issuer_s2_decline (" + DECLINE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), answer.reason(), answer.detail(), clock.instant());
+        }
+        return answer;
+    }
+
+    /** Every approved order, newest first, for the bank's desk. */
+    public List<CardPayment> authorisations() {
+        return db.inTransaction(tx -> tx.query("SELECT " + COLUMNS + " FROM issuer_s2_authorisation ORDER BY created_at DESC, authorisation_id",
+                r -> {
+                    Approved a = approved(r);
+                    return new CardPayment(a.authorisationId(), a.orderId(), a.holderId(), a.sellerId(), a.amount(),
+                            PaymentCard.mask(r.getString("card_number")), a.digest(), Tx.instant(r, "created_at"));
+                }));
+    }
+
+    /** Steps 4 to 6, under the order's lock: the checks, then the approval recorded together with its money. */
+    private Authorisation authorise(Tx tx, String sellerId, Sealed bundle, Map<String, String> fields, Money asked, String holding) {
+        String holderId = bundle.holderId();
+        String orderId = bundle.orderId();
+        Account merchant = bank.depositAccount(tx, sellerId);
+        // 4. The card, its holder, the payment type and the amount.
+        String number = fields.get(SplitOrder.CARD_NUMBER);
+        if (number == null || !CardNumbers.isValid(number)) {
+            return declined(bundle, OrderException.CARD_DECLINED, "the card number is not 16 digits with a valid check digit");
+        }
+        Optional<PaymentCard> found = cards.find(tx, number, true);
+        // One answer for both, so an order cannot probe which card numbers exist.
+        if (found.isEmpty() || !found.get().customerId().equals(holderId)) {
+            return declined(bundle, OrderException.CARD_DECLINED, "the card is unknown or is not the holder's");
+        }
+        PaymentCard card = found.get();
+        if (card.blocked()) {
+            return declined(bundle, OrderException.CARD_DECLINED, "the card is blocked");
+        }
+        if (!card.expiry().equals(fields.get(SplitOrder.EXPIRY))) {
+            return declined(bundle, OrderException.CARD_DECLINED, "the expiry date does not match the card");
+        }
+        if (PaymentCards.expired(card.expiry(), clock.instant())) {
+            return declined(bundle, OrderException.CARD_DECLINED, "the card has expired");
+        }
+        if (!Shopper.FULL_PAYMENT.equals(fields.get(SplitOrder.PAYMENT_TYPE))) {
+            return declined(bundle, OrderException.CARD_DECLINED, "the card pays in full only");
+        }
+        // Decline details reach the holder in clear problem documents: no amount and no currency in them.
+        Money told;
+        try {
+            told = Money.parse(fields.get(SplitOrder.AMOUNT));
+        } catch (EscudoException e) {
+            return declined(bundle, OrderException.AMOUNT_MISMATCH, "the issuer's part holds no readable amount");
+        }
+        if (!told.equals(asked)) {
+            return declined(bundle, OrderException.AMOUNT_MISMATCH, "the amount differs from the seller's");
+        }
+        if (!asked.isPositive()) {
+            return declined(bundle, OrderException.AMOUNT_MISMATCH, "the amount must be positive");
+        }
+        Currency currency = asked.currency();
+        if (!merchant.currency().equals(currency)) {
+            return declined(bundle, OrderException.AMOUNT_MISMATCH, "the currency is not the merchant's");
+        }
+        Account current = bank.currentAccount(tx, holderId);
+        if (!current.currency().equals(currency)) {
+            return declined(bundle, OrderException.AMOUNT_MISMATCH, "the currency is not the card account's");
+        }
+        // 5. Authorise (holder -> holding) and capture (holding -> seller), idempotent by order.
+        String authorisationId = newAuthorisationId();
+        String key = transferKey(holderId, orderId);
+        String memo = authorisationId;
+        try {
+            // Under one savepoint: a refusal of either leaves neither.
+            tx.atomically(() -> {
+                ledger.transfer(tx, new TransferRequest("s2:authorise:" + key, current.id(), holding, asked,
+                        "S2 order authorisation " + memo));
+                return ledger.transfer(tx, new TransferRequest("s2:capture:" + key, holding, merchant.id(), asked,
+                        "S2 order capture " + memo + " for " + sellerId));
+            });
+        } catch (LedgerException e) {
+            if (LedgerException.INSUFFICIENT_FUNDS.equals(e.code())) {
+                return declined(bundle, OrderException.INSUFFICIENT_FUNDS, "the holder's account cannot pay the amount");
+            }
+            if ("ledger.transfer-conflict".equals(e.code())) {
+                throw replayed(orderId); // this order's transfers moved something else: never under the order's lock
+            }
+            if (e.kind() != Kind.INTERNAL) {
+                // The ledger's own message names the amount.
+                return declined(bundle, e.code(), "the bank's ledger refused the payment");
+            }
+            throw e;
+        }
+        // 6. The approval, with the money; the order's lock keeps every other request for it waiting.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            if (tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
+                    number, authorisationId, clock.instant())) {
+                return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, authorisationId).answer();
+            }
+            authorisationId = newAuthorisationId(); // the id was taken: 60 random bits, all but impossible
+        }
+        throw new EscudoException(Kind.INTERNAL, "issuer.authorisation-id-exhausted", "could not draw a free authorisation id");
+    }
+
+    /** What was approved for one order: enough to answer a repeat with the first answer. */
+    private record Approved(String holderId, String orderId, String sellerId, String digest, Money amount, String authorisationId) {
+
+        Authorisation answer() {
+            return new Authorisation(orderId, holderId, HEX.parseHex(digest), Decision.APPROVED, amount, authorisationId, null, null);
+        }
+
+        /** The first answer for the same bundle from the same seller; anything else is a replay. */
+        Authorisation answerTo(String seller, Sealed bundle) {
+            if (!sellerId.equals(seller) || !MessageDigest.isEqual(HEX.parseHex(digest), bundle.digest())) {
+                return declined(bundle, replayed(orderId));
+            }
+            return answer();
+        }
+    }
+
+    /** A recorded, final decline: the seller's every later bundle for the order gets it again. */
+    private record Declined(String sellerId, String reason, String detail) {
+
+        /**
+         * The recorded reason, about {@code bundle} (whose digest the seller matches the answer
+         * against); another seller is told {@code order.replayed}, not why the order was declined.
+         */
+        Authorisation answerTo(String seller, Sealed bundle) {
+            if (!sellerId.equals(seller)) {
+                return CardAuthoriser.declined(bundle, replayed(bundle.orderId()));
+            }
+            return CardAuthoriser.declined(bundle, reason, detail);
+        }
+    }
+
+    private static Optional<Approved> approved(Tx tx, String holderId, String orderId) {
+        return tx.queryOne("SELECT " + COLUMNS + " FROM issuer_s2_authorisation WHERE holder_id = ? AND order_id = ?",
+                CardAuthoriser::approved, holderId, orderId);
+    }
+
+    private static Approved approved(ResultSet r) throws SQLException {
+        return new Approved(r.getString("holder_id"), r.getString("order_id"), r.getString("seller_id"), r.getString("digest"),
+                Money.of(r.getLong("amount_minor"), r.getString("currency")), r.getString("authorisation_id"));
+    }
+
+    private static Optional<Declined> declined(Tx tx, String holderId, String orderId) {
+        return tx.queryOne("SELECT seller_id, reason, detail FROM issuer_s2_decline WHERE holder_id = ? AND order_id = ?",
+                r -> new Declined(r.getString(1), r.getString(2), r.getString(3)), holderId, orderId);
+    }
+
+    /** A decline names the reason, never the card number or the amount. */
+    private static Authorisation declined(Sealed bundle, String reason, String detail) {
+        String text = Objects.requireNonNullElse(detail, "");
+        String shown = text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text;
+        return new Authorisation(bundle.orderId(), bundle.holderId(), bundle.digest(), Decision.DECLINED, null, null, reason, shown);
+    }
+
+    private static Authorisation declined(Sealed bundle, EscudoException refusal) {
+        return declined(bundle, refusal.code(), refusal.getMessage());
+    }
+
+    /**
+     * {@code e} as a refusal to answer with; a failure of the bank itself (INTERNAL, or any
+     * database error) is thrown on, so the seller asks again and the transaction may be retried.
+     */
+    private static EscudoException refusal(EscudoException e) {
+        if (e.kind() == Kind.INTERNAL || e instanceof StorageException) {
+            throw e;
+        }
+        return e;
+    }
+
+    private static OrderException replayed(String orderId) {
+        return OrderException.of(Kind.CONFLICT, OrderException.REPLAYED, "order " + orderId + " was already decided for another request");
+    }
+
+    /**
+     * The bank's account between authorisation and capture, one per currency. Both happen in one
+     * transaction, so it is always back at zero; its credit limit of 0 keeps a capture from ever
+     * paying out more than was authorised.
+     */
+    private String holdingAccount(Currency currency) {
+        String id = "bank:s2-authorisations:" + currency.getCurrencyCode();
+        if (ledger.find(id).isEmpty()) {
+            try {
+                ledger.open(id, bank.bankId(), currency, 0);
+            } catch (LedgerException e) {
+                if (!LedgerException.DUPLICATE_ACCOUNT.equals(e.code())) {
+                    throw e; // another request opened it first: fine
+                }
+            }
+        }
+        return id;
+    }
+
+    /** The ledger transfer ids of an order derive from (holder, order id) alone, so a retry cannot pay twice. */
+    private static String transferKey(String holderId, String orderId) {
+        try {
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    CanonicalWriter.domain(TRANSFER_TAG).string(holderId).string(orderId).toByteArray()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is in every JDK", e);
+        }
+    }
+
+    private static String newAuthorisationId() {
+        return RandomIds.next(ID_PREFIX, ID_LENGTH);
+    }
+}

@@ -1,0 +1,148 @@
+package escudo.s2.server.seller;
+
+import escudo.core.EscudoException;
+import escudo.core.Money;
+import escudo.s2.protocol.OrderException;
+import escudo.s2.protocol.OrderMessage.Authorisation;
+import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
+import escudo.s2.protocol.OrderMessage.Decision;
+import escudo.s2.protocol.OrderMessage.DeliveryQuery;
+import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
+import escudo.s2.protocol.OrderMessage.DeliveryRequest;
+import escudo.s2.protocol.OrderMessage.DeliveryState;
+import escudo.s2.protocol.PairwiseKeys;
+import escudo.s2.protocol.SplitOrder;
+import escudo.s2.protocol.SplitOrder.Opened;
+import escudo.s2.protocol.SplitOrder.Sealed;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The issuer and the courier as the shop reaches them: each really opens its own part of the
+ * bundle with its keys, then answers as the test tells it. Counts every call, failed ones too.
+ */
+final class TestPartners implements OrderPartners {
+
+    enum IssuerMode {
+        APPROVE,
+        DECLINE,
+        /** The call fails: party.unreachable (kind INTERNAL). */
+        UNREACHABLE,
+        /**
+         * The call throws {@link #thrown} after the issuer processed the bundle: a forged problem
+         * document on the way back, or a channel failure after the request was sent.
+         */
+        THROW
+    }
+
+    private final PairwiseKeys issuerKeys;
+    private final PairwiseKeys courierKeys;
+    private final Clock clock;
+
+    volatile IssuerMode issuer = IssuerMode.APPROVE;
+    volatile String declineReason = OrderException.CARD_DECLINED;
+    volatile EscudoException thrown = OrderException.of(EscudoException.Kind.REFUSED, OrderException.CARD_DECLINED, "forged");
+    /** The issuer's answers (approvals and declines) name another digest than the bundle's. */
+    volatile boolean otherDigest;
+    volatile boolean courierDown;
+    volatile DeliveryState deliveryState = DeliveryState.ACCEPTED;
+    /** When set, authorise() announces itself on {@code issuerEntered} and waits for this gate. */
+    volatile CountDownLatch issuerGate;
+    final CountDownLatch issuerEntered = new CountDownLatch(1);
+
+    final AtomicInteger authorisations = new AtomicInteger();
+    final AtomicInteger deliveries = new AtomicInteger();
+    final AtomicInteger deliveryQueries = new AtomicInteger();
+    /** What the issuer and the courier read from their parts. */
+    final List<Opened> issuerParts = new CopyOnWriteArrayList<>();
+    final List<Opened> courierParts = new CopyOnWriteArrayList<>();
+    final Map<String, String> parcels = new ConcurrentHashMap<>();
+    final List<Money> requestedAmounts = new CopyOnWriteArrayList<>();
+    private final Map<String, Opened> deliveriesByTracking = new ConcurrentHashMap<>();
+
+    TestPartners(PairwiseKeys issuerKeys, PairwiseKeys courierKeys, Clock clock) {
+        this.issuerKeys = issuerKeys;
+        this.courierKeys = courierKeys;
+        this.clock = clock;
+    }
+
+    @Override
+    public Authorisation authorise(String issuerId, AuthorisationRequest request) {
+        authorisations.incrementAndGet();
+        CountDownLatch gate = issuerGate;
+        if (gate != null) {
+            issuerEntered.countDown();
+            await(gate);
+        }
+        if (issuer == IssuerMode.UNREACHABLE) {
+            throw unreachable(issuerId);
+        }
+        Sealed bundle = Sealed.decode(request.bundle());
+        Opened part = SplitOrder.open(bundle, issuerId, issuerKeys);
+        issuerParts.add(part);
+        requestedAmounts.add(request.amount());
+        if (issuer == IssuerMode.THROW) {
+            throw thrown;
+        }
+        byte[] digest = otherDigest ? new byte[32] : bundle.digest();
+        if (!Money.parse(part.fields().get(SplitOrder.AMOUNT)).equals(request.amount())) {
+            return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
+                    OrderException.AMOUNT_MISMATCH, "the seller asks another amount than the holder authorised");
+        }
+        if (issuer == IssuerMode.DECLINE) {
+            return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
+                    declineReason, "declined by the test issuer");
+        }
+        return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.APPROVED, request.amount(),
+                "AUTH-" + bundle.orderId(), null, null);
+    }
+
+    @Override
+    public DeliveryReceipt deliver(String courierId, DeliveryRequest request) {
+        deliveries.incrementAndGet();
+        if (courierDown) {
+            throw unreachable(courierId);
+        }
+        Sealed bundle = Sealed.decode(request.bundle());
+        Opened part = SplitOrder.open(bundle, courierId, courierKeys);
+        courierParts.add(part);
+        String tracking = "TRK-" + bundle.orderId();
+        parcels.put(tracking, request.parcel());
+        deliveriesByTracking.put(tracking, part);
+        return new DeliveryReceipt(tracking, bundle.orderId(), bundle.holderId(), DeliveryState.ACCEPTED, clock.instant());
+    }
+
+    @Override
+    public DeliveryReceipt deliveryStatus(String courierId, DeliveryQuery query) {
+        deliveryQueries.incrementAndGet();
+        if (courierDown) {
+            throw unreachable(courierId);
+        }
+        Opened part = deliveriesByTracking.get(query.trackingId());
+        if (part == null) {
+            throw OrderException.of(EscudoException.Kind.NOT_FOUND, OrderException.NOT_FOUND, "no such delivery");
+        }
+        return new DeliveryReceipt(query.trackingId(), part.orderId(), part.holderId(), deliveryState, clock.instant());
+    }
+
+    private static EscudoException unreachable(String party) {
+        return new EscudoException(EscudoException.Kind.INTERNAL, "party.unreachable", party + " is unreachable");
+    }
+
+    private static void await(CountDownLatch gate) {
+        try {
+            if (!gate.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never opened the issuer's gate");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

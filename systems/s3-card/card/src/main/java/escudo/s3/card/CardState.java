@@ -1,0 +1,166 @@
+package escudo.s3.card;
+
+import escudo.crypto.CanonicalReader;
+import escudo.crypto.CanonicalWriter;
+import escudo.crypto.Hpke;
+import escudo.crypto.KeyShare;
+import escudo.crypto.SecretAccess;
+import escudo.crypto.VerifyingKey;
+import escudo.s3.protocol.CardCertificate;
+import java.util.Objects;
+
+/**
+ * Everything the card remembers (seed 003, Fig. 6), immutable: an operation builds the next state,
+ * persists it, and only then makes it current, so a failed write leaves the card as it was.
+ *
+ * <p>Plaintext encoding, domain {@value #DOMAIN}, fields in this order:
+ * <pre>
+ *   bytes  S_U, the user share (32-byte canonical scalar)
+ *   u8     personalised (0 or 1)
+ *   if 0:  bytes  transport private key (X25519, 32 bytes)
+ *   if 1:  bytes  S_C, the bank share (32-byte canonical scalar)
+ *          bytes  bank verifying key (32)
+ *          bytes  CARD-CERT signed bytes
+ *          bytes  CARD-CERT signature (64)
+ *          bytes  PIN salt (16)
+ *          bytes  PIN hash (32)
+ *          u8     PIN tries left (0 = locked)
+ *          i64    balance (minor units, or cheques left)
+ *          i64    next ser#
+ *          i64    next seq#
+ *          u8     pending withdrawal (0 or 1)
+ *          if 1:  i64 seq#, i64 amount, i64 card balance sent in the request, u8 renew
+ * </pre>
+ * Nothing follows the last field.
+ */
+record CardState(
+        KeyShare userShare,
+        Hpke.Recipient transport,
+        KeyShare bankShare,
+        VerifyingKey bankKey,
+        CardCertificate certificate,
+        byte[] pinSalt,
+        byte[] pinHash,
+        int pinTriesLeft,
+        long balance,
+        long nextSerial,
+        long nextSequence,
+        Pending pending) {
+
+    static final String DOMAIN = "escudo/card-state/v1";
+    static final int MAX_PIN_TRIES = 3;
+
+    /** A withdrawal request the card sent and the bank has not acknowledged yet. */
+    record Pending(long sequence, long amount, long cardBalance, boolean renew) {
+    }
+
+    CardState {
+        Objects.requireNonNull(userShare, "userShare");
+        if ((transport == null) == (bankShare == null)) {
+            throw new IllegalStateException("a card holds either its transport key or the bank share");
+        }
+    }
+
+    static CardState blank(KeyShare userShare, Hpke.Recipient transport) {
+        return new CardState(userShare, transport, null, null, null, null, null, 0, 0, 0, 0, null);
+    }
+
+    boolean personalised() {
+        return bankShare != null;
+    }
+
+    boolean locked() {
+        return personalised() && pinTriesLeft == 0;
+    }
+
+    CardState withPinTries(int tries) {
+        return new CardState(userShare, transport, bankShare, bankKey, certificate, pinSalt, pinHash,
+                tries, balance, nextSerial, nextSequence, pending);
+    }
+
+    CardState afterPayment(long newBalance) {
+        return new CardState(userShare, transport, bankShare, bankKey, certificate, pinSalt, pinHash,
+                MAX_PIN_TRIES, newBalance, nextSerial + 1, nextSequence, pending);
+    }
+
+    CardState afterWithdrawalRequest(Pending request) {
+        return new CardState(userShare, transport, bankShare, bankKey, certificate, pinSalt, pinHash,
+                MAX_PIN_TRIES, balance, nextSerial, nextSequence + 1, request);
+    }
+
+    CardState afterWithdrawal(long newBalance, CardCertificate newCertificate) {
+        return new CardState(userShare, transport, bankShare, bankKey, newCertificate, pinSalt, pinHash,
+                pinTriesLeft, newBalance, nextSerial, nextSequence, null);
+    }
+
+    byte[] encode() {
+        CanonicalWriter w = CanonicalWriter.domain(DOMAIN).bytes(userShare.toBytes(SecretAccess.forSealedStorage()));
+        if (!personalised()) {
+            return w.u8(0).bytes(transport.privateKey(SecretAccess.forSealedStorage())).toByteArray();
+        }
+        w.u8(1)
+                .bytes(bankShare.toBytes(SecretAccess.forSealedStorage()))
+                .bytes(bankKey.bytes())
+                .bytes(certificate.signedBytes())
+                .bytes(certificate.signature())
+                .bytes(pinSalt)
+                .bytes(pinHash)
+                .u8(pinTriesLeft)
+                .i64(balance)
+                .i64(nextSerial)
+                .i64(nextSequence);
+        if (pending == null) {
+            w.u8(0);
+        } else {
+            w.u8(1).i64(pending.sequence()).i64(pending.amount()).i64(pending.cardBalance()).u8(pending.renew() ? 1 : 0);
+        }
+        return w.toByteArray();
+    }
+
+    /** Parses what {@link #encode()} wrote; any deviation is an exception (the caller reports it as corrupt). */
+    static CardState decode(byte[] plaintext) {
+        CanonicalReader r = CanonicalReader.expect(plaintext, DOMAIN);
+        KeyShare userShare = KeyShare.fromBytes(r.bytes());
+        int personalised = r.u8();
+        if (personalised == 0) {
+            Hpke.Recipient transport = Hpke.Recipient.fromPrivateKey(r.bytes());
+            r.end();
+            return blank(userShare, transport);
+        }
+        require(personalised == 1);
+        KeyShare bankShare = KeyShare.fromBytes(r.bytes());
+        VerifyingKey bankKey = VerifyingKey.of(r.bytes());
+        byte[] signedBytes = r.bytes();
+        CardCertificate certificate = CardCertificate.decode(signedBytes, r.bytes());
+        byte[] salt = r.bytes();
+        byte[] hash = r.bytes();
+        int tries = r.u8();
+        long balance = r.i64();
+        long nextSerial = r.i64();
+        long nextSequence = r.i64();
+        int hasPending = r.u8();
+        Pending pending = null;
+        if (hasPending == 1) {
+            pending = new Pending(r.i64(), r.i64(), r.i64(), r.u8() == 1);
+        } else {
+            require(hasPending == 0);
+        }
+        r.end();
+        require(salt.length == Pin.SALT_LENGTH && hash.length == Pin.HASH_LENGTH);
+        require(tries <= MAX_PIN_TRIES && balance >= 0 && nextSerial >= 1 && nextSequence >= 1);
+        return new CardState(userShare, null, bankShare, bankKey, certificate, salt, hash,
+                tries, balance, nextSerial, nextSequence, pending);
+    }
+
+    private static void require(boolean condition) {
+        if (!condition) {
+            throw new IllegalArgumentException("card state out of range");
+        }
+    }
+
+    /** Never shows the shares, the PIN hash or the transport key. */
+    @Override
+    public String toString() {
+        return "CardState(" + (personalised() ? certificate.cardNumber() : "blank") + ")";
+    }
+}

@@ -1,0 +1,156 @@
+package escudo.s3.card;
+
+import static escudo.s3.card.TestBank.CARD_NUMBER;
+import static escudo.s3.card.TestBank.PIN;
+import static escudo.s3.card.TestBank.assertCode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.core.EscudoException.Kind;
+import escudo.crypto.SecretAccess;
+import escudo.s3.protocol.CardKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StorageTest {
+
+    @TempDir
+    Path dir;
+
+    private final TestBank bank = new TestBank();
+
+    @Test
+    void manufactureRefusesADirectoryThatHoldsACard() {
+        bank.manufacture(dir);
+        CardException e = assertCode(CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
+        assertEquals(Kind.CONFLICT, e.kind());
+    }
+
+    @Test
+    void manufactureCreatesStorageKeyReadableOnlyByItsOwner() throws Exception {
+        Path cardDir = dir.resolve("new/card");
+        bank.manufacture(cardDir);
+        Path key = cardDir.resolve(CardStorage.KEY_FILE);
+        assertEquals(32, Files.size(key));
+        assertTrue(Files.isRegularFile(cardDir.resolve(CardStorage.STATE_FILE)));
+        Assumptions.assumeTrue(key.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cardDir.resolve(CardStorage.STATE_FILE))));
+    }
+
+    @Test
+    void openWithoutACardIsNotFound() {
+        CardException e = assertCode(CardException.NOT_FOUND, () -> bank.open(dir));
+        assertEquals(Kind.NOT_FOUND, e.kind());
+        assertCode(CardException.NOT_FOUND, () -> bank.open(dir.resolve("missing")));
+    }
+
+    @Test
+    void blankCardKeepsItsUserShareAndTransportKeyAcrossReopening() {
+        Card card = bank.manufacture(dir);
+        Card reopened = bank.open(dir);
+        assertEquals(card.userShare(), reopened.userShare());
+        assertTrue(Arrays.equals(card.transportKey(), reopened.transportKey()));
+        // the bank seals to the key it read before the reopen, and the reopened card opens it
+        reopened.personalise(PIN, bank.certify(card, CardKind.CASH), bank.seal(card), bank.key.verifyingKey(), 5);
+        assertEquals(5, bank.open(dir).status().balance());
+    }
+
+    @Test
+    void tamperedStateFileIsCorrupt() throws Exception {
+        bank.issue(dir, CardKind.CASH, 10_000);
+        Path state = dir.resolve(CardStorage.STATE_FILE);
+        byte[] sealed = Files.readAllBytes(state);
+        for (int i : new int[] {0, 12, sealed.length / 2, sealed.length - 1}) {
+            byte[] tampered = sealed.clone();
+            tampered[i] ^= 0x01;
+            Files.write(state, tampered);
+            CardException e = assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+            assertEquals(Kind.INTERNAL, e.kind());
+        }
+        Files.write(state, Arrays.copyOf(sealed, sealed.length - 1));
+        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        Files.write(state, new byte[0]);
+        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        Files.write(state, sealed);
+        assertEquals(10_000, bank.open(dir).status().balance());
+    }
+
+    @Test
+    void stateFileNextToAnotherCardsStorageKeyIsCorrupt() throws Exception {
+        Path mine = dir.resolve("mine");
+        Path other = dir.resolve("other");
+        bank.issue(mine, CardKind.CASH, 10_000);
+        new TestBank().issue(other, CardKind.CASH, 1);
+        Files.copy(mine.resolve(CardStorage.STATE_FILE), other.resolve(CardStorage.STATE_FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(other));
+    }
+
+    @Test
+    void storageKeyOfTheWrongLengthIsCorrupt() throws Exception {
+        bank.manufacture(dir);
+        Files.write(dir.resolve(CardStorage.KEY_FILE), new byte[31]);
+        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+    }
+
+    @Test
+    void stateFileShowsNoPlaintextAndNoSecret() throws Exception {
+        String pin = "86420975";
+        Card card = bank.manufacture(dir);
+        card.personalise(pin, bank.certify(card, CardKind.CASH), bank.seal(card), bank.key.verifyingKey(), 123_456_789);
+        card.pay(bank.spec(100, "x"), pin);
+        byte[] file = Files.readAllBytes(dir.resolve(CardStorage.STATE_FILE));
+
+        // the test may look inside (same package) to learn the secrets it must not find
+        CardState state = CardStorage.open(dir).read();
+        byte[] sU = state.userShare().toBytes(SecretAccess.forSealedStorage());
+        byte[] sC = bank.sC.toBytes(SecretAccess.forSealedStorage());
+
+        assertFalse(contains(file, CARD_NUMBER.getBytes(StandardCharsets.UTF_8)), "card number in clear");
+        assertFalse(contains(file, CardState.DOMAIN.getBytes(StandardCharsets.UTF_8)), "domain tag in clear");
+        assertFalse(contains(file, pin.getBytes(StandardCharsets.US_ASCII)), "PIN in clear");
+        assertFalse(contains(file, bank.key.verifyingKey().bytes()), "bank key in clear");
+        assertFalse(contains(file, sU), "S_U in clear");
+        assertFalse(contains(file, sC), "S_C in clear");
+
+        String shown = card + " " + card.status() + " " + state;
+        for (byte[] secret : new byte[][] {sU, sC}) {
+            assertFalse(shown.contains(HexFormat.of().formatHex(secret)), "a secret in toString");
+        }
+        assertFalse(shown.contains(pin), "the PIN in toString");
+    }
+
+    @Test
+    void interruptedWriteLeavesTheOldState() throws Exception {
+        Card card = bank.issue(dir, CardKind.CASH, 10_000);
+        // a crash after writing the temporary file but before the rename: the temp file is ignored
+        Files.write(dir.resolve("card.state.tmp"), new byte[] {1, 2, 3});
+        Card reopened = bank.open(dir);
+        assertEquals(10_000, reopened.status().balance());
+        reopened.pay(bank.spec(100, "after-crash"), PIN);
+        assertEquals(9_900, bank.open(dir).status().balance());
+        assertFalse(Files.exists(dir.resolve("card.state.tmp")));
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,94 @@
+package escudo.s3.server.issuer;
+
+import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
+import escudo.core.Money;
+import escudo.ledger.Account;
+import escudo.s3.protocol.CardCertificate;
+import escudo.s3.protocol.CardKind;
+import escudo.s3.protocol.WithdrawalAck;
+import escudo.s3.protocol.WithdrawalRequest;
+import escudo.storage.Tx;
+import java.time.Instant;
+
+/**
+ * Seed 003, Fig. 10: the withdrawal protocol. For a cash card it tops the card up from the
+ * customer's bank account; for a credit card it is the settlement of the alternate embodiment
+ * (the customer pays back, the card's available credit grows). Either may renew the CARD-CERT.
+ */
+final class WithdrawalDesk {
+
+    private final Issuer issuer;
+    private final CardRegistry cards;
+
+    WithdrawalDesk(Issuer issuer, CardRegistry cards) {
+        this.issuer = issuer;
+        this.cards = cards;
+    }
+
+    WithdrawalAck withdraw(WithdrawalRequest request) {
+        Instant now = issuer.now();
+        DepositClearing.requireFresh(request.time(), now, "withdrawal");
+        try {
+            return issuer.db().inTransaction(tx -> withdraw(tx, request, now));
+        } catch (EscudoException e) {
+            if (IssuerException.BALANCE_MISMATCH.equals(e.code())) {
+                issuer.db().run(tx -> issuer.alert(tx, request.cardNumber(), e.code(), e.getMessage()));
+            }
+            throw e;
+        }
+    }
+
+    private WithdrawalAck withdraw(Tx tx, WithdrawalRequest request, Instant now) {
+        // Step 880: a card of ours in good standing, the request signed by its joint key, a new seq#.
+        CardRegistry.Row card = cards.lock(tx, request.cardNumber());
+        if (card.blacklisted()) {
+            throw new IssuerException(Kind.REFUSED, IssuerException.CARD_BLACKLISTED,
+                    "card " + card.cardNumber() + " is blacklisted: " + card.blacklistReason());
+        }
+        request.verify(card.certificate());
+        if (card.kind() == CardKind.CHEQUE) {
+            throw new IssuerException(Kind.INVALID, IssuerException.NOT_SUPPORTED, "a cheque card has no withdrawal (seed 003)");
+        }
+        if (request.sequence() <= card.lastSequence()) {
+            throw new IssuerException(Kind.CONFLICT, IssuerException.REPLAYED_REQUEST,
+                    "withdrawal seq# " + request.sequence() + " of card " + card.cardNumber() + " was already used");
+        }
+        Money amount = request.amount();
+        if (!amount.currencyCode().equals(card.certificate().currency()) || !request.cardBalance().currencyCode().equals(amount.currencyCode())) {
+            throw new IssuerException(Kind.INVALID, IssuerException.CURRENCY_MISMATCH, "card " + card.cardNumber()
+                    + " is a " + card.certificate().currency() + " card");
+        }
+        // Compare the card's balance with the bank's record of it: the card can only hold less
+        // (payments not deposited yet), never more.
+        Account account = issuer.ledger().find(tx, card.accountId()).orElseThrow();
+        Money bankSide = card.kind() == CardKind.CASH ? account.balance()
+                : account.balance().plus(new Money(account.creditLimitMinor(), amount.currency())); // available credit
+        if (request.cardBalance().compareTo(bankSide) > 0) {
+            throw new IssuerException(Kind.REFUSED, IssuerException.BALANCE_MISMATCH, "card " + card.cardNumber()
+                    + " claims " + request.cardBalance() + " but the bank holds " + bankSide + " for it");
+        }
+        if (card.kind() == CardKind.CREDIT && request.cardBalance().plus(amount).minorUnits() > account.creditLimitMinor()) {
+            throw new IssuerException(Kind.REFUSED, IssuerException.OVER_CREDIT_LIMIT, "settling " + amount
+                    + " would raise the available credit of card " + card.cardNumber() + " above its limit");
+        }
+        // Step 900: adjust the accounts.
+        if (amount.isPositive()) {
+            issuer.moveCustomerFunds(tx, "withdraw:" + card.cardNumber() + ":" + request.sequence(),
+                    issuer.customer(tx, card.customerId()), card.accountId(), amount,
+                    (card.kind() == CardKind.CASH ? "top-up" : "credit settlement") + " of card " + card.cardNumber());
+        }
+        cards.recordSequence(tx, card.cardNumber(), request.sequence());
+        // Step 910: optional renewal of the CARD-CERT, then the authenticated acknowledgement.
+        CardCertificate renewed = null;
+        if (request.renew()) {
+            CardCertificate current = card.certificate();
+            renewed = CardCertificate.issue(current.bankId(), current.cardNumber(), current.kind(), current.currency(),
+                    Issuer.validFrom(now), now.plus(issuer.settings().cardValidity()), current.constraints(),
+                    current.bankShare(), current.userShare(), issuer.bankKey());
+            cards.replaceCertificate(tx, renewed);
+        }
+        return WithdrawalAck.sign(card.cardNumber(), request.sequence(), amount, request.cardBalance().plus(amount),
+                renewed, now, issuer.bankKey());
+    }
+}
