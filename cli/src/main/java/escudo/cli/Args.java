@@ -1,5 +1,6 @@
 package escudo.cli;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import java.util.ArrayList;
@@ -12,6 +13,9 @@ import java.util.Set;
 
 /** Command-line words and {@code --name value} options; every option given must be used. */
 final class Args {
+
+    /** The command line does not say a known command with its arguments; the usage is shown. */
+    static final ErrorCode USAGE = ErrorCode.declare("cli.usage", Kind.INVALID);
 
     private final List<String> words = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
@@ -67,6 +71,6 @@ final class Args {
     }
 
     static EscudoException usage(String message) {
-        return new EscudoException(Kind.INVALID, "cli.usage", message);
+        return new EscudoException(USAGE, message);
     }
 }

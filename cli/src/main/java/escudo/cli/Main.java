@@ -1,5 +1,6 @@
 package escudo.cli;
 
+import escudo.core.ErrorCode;
 import escudo.s3.card.Card;
 import escudo.s3.card.CardStatus;
 import escudo.core.EscudoException;
@@ -124,7 +125,7 @@ public final class Main {
             return dispatch(args);
         } catch (EscudoException e) {
             err.println("refused [" + e.code() + "]: " + e.getMessage());
-            if ("cli.usage".equals(e.code())) {
+            if (e.code() == Args.USAGE) {
                 err.println("run 'escudo --help' for the commands");
             }
             return e.kind() == EscudoException.Kind.INTERNAL ? 1 : 2;
@@ -428,7 +429,8 @@ public final class Main {
             }
             case TradeResponse.OrderPaid o -> out.println("order " + o.orderId() + " paid: " + o.amount() + " to " + o.merchantId()
                     + "; current account " + o.balance());
-            case TradeResponse.Refused f -> throw new EscudoException(EscudoException.Kind.REFUSED, f.code(), f.message());
+            case TradeResponse.Refused f -> throw new EscudoException(EscudoException.Kind.REFUSED,
+                    ErrorCode.decode(f.code(), EscudoException.Kind.REFUSED), f.message());
         }
     }
 

@@ -50,17 +50,17 @@ public final class Ledger {
     public Account open(Tx tx, String accountId, String owner, Currency currency, long creditLimitMinor) {
         TransferRequest.requireId("account id", accountId);
         if (owner == null || owner.isBlank() || owner.length() > MAX_OWNER_LENGTH) {
-            throw LedgerException.invalid("ledger.invalid-request", "owner must be 1 to " + MAX_OWNER_LENGTH + " characters");
+            throw new LedgerException(LedgerException.INVALID_REQUEST, "owner must be 1 to " + MAX_OWNER_LENGTH + " characters");
         }
         if (currency == null) {
-            throw LedgerException.invalid("ledger.invalid-request", "account needs a currency");
+            throw new LedgerException(LedgerException.INVALID_REQUEST, "account needs a currency");
         }
         requireCreditLimit(creditLimitMinor);
         Account account = new Account(accountId, owner, currency, creditLimitMinor, Money.zero(currency), now());
         boolean inserted = tx.tryInsert("INSERT INTO ledger_accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, 0, ?)",
                 accountId, owner, currency.getCurrencyCode(), creditLimitMinor, account.openedAt());
         if (!inserted) {
-            throw LedgerException.conflict("ledger.duplicate-account", "account '" + accountId + "' already exists");
+            throw new LedgerException(LedgerException.DUPLICATE_ACCOUNT, "account '" + accountId + "' already exists");
         }
         return account;
     }
@@ -96,7 +96,7 @@ public final class Ledger {
             fromAfter = Math.subtractExact(from.balance().minorUnits(), amount);
             Math.addExact(to.balance().minorUnits(), amount);
         } catch (ArithmeticException e) {
-            throw LedgerException.invalid("ledger.invalid-amount", "amount " + request.amount() + " is out of range for these accounts");
+            throw new LedgerException(LedgerException.INVALID_AMOUNT, "amount " + request.amount() + " is out of range for these accounts");
         }
         if (fromAfter < -from.creditLimitMinor()) {
             throw LedgerException.insufficientFunds("account '" + from.id() + "' has a balance of " + from.balance()
@@ -116,7 +116,7 @@ public final class Ledger {
                 // The unique key is the backstop for a concurrent request with this id over other
                 // accounts, which the locks did not serialize; it moved something else by definition.
                 return findTransfer(tx, request.transferId()).map(winner -> replay(winner, request))
-                        .orElseThrow(() -> LedgerException.conflict("ledger.transfer-conflict",
+                        .orElseThrow(() -> new LedgerException(LedgerException.TRANSFER_CONFLICT,
                                 "transfer id '" + request.transferId() + "' is in use by a concurrent transfer"));
             }
             if (tx.update("UPDATE ledger_accounts SET balance = balance - ? WHERE id = ? AND balance - ? >= -credit_limit",
@@ -140,7 +140,7 @@ public final class Ledger {
 
     private static Transfer replay(Transfer recorded, TransferRequest request) {
         if (!request.sameMovementAs(recorded)) {
-            throw LedgerException.conflict("ledger.transfer-conflict", "transfer '" + recorded.id() + "' already moved "
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "transfer '" + recorded.id() + "' already moved "
                     + recorded.amount() + " from '" + recorded.fromAccount() + "' to '" + recorded.toAccount() + "'");
         }
         return recorded.asReplay();
@@ -152,7 +152,7 @@ public final class Ledger {
             throw LedgerException.unknownAccount(id);
         }
         if (!account.currency().equals(request.amount().currency())) {
-            throw LedgerException.invalid("ledger.currency-mismatch", "account '" + id + "' holds "
+            throw new LedgerException(LedgerException.CURRENCY_MISMATCH, "account '" + id + "' holds "
                     + account.currency().getCurrencyCode() + ", the transfer is in " + request.amount().currencyCode());
         }
         return account;
@@ -193,7 +193,7 @@ public final class Ledger {
 
     private static void requireCreditLimit(long creditLimitMinor) {
         if (creditLimitMinor < 0) {
-            throw LedgerException.invalid("ledger.invalid-credit-limit", "credit limit must not be negative, got " + creditLimitMinor);
+            throw new LedgerException(LedgerException.INVALID_CREDIT_LIMIT, "credit limit must not be negative, got " + creditLimitMinor);
         }
     }
 

@@ -1,5 +1,7 @@
 package escudo.node;
 
+import escudo.core.ErrorCode;
+import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
 import escudo.crypto.SigningKey;
 import escudo.s3.server.merchant.BankLink;
@@ -7,6 +9,7 @@ import escudo.node.api.IssuerApi;
 import escudo.node.order.RemoteDirectory;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.PairwiseKeys;
+import escudo.node.http.Desk;
 import escudo.node.http.PartyClient;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.DepositReceipt;
@@ -14,6 +17,9 @@ import escudo.s3.protocol.DepositRequest;
 
 /** The merchant's link to its bank over HTTP. */
 final class HttpBank implements BankLink {
+
+    /** The bank at the configured URL is another bank than the one configured. */
+    static final ErrorCode WRONG_BANK = ErrorCode.declare("node.wrong-bank", Kind.INVALID);
 
     private static final System.Logger LOG = System.getLogger(HttpBank.class.getName());
 
@@ -27,7 +33,7 @@ final class HttpBank implements BankLink {
     static IssuerApi.BankInfo expect(PartyClient client, String expectedBankId) {
         IssuerApi.BankInfo info = client.get("/issuer", IssuerApi.BankInfo.class);
         if (!info.bankId().equals(expectedBankId)) {
-            throw new EscudoException(EscudoException.Kind.INVALID, "node.wrong-bank", client.baseUri() + " is bank "
+            throw new EscudoException(WRONG_BANK, client.baseUri() + " is bank "
                     + info.bankId() + ", not the configured " + expectedBankId);
         }
         return info;
@@ -44,7 +50,7 @@ final class HttpBank implements BankLink {
             try (PartyClient desk = new PartyClient(client.baseUri(), bankDeskToken)) {
                 RemoteDirectory.register(desk, id, own.publicKey(), signingKey);
             } catch (EscudoException e) {
-                if (!"node.operator-only".equals(e.code())) {
+                if (e.code() != Desk.OPERATOR_ONLY) {
                     throw e;
                 }
                 // a node of another operator than the bank's: it runs, and the bank's desk registers it

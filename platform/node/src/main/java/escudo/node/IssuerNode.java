@@ -217,7 +217,7 @@ public final class IssuerNode implements AutoCloseable {
         Routes.get(r, "/issuer/customers/{id}/devices", req -> desk.only(req, () -> new TradeApi.Devices(trade.devices(req.path("id")))));
         // S2, the split order (seed 002): key directory, payment cards, card authorisation
         Routes.get(r, "/issuer/directory/{id}", req -> OrderApi.DirectoryEntry.of(orders.directory().find(req.path("id"))
-                .orElseThrow(() -> OrderException.of(EscudoException.Kind.NOT_FOUND, OrderException.UNKNOWN_PARTY,
+                .orElseThrow(() -> OrderException.of(OrderException.UNKNOWN_PARTY,
                         "no key directory entry for party " + req.path("id")))));
         Routes.post(r, "/issuer/directory", OrderApi.Registration.class, (body, req) -> {
             desk.require(req);

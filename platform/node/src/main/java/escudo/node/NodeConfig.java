@@ -1,5 +1,6 @@
 package escudo.node;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import java.io.IOException;
@@ -73,6 +74,11 @@ public record NodeConfig(
         URI courierUrl,
         Jdbc courierJdbc,
         OrderKeyMode orderKeys) {
+
+    /** A setting that does not exist (a typo must not go unnoticed). */
+    public static final ErrorCode UNKNOWN_KEY = ErrorCode.declare("config.unknown-key", Kind.INVALID);
+    /** A setting with an unusable value, or a role without a setting it needs. */
+    public static final ErrorCode INVALID = ErrorCode.declare("config.invalid", Kind.INVALID);
 
     public static final String FILE_NAME = "escudo.properties";
 
@@ -184,7 +190,7 @@ public record NodeConfig(
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(Settings.KEYS);
         if (!unknown.isEmpty()) {
-            throw new EscudoException(Kind.INVALID, "config.unknown-key", "unknown setting"
+            throw new EscudoException(UNKNOWN_KEY, "unknown setting"
                     + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown) + " in " + file
                     + "; the known settings are " + String.join(", ", Settings.KEYS));
         }
@@ -209,7 +215,7 @@ public record NodeConfig(
     }
 
     private static EscudoException invalid(String message) {
-        return new EscudoException(Kind.INVALID, "config.invalid", message);
+        return new EscudoException(INVALID, message);
     }
 
     /** Resolves each key from its strongest source and parses it, naming the source on error. */

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.bank.BankException;
+import escudo.crypto.CryptoException;
+import escudo.node.http.Desk;
 import escudo.s3.card.Card;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
+import escudo.s3.protocol.ProtocolException;
 import escudo.s3.server.issuer.CardAccount;
 import escudo.s3.server.issuer.CardApplication;
 import escudo.s3.server.issuer.IssuedCard;
+import escudo.s3.server.issuer.IssuerException;
 import escudo.s3.server.merchant.AcceptedPayment;
 import escudo.s3.server.merchant.DepositSummary;
 import escudo.node.api.IssuerApi;
@@ -24,7 +29,7 @@ import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,14 +111,14 @@ class S3OverHttpTest {
         card.completeWithdrawal(bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
         assertEquals(50_00, card.status().balance());
         EscudoException replay = assertThrows(EscudoException.class, () -> bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
-        assertEquals("issuer.replayed-request", replay.code());
+        assertEquals(IssuerException.REPLAYED_REQUEST, replay.code());
         assertEquals(EscudoException.Kind.CONFLICT, replay.kind());
     }
 
     @Test
     void refusalsTravelAsProblemDocumentsWithTheirStableCode() throws Exception {
         EscudoException unknown = assertThrows(EscudoException.class, () -> bank.get("/issuer/cards/6099000000000000", CardAccount.class));
-        assertEquals("issuer.unknown-card", unknown.code());
+        assertEquals(BankException.UNKNOWN_CARD, unknown.code());
         assertEquals(EscudoException.Kind.NOT_FOUND, unknown.kind());
 
         PaymentSpec spec = new PaymentSpec("coffee", Instant.now(), Money.parse("1.00 EUR"), "x", "r-1");
@@ -121,7 +126,7 @@ class S3OverHttpTest {
         DepositRequest forged = DepositRequest.sign("coffee", Instant.now(), "n-1",
                 List.of(new DepositRequest.Payment(card.certificate(), payment)), SigningKey.generate());
         EscudoException e = assertThrows(EscudoException.class, () -> bank.post("/issuer/deposits", forged, Object.class));
-        assertEquals("s3.message-forged", e.code());
+        assertEquals(ProtocolException.MESSAGE_FORGED, e.code());
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
         assertEquals(Money.parse("0.00 EUR"), bank.get("/issuer/merchants/coffee", IssuerApi.Balance.class).balance());
 
@@ -140,9 +145,9 @@ class S3OverHttpTest {
             for (PartyClient client : List.of(stranger, guesser)) {
                 EscudoException e = assertThrows(EscudoException.class, () -> client.post("/issuer/customers",
                         new IssuerApi.OpenCustomer("mallory", "Mallory", Money.parse("1000000.00 EUR")), IssuerApi.Balance.class));
-                assertEquals("node.operator-only", e.code());
+                assertEquals(Desk.OPERATOR_ONLY, e.code());
                 assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
-                assertEquals("node.operator-only", assertThrows(EscudoException.class,
+                assertEquals(Desk.OPERATOR_ONLY, assertThrows(EscudoException.class,
                         () -> client.get("/issuer/ledger", IssuerApi.LedgerView.class)).code());
             }
             stranger.get("/issuer/blacklist", escudo.s3.protocol.Blacklist.class); // open: merchants fetch it
@@ -155,7 +160,7 @@ class S3OverHttpTest {
     void aMerchantRefusesToRunAgainstABankWithAnotherIdentity() {
         EscudoException e = assertThrows(EscudoException.class, () -> MerchantNode.start(
                 new MerchantNode.Settings("m2", "EUR", 0, bankNode.uri(), "other-bank"), TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0));
-        assertEquals("node.wrong-bank", e.code());
+        assertEquals(HttpBank.WRONG_BANK, e.code());
     }
 
     @Test
@@ -166,8 +171,8 @@ class S3OverHttpTest {
         byte[] file = java.nio.file.Files.readAllBytes(dir.resolve("data/keys/issuer.key"));
         assertFalse(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(key.verifyingKey().hex()));
         KeyVault other = KeyVault.open(dir.resolve("data"), java.util.Map.of(KeyVault.MASTER_KEY_VARIABLE, "11".repeat(32)));
-        assertEquals("crypto.decryption-failed", assertThrows(EscudoException.class, () -> other.signingKey("issuer")).code());
-        assertEquals("node.bad-master-key", assertThrows(EscudoException.class,
+        assertEquals(CryptoException.DECRYPTION_FAILED, assertThrows(EscudoException.class, () -> other.signingKey("issuer")).code());
+        assertEquals(KeyVault.BAD_MASTER_KEY, assertThrows(EscudoException.class,
                 () -> KeyVault.open(dir.resolve("x"), java.util.Map.of(KeyVault.MASTER_KEY_VARIABLE, "not-hex"))).code());
     }
 }

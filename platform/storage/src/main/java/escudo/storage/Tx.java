@@ -106,7 +106,7 @@ public final class Tx {
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
         List<T> rows = query(sql, mapper, args);
         if (rows.size() > 1) {
-            throw new StorageException(StorageException.Kind.INTERNAL, "storage.failure",
+            throw new StorageException(StorageException.FAILURE,
                     "expected at most one row but got " + rows.size() + " from: " + sql, null);
         }
         return rows.stream().findFirst();

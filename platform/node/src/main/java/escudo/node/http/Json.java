@@ -1,5 +1,6 @@
 package escudo.node.http;
 
+import escudo.core.ErrorCode;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -47,14 +48,16 @@ import java.util.regex.Pattern;
  *   <li>{@code byte[]} is base64, {@link Instant} an ISO-8601 string such as
  *       {@code "2025-01-31T12:00:00Z"}, {@link Money} is {@code {"minor": 1250, "currency": "EUR"}}.</li>
  * </ul>
- * A failure to read becomes {@code EscudoException(INVALID, "request.malformed", ...)} whose message
+ * A failure to read becomes {@code EscudoException(MALFORMED, ...)} whose message
  * names the field but never echoes a value; an {@link EscudoException} thrown while building a value
  * (a record's compact constructor, {@link Money#currency}) is rethrown as is.
  */
 public final class Json {
 
     /** Code of every input that cannot be read as the expected type. */
-    public static final String MALFORMED = "request.malformed";
+    public static final ErrorCode MALFORMED = ErrorCode.declare("request.malformed", Kind.INVALID);
+    /** A response value Jackson cannot write: a bug of ours. */
+    static final ErrorCode UNWRITABLE = ErrorCode.declare("json.unwritable", Kind.INTERNAL);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(escudoModule())
@@ -91,7 +94,7 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new EscudoException(Kind.INTERNAL, "json.unwritable",
+            throw new EscudoException(UNWRITABLE,
                     "cannot write " + (value == null ? "null" : value.getClass().getSimpleName()) + " as JSON", e);
         }
     }
@@ -176,11 +179,11 @@ public final class Json {
     }
 
     private static EscudoException malformed(String message) {
-        return new EscudoException(Kind.INVALID, MALFORMED, message);
+        return new EscudoException(MALFORMED, message);
     }
 
     private static EscudoException malformed(String message, Exception cause) {
-        return new EscudoException(Kind.INVALID, MALFORMED, message, cause);
+        return new EscudoException(MALFORMED, message, cause);
     }
 
     private static SimpleModule escudoModule() {

@@ -42,7 +42,7 @@ public final class Request {
         try {
             return Long.parseLong(value.get());
         } catch (NumberFormatException e) {
-            throw new EscudoException(Kind.INVALID, Json.MALFORMED, "query parameter '" + name + "' must be an integer");
+            throw new EscudoException(Json.MALFORMED, "query parameter '" + name + "' must be an integer");
         }
     }
 

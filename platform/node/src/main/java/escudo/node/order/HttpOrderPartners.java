@@ -36,7 +36,7 @@ public final class HttpOrderPartners implements OrderPartners, AutoCloseable {
     private static ChannelClient peer(Map<String, ChannelClient> peers, String id) {
         ChannelClient client = peers.get(id);
         if (client == null) {
-            throw new EscudoException(Kind.NOT_FOUND, escudo.s2.protocol.OrderException.UNKNOWN_PARTY,
+            throw new EscudoException(escudo.s2.protocol.OrderException.UNKNOWN_PARTY,
                     "this seller has no address for party " + id);
         }
         return client;

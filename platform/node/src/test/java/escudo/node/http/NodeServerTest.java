@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -20,10 +21,12 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real server on a free port, spoken to with a plain {@link HttpClient}. */
 class NodeServerTest {
+
+    /** One code per kind, {@code test.<kind>}, for the route that fails as it is told. */
+    private static final Map<Kind, ErrorCode> FAILURES = Arrays.stream(Kind.values()).collect(Collectors.toMap(
+            kind -> kind, kind -> ErrorCode.declare("test." + kind.name().toLowerCase(Locale.ROOT), kind)));
 
     record Deposit(String account, Money amount, byte[] token, Instant at) {
         Deposit {
@@ -62,8 +69,7 @@ class NodeServerTest {
                     Map.of("id", req.path("id"), "limit", req.queryLong("limit", 10)));
             Routes.get(routing, "/test/fail/{kind}", req -> {
                 Kind kind = Kind.valueOf(req.path("kind"));
-                throw new EscudoException(kind, "test." + kind.name().toLowerCase(Locale.ROOT),
-                        "it failed as " + kind);
+                throw new EscudoException(FAILURES.get(kind), "it failed as " + kind);
             });
             Routes.get(routing, "/test/boom", req -> {
                 throw new IllegalStateException("cannot connect to " + SECRET);

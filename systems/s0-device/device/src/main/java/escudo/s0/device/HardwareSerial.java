@@ -58,7 +58,7 @@ public final class HardwareSerial {
                 return value;
             }
         }
-        throw new DeviceException(Kind.NOT_FOUND, DeviceException.NO_SERIAL,
+        throw new DeviceException(DeviceException.NO_SERIAL,
                 "no hardware serial: set " + OVERRIDE + ", or make " + productUuid + " or " + machineId + " readable");
     }
 

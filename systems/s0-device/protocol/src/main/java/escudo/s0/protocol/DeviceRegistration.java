@@ -52,7 +52,7 @@ public record DeviceRegistration(VerifyingKey deviceKey, byte[] sealKey, String 
         try {
             signed = issuerRegistrationKey.open(sealed, INFO, issuerId.getBytes(StandardCharsets.UTF_8), "device registration");
         } catch (CryptoException e) {
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.SEALED_LAYER,
+            throw new TradeException(TradeException.SEALED_LAYER,
                     "the registration is not sealed to this issuer's registration key");
         }
         try {
@@ -67,7 +67,7 @@ public record DeviceRegistration(VerifyingKey deviceKey, byte[] sealKey, String 
             registration.deviceKey().verify(signature, content, "device registration");
             return registration;
         } catch (CryptoException e) {
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.BAD_SIGNATURE,
+            throw new TradeException(TradeException.BAD_SIGNATURE,
                     "the registration is malformed or not signed by the key it registers");
         }
     }

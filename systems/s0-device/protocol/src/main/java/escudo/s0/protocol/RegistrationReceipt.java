@@ -40,7 +40,7 @@ public record RegistrationReceipt(String deviceId, LayerOrder order, VerifyingKe
             issuerKey.verify(signature, signedBytes(deviceId, order, deviceKey, sealedSecret), "registration receipt");
             return sealKey.open(sealedSecret, SECRET_INFO, aad(deviceId, deviceKey), "registration secret");
         } catch (CryptoException e) {
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.BAD_SIGNATURE,
+            throw new TradeException(TradeException.BAD_SIGNATURE,
                     "the registration receipt is not the issuer's, or not for this device");
         }
     }

@@ -66,7 +66,7 @@ final class CardStorage {
     static CardStorage open(Path directory) {
         Path keyFile = directory.resolve(KEY_FILE);
         if (!Files.isRegularFile(keyFile) || !Files.isRegularFile(directory.resolve(STATE_FILE))) {
-            throw new CardException(Kind.NOT_FOUND, CardException.NOT_FOUND, "no card in " + directory);
+            throw new CardException(CardException.NOT_FOUND, "no card in " + directory);
         }
         byte[] key;
         try {
@@ -134,15 +134,15 @@ final class CardStorage {
 
 
     private static CardException alreadyExists(Path directory) {
-        return new CardException(Kind.CONFLICT, CardException.ALREADY_EXISTS, "a card already exists in " + directory);
+        return new CardException(CardException.ALREADY_EXISTS, "a card already exists in " + directory);
     }
 
     private static CardException corrupt(Throwable cause) {
-        return new CardException(Kind.INTERNAL, CardException.STORAGE_CORRUPT,
+        return new CardException(CardException.STORAGE_CORRUPT,
                 "the card state cannot be opened: it was altered, truncated or belongs to another card", cause);
     }
 
     private static CardException failed(String message, IOException cause) {
-        return new CardException(Kind.INTERNAL, CardException.STORAGE_FAILED, message + ": " + cause.getMessage(), cause);
+        return new CardException(CardException.STORAGE_FAILED, message + ": " + cause.getMessage(), cause);
     }
 }

@@ -2,7 +2,7 @@ package escudo.s3.card;
 
 import static escudo.s3.card.TestBank.CARD_NUMBER;
 import static escudo.s3.card.TestBank.PIN;
-import static escudo.s3.card.TestBank.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +30,7 @@ class StorageTest {
     @Test
     void manufactureRefusesADirectoryThatHoldsACard() {
         bank.manufacture(dir);
-        CardException e = assertCode(CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
+        CardException e = assertRefused(CardException.class, CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
         assertEquals(Kind.CONFLICT, e.kind());
     }
 
@@ -48,9 +48,9 @@ class StorageTest {
 
     @Test
     void openWithoutACardIsNotFound() {
-        CardException e = assertCode(CardException.NOT_FOUND, () -> bank.open(dir));
+        CardException e = assertRefused(CardException.class, CardException.NOT_FOUND, () -> bank.open(dir));
         assertEquals(Kind.NOT_FOUND, e.kind());
-        assertCode(CardException.NOT_FOUND, () -> bank.open(dir.resolve("missing")));
+        assertRefused(CardException.NOT_FOUND, () -> bank.open(dir.resolve("missing")));
     }
 
     @Test
@@ -73,13 +73,13 @@ class StorageTest {
             byte[] tampered = sealed.clone();
             tampered[i] ^= 0x01;
             Files.write(state, tampered);
-            CardException e = assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+            CardException e = assertRefused(CardException.class, CardException.STORAGE_CORRUPT, () -> bank.open(dir));
             assertEquals(Kind.INTERNAL, e.kind());
         }
         Files.write(state, Arrays.copyOf(sealed, sealed.length - 1));
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
         Files.write(state, new byte[0]);
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
         Files.write(state, sealed);
         assertEquals(10_000, bank.open(dir).status().balance());
     }
@@ -92,14 +92,14 @@ class StorageTest {
         new TestBank().issue(other, CardKind.CASH, 1);
         Files.copy(mine.resolve(CardStorage.STATE_FILE), other.resolve(CardStorage.STATE_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(other));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(other));
     }
 
     @Test
     void storageKeyOfTheWrongLengthIsCorrupt() throws Exception {
         bank.manufacture(dir);
         Files.write(dir.resolve(CardStorage.KEY_FILE), new byte[31]);
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
     }
 
     @Test

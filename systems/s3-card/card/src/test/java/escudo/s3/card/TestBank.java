@@ -73,10 +73,4 @@ final class TestBank {
                 request.cardBalance().plus(request.amount()), renewed, now(), key);
     }
 
-    /** Asserts that {@code action} fails with a {@link CardException} of {@code code}. */
-    static CardException assertCode(String code, Executable action) {
-        CardException e = Assertions.assertThrows(CardException.class, action);
-        Assertions.assertEquals(code, e.code(), e.getMessage());
-        return e;
-    }
 }

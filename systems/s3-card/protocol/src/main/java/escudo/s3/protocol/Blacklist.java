@@ -45,7 +45,7 @@ public record Blacklist(String bankId, Instant issuedAt, List<String> cardNumber
         try {
             bankKey.verify(signature, signedBytes(bankId, issuedAt, cardNumbers), "blacklist");
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.MESSAGE_FORGED, "blacklist is not signed by bank " + bankId);
+            throw new ProtocolException(ProtocolException.MESSAGE_FORGED, "blacklist is not signed by bank " + bankId);
         }
     }
 

@@ -79,13 +79,13 @@ public final class Courier {
         boolean fromItsSeller = bundle.parts().stream()
                 .anyMatch(p -> p.role() == SplitOrder.Role.SELLER && p.recipient().equals(sellerId));
         if (!fromItsSeller) {
-            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+            throw OrderException.of(OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " was not placed with " + sellerId);
         }
         // 2. Open our own part, and only if it is the courier's: a part of another role addressed
         // to us (say the issuer's, with the card number) is not ours to read.
         if (bundle.partFor(courierId()).role() != SplitOrder.Role.COURIER) {
-            throw OrderException.of(Kind.REFUSED, OrderException.WRONG_RECIPIENT,
+            throw OrderException.of(OrderException.WRONG_RECIPIENT,
                     "order " + bundle.orderId() + " addresses no courier part to " + courierId());
         }
         SplitOrder.Opened part = SplitOrder.open(bundle, courierId(), keys);
@@ -117,13 +117,13 @@ public final class Courier {
                             && stored.delivery.parcel().equals(parcel)) {
                         return stored.delivery.receipt();
                     }
-                    throw OrderException.of(Kind.CONFLICT, OrderException.REPLAYED,
+                    throw OrderException.of(OrderException.REPLAYED,
                             "order " + part.orderId() + " of " + part.holderId() + " was already received");
                 }
                 // Otherwise the tracking id was taken: draw another.
             }
             // 60 random bits: five collisions in a row mean the random source is broken.
-            throw new CourierException(Kind.INTERNAL, CourierException.NO_TRACKING_ID,
+            throw new CourierException(CourierException.NO_TRACKING_ID,
                     "no free tracking id after " + TRACKING_ATTEMPTS + " draws");
         });
     }
@@ -155,7 +155,7 @@ public final class Courier {
                 return delivery.receipt();
             }
             if (!allowed(delivery.state(), next)) {
-                throw new CourierException(Kind.INVALID, CourierException.BAD_TRANSITION,
+                throw new CourierException(CourierException.BAD_TRANSITION,
                         "delivery " + trackingId + " cannot go from " + delivery.state() + " to " + next);
             }
             Instant now = now();
@@ -223,10 +223,10 @@ public final class Courier {
     }
 
     private static OrderException malformed(String message) {
-        return OrderException.of(Kind.INVALID, OrderException.MALFORMED, message);
+        return OrderException.of(OrderException.MALFORMED, message);
     }
 
     private static OrderException notFound(String trackingId) {
-        return OrderException.of(Kind.NOT_FOUND, OrderException.NOT_FOUND, "no delivery " + trackingId);
+        return OrderException.of(OrderException.NOT_FOUND, "no delivery " + trackingId);
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s2.server.courier;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 
 /**
@@ -10,12 +11,12 @@ import escudo.core.EscudoException;
 public final class CourierException extends EscudoException {
 
     /** The delivery cannot move to that state from where it is (e.g. back from DELIVERED). */
-    public static final String BAD_TRANSITION = "courier.bad-transition";
+    public static final ErrorCode BAD_TRANSITION = ErrorCode.declare("courier.bad-transition", Kind.INVALID);
 
     /** Five random tracking ids in a row were taken (a broken random source); nothing was recorded. */
-    public static final String NO_TRACKING_ID = "courier.no-tracking-id";
+    public static final ErrorCode NO_TRACKING_ID = ErrorCode.declare("courier.no-tracking-id", Kind.INTERNAL);
 
-    CourierException(Kind kind, String code, String message) {
-        super(kind, code, message);
+    CourierException(ErrorCode code, String message) {
+        super(code, message);
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.core.ErrorCode;
 import escudo.bank.Bank;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
@@ -60,6 +61,9 @@ import java.util.function.Supplier;
  */
 public final class CardAuthoriser {
 
+    /** No free authorisation id could be drawn (a broken random source); nothing moved. */
+    static final ErrorCode AUTHORISATION_ID_EXHAUSTED = ErrorCode.declare("issuer.authorisation-id-exhausted", Kind.INTERNAL);
+
     /** Authorisation ids: this prefix and {@value #ID_LENGTH} characters of RFC 4648 base 32. */
     public static final String ID_PREFIX = "AUTH-";
     static final int ID_LENGTH = 12;
@@ -112,7 +116,7 @@ public final class CardAuthoriser {
         Objects.requireNonNull(request, "request");
         Sealed bundle = Sealed.decode(request.bundle());
         if (bundle.orderId().length() > MAX_ORDER_ID) {
-            throw OrderException.of(Kind.INVALID, OrderException.MALFORMED, "an order id has at most " + MAX_ORDER_ID + " characters");
+            throw OrderException.of(OrderException.MALFORMED, "an order id has at most " + MAX_ORDER_ID + " characters");
         }
         Opened part;
         try {
@@ -124,7 +128,7 @@ public final class CardAuthoriser {
         String holding;
         try {
             if (part.role() != Role.ISSUER) {
-                throw OrderException.of(Kind.REFUSED, OrderException.WRONG_RECIPIENT,
+                throw OrderException.of(OrderException.WRONG_RECIPIENT,
                         "order " + bundle.orderId() + " gives this bank the " + part.role() + "'s part, not the issuer's");
             }
             // 3. The seller is paid into its deposit account here; the holding account is in its currency.
@@ -145,7 +149,7 @@ public final class CardAuthoriser {
      */
     private Opened open(String sellerId, Sealed bundle) {
         if (bundle.parts().stream().noneMatch(p -> p.role() == Role.SELLER && p.recipient().equals(sellerId))) {
-            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+            throw OrderException.of(OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " has no seller part for " + sellerId);
         }
         return SplitOrder.open(bundle, keys.myId(), keys);
@@ -258,10 +262,10 @@ public final class CardAuthoriser {
                         "S2 order capture " + memo + " for " + sellerId));
             });
         } catch (LedgerException e) {
-            if (LedgerException.INSUFFICIENT_FUNDS.equals(e.code())) {
+            if (e.code() == LedgerException.INSUFFICIENT_FUNDS) {
                 return declined(bundle, OrderException.INSUFFICIENT_FUNDS, "the holder's account cannot pay the amount");
             }
-            if ("ledger.transfer-conflict".equals(e.code())) {
+            if (e.code() == LedgerException.TRANSFER_CONFLICT) {
                 throw replayed(orderId); // this order's transfers moved something else: never under the order's lock
             }
             if (e.kind() != Kind.INTERNAL) {
@@ -279,7 +283,7 @@ public final class CardAuthoriser {
             }
             authorisationId = newAuthorisationId(); // the id was taken: 60 random bits, all but impossible
         }
-        throw new EscudoException(Kind.INTERNAL, "issuer.authorisation-id-exhausted", "could not draw a free authorisation id");
+        throw new EscudoException(AUTHORISATION_ID_EXHAUSTED, "could not draw a free authorisation id");
     }
 
     /** What was approved for one order: enough to answer a repeat with the first answer. */
@@ -335,6 +339,10 @@ public final class CardAuthoriser {
         return new Authorisation(bundle.orderId(), bundle.holderId(), bundle.digest(), Decision.DECLINED, null, null, reason, shown);
     }
 
+    private static Authorisation declined(Sealed bundle, ErrorCode reason, String detail) {
+        return declined(bundle, reason.value(), detail);
+    }
+
     private static Authorisation declined(Sealed bundle, EscudoException refusal) {
         return declined(bundle, refusal.code(), refusal.getMessage());
     }
@@ -351,7 +359,7 @@ public final class CardAuthoriser {
     }
 
     private static OrderException replayed(String orderId) {
-        return OrderException.of(Kind.CONFLICT, OrderException.REPLAYED, "order " + orderId + " was already decided for another request");
+        return OrderException.of(OrderException.REPLAYED, "order " + orderId + " was already decided for another request");
     }
 
     /**
@@ -365,7 +373,7 @@ public final class CardAuthoriser {
             try {
                 ledger.open(id, bank.bankId(), currency, 0);
             } catch (LedgerException e) {
-                if (!LedgerException.DUPLICATE_ACCOUNT.equals(e.code())) {
+                if (e.code() != LedgerException.DUPLICATE_ACCOUNT) {
                     throw e; // another request opened it first: fine
                 }
             }

@@ -23,9 +23,6 @@ import java.util.Optional;
  */
 public final class PartyDirectory {
 
-    /** The identifier is registered already, with other keys (CONFLICT). */
-    public static final String PARTY_EXISTS = "order.party-exists";
-
     private static final HexFormat HEX = HexFormat.of();
 
     private final Database db;
@@ -42,7 +39,7 @@ public final class PartyDirectory {
      * Publishes {@code entry} once {@code proof} (the party's {@link KeyDirectory.Entry#prove}) verifies
      * ({@code crypto.bad-signature} otherwise). A small-order X25519 key is {@code order.bad-key}.
      * Registering the same keys again returns the entry; other keys for a registered identifier
-     * are {@value #PARTY_EXISTS}.
+     * are {@code order.party-exists}.
      */
     public KeyDirectory.Entry register(KeyDirectory.Entry entry, byte[] proof) {
         Objects.requireNonNull(entry, "entry");
@@ -56,7 +53,7 @@ public final class PartyDirectory {
             }
             KeyDirectory.Entry existing = find(tx, entry.id()).orElseThrow();
             if (!existing.equals(entry)) {
-                throw OrderException.of(Kind.CONFLICT, PARTY_EXISTS, "party " + entry.id() + " is already registered with other keys");
+                throw OrderException.of(OrderException.PARTY_EXISTS, "party " + entry.id() + " is already registered with other keys");
             }
             return existing;
         });

@@ -67,7 +67,7 @@ public final class PaymentCards {
                     return new PaymentCard(number, expiry, name, customerId, false);
                 }
             }
-            throw new EscudoException(Kind.INTERNAL, "issuer.card-number-exhausted", "could not draw a free card number");
+            throw new BankException(BankException.CARD_NUMBER_EXHAUSTED, "could not draw a free card number");
         });
     }
 
@@ -79,7 +79,7 @@ public final class PaymentCards {
         db.run(tx -> {
             if (tx.update("UPDATE issuer_payment_card SET blocked_at = ? WHERE card_number = ? AND blocked_at IS NULL",
                     clock.instant(), cardNumber) == 0 && find(tx, cardNumber, false).isEmpty()) {
-                throw new EscudoException(Kind.NOT_FOUND, BankException.UNKNOWN_CARD,
+                throw new BankException(BankException.UNKNOWN_CARD,
                         "no payment card " + PaymentCard.mask(String.valueOf(cardNumber)) + " at this bank");
             }
         });

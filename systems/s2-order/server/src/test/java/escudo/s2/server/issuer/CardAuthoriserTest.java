@@ -11,6 +11,7 @@ import static escudo.s2.server.issuer.Market.PRICE;
 import static escudo.s2.server.issuer.Market.SHOP;
 import static escudo.s2.server.issuer.Market.USD_SHOP;
 import static escudo.s2.server.issuer.Market.request;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.ErrorCode;
+import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.bank.CardNumbers;
@@ -34,7 +37,7 @@ import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
 import escudo.s2.protocol.SplitOrder.SealedPart;
 import escudo.storage.Database;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +55,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -61,14 +65,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Seed 002, Fig. 1 from the card manager's chair: open the bank's part, check card and holder, pay. */
 class CardAuthoriserTest {
 
-    static void refused(String code, Supplier<?> action) {
-        assertEquals(code, assertThrows(EscudoException.class, action::get).code());
-    }
-
     /** The refusal (an exception: the bundle does not decode) changed nothing: same balances, no transfer, no row. */
-    static void refusedAndNothingMoved(Market m, String code, Supplier<?> action) {
+    static void refusedAndNothingMoved(Market m, ErrorCode code, Executable action) {
         Market.Books before = m.books();
-        refused(code, action);
+        assertRefused(code, action);
         assertEquals(before, m.books());
         m.assertBooksBalance();
     }
@@ -77,11 +77,11 @@ class CardAuthoriserTest {
      * {@code seller}'s request is a DECLINED answer with {@code reason}, about the bundle it sent,
      * that moved no money and recorded nothing: not the holder's order for this seller, or a replay.
      */
-    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, Money asked, String reason) {
+    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, Money asked, ErrorCode reason) {
         Market.Books before = m.books();
         Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(Decision.DECLINED, answer.decision());
-        assertEquals(reason, answer.reason());
+        assertEquals(reason.value(), answer.reason());
         assertFalse(answer.detail().isEmpty());
         assertNull(answer.amount());
         assertNull(answer.authorisationId());
@@ -93,7 +93,7 @@ class CardAuthoriserTest {
         return answer;
     }
 
-    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, String reason) {
+    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, ErrorCode reason) {
         return declinedUnrecorded(m, seller, bundle, PRICE, reason);
     }
 
@@ -225,7 +225,7 @@ class CardAuthoriserTest {
                 fields.put(SplitOrder.CARD_NUMBER, m.bobCard.cardNumber());
                 fields.put(SplitOrder.EXPIRY, m.bobCard.expiry());
             }
-            assertDeclined(m, m.order("order-1", fields), PRICE, reason, detail);
+            assertDeclined(m, m.order("order-1", fields), PRICE, ErrorCode.decode(reason, Kind.REFUSED), detail);
         }
     }
 
@@ -308,12 +308,12 @@ class CardAuthoriserTest {
             Sealed resealed = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
             Authorisation resent = m.authoriser.authorise(SHOP, request(resealed, tooMuch));
             assertEquals(Decision.DECLINED, resent.decision());
-            assertEquals(OrderException.INSUFFICIENT_FUNDS, resent.reason());
+            assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), resent.reason());
             assertArrayEquals(resealed.digest(), resent.digest());
             // Another seller is told it is a replay, not why the order was declined.
             Sealed elsewhere = m.order(m.keys(ALICE), "order-1", OTHER_SHOP,
                     Market.issuerFields(m.aliceCard, Map.of(SplitOrder.AMOUNT, tooMuch.toString())));
-            assertEquals(OrderException.REPLAYED, m.authoriser.authorise(OTHER_SHOP, request(elsewhere, tooMuch)).reason());
+            assertEquals(OrderException.REPLAYED.value(), m.authoriser.authorise(OTHER_SHOP, request(elsewhere, tooMuch)).reason());
             assertEquals(before, m.books(), "no money moved, no second record");
             assertEquals(1, m.count("issuer_s2_decline"));
             assertEquals(0, m.count("issuer_s2_authorisation"));
@@ -347,16 +347,16 @@ class CardAuthoriserTest {
         }
     }
 
-    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail) {
+    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, ErrorCode reason, String detail) {
         return assertDeclined(m, bundle, asked, reason, detail, SHOP);
     }
 
     /** The holder's own order from its seller, declined: no money moved, one decline recorded, and asking again gets it again. */
-    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail, String seller) {
+    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, ErrorCode reason, String detail, String seller) {
         Market.Books before = m.books();
         Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(Decision.DECLINED, answer.decision());
-        assertEquals(reason, answer.reason());
+        assertEquals(reason.value(), answer.reason());
         assertTrue(answer.detail().contains(detail), answer.detail());
         assertFalse(answer.detail().contains(m.aliceCard.cardNumber()) || answer.detail().contains(m.bobCard.cardNumber()));
         assertNull(answer.amount());
@@ -462,7 +462,7 @@ class CardAuthoriserTest {
             Sealed posing = new Sealed("order-1", ALICE, forged.parts(), forged.digest());
             declinedUnrecorded(m, SHOP, posing, OrderException.BINDING_MISMATCH);
             declinedUnrecorded(m, OTHER_SHOP, order, OrderException.BINDING_MISMATCH);
-            assertEquals(OrderException.CARD_DECLINED, m.decline(ALICE, "order-1").orElseThrow().get(2));
+            assertEquals(OrderException.CARD_DECLINED.value(), m.decline(ALICE, "order-1").orElseThrow().get(2));
         }
     }
 
@@ -510,7 +510,7 @@ class CardAuthoriserTest {
             assertEquals(EscudoException.Kind.INTERNAL, e.kind());
             assertEquals(before, m.books());
             // The seller asks again once the bank is back: the order is decided then, once.
-            assertEquals(OrderException.INSUFFICIENT_FUNDS, m.authoriser.authorise(SHOP, request(bundle, Money.parse("200.01 EUR"))).reason());
+            assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), m.authoriser.authorise(SHOP, request(bundle, Money.parse("200.01 EUR"))).reason());
             assertEquals(before.plusDecline(), m.books());
         }
     }
@@ -599,7 +599,7 @@ class CardAuthoriserTest {
                     } else {
                         // Declined first: final, for both bundles.
                         assertEquals(Decision.DECLINED, answer.decision());
-                        assertEquals(OrderException.CARD_DECLINED, answer.reason());
+                        assertEquals(OrderException.CARD_DECLINED.value(), answer.reason());
                     }
                 }
                 approvedRounds += (int) approvals;

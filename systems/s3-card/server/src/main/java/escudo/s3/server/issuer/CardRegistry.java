@@ -70,7 +70,7 @@ final class CardRegistry {
     }
 
     static IssuerException unknown(String cardNumber) {
-        return new IssuerException(Kind.NOT_FOUND, BankException.UNKNOWN_CARD, "card " + cardNumber + " is not a card of this bank");
+        return new IssuerException(BankException.UNKNOWN_CARD, "card " + cardNumber + " is not a card of this bank");
     }
 
     private static Row row(ResultSet r) throws SQLException {

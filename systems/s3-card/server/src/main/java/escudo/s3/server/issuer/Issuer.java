@@ -1,5 +1,6 @@
 package escudo.s3.server.issuer;
 
+import escudo.core.ErrorCode;
 import escudo.bank.CardNumbers;
 import escudo.bank.BankException;
 import escudo.core.EscudoException;
@@ -109,11 +110,11 @@ public final class Issuer {
             Bank.Customer customer = customer(tx, application.customerId());
             Money amount = application.amount();
             if (!amount.currency().getCurrencyCode().equals(customer.currency())) {
-                throw new IssuerException(Kind.INVALID, IssuerException.CURRENCY_MISMATCH,
+                throw new IssuerException(IssuerException.CURRENCY_MISMATCH,
                         "customer " + customer.id() + " banks in " + customer.currency() + ", not " + amount.currencyCode());
             }
             if (amount.minorUnits() < 0 || (application.kind() != CardKind.CASH && !amount.isPositive())) {
-                throw new IssuerException(Kind.INVALID, BankException.INVALID_APPLICATION,
+                throw new IssuerException(BankException.INVALID_APPLICATION,
                         application.kind() == CardKind.CASH ? "the initial value cannot be negative"
                                 : "a " + application.kind() + " card needs a positive " + (application.kind() == CardKind.CREDIT ? "credit limit" : "number of cheques"));
             }
@@ -140,11 +141,11 @@ public final class Issuer {
                 try {
                     sealed = BankShare.seal(bankShare, application.transportKey(), cardNumber);
                 } catch (EscudoException e) {
-                    throw new IssuerException(Kind.INVALID, BankException.INVALID_APPLICATION, "the card's transport key is not an X25519 key");
+                    throw new IssuerException(BankException.INVALID_APPLICATION, "the card's transport key is not an X25519 key");
                 }
                 return new IssuedCard(cert, sealed, publicKey(), amount.minorUnits());
             }
-            throw new IssuerException(Kind.INTERNAL, "issuer.card-number-exhausted", "could not draw a free card number");
+            throw new BankException(BankException.CARD_NUMBER_EXHAUSTED, "could not draw a free card number");
         });
     }
 
@@ -193,8 +194,9 @@ public final class Issuer {
         bank.moveCustomerFunds(tx, transferId, customer, toAccount, amount, memo);
     }
 
-    void alert(Tx tx, String cardNumber, String kind, String detail) {
-        tx.update("INSERT INTO issuer_alert (card_number, kind, detail, created_at) VALUES (?, ?, ?, ?)", cardNumber, kind, detail, now());
+    void alert(Tx tx, String cardNumber, ErrorCode kind, String detail) {
+        tx.update("INSERT INTO issuer_alert (card_number, kind, detail, created_at) VALUES (?, ?, ?, ?)", cardNumber, kind.value(),
+                detail, now());
     }
 
     Instant now() {
