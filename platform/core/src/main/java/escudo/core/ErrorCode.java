@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public final class ErrorCode {
 
     /** Lower-case {@code module.reason}, as the problem documents' {@code code} has always been. */
-    private static final Pattern FORMAT = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
+    private static final Pattern FORMAT = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*");
 
     /** Every code seen so far, declared or decoded; guarded by the class lock. */
     private static final Map<String, ErrorCode> CODES = new HashMap<>();

@@ -141,7 +141,7 @@ class S0OverHttpTest {
                 phone.ask(bank, new TradeRequest.PurchaseOrder("o-1", "books", eur("12.50"), "a novel")));
         TradeResponse.Refused broke = assertInstanceOf(TradeResponse.Refused.class,
                 phone.ask(bank, new TradeRequest.PurchaseOrder("o-2", "books", eur("500.00"), "an encyclopaedia")));
-        assertEquals(BankException.INSUFFICIENT_FUNDS, broke.code());
+        assertEquals(BankException.INSUFFICIENT_FUNDS.value(), broke.code());
 
         assertEquals(eur("12.50"), bank.get("/issuer/merchants/books", IssuerApi.Balance.class).balance());
         assertEquals(0L, bank.get("/issuer/ledger", IssuerApi.LedgerView.class).totals().get("EUR"));

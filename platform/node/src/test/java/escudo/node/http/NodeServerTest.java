@@ -39,7 +39,11 @@ class NodeServerTest {
 
     /** One code per kind, {@code test.<kind>}, for the route that fails as it is told. */
     private static final Map<Kind, ErrorCode> FAILURES = Arrays.stream(Kind.values()).collect(Collectors.toMap(
-            kind -> kind, kind -> ErrorCode.declare("test." + kind.name().toLowerCase(Locale.ROOT), kind)));
+            kind -> kind, kind -> ErrorCode.declare(failureCode(kind), kind)));
+
+    private static String failureCode(Kind kind) {
+        return "test." + kind.name().toLowerCase(Locale.ROOT);
+    }
 
     record Deposit(String account, Money amount, byte[] token, Instant at) {
         Deposit {
@@ -163,7 +167,7 @@ class NodeServerTest {
     @ParameterizedTest
     @CsvSource({"INVALID,400", "UNAUTHENTICATED,401", "NOT_FOUND,404", "CONFLICT,409", "REFUSED,422", "INTERNAL,500"})
     void eachKindHasItsStatus(Kind kind, int status) throws Exception {
-        String code = "test." + kind.name().toLowerCase(Locale.ROOT);
+        String code = failureCode(kind);
         JsonNode problem = problem(get("/test/fail/" + kind), status, code);
         if (kind == Kind.INTERNAL) {
             // our own faults are told in the log only; the answer names an incident

@@ -89,7 +89,7 @@ class PartyClientTest {
 
         EscudoException internal = assertThrows(EscudoException.class, () -> client.get("/bank/boom", Map.class));
         assertEquals(Kind.INTERNAL, internal.kind());
-        assertEquals("internal", internal.code());
+        assertSame(Problem.INTERNAL, internal.code());
     }
 
     @Test

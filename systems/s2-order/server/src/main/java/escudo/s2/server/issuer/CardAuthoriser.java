@@ -183,7 +183,7 @@ public final class CardAuthoriser {
             answer = declined(bundle, refusal(e));
         }
         // A replay is about another request's answer, which stands: nothing to record.
-        if (answer.decision() == Decision.DECLINED && !OrderException.REPLAYED.equals(answer.reason())) {
+        if (answer.decision() == Decision.DECLINED && !OrderException.REPLAYED.value().equals(answer.reason())) {
             tx.update("INSERT INTO issuer_s2_decline (" + DECLINE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                     holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), answer.reason(), answer.detail(), clock.instant());
         }

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.ErrorCode;
-import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.bank.CardNumbers;
@@ -214,7 +213,7 @@ class CardAuthoriserTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("declines")
-    void aDeclineNamesTheReasonMovesNoMoneyAndIsRecorded(String why, Map<String, String> changes, String reason, String detail) {
+    void aDeclineNamesTheReasonMovesNoMoneyAndIsRecorded(String why, Map<String, String> changes, ErrorCode reason, String detail) {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             Map<String, String> fields = new HashMap<>(changes);
             if ("LUHN".equals(fields.get(SplitOrder.CARD_NUMBER))) {
@@ -225,7 +224,7 @@ class CardAuthoriserTest {
                 fields.put(SplitOrder.CARD_NUMBER, m.bobCard.cardNumber());
                 fields.put(SplitOrder.EXPIRY, m.bobCard.expiry());
             }
-            assertDeclined(m, m.order("order-1", fields), PRICE, ErrorCode.decode(reason, Kind.REFUSED), detail);
+            assertDeclined(m, m.order("order-1", fields), PRICE, reason, detail);
         }
     }
 
@@ -291,7 +290,7 @@ class CardAuthoriserTest {
             Money tooMuch = Money.parse("200.01 EUR");
             Sealed order = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
             Authorisation first = assertDeclined(m, order, tooMuch, OrderException.INSUFFICIENT_FUNDS, "cannot pay");
-            assertEquals(List.of(SHOP, java.util.HexFormat.of().formatHex(order.digest()), OrderException.INSUFFICIENT_FUNDS,
+            assertEquals(List.of(SHOP, java.util.HexFormat.of().formatHex(order.digest()), OrderException.INSUFFICIENT_FUNDS.value(),
                     first.detail()), m.decline(ALICE, "order-1").orElseThrow());
 
             // The holder tops up: the same bundle, months later, is still declined, for the same reason.
@@ -366,10 +365,10 @@ class CardAuthoriserTest {
         assertArrayEquals(bundle.digest(), answer.digest());
         assertEquals(before.plusDecline(), m.books());
         assertEquals(before.alice(), m.issuer.customerBalance(ALICE));
-        assertEquals(List.of(seller, java.util.HexFormat.of().formatHex(bundle.digest()), reason, answer.detail()),
+        assertEquals(List.of(seller, java.util.HexFormat.of().formatHex(bundle.digest()), reason.value(), answer.detail()),
                 m.decline(bundle.holderId(), bundle.orderId()).orElseThrow());
         Authorisation again = m.authoriser.authorise(seller, request(bundle, asked));
-        assertEquals(List.of(Decision.DECLINED, reason, answer.detail()), List.of(again.decision(), again.reason(), again.detail()));
+        assertEquals(List.of(Decision.DECLINED, reason.value(), answer.detail()), List.of(again.decision(), again.reason(), again.detail()));
         assertEquals(before.plusDecline(), m.books());
         m.assertBooksBalance();
         return answer;
@@ -477,7 +476,7 @@ class CardAuthoriserTest {
             Sealed bundle = m.offerOrder("order-1");
             Market.Books before = m.books();
             Authorisation answer = wrong.authorise(SHOP, request(bundle));
-            assertEquals(List.of(Decision.DECLINED, OrderException.PART_TAMPERED), List.of(answer.decision(), answer.reason()));
+            assertEquals(List.of(Decision.DECLINED, OrderException.PART_TAMPERED.value()), List.of(answer.decision(), answer.reason()));
             assertEquals(before, m.books());
         }
     }
@@ -552,7 +551,7 @@ class CardAuthoriserTest {
             List<Authorisation> outcomes = race(8, () -> m.authoriser.authorise(SHOP, requests.get(next.getAndIncrement())));
             List<Authorisation> approved = outcomes.stream().filter(a -> a.decision() == Decision.APPROVED).toList();
             assertEquals(1, approved.size(), outcomes.toString());
-            assertEquals(7, outcomes.stream().filter(a -> OrderException.REPLAYED.equals(a.reason())).count(), outcomes.toString());
+            assertEquals(7, outcomes.stream().filter(a -> OrderException.REPLAYED.value().equals(a.reason())).count(), outcomes.toString());
             assertEquals(0, m.count("issuer_s2_decline"));
             assertEquals(before.alice().minus(approved.getFirst().amount()), m.issuer.customerBalance(ALICE));
             assertEquals(before.shop().plus(approved.getFirst().amount()), m.issuer.merchantBalance(SHOP));
@@ -595,7 +594,7 @@ class CardAuthoriserTest {
                     if (approvals == 1) {
                         // Approved first: the paying bundle's answer stands, the other is a replay.
                         assertEquals(bundle == pays ? Decision.APPROVED : Decision.DECLINED, answer.decision());
-                        assertEquals(bundle == pays ? null : OrderException.REPLAYED, answer.reason());
+                        assertEquals(bundle == pays ? null : OrderException.REPLAYED.value(), answer.reason());
                     } else {
                         // Declined first: final, for both bundles.
                         assertEquals(Decision.DECLINED, answer.decision());

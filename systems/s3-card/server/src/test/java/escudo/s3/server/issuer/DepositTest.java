@@ -108,7 +108,7 @@ class DepositTest {
         assertTrue(bank.issuer.card(cardNumber()).blacklisted());
         assertTrue(bank.issuer.blacklist().contains(cardNumber()));
         bank.issuer.blacklist().verify(bank.issuer.publicKey());
-        assertEquals(IssuerException.DOUBLE_SPEND, bank.issuer.alerts().getFirst().kind());
+        assertEquals(IssuerException.DOUBLE_SPEND.value(), bank.issuer.alerts().getFirst().kind());
         assertEquals(Money.zero(Money.currency("EUR")), bank.accounts.merchantBalance("books"));
         // From now on every payment of the card is refused, even a fresh ser#.
         PaymentCertificate later = bank.pay(card, shop, "1.00 EUR", "1234");
