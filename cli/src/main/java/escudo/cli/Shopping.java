@@ -1,8 +1,8 @@
 package escudo.cli;
 
 import escudo.core.ErrorCode;
-import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SigningKey;

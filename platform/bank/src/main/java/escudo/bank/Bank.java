@@ -1,6 +1,5 @@
 package escudo.bank;
 
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;

@@ -1,13 +1,13 @@
 package escudo.node;
 
 import escudo.core.ErrorCode;
-import escudo.s2.protocol.OrderException;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.s2.protocol.BlomAuthority;
 import escudo.s2.protocol.BlomShare;
+import escudo.s2.protocol.OrderException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package escudo.node;
 
 import escudo.core.ErrorCode;
-import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.crypto.SigningKey;
+import escudo.node.http.Desk;
 import escudo.s3.server.merchant.BankLink;
 import escudo.node.api.IssuerApi;
 import escudo.node.order.RemoteDirectory;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.PairwiseKeys;
-import escudo.node.http.Desk;
 import escudo.node.http.PartyClient;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.DepositReceipt;

@@ -1,7 +1,6 @@
 package escudo.node;
 
 import escudo.bank.Bank;
-import escudo.core.EscudoException;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;

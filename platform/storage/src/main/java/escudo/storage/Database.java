@@ -2,7 +2,6 @@ package escudo.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import escudo.core.EscudoException.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;

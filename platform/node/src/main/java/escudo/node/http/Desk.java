@@ -1,8 +1,8 @@
 package escudo.node.http;
 
 import escudo.core.ErrorCode;
-import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 

@@ -1,7 +1,6 @@
 package escudo.node.http;
 
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package escudo.node.order;
 
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.s2.server.seller.OrderPartners;
 import escudo.s2.protocol.OrderMessage;
 import java.util.Map;

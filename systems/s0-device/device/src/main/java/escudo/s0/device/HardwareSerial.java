@@ -1,6 +1,5 @@
 package escudo.s0.device;
 
-import escudo.core.EscudoException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

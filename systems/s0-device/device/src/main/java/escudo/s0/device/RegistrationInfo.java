@@ -1,6 +1,5 @@
 package escudo.s0.device;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.VerifyingKey;
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
 package escudo.s0.device;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.SecretAccess;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.LayerOrder;

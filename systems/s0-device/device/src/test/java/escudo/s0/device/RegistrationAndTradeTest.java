@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.Hpke;
 import escudo.crypto.SigningKey;

@@ -18,8 +18,6 @@ import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * The issuer ("trade server center") of seed 000, built from the real protocol classes only: it

@@ -1,6 +1,5 @@
 package escudo.s0.protocol;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;

@@ -1,7 +1,6 @@
 package escudo.s3.card;
 
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.JointKey;

@@ -1,6 +1,5 @@
 package escudo.s3.card;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.CryptoException;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretBox;

@@ -13,8 +13,6 @@ import escudo.s3.protocol.WithdrawalRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.function.Executable;
 
 /** Plays the bank of seed 003, steps 250 and 260 and 900 and 910, through the public API only. */
 final class TestBank {

@@ -3,7 +3,6 @@ package escudo.s0.server.issuer;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.core.ErrorCode;
-import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;

@@ -1,6 +1,5 @@
 package escudo.s2.server.courier;
 
-import escudo.core.EscudoException.Kind;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;

@@ -1,6 +1,5 @@
 package escudo.s2.server.issuer;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.VerifyingKey;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderException;

@@ -1,9 +1,7 @@
 package escudo.s2.server.issuer;
 
-import escudo.bank.BankException;
 import escudo.bank.Bank;
-import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
+import escudo.bank.BankException;
 import escudo.bank.CardNumbers;
 import escudo.storage.Database;
 import escudo.storage.Tx;

@@ -19,7 +19,6 @@ import escudo.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

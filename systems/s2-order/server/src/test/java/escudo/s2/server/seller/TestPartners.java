@@ -1,8 +1,8 @@
 package escudo.s2.server.seller;
 
 import escudo.core.ErrorCode;
-import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Authorisation;

@@ -1,7 +1,6 @@
 package escudo.s3.server.issuer;
 
 import escudo.bank.BankException;
-import escudo.core.EscudoException.Kind;
 import escudo.s3.protocol.CardCertificate;
 import escudo.s3.protocol.CardKind;
 import escudo.storage.Tx;

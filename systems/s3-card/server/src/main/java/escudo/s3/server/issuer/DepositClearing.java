@@ -1,7 +1,7 @@
 package escudo.s3.server.issuer;
 
-import escudo.core.ErrorCode;
 import escudo.bank.Bank;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;

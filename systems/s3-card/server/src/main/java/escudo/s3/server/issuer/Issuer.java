@@ -1,10 +1,9 @@
 package escudo.s3.server.issuer;
 
-import escudo.core.ErrorCode;
-import escudo.bank.CardNumbers;
 import escudo.bank.BankException;
+import escudo.bank.CardNumbers;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;

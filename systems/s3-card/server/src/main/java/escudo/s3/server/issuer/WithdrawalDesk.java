@@ -1,7 +1,6 @@
 package escudo.s3.server.issuer;
 
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.ledger.Account;
 import escudo.s3.protocol.CardCertificate;
