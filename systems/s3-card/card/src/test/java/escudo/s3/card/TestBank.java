@@ -10,6 +10,7 @@ import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.PaymentSpec;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
+import escudo.testing.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
