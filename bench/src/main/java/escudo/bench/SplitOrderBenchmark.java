@@ -2,17 +2,17 @@ package escudo.bench;
 
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
-import escudo.s2.server.issuer.PaymentCard;
+import escudo.s2.api.PaymentCard;
 import escudo.node.CourierNode;
 import escudo.node.IssuerNode;
 import escudo.node.MerchantNode;
-import escudo.node.OrderKeys;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.MerchantApi;
-import escudo.node.api.OrderApi;
-import escudo.node.http.PartyClient;
-import escudo.node.order.ChannelClient;
-import escudo.node.order.RemoteDirectory;
+import escudo.s2.client.OrderKeys;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.s2.api.OrderApi;
+import escudo.http.PartyClient;
+import escudo.s2.client.ChannelClient;
+import escudo.s2.client.RemoteDirectory;
 import escudo.s2.protocol.BlomAuthority;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
@@ -172,9 +172,9 @@ public class SplitOrderBenchmark {
                     new MerchantNode.ShopSettings(COURIER, courierNode.uri(), shopKeys, bankNode.operatorToken())),
                     memoryDatabase("shop"), shopKey, "127.0.0.1", 0));
             shop = track(new PartyClient(shopNode.uri()));
-            bankDesk.post("/issuer/merchants", new IssuerApi.OpenMerchant(SHOP, "Bench shop", "EUR", shopKey.verifyingKey()),
-                    IssuerApi.Balance.class);
-            bankDesk.post("/issuer/customers", new IssuerApi.OpenCustomer(HOLDER, "Alice Martin", OPENING), IssuerApi.Balance.class);
+            bankDesk.post("/issuer/merchants", new BankApi.OpenMerchant(SHOP, "Bench shop", "EUR", shopKey.verifyingKey()),
+                    BankApi.Balance.class);
+            bankDesk.post("/issuer/customers", new BankApi.OpenCustomer(HOLDER, "Alice Martin", OPENING), BankApi.Balance.class);
             PaymentCard card = bankDesk.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard(HOLDER), PaymentCard.class);
 
             PairwiseKeys holderKeys;
@@ -200,9 +200,9 @@ public class SplitOrderBenchmark {
         void checkAndStop() throws Exception {
             try {
                 Money paid = price.times(placed);
-                Money shopBalance = bankDesk.get("/issuer/merchants/" + SHOP, IssuerApi.Balance.class).balance();
-                Money holderBalance = bankDesk.get("/issuer/customers/" + HOLDER, IssuerApi.Balance.class).balance();
-                long total = bankDesk.get("/issuer/ledger", IssuerApi.LedgerView.class).totals().get("EUR");
+                Money shopBalance = bankDesk.get("/issuer/merchants/" + SHOP, BankApi.Balance.class).balance();
+                Money holderBalance = bankDesk.get("/issuer/customers/" + HOLDER, BankApi.Balance.class).balance();
+                long total = bankDesk.get("/issuer/ledger", BankApi.LedgerView.class).totals().get("EUR");
                 if (!shopBalance.equals(paid) || !holderBalance.equals(OPENING.minus(paid)) || total != 0) {
                     throw new IllegalStateException(placed + " orders of " + price + ": the shop holds " + shopBalance
                             + ", the holder " + holderBalance + ", the ledger sums to " + total);

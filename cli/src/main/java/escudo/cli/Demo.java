@@ -1,28 +1,30 @@
 package escudo.cli;
 
+import escudo.s3.api.Alerts;
+import escudo.s0.device.HttpIssuerLink;
 import escudo.s3.card.Card;
 import escudo.s3.card.CardException;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
 import escudo.s3.server.issuer.IssuerException;
-import escudo.s3.server.merchant.AcceptedPayment;
-import escudo.s3.server.merchant.DepositSummary;
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
 import escudo.s3.server.merchant.MerchantException;
-import escudo.s2.server.issuer.PaymentCard;
+import escudo.s2.api.PaymentCard;
 import escudo.node.CourierNode;
 import escudo.node.IssuerNode;
-import escudo.node.OrderKeys;
-import escudo.node.api.OrderApi;
+import escudo.s2.client.OrderKeys;
+import escudo.s2.api.OrderApi;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.client.Shopper;
 import escudo.node.MerchantNode;
 import escudo.node.NodeConfig;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.MerchantApi;
-import escudo.node.http.PartyClient;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.http.PartyClient;
 import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositReceipt.Outcome;
@@ -32,7 +34,7 @@ import escudo.s0.device.HardwareSerial;
 import escudo.s0.device.IssuerLink;
 import escudo.s0.device.RegistrationInfo;
 import escudo.s0.device.Wallet;
-import escudo.node.api.TradeApi;
+import escudo.s0.api.TradeApi;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeEnvelope;
@@ -95,7 +97,7 @@ final class Demo {
                 PartyClient books = new PartyClient(booksNode.uri());
                 PartyClient tea = new PartyClient(teaNode.uri());
                 PartyClient courier = new PartyClient(courierNode.uri(), courierDeskToken)) {
-            out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", IssuerApi.BankInfo.class).publicKey().hex());
+            out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", BankApi.BankInfo.class).publicKey().hex());
             out.println("  coffee-shop " + coffeeNode.uri() + "  (clears online above 30.00 EUR)");
             out.println("  book-shop   " + booksNode.uri());
             out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
@@ -119,11 +121,11 @@ final class Demo {
         step("Accounts open (Figs. 2-3): merchants get deposit accounts, Alice a bank account");
         for (PartyClient shop : List.of(coffee, books, tea)) {
             MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
-            bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), info.merchantId(), "EUR", info.publicKey()),
-                    IssuerApi.Balance.class);
+            bank.post("/issuer/merchants", new BankApi.OpenMerchant(info.merchantId(), info.merchantId(), "EUR", info.publicKey()),
+                    BankApi.Balance.class);
             say("merchant " + info.merchantId() + " registered with S_id and signing key " + info.publicKey().hex().substring(0, 16) + "...");
         }
-        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("alice", "Alice", Money.parse("200.00 EUR")), IssuerApi.Balance.class);
+        bank.post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice", Money.parse("200.00 EUR")), BankApi.Balance.class);
         say("Alice pays in 200.00 EUR");
 
         deviceBoundTrade(bank);
@@ -141,7 +143,7 @@ final class Demo {
         AcceptedPayment accepted = coffee.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), first), AcceptedPayment.class);
         expect(accepted.collected(), "the coffee shop verified and kept PAYMENT-CERT ser# " + first.serial() + " for its next deposit");
         if (artefacts != null) {
-            Artefacts.write(artefacts, bank.get("/issuer", IssuerApi.BankInfo.class).publicKey(), card.certificate(), first);
+            Artefacts.write(artefacts, bank.get("/issuer", BankApi.BankInfo.class).publicKey(), card.certificate(), first);
             say("artefacts written to " + artefacts + " (verify with: openssl pkeyutl -verify -pubin -rawin ...; see README)");
         }
 
@@ -179,7 +181,7 @@ final class Demo {
         DepositReceipt.Status caught = booksDeposit.receipt().statuses().stream()
                 .filter(s -> s.outcome() == Outcome.REFUSED).findFirst().orElseThrow(() -> new DemoFailure("the clone's payment was paid"));
         expect(IssuerException.DOUBLE_SPEND.equals(caught.code()), "book-shop: the clone's ser# " + caught.serial() + " refused: " + caught.detail());
-        IssuerApi.Alerts alerts = bank.get("/issuer/alerts", IssuerApi.Alerts.class);
+        Alerts alerts = bank.get("/issuer/alerts", Alerts.class);
         expect(alerts.alerts().size() == 1, "the bank recorded an alert: " + alerts.alerts().getFirst().kind());
 
         step("Blacklist: merchants fetch the bank's signed list and refuse the card at the counter");
@@ -187,7 +189,7 @@ final class Demo {
         refused(MerchantException.CARD_BLACKLISTED, () -> CardHolder.pay(coffee, card, Money.parse("1.00 EUR"), "water", PIN));
 
         step("Lockout: Bob's credit card after three wrong PINs");
-        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("bob", "Bob", Money.parse("80.00 EUR")), IssuerApi.Balance.class);
+        bank.post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob", Money.parse("80.00 EUR")), BankApi.Balance.class);
         Card bobs = CardHolder.issueCard(bank, dataDir.resolve("cards/bob"), "bob", CardKind.CREDIT, Money.parse("100.00 EUR"), "2468");
         AcceptedPayment onCredit = CardHolder.pay(books, bobs, Money.parse("20.00 EUR"), "an atlas", "2468");
         expect(onCredit.collected(), "Bob pays 20.00 EUR on credit (limit 100.00 EUR)");
@@ -203,8 +205,8 @@ final class Demo {
         splitOrder(bank, tea, courier);
 
         step("Ledger (double entry): every account, and the sum per currency");
-        IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
-        ledger.accounts().stream().sorted(Comparator.comparing(escudo.ledger.Account::id))
+        BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
+        ledger.accounts().stream().sorted(Comparator.comparing(BankApi.AccountView::id))
                 .forEach(a -> out.printf("      %-28s %14s%n", a.id(), a.balance()));
         expect(ledger.totals().values().stream().allMatch(t -> t == 0), "all balances sum to 0 per currency: no money created or lost");
         expect(balance(bank, "merchants/coffee-shop").equals(Money.parse("41.30 EUR")), "coffee-shop holds 41.30 EUR");
@@ -311,7 +313,7 @@ final class Demo {
     }
 
     private static Money balance(PartyClient bank, String path) {
-        return bank.get("/issuer/" + path, IssuerApi.Balance.class).balance();
+        return bank.get("/issuer/" + path, BankApi.Balance.class).balance();
     }
 
     private void step(String title) {

@@ -1,32 +1,34 @@
 package escudo.cli;
 
+import escudo.s3.api.Alerts;
+import escudo.s0.device.HttpIssuerLink;
 import escudo.s3.card.Card;
 import escudo.s3.card.CardStatus;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.s0.device.HardwareSerial;
 import escudo.s0.device.Wallet;
-import escudo.s2.server.courier.Delivery;
-import escudo.s2.server.issuer.PaymentCard;
-import escudo.s0.server.issuer.DeviceView;
-import escudo.node.api.OrderApi;
+import escudo.s2.api.Delivery;
+import escudo.s2.api.PaymentCard;
+import escudo.s0.api.DeviceView;
+import escudo.s2.api.OrderApi;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.client.Shopper;
-import escudo.node.api.TradeApi;
+import escudo.s0.api.TradeApi;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.TradeRequest;
 import escudo.s0.protocol.TradeResponse;
-import escudo.s3.server.merchant.AcceptedPayment;
-import escudo.s3.server.merchant.DepositSummary;
-import escudo.node.BlomShares;
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
+import escudo.s2.client.BlomShares;
 import escudo.node.KeyVault;
 import escudo.node.Node;
 import escudo.node.NodeConfig;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.MerchantApi;
-import escudo.node.http.PartyClient;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.http.PartyClient;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.DepositReceipt;
@@ -202,20 +204,20 @@ public final class Main {
     private void client(String command, Args args, PartyClient bank, PartyClient merchant, Path cards) {
         switch (command) {
             case "customer open" -> {
-                var body = new IssuerApi.OpenCustomer(args.required("id"), args.required("name"), Money.parse(args.required("deposit")));
+                var body = new BankApi.OpenCustomer(args.required("id"), args.required("name"), Money.parse(args.required("deposit")));
                 args.requireAllUsed();
-                out.println("customer " + body.customerId() + " opened; balance " + bank.post("/issuer/customers", body, IssuerApi.Balance.class).balance());
+                out.println("customer " + body.customerId() + " opened; balance " + bank.post("/issuer/customers", body, BankApi.Balance.class).balance());
             }
             case "customer show" -> {
                 String id = args.required("id");
                 args.requireAllUsed();
-                out.println("customer " + id + ": " + bank.get("/issuer/customers/" + id, IssuerApi.Balance.class).balance());
+                out.println("customer " + id + ": " + bank.get("/issuer/customers/" + id, BankApi.Balance.class).balance());
             }
             case "merchant register" -> {
                 args.requireAllUsed();
                 MerchantApi.MerchantInfo info = merchant.get("/merchant", MerchantApi.MerchantInfo.class);
-                bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), info.merchantId(), info.currency(), info.publicKey()),
-                        IssuerApi.Balance.class);
+                bank.post("/issuer/merchants", new BankApi.OpenMerchant(info.merchantId(), info.merchantId(), info.currency(), info.publicKey()),
+                        BankApi.Balance.class);
                 out.println("merchant " + info.merchantId() + " has a deposit account in " + info.currency() + "; key " + info.publicKey().hex());
             }
             case "card issue" -> {
@@ -280,14 +282,14 @@ public final class Main {
             }
             case "balances" -> {
                 args.requireAllUsed();
-                IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
-                ledger.accounts().stream().sorted(Comparator.comparing(escudo.ledger.Account::id))
+                BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
+                ledger.accounts().stream().sorted(Comparator.comparing(BankApi.AccountView::id))
                         .forEach(a -> out.printf("  %-28s %14s%n", a.id(), a.balance()));
                 out.println("  totals per currency (0 in double entry): " + ledger.totals());
             }
             case "alerts" -> {
                 args.requireAllUsed();
-                bank.get("/issuer/alerts", IssuerApi.Alerts.class).alerts()
+                bank.get("/issuer/alerts", Alerts.class).alerts()
                         .forEach(a -> out.println("  " + a.createdAt() + " card " + a.cardNumber() + " [" + a.kind() + "] " + a.detail()));
             }
             default -> throw Args.usage("unknown command '" + command.strip() + "'");
@@ -327,7 +329,7 @@ public final class Main {
                 OrderMessage.Offer offer = Shopping.offer(shop, basket);
                 out.println("offer " + offer.orderId() + " from " + offer.sellerId() + ": " + offer.itemsText() + " = "
                         + offer.amount() + "; card to " + offer.issuerId() + ", destination to " + offer.courierId());
-                String bankId = bank.get("/issuer", IssuerApi.BankInfo.class).bankId();
+                String bankId = bank.get("/issuer", BankApi.BankInfo.class).bankId();
                 out.println(Shopping.describe(Shopping.place(keys, bankId, shop, offer, details)));
             }
             case "shop status" -> {

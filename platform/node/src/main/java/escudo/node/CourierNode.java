@@ -1,11 +1,12 @@
 package escudo.node;
 
+import escudo.s2.client.OrderKeys;
 import escudo.s2.server.courier.Courier;
 import escudo.crypto.SigningKey;
-import escudo.node.api.OrderApi;
+import escudo.s2.api.OrderApi;
 import escudo.node.http.Desk;
 import escudo.node.http.NodeServer;
-import escudo.node.http.PartyClient;
+import escudo.http.PartyClient;
 import escudo.node.http.Routes;
 import escudo.node.order.OrderChannel;
 import escudo.s2.protocol.OrderMessage;

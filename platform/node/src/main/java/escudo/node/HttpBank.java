@@ -1,13 +1,14 @@
 package escudo.node;
 
+import escudo.s2.client.OrderKeys;
 import escudo.core.EscudoException;
 import escudo.crypto.SigningKey;
 import escudo.s3.server.merchant.BankLink;
-import escudo.node.api.IssuerApi;
-import escudo.node.order.RemoteDirectory;
+import escudo.bank.client.BankApi;
+import escudo.s2.client.RemoteDirectory;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.PairwiseKeys;
-import escudo.node.http.PartyClient;
+import escudo.http.PartyClient;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositRequest;
@@ -24,8 +25,8 @@ final class HttpBank implements BankLink {
     }
 
     /** The bank at {@code client}, refused with {@code node.wrong-bank} unless it is {@code expectedBankId}. */
-    static IssuerApi.BankInfo expect(PartyClient client, String expectedBankId) {
-        IssuerApi.BankInfo info = client.get("/issuer", IssuerApi.BankInfo.class);
+    static BankApi.BankInfo expect(PartyClient client, String expectedBankId) {
+        BankApi.BankInfo info = client.get("/issuer", BankApi.BankInfo.class);
         if (!info.bankId().equals(expectedBankId)) {
             throw new EscudoException(EscudoException.Kind.INVALID, "node.wrong-bank", client.baseUri() + " is bank "
                     + info.bankId() + ", not the configured " + expectedBankId);

@@ -1,20 +1,22 @@
 package escudo.node;
 
+import escudo.s3.api.Alerts;
+import escudo.s2.client.OrderKeys;
 import escudo.bank.Bank;
 import escudo.core.EscudoException;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
-import escudo.s3.server.issuer.CardApplication;
+import escudo.s3.api.CardApplication;
 import escudo.s3.server.issuer.Issuer;
 import escudo.s2.server.issuer.CardAuthoriser;
 import escudo.s2.server.issuer.PartyDirectory;
 import escudo.s2.server.issuer.PaymentCards;
 import escudo.s0.server.issuer.Enrolment;
 import escudo.s0.server.issuer.TradeCenter;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.OrderApi;
-import escudo.node.api.TradeApi;
+import escudo.bank.client.BankApi;
+import escudo.s2.api.OrderApi;
+import escudo.s0.api.TradeApi;
 import escudo.node.http.Created;
 import escudo.node.http.Desk;
 import escudo.node.http.NodeServer;
@@ -166,23 +168,23 @@ public final class IssuerNode implements AutoCloseable {
     }
 
     private void routes(HttpRouting.Builder r) {
-        Routes.get(r, "/issuer", req -> new IssuerApi.BankInfo(issuer.bankId(), issuer.publicKey()));
-        Routes.post(r, "/issuer/customers", IssuerApi.OpenCustomer.class, (body, req) -> {
+        Routes.get(r, "/issuer", req -> new BankApi.BankInfo(issuer.bankId(), issuer.publicKey()));
+        Routes.post(r, "/issuer/customers", BankApi.OpenCustomer.class, (body, req) -> {
             desk.require(req);
             bank.openCustomer(body.customerId(), body.name(), body.openingDeposit());
-            return new Created(new IssuerApi.Balance(body.customerId(), bank.customerBalance(body.customerId())),
+            return new Created(new BankApi.Balance(body.customerId(), bank.customerBalance(body.customerId())),
                     "/issuer/customers/" + body.customerId());
         });
         Routes.get(r, "/issuer/customers/{id}", req ->
-                desk.only(req, () -> new IssuerApi.Balance(req.path("id"), bank.customerBalance(req.path("id")))));
-        Routes.post(r, "/issuer/merchants", IssuerApi.OpenMerchant.class, (body, req) -> {
+                desk.only(req, () -> new BankApi.Balance(req.path("id"), bank.customerBalance(req.path("id")))));
+        Routes.post(r, "/issuer/merchants", BankApi.OpenMerchant.class, (body, req) -> {
             desk.require(req);
             bank.openMerchant(body.merchantId(), body.name(), body.currency(), body.publicKey());
-            return new Created(new IssuerApi.Balance(body.merchantId(), bank.merchantBalance(body.merchantId())),
+            return new Created(new BankApi.Balance(body.merchantId(), bank.merchantBalance(body.merchantId())),
                     "/issuer/merchants/" + body.merchantId());
         });
         Routes.get(r, "/issuer/merchants/{id}", req ->
-                desk.only(req, () -> new IssuerApi.Balance(req.path("id"), bank.merchantBalance(req.path("id")))));
+                desk.only(req, () -> new BankApi.Balance(req.path("id"), bank.merchantBalance(req.path("id")))));
         Routes.post(r, "/issuer/cards", CardApplication.class, (body, req) -> {
             desk.require(req);
             var issued = issuer.issueCard(body);
@@ -192,12 +194,13 @@ public final class IssuerNode implements AutoCloseable {
         Routes.post(r, "/issuer/deposits", DepositRequest.class, (body, req) -> issuer.deposit(body));
         Routes.post(r, "/issuer/withdrawals", WithdrawalRequest.class, (body, req) -> issuer.withdraw(body));
         Routes.get(r, "/issuer/blacklist", req -> issuer.blacklist());
-        Routes.get(r, "/issuer/alerts", req -> desk.only(req, () -> new IssuerApi.Alerts(issuer.alerts())));
+        Routes.get(r, "/issuer/alerts", req -> desk.only(req, () -> new Alerts(issuer.alerts())));
         Routes.get(r, "/issuer/ledger", req -> {
             desk.require(req);
             var totals = new TreeMap<String, Long>();
             bank.ledger().totals().forEach((currency, total) -> totals.put(currency.getCurrencyCode(), total));
-            return new IssuerApi.LedgerView(bank.ledger().accounts(), totals);
+            return new BankApi.LedgerView(bank.ledger().accounts().stream().map(a -> new BankApi.AccountView(a.id(), a.owner(),
+                    a.currency(), a.creditLimitMinor(), a.balance(), a.openedAt())).toList(), totals);
         });
         // S0, the trade server centre (seed 000): enrolment, device registration, trade messages
         Routes.get(r, "/issuer/devices/registration", req -> trade.registrationInfo());

@@ -1,17 +1,18 @@
 package escudo.node;
 
+import escudo.s2.client.OrderKeys;
 import escudo.crypto.SigningKey;
 import escudo.s3.server.merchant.Merchant;
 import escudo.s2.server.seller.Shop;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.MerchantApi;
-import escudo.node.api.OrderApi;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.s2.api.OrderApi;
 import escudo.node.http.Created;
 import escudo.node.http.NodeServer;
-import escudo.node.http.PartyClient;
+import escudo.http.PartyClient;
 import escudo.node.http.Routes;
-import escudo.node.order.ChannelClient;
-import escudo.node.order.HttpOrderPartners;
+import escudo.s2.client.ChannelClient;
+import escudo.s2.server.seller.HttpOrderPartners;
 import escudo.node.order.OrderChannel;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.PairwiseKeys;
@@ -105,7 +106,7 @@ public final class MerchantNode implements AutoCloseable {
     public static MerchantNode start(Settings settings, Database db, SigningKey merchantKey, String host, int port) {
         PartyClient bank = new PartyClient(settings.issuerUrl());
         try {
-            IssuerApi.BankInfo info = HttpBank.expect(bank, settings.expectedBankId());
+            BankApi.BankInfo info = HttpBank.expect(bank, settings.expectedBankId());
             Clock clock = Clock.systemUTC();
             Merchant merchant = new Merchant(new Merchant.Settings(settings.merchantId(), info.bankId(), settings.currency(),
                     settings.onlineLimitMinor()), db, merchantKey, info.publicKey(), new HttpBank(bank), clock);

@@ -1,5 +1,7 @@
 package escudo.node;
 
+import escudo.s2.client.BlomShares;
+import escudo.s2.client.OrderKeys;
 import escudo.crypto.SecretAccess;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,12 +14,12 @@ import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SigningKey;
-import escudo.s0.server.issuer.DeviceStatus;
-import escudo.s0.server.issuer.DeviceView;
+import escudo.s0.api.DeviceStatus;
+import escudo.s0.api.DeviceView;
 import escudo.s0.server.issuer.RegistrationInfo;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.TradeApi;
-import escudo.node.http.PartyClient;
+import escudo.bank.client.BankApi;
+import escudo.s0.api.TradeApi;
+import escudo.http.PartyClient;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.Direction;
 import escudo.s0.protocol.LayerOrder;
@@ -106,9 +106,9 @@ class S0OverHttpTest {
     }
 
     private static void openAccounts(PartyClient bank) {
-        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("alice", "Alice", Money.parse("100.00 EUR")), IssuerApi.Balance.class);
-        bank.post("/issuer/merchants", new IssuerApi.OpenMerchant("books", "Books", "EUR", SigningKey.generate().verifyingKey()),
-                IssuerApi.Balance.class);
+        bank.post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice", Money.parse("100.00 EUR")), BankApi.Balance.class);
+        bank.post("/issuer/merchants", new BankApi.OpenMerchant("books", "Books", "EUR", SigningKey.generate().verifyingKey()),
+                BankApi.Balance.class);
     }
 
     @AfterEach
@@ -144,8 +144,8 @@ class S0OverHttpTest {
                 phone.ask(bank, new TradeRequest.PurchaseOrder("o-2", "books", eur("500.00"), "an encyclopaedia")));
         assertEquals("issuer.insufficient-funds", broke.code());
 
-        assertEquals(eur("12.50"), bank.get("/issuer/merchants/books", IssuerApi.Balance.class).balance());
-        assertEquals(0L, bank.get("/issuer/ledger", IssuerApi.LedgerView.class).totals().get("EUR"));
+        assertEquals(eur("12.50"), bank.get("/issuer/merchants/books", BankApi.Balance.class).balance());
+        assertEquals(0L, bank.get("/issuer/ledger", BankApi.LedgerView.class).totals().get("EUR"));
         List<DeviceView> devices = bank.get("/issuer/customers/alice/devices", TradeApi.Devices.class).devices();
         assertEquals(1, devices.size());
         DeviceView view = devices.getFirst();
@@ -164,12 +164,12 @@ class S0OverHttpTest {
         TradeEnvelope pay = phone.envelope(new TradeRequest.PurchaseOrder("o-1", "books", eur("5.00"), "a map"));
         phone.send(bank, pay);
         refused("s0.replayed", Kind.CONFLICT, () -> phone.send(bank, pay));
-        assertEquals(eur("5.00"), bank.get("/issuer/merchants/books", IssuerApi.Balance.class).balance());
+        assertEquals(eur("5.00"), bank.get("/issuer/merchants/books", BankApi.Balance.class).balance());
 
         HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(bankNode.uri() + "/issuer/devices/" + phone.deviceId + "/messages"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(escudo.node.http.Json.write(pay))).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(escudo.http.Json.write(pay))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(409, raw.statusCode());
         assertEquals("application/problem+json", raw.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertTrue(raw.body().contains("s0.replayed"), raw.body());

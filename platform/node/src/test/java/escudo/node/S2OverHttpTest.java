@@ -1,5 +1,6 @@
 package escudo.node;
 
+import escudo.s2.client.OrderKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
-import escudo.s2.server.issuer.PaymentCard;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.OrderApi;
-import escudo.node.http.PartyClient;
-import escudo.node.order.ChannelClient;
-import escudo.node.order.RemoteDirectory;
+import escudo.s2.api.PaymentCard;
+import escudo.bank.client.BankApi;
+import escudo.s2.api.OrderApi;
+import escudo.http.PartyClient;
+import escudo.s2.client.ChannelClient;
+import escudo.s2.client.RemoteDirectory;
 import escudo.s2.protocol.BlomAuthority;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
@@ -121,10 +122,10 @@ class S2OverHttpTest {
                 new MerchantNode.ShopSettings(COURIER, courierNode.uri(), shopKeys, bankNode.operatorToken())),
                 shopDb, shopKey, "127.0.0.1", 0));
         shop = track(new PartyClient(shopNode.uri()));
-        bankDesk.post("/issuer/merchants", new IssuerApi.OpenMerchant(SHOP, "Tea shop", "EUR", shopKey.verifyingKey()),
-                IssuerApi.Balance.class);
-        bankDesk.post("/issuer/customers", new IssuerApi.OpenCustomer(HOLDER, "Alice Martin", Money.parse("100.00 EUR")),
-                IssuerApi.Balance.class);
+        bankDesk.post("/issuer/merchants", new BankApi.OpenMerchant(SHOP, "Tea shop", "EUR", shopKey.verifyingKey()),
+                BankApi.Balance.class);
+        bankDesk.post("/issuer/customers", new BankApi.OpenCustomer(HOLDER, "Alice Martin", Money.parse("100.00 EUR")),
+                BankApi.Balance.class);
         card = bankDesk.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard(HOLDER), PaymentCard.class);
     }
 
@@ -299,7 +300,7 @@ class S2OverHttpTest {
         escudo.s2.protocol.PartyChannel.Session session = escudo.s2.protocol.PartyChannel.confirm(holderKeys, SHOP,
                 hello -> shop.post("/merchant/s2/hello", hello, escudo.s2.protocol.PartyChannel.Challenge.class));
         escudo.s2.protocol.PartyChannel.Request request = session.request(OrderMessage.Kind.ORDER_STATUS.wireName(),
-                escudo.node.http.Json.write(new OrderMessage.StatusQuery(offer.orderId())));
+                escudo.http.Json.write(new OrderMessage.StatusQuery(offer.orderId())));
         EscudoException first = assertThrows(EscudoException.class,
                 () -> shop.post("/merchant/s2/requests", request, escudo.s2.protocol.PartyChannel.Reply.class));
         assertEquals("order.not-found", first.code(), "no such order yet: the request itself was authentic");
@@ -373,15 +374,15 @@ class S2OverHttpTest {
     }
 
     private Money customerBalance() {
-        return bankDesk.get("/issuer/customers/" + HOLDER, IssuerApi.Balance.class).balance();
+        return bankDesk.get("/issuer/customers/" + HOLDER, BankApi.Balance.class).balance();
     }
 
     private Money merchantBalance() {
-        return bankDesk.get("/issuer/merchants/" + SHOP, IssuerApi.Balance.class).balance();
+        return bankDesk.get("/issuer/merchants/" + SHOP, BankApi.Balance.class).balance();
     }
 
     private long ledgerTotal() {
-        return bankDesk.get("/issuer/ledger", IssuerApi.LedgerView.class).totals().get("EUR");
+        return bankDesk.get("/issuer/ledger", BankApi.LedgerView.class).totals().get("EUR");
     }
 
     /** Nothing was charged and nothing was handed to the courier. */

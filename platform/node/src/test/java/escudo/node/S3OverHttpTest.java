@@ -9,14 +9,14 @@ import escudo.s3.card.Card;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
-import escudo.s3.server.issuer.CardAccount;
-import escudo.s3.server.issuer.CardApplication;
-import escudo.s3.server.issuer.IssuedCard;
-import escudo.s3.server.merchant.AcceptedPayment;
-import escudo.s3.server.merchant.DepositSummary;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.MerchantApi;
-import escudo.node.http.PartyClient;
+import escudo.s3.api.CardAccount;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.http.PartyClient;
 import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.DepositReceipt.Outcome;
 import escudo.s3.protocol.DepositRequest;
@@ -56,8 +56,8 @@ class S3OverHttpTest {
         bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
         shop = new PartyClient(shopNode.uri());
         MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
-        bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), "Coffee", "EUR", info.publicKey()), IssuerApi.Balance.class);
-        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("alice", "Alice", Money.parse("100.00 EUR")), IssuerApi.Balance.class);
+        bank.post("/issuer/merchants", new BankApi.OpenMerchant(info.merchantId(), "Coffee", "EUR", info.publicKey()), BankApi.Balance.class);
+        bank.post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice", Money.parse("100.00 EUR")), BankApi.Balance.class);
         card = Card.manufacture(dir.resolve("alice"));
         IssuedCard issued = bank.post("/issuer/cards", new CardApplication("alice", CardKind.CASH, Money.parse("40.00 EUR"),
                 card.userShare(), card.transportKey()), IssuedCard.class);
@@ -79,15 +79,15 @@ class S3OverHttpTest {
 
     @Test
     void cardIssuedOverHttpPaysOfflineAndTheMerchantDepositsItsBatch() {
-        assertEquals(Money.parse("60.00 EUR"), bank.get("/issuer/customers/alice", IssuerApi.Balance.class).balance());
+        assertEquals(Money.parse("60.00 EUR"), bank.get("/issuer/customers/alice", BankApi.Balance.class).balance());
         assertTrue(pay("3.00 EUR").collected());
         assertTrue(pay("4.50 EUR").collected());
         DepositSummary deposit = shop.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
         assertEquals(2, deposit.count(Outcome.CLEARED));
-        assertEquals(Money.parse("7.50 EUR"), bank.get("/issuer/merchants/coffee", IssuerApi.Balance.class).balance());
+        assertEquals(Money.parse("7.50 EUR"), bank.get("/issuer/merchants/coffee", BankApi.Balance.class).balance());
         CardAccount account = bank.get("/issuer/cards/" + card.certificate().cardNumber(), CardAccount.class);
         assertEquals(Money.parse("32.50 EUR"), account.balance());
-        IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
+        BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
         assertEquals(0L, ledger.totals().get("EUR"));
     }
 
@@ -96,7 +96,7 @@ class S3OverHttpTest {
         card.completeWithdrawal(bank.post("/issuer/withdrawals", card.requestWithdrawal(Money.parse("30.00 EUR"), false, "4321"), WithdrawalAck.class));
         AcceptedPayment online = pay("60.00 EUR"); // the merchant's limit is 50.00 EUR
         assertEquals(Outcome.CLEARED, online.status());
-        assertEquals(Money.parse("60.00 EUR"), bank.get("/issuer/merchants/coffee", IssuerApi.Balance.class).balance());
+        assertEquals(Money.parse("60.00 EUR"), bank.get("/issuer/merchants/coffee", BankApi.Balance.class).balance());
         assertTrue(pay("5.00 EUR").collected(), "below the limit the payment stays offline");
     }
 
@@ -123,7 +123,7 @@ class S3OverHttpTest {
         EscudoException e = assertThrows(EscudoException.class, () -> bank.post("/issuer/deposits", forged, Object.class));
         assertEquals("s3.message-forged", e.code());
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
-        assertEquals(Money.parse("0.00 EUR"), bank.get("/issuer/merchants/coffee", IssuerApi.Balance.class).balance());
+        assertEquals(Money.parse("0.00 EUR"), bank.get("/issuer/merchants/coffee", BankApi.Balance.class).balance());
 
         HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bankNode.uri() + "/issuer/deposits"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"merchantId\": \"coffee\", ")).build(),
@@ -139,15 +139,15 @@ class S3OverHttpTest {
         try (PartyClient stranger = new PartyClient(bankNode.uri()); PartyClient guesser = new PartyClient(bankNode.uri(), "0".repeat(64))) {
             for (PartyClient client : List.of(stranger, guesser)) {
                 EscudoException e = assertThrows(EscudoException.class, () -> client.post("/issuer/customers",
-                        new IssuerApi.OpenCustomer("mallory", "Mallory", Money.parse("1000000.00 EUR")), IssuerApi.Balance.class));
+                        new BankApi.OpenCustomer("mallory", "Mallory", Money.parse("1000000.00 EUR")), BankApi.Balance.class));
                 assertEquals("node.operator-only", e.code());
                 assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
                 assertEquals("node.operator-only", assertThrows(EscudoException.class,
-                        () -> client.get("/issuer/ledger", IssuerApi.LedgerView.class)).code());
+                        () -> client.get("/issuer/ledger", BankApi.LedgerView.class)).code());
             }
             stranger.get("/issuer/blacklist", escudo.s3.protocol.Blacklist.class); // open: merchants fetch it
         }
-        assertEquals(0L, bank.get("/issuer/ledger", IssuerApi.LedgerView.class).accounts().stream()
+        assertEquals(0L, bank.get("/issuer/ledger", BankApi.LedgerView.class).accounts().stream()
                 .filter(a -> a.id().contains("mallory")).count());
     }
 

@@ -1,5 +1,7 @@
 package escudo.node.http;
 
+import escudo.http.Json;
+import escudo.http.Problem;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.DirectHandler.EventType;
 import io.helidon.http.HeaderNames;

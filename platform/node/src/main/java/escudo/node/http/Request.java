@@ -1,5 +1,6 @@
 package escudo.node.http;
 
+import escudo.http.Json;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import io.helidon.http.HeaderNames;

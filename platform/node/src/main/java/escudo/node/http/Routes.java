@@ -1,5 +1,7 @@
 package escudo.node.http;
 
+import escudo.http.Json;
+import escudo.http.Problem;
 import escudo.core.EscudoException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;

@@ -1,6 +1,6 @@
 package escudo.node.order;
 
-import escudo.node.http.Json;
+import escudo.http.Json;
 import escudo.node.http.Routes;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.OrderMessage.Kind;

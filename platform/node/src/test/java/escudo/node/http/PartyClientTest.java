@@ -1,5 +1,6 @@
 package escudo.node.http;
 
+import escudo.http.PartyClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package escudo.s0.server.issuer;
 
+import escudo.s0.api.DeviceView;
+import escudo.s0.api.DeviceStatus;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.core.EscudoException;

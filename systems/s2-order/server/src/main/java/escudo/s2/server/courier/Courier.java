@@ -1,5 +1,6 @@
 package escudo.s2.server.courier;
 
+import escudo.s2.api.Delivery;
 import escudo.core.EscudoException.Kind;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.DeliveryQuery;

@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.s2.api.PaymentCard;
 import escudo.bank.Bank;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;

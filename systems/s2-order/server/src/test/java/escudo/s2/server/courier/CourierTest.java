@@ -1,5 +1,6 @@
 package escudo.s2.server.courier;
 
+import escudo.s2.api.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,9 @@
 package escudo.s3.server.issuer;
 
+import escudo.s3.api.Alert;
+import escudo.s3.api.CardAccount;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
 import escudo.bank.CardNumbers;
 import escudo.bank.BankException;
 import escudo.core.EscudoException;

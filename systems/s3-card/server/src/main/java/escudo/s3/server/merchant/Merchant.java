@@ -1,5 +1,7 @@
 package escudo.s3.server.merchant;
 
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;

@@ -1,5 +1,8 @@
 package escudo.s3.server.issuer;
 
+import escudo.s3.api.CardAccount;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
 import escudo.bank.CardNumbers;
 import escudo.bank.BankException;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package escudo.s3.server.merchant;
 
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
 import escudo.bank.Bank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +11,8 @@ import escudo.s3.card.Card;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
-import escudo.s3.server.issuer.CardApplication;
-import escudo.s3.server.issuer.IssuedCard;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
 import escudo.s3.server.issuer.Issuer;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.CardKind;
