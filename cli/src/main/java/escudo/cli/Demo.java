@@ -1,5 +1,9 @@
 package escudo.cli;
 
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import java.util.Map;
 import escudo.s3.api.Alerts;
 import escudo.s0.device.HttpIssuerLink;
 import escudo.s3.card.Card;
@@ -12,15 +16,11 @@ import escudo.s3.api.AcceptedPayment;
 import escudo.s3.api.DepositSummary;
 import escudo.s3.server.merchant.MerchantException;
 import escudo.s2.api.PaymentCard;
-import escudo.node.CourierNode;
-import escudo.node.IssuerNode;
-import escudo.s2.client.OrderKeys;
 import escudo.s2.api.OrderApi;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.client.Shopper;
-import escudo.node.MerchantNode;
 import escudo.node.NodeConfig;
 import escudo.bank.client.BankApi;
 import escudo.s3.api.MerchantApi;
@@ -77,21 +77,23 @@ final class Demo {
         this.artefacts = artefacts;
     }
 
+    private static final List<String> ALL = List.of("bank", "s0", "s2", "s3");
+    private static final List<String> S3_ONLY = List.of("bank", "s3");
+
     void run() {
         out.println("Escudo demo: device-bound trade (seed 000), split order (seed 002) and offline card payments (seed 003),"
                 + " data in " + dataDir);
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         String courierDeskToken = HexFormat.of().formatHex(token);
-        try (IssuerNode bankNode = IssuerNode.start(BANK, h2("issuer"), SigningKey.generate(), "127.0.0.1", 0);
-                MerchantNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
-                MerchantNode booksNode = merchant("book-shop", 100_00, bankNode);
-                CourierNode courierNode = CourierNode.start(new CourierNode.Settings(COURIER, bankNode.uri(), BANK,
-                        bankNode.operatorToken(), OrderKeys.Directory.ephemeral(), courierDeskToken), h2(COURIER),
-                        SigningKey.generate(), "127.0.0.1", 0);
-                MerchantNode teaNode = MerchantNode.start(new MerchantNode.Settings(TEA_SHOP, "EUR", 100_00, bankNode.uri(), BANK,
-                        new MerchantNode.ShopSettings(COURIER, courierNode.uri(), OrderKeys.Directory.ephemeral(),
-                                bankNode.operatorToken())), h2(TEA_SHOP), SigningKey.generate(), "127.0.0.1", 0);
+        try (PartyNode bankNode = party(Role.ISSUER, BANK, Map.of(), Secrets.ephemeral(SigningKey.generate()), ALL);
+                PartyNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
+                PartyNode booksNode = merchant("book-shop", 100_00, bankNode);
+                PartyNode courierNode = party(Role.COURIER, COURIER, Map.of("escudo.issuer.url", bankNode.uri().toString()),
+                        Secrets.ephemeral(SigningKey.generate(), courierDeskToken, bankNode.operatorToken()), ALL);
+                PartyNode teaNode = party(Role.MERCHANT, TEA_SHOP, Map.of("escudo.issuer.url", bankNode.uri().toString(),
+                        "escudo.merchant.online.limit", "10000", "escudo.courier.url", courierNode.uri().toString()),
+                        Secrets.ephemeral(SigningKey.generate(), courierDeskToken + "-shop", bankNode.operatorToken()), ALL);
                 PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
                 PartyClient coffee = new PartyClient(coffeeNode.uri());
                 PartyClient books = new PartyClient(booksNode.uri());
@@ -108,13 +110,20 @@ final class Demo {
         out.println("Every step behaved as it must.");
     }
 
-    private MerchantNode merchant(String id, long onlineLimit, IssuerNode bank) {
-        return MerchantNode.start(new MerchantNode.Settings(id, "EUR", onlineLimit, bank.uri(), BANK),
-                h2(id), SigningKey.generate(), "127.0.0.1", 0);
+    /** A card-payments merchant (S3 only, no web shop) that clears online above {@code onlineLimit}. */
+    private PartyNode merchant(String id, long onlineLimit, PartyNode bank) {
+        return party(Role.MERCHANT, id, Map.of("escudo.issuer.url", bank.uri().toString(), "escudo.merchant.online.limit",
+                Long.toString(onlineLimit)), Secrets.ephemeral(SigningKey.generate()), S3_ONLY);
     }
 
-    private NodeConfig.Jdbc h2(String name) {
-        return new NodeConfig.Jdbc("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    /** A party of the demo on a free port, with its H2 database in the demo's data directory. */
+    private PartyNode party(Role role, String id, Map<String, String> settings, Secrets secrets, List<String> features) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("escudo.issuer.id", BANK, "escudo.courier.id", COURIER));
+        all.putAll(settings);
+        all.putAll(Map.of("escudo." + role.id() + ".id", id, "escudo." + role.id() + ".port", "0", "escudo." + role.id() + ".jdbc.url",
+                "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(id) + ";DB_CLOSE_ON_EXIT=FALSE"));
+        return PartyNode.of(role, NodeConfig.of(all)).secrets(secrets)
+                .features(PartyNode.installedFeatures().stream().filter(f -> features.contains(f.name())).toList()).start();
     }
 
     private void story(PartyClient bank, PartyClient coffee, PartyClient books, PartyClient tea, PartyClient courier) {

@@ -457,9 +457,9 @@ public final class Main {
     private int serve(NodeConfig config) {
         Node node = Node.start(config, System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "escudo-shutdown"));
-        node.issuer().ifPresent(i -> out.println("issuer " + i.issuer().bankId() + " listening on " + i.uri()));
-        node.merchant().ifPresent(m -> out.println("merchant " + m.merchant().merchantId() + " listening on " + m.uri()));
-        node.courier().ifPresent(c -> out.println("courier " + c.courier().courierId() + " listening on " + c.uri()));
+        for (NodeConfig.Role role : NodeConfig.Role.values()) {
+            node.party(role).ifPresent(p -> out.println(role.id() + " " + p.id() + " listening on " + p.uri()));
+        }
         out.println("data in " + config.dataDir().toAbsolutePath() + "; Ctrl-C stops");
         try {
             new CountDownLatch(1).await();

@@ -1,5 +1,11 @@
-package escudo.node;
+package escudo.s3.server;
 
+
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,17 +48,17 @@ class S3OverHttpTest {
 
     @TempDir
     Path dir;
-    private IssuerNode bankNode;
-    private MerchantNode shopNode;
+    private PartyNode bankNode;
+    private PartyNode shopNode;
     private PartyClient bank;
     private PartyClient shop;
     private Card card;
 
     @BeforeEach
     void start() {
-        bankNode = IssuerNode.start("escudo-bank", TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
-        shopNode = MerchantNode.start(new MerchantNode.Settings("coffee", "EUR", 50_00, bankNode.uri(), "escudo-bank"),
-                TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
+        bankNode = PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "escudo-bank", "escudo.issuer.port", "0")))
+                .database(TestDatabase.create()).secrets(Secrets.ephemeral(SigningKey.generate())).start();
+        shopNode = merchant("coffee", "escudo-bank");
         bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
         shop = new PartyClient(shopNode.uri());
         MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
@@ -153,21 +159,14 @@ class S3OverHttpTest {
 
     @Test
     void aMerchantRefusesToRunAgainstABankWithAnotherIdentity() {
-        EscudoException e = assertThrows(EscudoException.class, () -> MerchantNode.start(
-                new MerchantNode.Settings("m2", "EUR", 0, bankNode.uri(), "other-bank"), TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0));
+        EscudoException e = assertThrows(EscudoException.class, () -> merchant("m2", "other-bank"));
         assertEquals("node.wrong-bank", e.code());
     }
 
-    @Test
-    void theKeyVaultSealsKeysUnderTheMasterKeyAndRefusesAnotherOne() throws Exception {
-        KeyVault vault = KeyVault.open(dir.resolve("data"), java.util.Map.of());
-        SigningKey key = vault.signingKey("issuer");
-        assertEquals(key.verifyingKey(), KeyVault.open(dir.resolve("data"), java.util.Map.of()).signingKey("issuer").verifyingKey());
-        byte[] file = java.nio.file.Files.readAllBytes(dir.resolve("data/keys/issuer.key"));
-        assertFalse(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(key.verifyingKey().hex()));
-        KeyVault other = KeyVault.open(dir.resolve("data"), java.util.Map.of(KeyVault.MASTER_KEY_VARIABLE, "11".repeat(32)));
-        assertEquals("crypto.decryption-failed", assertThrows(EscudoException.class, () -> other.signingKey("issuer")).code());
-        assertEquals("node.bad-master-key", assertThrows(EscudoException.class,
-                () -> KeyVault.open(dir.resolve("x"), java.util.Map.of(KeyVault.MASTER_KEY_VARIABLE, "not-hex"))).code());
+    /** A merchant node with a 50.00 EUR online limit that expects the bank {@code bankId}. */
+    private PartyNode merchant(String id, String bankId) {
+        return PartyNode.of(Role.MERCHANT, NodeConfig.of(Map.of("escudo.merchant.id", id, "escudo.merchant.port", "0",
+                        "escudo.merchant.online.limit", "5000", "escudo.issuer.id", bankId, "escudo.issuer.url", bankNode.uri().toString())))
+                .database(TestDatabase.create()).secrets(Secrets.ephemeral(SigningKey.generate())).start();
     }
 }

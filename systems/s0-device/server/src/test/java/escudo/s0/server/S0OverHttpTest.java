@@ -1,5 +1,10 @@
-package escudo.node;
+package escudo.s0.server;
 
+import escudo.node.Node;
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,12 +100,13 @@ class S0OverHttpTest {
 
     @TempDir
     Path dir;
-    private IssuerNode bankNode;
+    private PartyNode bankNode;
     private PartyClient bank;
 
     @BeforeEach
     void start() {
-        bankNode = IssuerNode.start("escudo-bank", TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0);
+        bankNode = PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "escudo-bank", "escudo.issuer.port", "0")))
+                .database(TestDatabase.create()).secrets(Secrets.ephemeral(SigningKey.generate())).start();
         bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
         openAccounts(bank);
     }
@@ -221,34 +227,16 @@ class S0OverHttpTest {
         NodeConfig config = NodeConfig.load(null, Map.of(), settings);
         Phone phone = new Phone(LayerOrder.ASYMMETRIC_INSIDE, "serial-restart");
         byte[] registrationKey;
-        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.issuer().orElseThrow().uri(), node.issuer().orElseThrow().operatorToken())) {
+        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.party(Role.ISSUER).orElseThrow().uri(), node.party(Role.ISSUER).orElseThrow().operatorToken())) {
             openAccounts(client);
             phone.register(client, "alice");
             phone.ask(client, new TradeRequest.OwnTransfer("t-1", "current", "savings", eur("10.00")));
             registrationKey = client.get("/issuer/devices/registration", RegistrationInfo.class).registrationKey();
         }
-        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.issuer().orElseThrow().uri(), node.issuer().orElseThrow().operatorToken())) {
+        try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.party(Role.ISSUER).orElseThrow().uri(), node.party(Role.ISSUER).orElseThrow().operatorToken())) {
             assertArrayEquals(registrationKey, client.get("/issuer/devices/registration", RegistrationInfo.class).registrationKey());
             assertEquals(List.of(new AccountBalance("current", eur("90.00")), new AccountBalance("savings", eur("10.00"))),
                     ((TradeResponse.Balances) phone.ask(client, new TradeRequest.BalanceInquiry())).accounts());
         }
-    }
-
-    @Test
-    void theKeyVaultKeepsSealKeysSealedAndDerivesStableBoxes() throws Exception {
-        KeyVault vault = KeyVault.open(dir.resolve("vault"), Map.of());
-        Hpke.Recipient key = vault.sealKey("issuer-registration");
-        KeyVault again = KeyVault.open(dir.resolve("vault"), Map.of());
-        assertArrayEquals(key.publicKey(), again.sealKey("issuer-registration").publicKey());
-        byte[] file = Files.readAllBytes(dir.resolve("vault").resolve("keys").resolve("issuer-registration.x25519"));
-        byte[] secret = key.privateKey(SecretAccess.forSealedStorage());
-        assertFalse(java.util.HexFormat.of().formatHex(file).contains(java.util.HexFormat.of().formatHex(secret)));
-
-        byte[] sealed = vault.box("issuer-devices").seal(new byte[] {1, 2, 3}, new byte[0]);
-        assertArrayEquals(new byte[] {1, 2, 3}, again.box("issuer-devices").open(sealed, new byte[0], "test"));
-        assertThrows(EscudoException.class, () -> again.box("other-purpose").open(sealed, new byte[0], "test"));
-        KeyVault other = KeyVault.open(dir.resolve("vault"), Map.of(KeyVault.MASTER_KEY_VARIABLE, "11".repeat(32)));
-        assertThrows(EscudoException.class, () -> other.sealKey("issuer-registration"));
-        assertThrows(IllegalArgumentException.class, () -> vault.box("Not A Name"));
     }
 }

@@ -1,4 +1,4 @@
-package escudo.node.order;
+package escudo.s2.server;
 
 import escudo.http.Json;
 import escudo.node.http.Routes;

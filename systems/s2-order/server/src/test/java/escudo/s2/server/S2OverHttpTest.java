@@ -1,5 +1,10 @@
-package escudo.node;
+package escudo.s2.server;
 
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import java.util.Map;
 import escudo.s2.client.OrderKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,9 +81,9 @@ class S2OverHttpTest {
     private Database bankDb;
     private Database shopDb;
     private Database courierDb;
-    private IssuerNode bankNode;
-    private MerchantNode shopNode;
-    private CourierNode courierNode;
+    private PartyNode bankNode;
+    private PartyNode shopNode;
+    private PartyNode courierNode;
     private PartyClient bankDesk;
     private PartyClient courierDesk;
     private PartyClient shop;
@@ -109,18 +114,17 @@ class S2OverHttpTest {
         bankDb = TestDatabase.create();
         shopDb = TestDatabase.create();
         courierDb = TestDatabase.create();
-        IssuerNode.Keys ephemeral = IssuerNode.Keys.ephemeral(SigningKey.generate());
-        bankNode = track(IssuerNode.start(BANK, bankDb, new IssuerNode.Keys(ephemeral.bankKey(), ephemeral.registrationKey(),
-                ephemeral.deviceSecrets(), ephemeral.operatorToken(), bankKeys), "127.0.0.1", 0));
+        bankNode = track(PartyNode.of(Role.ISSUER, config(Map.of())).database(bankDb)
+                .secrets(Secrets.ephemeral(SigningKey.generate())).with(OrderKeys.class, bankKeys).start());
         bankDesk = track(new PartyClient(bankNode.uri(), bankNode.operatorToken()));
         courierDeskToken = "courier-desk-token-" + "x".repeat(32);
-        courierNode = track(CourierNode.start(new CourierNode.Settings(COURIER, bankNode.uri(), BANK, bankNode.operatorToken(),
-                courierKeys, courierDeskToken), courierDb, SigningKey.generate(), "127.0.0.1", 0));
+        courierNode = track(courier(COURIER, courierKeys, bankNode.operatorToken()));
         courierDesk = track(new PartyClient(courierNode.uri(), courierDeskToken));
         SigningKey shopKey = SigningKey.generate();
-        shopNode = track(MerchantNode.start(new MerchantNode.Settings(SHOP, "EUR", 50_00, bankNode.uri(), BANK,
-                new MerchantNode.ShopSettings(COURIER, courierNode.uri(), shopKeys, bankNode.operatorToken())),
-                shopDb, shopKey, "127.0.0.1", 0));
+        shopNode = track(PartyNode.of(Role.MERCHANT, config(Map.of("escudo.merchant.id", SHOP, "escudo.merchant.online.limit", "5000",
+                        "escudo.courier.url", courierNode.uri().toString()))).database(shopDb)
+                .secrets(Secrets.ephemeral(shopKey, "shop-desk-token-" + "z".repeat(32), bankNode.operatorToken()))
+                .with(OrderKeys.class, shopKeys).start());
         shop = track(new PartyClient(shopNode.uri()));
         bankDesk.post("/issuer/merchants", new BankApi.OpenMerchant(SHOP, "Tea shop", "EUR", shopKey.verifyingKey()),
                 BankApi.Balance.class);
@@ -333,9 +337,7 @@ class S2OverHttpTest {
     @Test
     void aNodeWithoutTheBanksTokenStartsButStaysOutOfTheDirectoryUntilTheDeskRegistersIt() {
         startWithDirectory();
-        CourierNode other = track(CourierNode.start(new CourierNode.Settings("other-courier", bankNode.uri(), BANK,
-                "not-the-banks-token-" + "y".repeat(32), OrderKeys.Directory.ephemeral(), courierDeskToken),
-                TestDatabase.create(), SigningKey.generate(), "127.0.0.1", 0));
+        PartyNode other = track(courier("other-courier", OrderKeys.Directory.ephemeral(), "not-the-banks-token-" + "y".repeat(32)));
         assertEquals("other-courier", track(new PartyClient(other.uri())).get("/courier", OrderApi.CourierInfo.class).courierId());
         PartyClient anyone = track(new PartyClient(bankNode.uri()));
         assertEquals("order.unknown-party", assertThrows(EscudoException.class,
@@ -343,6 +345,23 @@ class S2OverHttpTest {
     }
 
     // ---- helpers ----
+
+    /** The node settings of this test's parties: every port free, the bank at {@code bankNode}, plus {@code more}. */
+    private NodeConfig config(Map<String, String> more) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("escudo.issuer.id", BANK, "escudo.issuer.port", "0",
+                "escudo.merchant.port", "0", "escudo.courier.port", "0", "escudo.courier.id", COURIER));
+        if (bankNode != null) {
+            settings.put("escudo.issuer.url", bankNode.uri().toString());
+        }
+        settings.putAll(more);
+        return NodeConfig.of(settings);
+    }
+
+    /** A courier node whose desk opens with {@link #courierDeskToken} and which presents {@code bankDeskToken} to the bank. */
+    private PartyNode courier(String id, OrderKeys keys, String bankDeskToken) {
+        return PartyNode.of(Role.COURIER, config(Map.of("escudo.courier.id", id))).database(id.equals(COURIER) ? courierDb : TestDatabase.create())
+                .secrets(Secrets.ephemeral(SigningKey.generate(), courierDeskToken, bankDeskToken)).with(OrderKeys.class, keys).start();
+    }
 
     private Offer offer(Basket.Line... lines) {
         return shop.post("/merchant/shop/offers", new Basket(List.of(lines)), Offer.class);
