@@ -73,7 +73,8 @@ public final class IssuerNode implements AutoCloseable {
             PaymentCards cards = new PaymentCards(issuer, db, clock);
             CardAuthoriser authoriser = new CardAuthoriser(issuer, cards, db, me, clock);
             OrderChannel channel = new OrderChannel(me, clock)
-                    .on(OrderMessage.Kind.AUTHORISE, OrderMessage.AuthorisationRequest.class, authoriser::authorise);
+                    .on(OrderMessage.Kind.AUTHORISE, OrderMessage.AuthorisationRequest.class, authoriser::authorise)
+                    .on(OrderMessage.Kind.CAPTURE, OrderMessage.CaptureRequest.class, authoriser::capture);
             return new OrderDesk(directory, cards, authoriser, channel);
         }
     }
