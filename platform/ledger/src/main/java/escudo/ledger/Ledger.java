@@ -92,7 +92,9 @@ public final class Ledger {
     /**
      * Moves the requested amount, or, if a transfer with this id was already recorded, returns
      * it with {@code replayed} set and moves nothing ({@code ledger.transfer-conflict} if that
-     * transfer moved something else). Writes nothing when it refuses.
+     * transfer moved something else, or the id is a hold's). The payer may spend its available
+     * amount, what its pending holds leave. Writes nothing when it refuses but the voiding of
+     * the payer's expired holds, which stands if the caller's transaction commits.
      */
     public Transfer transfer(Tx tx, TransferRequest request) {
         Map<String, Account> locked = lock(tx, request.fromAccount(), request.toAccount());

@@ -1,5 +1,6 @@
 package escudo.ledger;
 
+import static escudo.ledger.LedgerTest.assertCode;
 import static escudo.ledger.LedgerTest.eur;
 import static escudo.ledger.LedgerTest.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +23,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Holds (pending transfers): reserved at once, later posted (moved once) or voided (released). */
 class LedgerHoldTest {
@@ -294,11 +294,5 @@ class LedgerHoldTest {
 
     private static HoldRequest hold(String id, String from, String to, Money amount) {
         return new HoldRequest(id, from, to, amount, "order", null);
-    }
-
-    private static void assertCode(String code, Kind kind, Executable call) {
-        LedgerException e = assertThrows(LedgerException.class, call);
-        assertEquals(code, e.code(), e.getMessage());
-        assertEquals(kind, e.kind());
     }
 }

@@ -292,7 +292,7 @@ class LedgerTest {
         return db.inTransaction(tx -> tx.queryOne(sql, row -> row.getLong(1)).orElseThrow());
     }
 
-    private static void assertCode(String code, Kind kind, Executable call) {
+    static void assertCode(String code, Kind kind, Executable call) {
         LedgerException e = assertThrows(LedgerException.class, call);
         assertEquals(code, e.code(), e.getMessage());
         assertEquals(kind, e.kind());
