@@ -240,7 +240,7 @@ final class Demo {
         OrderMessage.OrderStatus placed = Shopping.place(holder, BANK, tea, offer, details);
         say(Shopping.describe(placed));
         expect(placed.state() == OrderMessage.OrderState.DISPATCHED,
-                "the shop checked its part, the bank authorised and captured, the courier accepted its part");
+                "the shop checked its part, the bank held the amount, the courier accepted its part, the shop captured the payment");
         expect(balance(bank, "customers/alice").equals(before.minus(offer.amount())),
                 "Alice's current account paid " + offer.amount());
         expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "tea-shop was paid " + offer.amount());

@@ -35,6 +35,8 @@ public final class OrderException extends EscudoException {
     public static final String OFFER_UNKNOWN = "order.offer-unknown";
     /** No such order or delivery for the asking party. */
     public static final String NOT_FOUND = "order.not-found";
+    /** The amount an authorisation held was released (its hold expired) before the seller captured it. */
+    public static final String AUTHORISATION_EXPIRED = "order.authorisation-expired";
 
     /** A refusal with one of the codes above, for the parties' own modules. */
     public static OrderException of(Kind kind, String code, String message) {

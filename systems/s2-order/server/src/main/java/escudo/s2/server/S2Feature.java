@@ -65,7 +65,8 @@ public final class S2Feature implements Feature {
         PaymentCards cards = new PaymentCards(bank, party.db(), party.clock());
         CardAuthoriser authoriser = new CardAuthoriser(bank, cards, party.db(), me, party.clock());
         OrderChannel channel = new OrderChannel(me, party.clock())
-                .on(OrderMessage.Kind.AUTHORISE, OrderMessage.AuthorisationRequest.class, authoriser::authorise);
+                .on(OrderMessage.Kind.AUTHORISE, OrderMessage.AuthorisationRequest.class, authoriser::authorise)
+                .on(OrderMessage.Kind.CAPTURE, OrderMessage.CaptureRequest.class, authoriser::capture);
         party.provide(PartyDirectory.class, directory);
         party.provide(PaymentCards.class, cards);
         party.provide(CardAuthoriser.class, authoriser);

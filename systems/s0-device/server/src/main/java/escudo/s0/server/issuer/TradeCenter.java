@@ -14,6 +14,7 @@ import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;
+import escudo.ledger.AccountKind;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
@@ -205,7 +206,7 @@ public final class TradeCenter {
         String savings = savingsAccount(customerId);
         if (ledger.find(tx, savings).isEmpty()) {
             try {
-                ledger.open(tx, savings, customerId, current.currency(), 0);
+                ledger.open(tx, savings, AccountKind.SAVINGS, customerId, current.currency(), 0);
             } catch (LedgerException e) {
                 if (!LedgerException.DUPLICATE_ACCOUNT.equals(e.code())) {
                     throw e; // else opened concurrently (the insert ran under a savepoint): fine

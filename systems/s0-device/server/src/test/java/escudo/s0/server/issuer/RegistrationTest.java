@@ -15,6 +15,7 @@ import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
+import escudo.ledger.AccountKind;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeException;
@@ -82,6 +83,7 @@ class RegistrationTest {
         assertEquals("phone of alice", view.label());
         assertEquals(List.of(view), center.devices("alice"));
         assertEquals(Money.parse("0.00 EUR"), centre.issuer.ledger().balance("customer:alice:savings"));
+        assertEquals(AccountKind.SAVINGS, centre.issuer.ledger().account("customer:alice:savings").kind());
         centre.assertBooksBalance();
     }
 

@@ -25,6 +25,11 @@ public final class HttpOrderPartners implements OrderPartners, AutoCloseable {
     }
 
     @Override
+    public OrderMessage.Capture capture(String issuerId, OrderMessage.CaptureRequest request) {
+        return peer(issuers, issuerId).call(OrderMessage.Kind.CAPTURE, request, OrderMessage.Capture.class);
+    }
+
+    @Override
     public OrderMessage.DeliveryReceipt deliver(String courierId, OrderMessage.DeliveryRequest request) {
         return peer(couriers, courierId).call(OrderMessage.Kind.DELIVER, request, OrderMessage.DeliveryReceipt.class);
     }

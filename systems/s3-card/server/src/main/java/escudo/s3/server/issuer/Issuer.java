@@ -13,6 +13,7 @@ import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;
+import escudo.ledger.AccountKind;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
@@ -132,12 +133,12 @@ public final class Issuer {
                 }
                 switch (application.kind()) {
                     case CASH -> {
-                        ledger.open(tx, account, customer.id(), amount.currency(), 0);
+                        ledger.open(tx, account, AccountKind.CARD, customer.id(), amount.currency(), 0);
                         if (amount.isPositive()) {
                             moveCustomerFunds(tx, "issue:" + cardNumber, customer, account, amount, "initial value of card " + cardNumber);
                         }
                     }
-                    case CREDIT -> ledger.open(tx, account, customer.id(), amount.currency(), amount.minorUnits());
+                    case CREDIT -> ledger.open(tx, account, AccountKind.CARD, customer.id(), amount.currency(), amount.minorUnits());
                     case CHEQUE -> { }
                 }
                 byte[] sealed;
