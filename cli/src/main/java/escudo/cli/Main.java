@@ -19,8 +19,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class Main {
 
-    static final int REFUSED = 2;
-    static final int FAILED = 1;
+    private static final int REFUSED = 2;
+    private static final int FAILED = 1;
 
     /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
     private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");

@@ -119,7 +119,7 @@ final class S2Commands {
             @Override
             void run() {
                 try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchant()) {
-                    PairwiseKeys keys = Shopping.open(holder.dir(nodes), holder.id, bank);
+                    PairwiseKeys keys = holder.keys(nodes, bank);
                     OrderMessage.Offer offer = Shopping.offer(shop, basket);
                     out().println("offer " + offer.orderId() + " from " + offer.sellerId() + ": " + offer.itemsText() + " = "
                             + offer.amount() + "; card to " + offer.issuerId() + ", destination to " + offer.courierId());
@@ -145,7 +145,7 @@ final class S2Commands {
             @Override
             void run() {
                 try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchant()) {
-                    PairwiseKeys keys = Shopping.open(holder.dir(nodes), holder.id, bank);
+                    PairwiseKeys keys = holder.keys(nodes, bank);
                     String seller = shop.get("/merchant", MerchantApi.MerchantInfo.class).merchantId();
                     out().println(Shopping.describe(Shopping.status(keys, seller, shop, order)));
                 }
@@ -238,6 +238,11 @@ final class S2Commands {
 
         Path dir(Options.Nodes nodes) {
             return nodes.holders().resolve(id);
+        }
+
+        /** The holder's pairwise keys, from the directory key or the Blom share kept in {@link #dir}. */
+        PairwiseKeys keys(Options.Nodes nodes, PartyClient bank) {
+            return Shopping.open(dir(nodes), id, bank);
         }
     }
 }

@@ -83,7 +83,7 @@ final class Shopping {
         }
     }
 
-    /** {@code sku:qty[,sku:qty]} as a basket (a bare {@code sku} is one of it); the {@code --items} converter. */
+    /** {@code sku:qty[,sku:qty]} as a basket (a bare {@code sku} means one); the {@code --items} converter. */
     static Basket basket(String items) {
         List<Basket.Line> lines = new ArrayList<>();
         for (String item : items.split(",")) {
