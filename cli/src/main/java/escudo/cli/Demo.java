@@ -43,7 +43,7 @@ import escudo.s0.protocol.TradeResponse;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,12 +66,12 @@ final class Demo {
     private static final String TEA_SHOP = "tea-shop";
     private static final String COURIER = "escudo-courier";
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final Path dataDir;
     private final Path artefacts;
     private int step;
 
-    Demo(PrintStream out, Path dataDir, Path artefacts) {
+    Demo(PrintWriter out, Path dataDir, Path artefacts) {
         this.out = out;
         this.dataDir = dataDir;
         this.artefacts = artefacts;

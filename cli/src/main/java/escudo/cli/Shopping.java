@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The card holder's terminal for S2 (seed 002, terminal 1): the holder's static X25519 key, kept
@@ -82,7 +83,7 @@ final class Shopping {
         }
     }
 
-    /** {@code sku:qty[,sku:qty]} as a basket. */
+    /** {@code sku:qty[,sku:qty]} as a basket (a bare {@code sku} means one); the {@code --items} converter. */
     static Basket basket(String items) {
         List<Basket.Line> lines = new ArrayList<>();
         for (String item : items.split(",")) {
@@ -90,7 +91,7 @@ final class Shopping {
             try {
                 lines.add(new Basket.Line(parts[0], parts.length == 1 ? 1 : Long.parseLong(parts[1])));
             } catch (NumberFormatException e) {
-                throw Args.usage("--items is sku:quantity[,sku:quantity], got '" + item + "'");
+                throw new TypeConversionException("'" + item + "' is not sku:quantity[,sku:quantity]");
             }
         }
         return new Basket(lines);
