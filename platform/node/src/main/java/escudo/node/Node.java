@@ -73,12 +73,7 @@ public final class Node implements AutoCloseable {
         if (config.orderKeys() == NodeConfig.OrderKeyMode.BLOM) {
             return new OrderKeys.Blom(BlomShares.read(BlomShares.file(config.dataDir().resolve(BlomShares.DIR), partyId)));
         }
-        byte[] digest;
-        try {
-            digest = java.security.MessageDigest.getInstance("SHA-256").digest(partyId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
+        byte[] digest = escudo.crypto.Digest.sha256(partyId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String name = "order-" + java.util.HexFormat.of().formatHex(digest, 0, 16);
         return new OrderKeys.Directory(keys.sealKey(name).privateKey(SecretAccess.forSealedStorage()));
     }

@@ -4,11 +4,10 @@ import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.Digest;
 import escudo.crypto.JointKey;
 import escudo.crypto.SigningKey;
 import escudo.crypto.VerifyingKey;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -138,13 +137,7 @@ public record CardCertificate(
 
     /** SHA-256 of the signed bytes and signature, hex: a stable id for this certificate. */
     public String fingerprint() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(signedBytes());
-            return HexFormat.of().formatHex(sha.digest(signature));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Digest.sha256(signedBytes(), signature));
     }
 
     @Override

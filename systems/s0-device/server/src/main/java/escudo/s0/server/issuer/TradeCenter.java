@@ -2,11 +2,12 @@ package escudo.s0.server.issuer;
 
 import escudo.bank.Bank;
 import escudo.bank.BankException;
-import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
+import escudo.core.EscudoException;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.Digest;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
@@ -27,7 +28,6 @@ import escudo.storage.Database;
 import escudo.storage.Tx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -405,11 +405,7 @@ public final class TradeCenter {
     }
 
     private static byte[] codeHash(String code) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
+        return Digest.sha256(code.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String drawCode() {

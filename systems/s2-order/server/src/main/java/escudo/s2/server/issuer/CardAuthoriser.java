@@ -1,31 +1,31 @@
 package escudo.s2.server.issuer;
 
 import escudo.bank.Bank;
-import escudo.core.EscudoException;
+import escudo.bank.CardNumbers;
 import escudo.core.EscudoException.Kind;
+import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
-import escudo.bank.CardNumbers;
+import escudo.crypto.Digest;
 import escudo.ledger.Account;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
+import escudo.s2.client.Shopper;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Authorisation;
 import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
-import escudo.s2.client.Shopper;
-import escudo.s2.protocol.SplitOrder;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
+import escudo.s2.protocol.SplitOrder;
 import escudo.storage.Database;
 import escudo.storage.StorageException;
 import escudo.storage.Tx;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -375,12 +375,7 @@ public final class CardAuthoriser {
 
     /** The ledger transfer ids of an order derive from (holder, order id) alone, so a retry cannot pay twice. */
     private static String transferKey(String holderId, String orderId) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    CanonicalWriter.domain(TRANSFER_TAG).string(holderId).string(orderId).toByteArray()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
+        return HEX.formatHex(Digest.sha256(CanonicalWriter.domain(TRANSFER_TAG).string(holderId).string(orderId).toByteArray()));
     }
 
     private static String newAuthorisationId() {

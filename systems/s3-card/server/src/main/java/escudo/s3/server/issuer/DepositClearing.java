@@ -1,20 +1,20 @@
 package escudo.s3.server.issuer;
 
 import escudo.bank.Bank;
-import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
+import escudo.core.EscudoException;
 import escudo.core.Money;
+import escudo.crypto.Digest;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
 import escudo.s3.protocol.CardCertificate;
-import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositReceipt.Outcome;
 import escudo.s3.protocol.DepositReceipt.Status;
+import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.storage.Tx;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -226,11 +226,7 @@ final class DepositClearing {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Digest.sha256(bytes));
     }
 
     /** Rolls the payment's transaction back: a bounced cheque may be presented again later. */
