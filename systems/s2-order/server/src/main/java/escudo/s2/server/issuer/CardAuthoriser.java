@@ -2,8 +2,8 @@ package escudo.s2.server.issuer;
 
 import escudo.bank.Bank;
 import escudo.bank.CardNumbers;
-import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.Digest;
@@ -18,10 +18,10 @@ import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
+import escudo.s2.protocol.SplitOrder;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
-import escudo.s2.protocol.SplitOrder;
 import escudo.storage.Database;
 import escudo.storage.StorageException;
 import escudo.storage.Tx;
@@ -31,11 +31,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Currency;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The card manager of seed 002, Fig. 1: given an order bundle the seller forwards, it opens the
@@ -271,15 +273,14 @@ public final class CardAuthoriser {
             throw e;
         }
         // 6. The approval, with the money; the order's lock keeps every other request for it waiting.
-        for (int attempt = 0; attempt < 5; attempt++) {
-            if (tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
-                    number, authorisationId, clock.instant())) {
-                return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, authorisationId).answer();
-            }
-            authorisationId = newAuthorisationId(); // the id was taken: 60 random bits, all but impossible
-        }
-        throw new EscudoException(Kind.INTERNAL, "issuer.authorisation-id-exhausted", "could not draw a free authorisation id");
+        // The id the memos name first; another only if it was taken (60 random bits: all but impossible).
+        Iterator<String> ids = Stream.concat(Stream.of(authorisationId), Stream.generate(CardAuthoriser::newAuthorisationId)).iterator();
+        String approvedId = tx.insertWithFreshId(ids::next,
+                id -> tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
+                        number, id, clock.instant()),
+                "authorisation id");
+        return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, approvedId).answer();
     }
 
     /** What was approved for one order: enough to answer a repeat with the first answer. */

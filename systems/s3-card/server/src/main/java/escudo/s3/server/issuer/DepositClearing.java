@@ -1,16 +1,16 @@
 package escudo.s3.server.issuer;
 
 import escudo.bank.Bank;
-import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Digest;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
 import escudo.s3.protocol.CardCertificate;
+import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositReceipt.Outcome;
 import escudo.s3.protocol.DepositReceipt.Status;
-import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.storage.Tx;
