@@ -109,7 +109,7 @@ final class DepositClearing {
                     "payment ser# " + payment.serial() + " is dated in the future: " + payment.spec().time());
         }
         CardRegistry.Row row = cards.require(tx, card.cardNumber());
-        if (sameCertificate(row.certificate(), card)) {
+        if (row.certificate().equals(card)) { // a record of values: same signed fields, same signature
             card.checkValidAt(payment.spec().time()); // the bank issued exactly these bytes: no need to verify its own signature
         } else {
             card.verify(issuer.publicKey(), issuer.bankId(), payment.spec().time());
@@ -199,11 +199,6 @@ final class DepositClearing {
         cards.blacklist(tx, payment.cardNumber(), "ser# " + payment.serial() + " used twice", now);
         issuer.alert(tx, payment.cardNumber(), IssuerException.DOUBLE_SPEND, detail);
         return status(payment, Outcome.REFUSED, IssuerException.DOUBLE_SPEND, detail);
-    }
-
-    private static boolean sameCertificate(CardCertificate registered, CardCertificate presented) {
-        return java.util.Arrays.equals(registered.signature(), presented.signature())
-                && java.util.Arrays.equals(registered.signedBytes(), presented.signedBytes());
     }
 
     private void transfer(Tx tx, String id, String from, String to, Money amount, String shortfallCode, String shortfall) {
