@@ -192,7 +192,7 @@ public final class TradeCenter {
             String sealed = Base64.getEncoder().encodeToString(storage.seal(secrets, secretsAd(deviceId)));
             if (tx.tryInsert("INSERT INTO issuer_device (device_id, customer_id, device_key, seal_key, layer_order, label,"
                             + " sealed_secrets, last_counter_in, last_counter_out, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
-                    deviceId, registration.customerId(), registration.deviceKey().hex(), HEX.formatHex(registration.sealKey()),
+                    deviceId, registration.customerId(), registration.deviceKey().hex(), registration.sealKey().hex(),
                     registration.order().name(), registration.label(), sealed, DeviceStatus.ACTIVE.name(), now)) {
                 return true;
             }
