@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -44,7 +45,7 @@ import java.util.regex.Pattern;
  *       not properties);</li>
  *   <li>every component must be present (send {@code null} explicitly for an optional one); unknown
  *       fields, duplicate keys, trailing content, floats for integers and strings for numbers fail;</li>
- *   <li>{@code byte[]} is base64, {@link Instant} an ISO-8601 string such as
+ *   <li>{@code byte[]} and {@link Bytes} are base64 (the same encoding), {@link Instant} an ISO-8601 string such as
  *       {@code "2025-01-31T12:00:00Z"}, {@link Money} is {@code {"minor": 1250, "currency": "EUR"}}.</li>
  * </ul>
  * A failure to read becomes {@code EscudoException(INVALID, "request.malformed", ...)} whose message
@@ -232,6 +233,19 @@ public final class Json {
                 } catch (DateTimeParseException e) {
                     throw JsonMappingException.from(p, "not an ISO-8601 instant", e);
                 }
+            }
+        });
+        // Bytes travel exactly as byte[] does (base64): Jackson's own byte[] handling, both ways.
+        module.addSerializer(Bytes.class, new StdSerializer<>(Bytes.class) {
+            @Override
+            public void serialize(Bytes bytes, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                provider.findValueSerializer(byte[].class).serialize(bytes.toByteArray(), gen, provider);
+            }
+        });
+        module.addDeserializer(Bytes.class, new StdDeserializer<>(Bytes.class) {
+            @Override
+            public Bytes deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                return Bytes.of(ctx.readValue(p, byte[].class));
             }
         });
         // Ed25519 public keys travel as the hex of their 32 bytes; decoding validates the point.

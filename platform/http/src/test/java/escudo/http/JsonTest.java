@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -54,6 +55,44 @@ class JsonTest {
         assertArrayEquals(PAYMENT.token(), read.token());
         assertEquals(PAYMENT.at(), read.at());
         assertNull(read.memo());
+    }
+
+    record ArrayToken(byte[] token) {
+    }
+
+    record BytesToken(Bytes token) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "00", "010203ff", "fbff", "00000000000000000000000000000000000000000000000000000000000000000000000000"})
+    void bytesAreWrittenExactlyAsByteArraysAre(String hex) {
+        byte[] raw = java.util.HexFormat.of().parseHex(hex);
+        assertArrayEquals(Json.write(new ArrayToken(raw)), Json.write(new BytesToken(Bytes.of(raw))));
+        assertEquals("{\"token\":\"AQID/w==\"}", new String(Json.write(new BytesToken(Bytes.ofHex("010203ff"))), UTF_8));
+        assertEquals("{\"token\":null}", new String(Json.write(new BytesToken(null)), UTF_8));
+    }
+
+    /** Whatever a byte[] field accepts a Bytes field accepts with the same content, and what one refuses the other refuses. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"token\":\"AQID/w==\"}", "{\"token\":\"AQID/w\"}", "{\"token\":\"\"}", "{\"token\":null}",
+            "{\"token\":\"AQ!D\"}", "{\"token\":[1,2,3]}", "{\"token\":3}", "{\"token\":{}}", "{\"token\":true}", "{}"})
+    void bytesAreReadExactlyAsByteArraysAre(String json) {
+        byte[] input = json.getBytes(UTF_8);
+        Object asArray;
+        Object asBytes;
+        try {
+            byte[] token = Json.read(input, ArrayToken.class).token();
+            asArray = token == null ? "null" : Bytes.of(token);
+        } catch (EscudoException e) {
+            asArray = e.code();
+        }
+        try {
+            Bytes token = Json.read(input, BytesToken.class).token();
+            asBytes = token == null ? "null" : token;
+        } catch (EscudoException e) {
+            asBytes = e.code();
+        }
+        assertEquals(asArray, asBytes);
     }
 
     @Test

@@ -8,9 +8,12 @@ import java.util.Optional;
  * A failure of the database itself. The codes a caller may branch on:
  * {@code storage.duplicate} (a unique key already exists), {@code storage.contention} (the
  * transaction kept losing to concurrent ones), {@code storage.unavailable} (cannot connect),
+ * {@code storage.no-fresh-id} (no random id drawn was free: {@link Tx#insertWithFreshId}),
  * {@code storage.failure} (anything else). Messages never carry credentials.
  */
 public final class StorageException extends EscudoException {
+
+    public static final String NO_FRESH_ID = "storage.no-fresh-id";
 
     private final String sqlState;
 

@@ -137,6 +137,36 @@ class DatabaseTest {
     }
 
     @Test
+    void insertWithFreshIdDrawsAgainWhileTheIdIsTakenAndReturnsTheOneThatWentIn() {
+        db.run(tx -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "taken"));
+        java.util.Iterator<String> draws = List.of("n1", "n1", "n2").iterator();
+        String id = db.inTransaction(tx -> tx.insertWithFreshId(draws::next,
+                candidate -> tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", candidate, "fresh"), "note id"));
+        assertEquals("n2", id);
+        assertFalse(draws.hasNext());
+        assertEquals(Optional.of("taken"), text("n1"));
+        assertEquals(Optional.of("fresh"), text("n2"));
+    }
+
+    @Test
+    void insertWithFreshIdGivesUpWithATypedInternalErrorAndLeavesTheTransactionUsable() {
+        db.run(tx -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "taken"));
+        AtomicInteger draws = new AtomicInteger();
+        db.run(tx -> {
+            StorageException e = assertThrows(StorageException.class, () -> tx.insertWithFreshId(() -> {
+                draws.incrementAndGet();
+                return "n1";
+            }, candidate -> tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", candidate, "again"), "note id"));
+            assertEquals(StorageException.NO_FRESH_ID, e.code());
+            assertEquals(EscudoException.Kind.INTERNAL, e.kind());
+            tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n2", "after");
+        });
+        assertEquals(Tx.FRESH_ID_ATTEMPTS, draws.get());
+        assertEquals(Optional.of("taken"), text("n1"));
+        assertEquals(Optional.of("after"), text("n2"));
+    }
+
+    @Test
     void aDuplicateKeyIsAConflictWithItsSqlState() {
         db.run(tx -> {
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "first");

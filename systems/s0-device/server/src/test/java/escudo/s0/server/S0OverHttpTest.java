@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -75,7 +76,7 @@ class S0OverHttpTest {
             RegistrationInfo info = bank.get("/issuer/devices/registration", RegistrationInfo.class);
             TradeApi.EnrolmentCode code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol(customerId), TradeApi.EnrolmentCode.class);
             assertTrue(code.expiresAt().isAfter(Instant.now()));
-            byte[] sealed = new DeviceRegistration(key.verifyingKey(), seal.publicKey(), serial, customerId, code.code(), order, "phone")
+            byte[] sealed = new DeviceRegistration(key.verifyingKey(), Bytes.of(seal.publicKey()), serial, customerId, code.code(), order, "phone")
                     .seal(key, info.registrationKey(), info.issuerId());
             RegistrationReceipt receipt = bank.post("/issuer/devices", new TradeApi.Registration(sealed), RegistrationReceipt.class);
             byte[] secret = receipt.openSecret(info.issuerKey(), seal, SecretAccess.forSealedStorage());

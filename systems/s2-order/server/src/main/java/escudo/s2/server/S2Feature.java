@@ -3,6 +3,7 @@ package escudo.s2.server;
 import escudo.bank.Bank;
 import escudo.bank.client.RemoteBank;
 import escudo.core.EscudoException;
+import escudo.crypto.Digest;
 import escudo.crypto.SecretAccess;
 import escudo.http.PartyClient;
 import escudo.node.NodeConfig;
@@ -27,6 +28,7 @@ import escudo.s2.server.issuer.PartyDirectory;
 import escudo.s2.server.issuer.PaymentCards;
 import escudo.s2.server.seller.HttpOrderPartners;
 import escudo.s2.server.seller.Shop;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
@@ -141,17 +143,9 @@ public final class S2Feature implements Feature {
             if (party.config().orderKeys() == NodeConfig.OrderKeyMode.BLOM) {
                 return new OrderKeys.Blom(BlomShares.read(BlomShares.file(party.config().dataDir().resolve(BlomShares.DIR), party.id())));
             }
-            String name = "order-" + HexFormat.of().formatHex(sha256(party.id()), 0, 16);
+            String name = "order-" + HexFormat.of().formatHex(Digest.sha256(party.id().getBytes(StandardCharsets.UTF_8)), 0, 16);
             return new OrderKeys.Directory(party.secrets().sealKey(name).privateKey(SecretAccess.forSealedStorage()));
         });
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
     }
 
     /**

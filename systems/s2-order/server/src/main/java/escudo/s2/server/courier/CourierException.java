@@ -12,9 +12,6 @@ public final class CourierException extends EscudoException {
     /** The delivery cannot move to that state from where it is (e.g. back from DELIVERED). */
     public static final String BAD_TRANSITION = "courier.bad-transition";
 
-    /** Five random tracking ids in a row were taken (a broken random source); nothing was recorded. */
-    public static final String NO_TRACKING_ID = "courier.no-tracking-id";
-
     CourierException(Kind kind, String code, String message) {
         super(kind, code, message);
     }

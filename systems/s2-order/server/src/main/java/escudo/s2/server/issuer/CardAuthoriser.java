@@ -2,16 +2,18 @@ package escudo.s2.server.issuer;
 
 import escudo.s2.api.PaymentCard;
 import escudo.bank.Bank;
+import escudo.bank.CardNumbers;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
-import escudo.bank.CardNumbers;
+import escudo.crypto.Digest;
 import escudo.ledger.Account;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.HoldRequest;
 import escudo.ledger.Transfer;
+import escudo.s2.client.Shopper;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Authorisation;
 import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
@@ -20,7 +22,6 @@ import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
-import escudo.s2.client.Shopper;
 import escudo.s2.protocol.SplitOrder;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Role;
@@ -29,18 +30,19 @@ import escudo.storage.Database;
 import escudo.storage.StorageException;
 import escudo.storage.Tx;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Currency;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The card manager of seed 002, Fig. 1: given an order bundle the seller forwards, it opens the
@@ -302,15 +304,14 @@ public final class CardAuthoriser {
             throw e;
         }
         // 6. The approval, with the hold; the order's lock keeps every other request for it waiting.
-        for (int attempt = 0; attempt < 5; attempt++) {
-            if (tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
-                    number, authorisationId, clock.instant())) {
-                return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, authorisationId).answer();
-            }
-            authorisationId = newAuthorisationId(); // the id was taken: 60 random bits, all but impossible
-        }
-        throw new EscudoException(Kind.INTERNAL, "issuer.authorisation-id-exhausted", "could not draw a free authorisation id");
+        // The id the memos name first; another only if it was taken (60 random bits: all but impossible).
+        Iterator<String> ids = Stream.concat(Stream.of(authorisationId), Stream.generate(CardAuthoriser::newAuthorisationId)).iterator();
+        String approvedId = tx.insertWithFreshId(ids::next,
+                id -> tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
+                        number, id, clock.instant()),
+                "authorisation id");
+        return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, approvedId).answer();
     }
 
     /** What was approved for one order: enough to answer a repeat with the first answer. */
@@ -387,12 +388,7 @@ public final class CardAuthoriser {
 
     /** An order's ledger hold id derives from (holder, order id) alone, so a retry cannot hold or pay twice. */
     private static String holdId(String holderId, String orderId) {
-        try {
-            return "s2:" + HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    CanonicalWriter.domain(TRANSFER_TAG).string(holderId).string(orderId).toByteArray()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
+        return "s2:" + HEX.formatHex(Digest.sha256(CanonicalWriter.domain(TRANSFER_TAG).string(holderId).string(orderId).toByteArray()));
     }
 
     private static String abbreviate(String text) {

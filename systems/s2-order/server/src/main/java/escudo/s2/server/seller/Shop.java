@@ -3,6 +3,7 @@ package escudo.s2.server.seller;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
+import escudo.s2.client.Shopper;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.OrderMessage.Authorisation;
@@ -21,7 +22,6 @@ import escudo.s2.protocol.OrderMessage.Placement;
 import escudo.s2.protocol.OrderMessage.StatusQuery;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
-import escudo.s2.client.Shopper;
 import escudo.s2.protocol.SplitOrder;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Role;
@@ -226,18 +226,12 @@ public final class Shop {
         String orderId = db.inTransaction(tx -> {
             // Anyone may ask for offers; expired, never placed ones are of no further use.
             tx.update("DELETE FROM shop_offer WHERE state = 'OPEN' AND expires_at < ?", now);
-            for (int attempt = 1; ; attempt++) {
-                String id = newOrderId();
-                if (tx.tryInsert("INSERT INTO shop_offer (order_id, items, amount_minor, currency, issuer_id, courier_id,"
-                                + " created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN')",
-                        id, itemsText, total.minorUnits(), total.currencyCode(), settings.issuerId(), settings.courierId(),
-                        now, expiresAt)) {
-                    return id;
-                }
-                if (attempt == 3) {
-                    throw new EscudoException(Kind.INTERNAL, "shop.no-order-id", "could not draw a fresh order id");
-                }
-            }
+            return tx.insertWithFreshId(Shop::newOrderId,
+                    id -> tx.tryInsert("INSERT INTO shop_offer (order_id, items, amount_minor, currency, issuer_id, courier_id,"
+                                    + " created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN')",
+                            id, itemsText, total.minorUnits(), total.currencyCode(), settings.issuerId(), settings.courierId(),
+                            now, expiresAt),
+                    "order id");
         });
         return new Offer(orderId, settings.sellerId(), settings.issuerId(), settings.courierId(), items, total, OFFER_FORM,
                 expiresAt);
