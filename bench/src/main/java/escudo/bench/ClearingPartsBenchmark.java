@@ -1,5 +1,6 @@
 package escudo.bench;
 
+import escudo.core.Bytes;
 import escudo.crypto.JointKey;
 import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
@@ -59,7 +60,7 @@ public class ClearingPartsBenchmark {
         CardCertificate cert = CardCertificate.issue("bench-bank", "6099123456789012", CardKind.CASH, "EUR",
                 now, now.plus(Duration.ofDays(365)), "", bankShare, userShare, SigningKey.generate());
         certBytes = cert.signedBytes();
-        certSignature = cert.signature();
+        certSignature = cert.signature().toByteArray();
     }
 
     @Benchmark
@@ -69,7 +70,7 @@ public class ClearingPartsBenchmark {
 
     @Benchmark
     public CardCertificate cardCertificateDecode() {
-        return CardCertificate.decode(certBytes, certSignature);
+        return CardCertificate.decode(certBytes, Bytes.of(certSignature));
     }
 
     @Benchmark

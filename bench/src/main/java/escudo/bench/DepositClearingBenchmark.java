@@ -1,13 +1,18 @@
 package escudo.bench;
 
+import escudo.bank.Bank;
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import java.util.Map;
 import escudo.s3.card.Card;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
-import escudo.s3.server.issuer.IssuedCard;
+import escudo.s3.api.IssuedCard;
 import escudo.s3.server.issuer.Issuer;
-import escudo.s3.server.issuer.CardApplication;
-import escudo.node.IssuerNode;
-import escudo.node.http.PartyClient;
+import escudo.s3.api.CardApplication;
+import escudo.http.PartyClient;
 import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositRequest;
@@ -86,7 +91,7 @@ public class DepositClearingBenchmark {
 
     private Path work;
     private Path cardRoot;
-    private IssuerNode node;
+    private PartyNode node;
     private PartyClient client;
     private SigningKey merchantKey;
     private final List<Card> cards = new ArrayList<>();
@@ -119,12 +124,13 @@ public class DepositClearingBenchmark {
         cardRoot = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "escudo-bench-cards-") : Files.createDirectory(work.resolve("cards"));
         Database db = Database.open("jdbc:h2:file:" + work.resolve("bank") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
-        node = IssuerNode.start(BANK, db, SigningKey.generate(), "127.0.0.1", 0);
-        Issuer issuer = node.issuer();
+        node = PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", BANK, "escudo.issuer.port", "0")))
+                .database(db).secrets(Secrets.ephemeral(SigningKey.generate())).start();
+        Issuer issuer = node.service(Issuer.class);
 
         merchantKey = SigningKey.generate();
-        node.bank().openMerchant(MERCHANT, "Bench shop", "EUR", merchantKey.verifyingKey());
-        node.bank().openCustomer(CUSTOMER, "Bench customer", Money.parse("100000000.00 EUR"));
+        node.service(Bank.class).openMerchant(MERCHANT, "Bench shop", "EUR", merchantKey.verifyingKey());
+        node.service(Bank.class).openCustomer(CUSTOMER, "Bench customer", Money.parse("100000000.00 EUR"));
         for (int i = 0; i < CARDS; i++) {
             Card card = Card.manufacture(cardRoot.resolve("card-" + i));
             IssuedCard issued = issuer.issueCard(new CardApplication(CUSTOMER, CardKind.CASH, Money.parse("1000000.00 EUR"),

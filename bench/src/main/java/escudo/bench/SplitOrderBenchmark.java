@@ -1,18 +1,18 @@
 package escudo.bench;
 
+import escudo.node.NodeConfig;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
-import escudo.s2.server.issuer.PaymentCard;
-import escudo.node.CourierNode;
-import escudo.node.IssuerNode;
-import escudo.node.MerchantNode;
-import escudo.node.OrderKeys;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.MerchantApi;
-import escudo.node.api.OrderApi;
-import escudo.node.http.PartyClient;
-import escudo.node.order.ChannelClient;
-import escudo.node.order.RemoteDirectory;
+import escudo.s2.api.PaymentCard;
+import escudo.s2.client.OrderKeys;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.s2.api.OrderApi;
+import escudo.http.PartyClient;
+import escudo.s2.client.ChannelClient;
+import escudo.s2.client.RemoteDirectory;
 import escudo.s2.protocol.BlomAuthority;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
@@ -159,22 +159,22 @@ public class SplitOrderBenchmark {
                 }
                 default -> throw new IllegalArgumentException("keys is directory or blom, not " + keys);
             }
-            IssuerNode.Keys ephemeral = IssuerNode.Keys.ephemeral(SigningKey.generate());
-            IssuerNode bankNode = track(IssuerNode.start(BANK, memoryDatabase("bank"), new IssuerNode.Keys(ephemeral.bankKey(),
-                    ephemeral.registrationKey(), ephemeral.deviceSecrets(), ephemeral.operatorToken(), bankKeys), "127.0.0.1", 0));
+            PartyNode bankNode = track(PartyNode.of(NodeConfig.Role.ISSUER, settings(null, Map.of())).database(memoryDatabase("bank"))
+                    .secrets(Secrets.ephemeral(SigningKey.generate())).with(OrderKeys.class, bankKeys).start());
             bankDesk = track(new PartyClient(bankNode.uri(), bankNode.operatorToken()));
             String courierDeskToken = UUID.randomUUID() + "-" + UUID.randomUUID();
-            CourierNode courierNode = track(CourierNode.start(new CourierNode.Settings(COURIER, bankNode.uri(), BANK,
-                    bankNode.operatorToken(), courierKeys, courierDeskToken), memoryDatabase("courier"), SigningKey.generate(),
-                    "127.0.0.1", 0));
+            PartyNode courierNode = track(PartyNode.of(NodeConfig.Role.COURIER, settings(bankNode, Map.of())).database(memoryDatabase("courier"))
+                    .secrets(Secrets.ephemeral(SigningKey.generate(), courierDeskToken, bankNode.operatorToken()))
+                    .with(OrderKeys.class, courierKeys).start());
             SigningKey shopKey = SigningKey.generate();
-            MerchantNode shopNode = track(MerchantNode.start(new MerchantNode.Settings(SHOP, "EUR", 50_00, bankNode.uri(), BANK,
-                    new MerchantNode.ShopSettings(COURIER, courierNode.uri(), shopKeys, bankNode.operatorToken())),
-                    memoryDatabase("shop"), shopKey, "127.0.0.1", 0));
+            PartyNode shopNode = track(PartyNode.of(NodeConfig.Role.MERCHANT, settings(bankNode, Map.of("escudo.courier.url",
+                            courierNode.uri().toString()))).database(memoryDatabase("shop"))
+                    .secrets(Secrets.ephemeral(shopKey, courierDeskToken + "-shop", bankNode.operatorToken()))
+                    .with(OrderKeys.class, shopKeys).start());
             shop = track(new PartyClient(shopNode.uri()));
-            bankDesk.post("/issuer/merchants", new IssuerApi.OpenMerchant(SHOP, "Bench shop", "EUR", shopKey.verifyingKey()),
-                    IssuerApi.Balance.class);
-            bankDesk.post("/issuer/customers", new IssuerApi.OpenCustomer(HOLDER, "Alice Martin", OPENING), IssuerApi.Balance.class);
+            bankDesk.post("/issuer/merchants", new BankApi.OpenMerchant(SHOP, "Bench shop", "EUR", shopKey.verifyingKey()),
+                    BankApi.Balance.class);
+            bankDesk.post("/issuer/customers", new BankApi.OpenCustomer(HOLDER, "Alice Martin", OPENING), BankApi.Balance.class);
             PaymentCard card = bankDesk.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard(HOLDER), PaymentCard.class);
 
             PairwiseKeys holderKeys;
@@ -200,9 +200,9 @@ public class SplitOrderBenchmark {
         void checkAndStop() throws Exception {
             try {
                 Money paid = price.times(placed);
-                Money shopBalance = bankDesk.get("/issuer/merchants/" + SHOP, IssuerApi.Balance.class).balance();
-                Money holderBalance = bankDesk.get("/issuer/customers/" + HOLDER, IssuerApi.Balance.class).balance();
-                long total = bankDesk.get("/issuer/ledger", IssuerApi.LedgerView.class).totals().get("EUR");
+                Money shopBalance = bankDesk.get("/issuer/merchants/" + SHOP, BankApi.Balance.class).balance();
+                Money holderBalance = bankDesk.get("/issuer/customers/" + HOLDER, BankApi.Balance.class).balance();
+                long total = bankDesk.get("/issuer/ledger", BankApi.LedgerView.class).totals().get("EUR");
                 if (!shopBalance.equals(paid) || !holderBalance.equals(OPENING.minus(paid)) || total != 0) {
                     throw new IllegalStateException(placed + " orders of " + price + ": the shop holds " + shopBalance
                             + ", the holder " + holderBalance + ", the ledger sums to " + total);
@@ -217,6 +217,18 @@ public class SplitOrderBenchmark {
         private <T extends AutoCloseable> T track(T closeable) {
             open.add(closeable);
             return closeable;
+        }
+
+        /** The benchmark's parties: every port free, the bank at {@code bank} (once it runs), plus {@code more}. */
+        private static NodeConfig settings(PartyNode bank, Map<String, String> more) {
+            Map<String, String> settings = new java.util.HashMap<>(Map.of("escudo.issuer.id", BANK, "escudo.merchant.id", SHOP,
+                    "escudo.courier.id", COURIER, "escudo.issuer.port", "0", "escudo.merchant.port", "0", "escudo.courier.port", "0",
+                    "escudo.merchant.online.limit", "5000"));
+            if (bank != null) {
+                settings.put("escudo.issuer.url", bank.uri().toString());
+            }
+            settings.putAll(more);
+            return NodeConfig.of(settings);
         }
 
         private static Database memoryDatabase(String party) {

@@ -31,9 +31,9 @@ final class Artefacts {
             Files.writeString(dir.resolve("bank.pem"), pem(bankKey));
             Files.writeString(dir.resolve("joint.pem"), pem(card.jointKey()));
             Files.write(dir.resolve("card-cert.bin"), card.signedBytes());
-            Files.write(dir.resolve("card-cert.sig"), card.signature());
+            Files.write(dir.resolve("card-cert.sig"), card.signature().toByteArray());
             Files.write(dir.resolve("payment.bin"), payment.signedBytes());
-            Files.write(dir.resolve("payment.sig"), payment.signature());
+            Files.write(dir.resolve("payment.sig"), payment.signature().toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the artefacts to " + dir, e);
         }

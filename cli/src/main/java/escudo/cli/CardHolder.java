@@ -2,11 +2,11 @@ package escudo.cli;
 
 import escudo.s3.card.Card;
 import escudo.core.Money;
-import escudo.s3.server.issuer.CardApplication;
-import escudo.s3.server.issuer.IssuedCard;
-import escudo.s3.server.merchant.AcceptedPayment;
-import escudo.node.api.MerchantApi;
-import escudo.node.http.PartyClient;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.MerchantApi;
+import escudo.http.PartyClient;
 import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;

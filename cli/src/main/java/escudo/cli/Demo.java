@@ -4,29 +4,31 @@ import escudo.core.ErrorCode;
 import escudo.s0.device.DeviceException;
 import escudo.s0.protocol.TradeException;
 import escudo.s2.protocol.OrderException;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import java.util.Map;
+import escudo.s3.api.Alerts;
+import escudo.s0.device.HttpIssuerLink;
 import escudo.s3.card.Card;
 import escudo.s3.card.CardException;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
 import escudo.s3.server.issuer.IssuerException;
-import escudo.s3.server.merchant.AcceptedPayment;
-import escudo.s3.server.merchant.DepositSummary;
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
 import escudo.s3.server.merchant.MerchantException;
-import escudo.s2.server.issuer.PaymentCard;
-import escudo.node.CourierNode;
-import escudo.node.IssuerNode;
-import escudo.node.OrderKeys;
-import escudo.node.api.OrderApi;
+import escudo.s2.api.PaymentCard;
+import escudo.s2.api.OrderApi;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.client.Shopper;
-import escudo.node.MerchantNode;
 import escudo.node.NodeConfig;
-import escudo.node.api.IssuerApi;
-import escudo.node.api.MerchantApi;
-import escudo.node.http.PartyClient;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.http.PartyClient;
 import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositReceipt.Outcome;
@@ -36,7 +38,7 @@ import escudo.s0.device.HardwareSerial;
 import escudo.s0.device.IssuerLink;
 import escudo.s0.device.RegistrationInfo;
 import escudo.s0.device.Wallet;
-import escudo.node.api.TradeApi;
+import escudo.s0.api.TradeApi;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeEnvelope;
@@ -45,7 +47,7 @@ import escudo.s0.protocol.TradeResponse;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,16 +70,19 @@ final class Demo {
     private static final String TEA_SHOP = "tea-shop";
     private static final String COURIER = "escudo-courier";
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final Path dataDir;
     private final Path artefacts;
     private int step;
 
-    Demo(PrintStream out, Path dataDir, Path artefacts) {
+    Demo(PrintWriter out, Path dataDir, Path artefacts) {
         this.out = out;
         this.dataDir = dataDir;
         this.artefacts = artefacts;
     }
+
+    private static final List<String> ALL = List.of("bank", "s0", "s2", "s3");
+    private static final List<String> S3_ONLY = List.of("bank", "s3");
 
     void run() {
         out.println("Escudo demo: device-bound trade (seed 000), split order (seed 002) and offline card payments (seed 003),"
@@ -85,21 +90,20 @@ final class Demo {
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         String courierDeskToken = HexFormat.of().formatHex(token);
-        try (IssuerNode bankNode = IssuerNode.start(BANK, h2("issuer"), SigningKey.generate(), "127.0.0.1", 0);
-                MerchantNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
-                MerchantNode booksNode = merchant("book-shop", 100_00, bankNode);
-                CourierNode courierNode = CourierNode.start(new CourierNode.Settings(COURIER, bankNode.uri(), BANK,
-                        bankNode.operatorToken(), OrderKeys.Directory.ephemeral(), courierDeskToken), h2(COURIER),
-                        SigningKey.generate(), "127.0.0.1", 0);
-                MerchantNode teaNode = MerchantNode.start(new MerchantNode.Settings(TEA_SHOP, "EUR", 100_00, bankNode.uri(), BANK,
-                        new MerchantNode.ShopSettings(COURIER, courierNode.uri(), OrderKeys.Directory.ephemeral(),
-                                bankNode.operatorToken())), h2(TEA_SHOP), SigningKey.generate(), "127.0.0.1", 0);
+        try (PartyNode bankNode = party(Role.ISSUER, BANK, Map.of(), Secrets.ephemeral(SigningKey.generate()), ALL);
+                PartyNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
+                PartyNode booksNode = merchant("book-shop", 100_00, bankNode);
+                PartyNode courierNode = party(Role.COURIER, COURIER, Map.of("escudo.issuer.url", bankNode.uri().toString()),
+                        Secrets.ephemeral(SigningKey.generate(), courierDeskToken, bankNode.operatorToken()), ALL);
+                PartyNode teaNode = party(Role.MERCHANT, TEA_SHOP, Map.of("escudo.issuer.url", bankNode.uri().toString(),
+                        "escudo.merchant.online.limit", "10000", "escudo.courier.url", courierNode.uri().toString()),
+                        Secrets.ephemeral(SigningKey.generate(), courierDeskToken + "-shop", bankNode.operatorToken()), ALL);
                 PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
                 PartyClient coffee = new PartyClient(coffeeNode.uri());
                 PartyClient books = new PartyClient(booksNode.uri());
                 PartyClient tea = new PartyClient(teaNode.uri());
                 PartyClient courier = new PartyClient(courierNode.uri(), courierDeskToken)) {
-            out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", IssuerApi.BankInfo.class).publicKey().hex());
+            out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", BankApi.BankInfo.class).publicKey().hex());
             out.println("  coffee-shop " + coffeeNode.uri() + "  (clears online above 30.00 EUR)");
             out.println("  book-shop   " + booksNode.uri());
             out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
@@ -110,24 +114,31 @@ final class Demo {
         out.println("Every step behaved as it must.");
     }
 
-    private MerchantNode merchant(String id, long onlineLimit, IssuerNode bank) {
-        return MerchantNode.start(new MerchantNode.Settings(id, "EUR", onlineLimit, bank.uri(), BANK),
-                h2(id), SigningKey.generate(), "127.0.0.1", 0);
+    /** A card-payments merchant (S3 only, no web shop) that clears online above {@code onlineLimit}. */
+    private PartyNode merchant(String id, long onlineLimit, PartyNode bank) {
+        return party(Role.MERCHANT, id, Map.of("escudo.issuer.url", bank.uri().toString(), "escudo.merchant.online.limit",
+                Long.toString(onlineLimit)), Secrets.ephemeral(SigningKey.generate()), S3_ONLY);
     }
 
-    private NodeConfig.Jdbc h2(String name) {
-        return new NodeConfig.Jdbc("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    /** A party of the demo on a free port, with its H2 database in the demo's data directory. */
+    private PartyNode party(Role role, String id, Map<String, String> settings, Secrets secrets, List<String> features) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("escudo.issuer.id", BANK, "escudo.courier.id", COURIER));
+        all.putAll(settings);
+        all.putAll(Map.of("escudo." + role.id() + ".id", id, "escudo." + role.id() + ".port", "0", "escudo." + role.id() + ".jdbc.url",
+                "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(id) + ";DB_CLOSE_ON_EXIT=FALSE"));
+        return PartyNode.of(role, NodeConfig.of(all)).secrets(secrets)
+                .features(PartyNode.installedFeatures().stream().filter(f -> features.contains(f.name())).toList()).start();
     }
 
     private void story(PartyClient bank, PartyClient coffee, PartyClient books, PartyClient tea, PartyClient courier) {
         step("Accounts open (Figs. 2-3): merchants get deposit accounts, Alice a bank account");
         for (PartyClient shop : List.of(coffee, books, tea)) {
             MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
-            bank.post("/issuer/merchants", new IssuerApi.OpenMerchant(info.merchantId(), info.merchantId(), "EUR", info.publicKey()),
-                    IssuerApi.Balance.class);
+            bank.post("/issuer/merchants", new BankApi.OpenMerchant(info.merchantId(), info.merchantId(), "EUR", info.publicKey()),
+                    BankApi.Balance.class);
             say("merchant " + info.merchantId() + " registered with S_id and signing key " + info.publicKey().hex().substring(0, 16) + "...");
         }
-        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("alice", "Alice", Money.parse("200.00 EUR")), IssuerApi.Balance.class);
+        bank.post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice", Money.parse("200.00 EUR")), BankApi.Balance.class);
         say("Alice pays in 200.00 EUR");
 
         deviceBoundTrade(bank);
@@ -145,7 +156,7 @@ final class Demo {
         AcceptedPayment accepted = coffee.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), first), AcceptedPayment.class);
         expect(accepted.collected(), "the coffee shop verified and kept PAYMENT-CERT ser# " + first.serial() + " for its next deposit");
         if (artefacts != null) {
-            Artefacts.write(artefacts, bank.get("/issuer", IssuerApi.BankInfo.class).publicKey(), card.certificate(), first);
+            Artefacts.write(artefacts, bank.get("/issuer", BankApi.BankInfo.class).publicKey(), card.certificate(), first);
             say("artefacts written to " + artefacts + " (verify with: openssl pkeyutl -verify -pubin -rawin ...; see README)");
         }
 
@@ -183,7 +194,7 @@ final class Demo {
         DepositReceipt.Status caught = booksDeposit.receipt().statuses().stream()
                 .filter(s -> s.outcome() == Outcome.REFUSED).findFirst().orElseThrow(() -> new DemoFailure("the clone's payment was paid"));
         expect(IssuerException.DOUBLE_SPEND.value().equals(caught.code()), "book-shop: the clone's ser# " + caught.serial() + " refused: " + caught.detail());
-        IssuerApi.Alerts alerts = bank.get("/issuer/alerts", IssuerApi.Alerts.class);
+        Alerts alerts = bank.get("/issuer/alerts", Alerts.class);
         expect(alerts.alerts().size() == 1, "the bank recorded an alert: " + alerts.alerts().getFirst().kind());
 
         step("Blacklist: merchants fetch the bank's signed list and refuse the card at the counter");
@@ -191,7 +202,7 @@ final class Demo {
         refused(MerchantException.CARD_BLACKLISTED, () -> CardHolder.pay(coffee, card, Money.parse("1.00 EUR"), "water", PIN));
 
         step("Lockout: Bob's credit card after three wrong PINs");
-        bank.post("/issuer/customers", new IssuerApi.OpenCustomer("bob", "Bob", Money.parse("80.00 EUR")), IssuerApi.Balance.class);
+        bank.post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob", Money.parse("80.00 EUR")), BankApi.Balance.class);
         Card bobs = CardHolder.issueCard(bank, dataDir.resolve("cards/bob"), "bob", CardKind.CREDIT, Money.parse("100.00 EUR"), "2468");
         AcceptedPayment onCredit = CardHolder.pay(books, bobs, Money.parse("20.00 EUR"), "an atlas", "2468");
         expect(onCredit.collected(), "Bob pays 20.00 EUR on credit (limit 100.00 EUR)");
@@ -207,8 +218,8 @@ final class Demo {
         splitOrder(bank, tea, courier);
 
         step("Ledger (double entry): every account, and the sum per currency");
-        IssuerApi.LedgerView ledger = bank.get("/issuer/ledger", IssuerApi.LedgerView.class);
-        ledger.accounts().stream().sorted(Comparator.comparing(escudo.ledger.Account::id))
+        BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
+        ledger.accounts().stream().sorted(Comparator.comparing(BankApi.AccountView::id))
                 .forEach(a -> out.printf("      %-28s %14s%n", a.id(), a.balance()));
         expect(ledger.totals().values().stream().allMatch(t -> t == 0), "all balances sum to 0 per currency: no money created or lost");
         expect(balance(bank, "merchants/coffee-shop").equals(Money.parse("41.30 EUR")), "coffee-shop holds 41.30 EUR");
@@ -233,7 +244,7 @@ final class Demo {
         OrderMessage.OrderStatus placed = Shopping.place(holder, BANK, tea, offer, details);
         say(Shopping.describe(placed));
         expect(placed.state() == OrderMessage.OrderState.DISPATCHED,
-                "the shop checked its part, the bank authorised and captured, the courier accepted its part");
+                "the shop checked its part, the bank held the amount, the courier accepted its part, the shop captured the payment");
         expect(balance(bank, "customers/alice").equals(before.minus(offer.amount())),
                 "Alice's current account paid " + offer.amount());
         expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "tea-shop was paid " + offer.amount());
@@ -315,7 +326,7 @@ final class Demo {
     }
 
     private static Money balance(PartyClient bank, String path) {
-        return bank.get("/issuer/" + path, IssuerApi.Balance.class).balance();
+        return bank.get("/issuer/" + path, BankApi.Balance.class).balance();
     }
 
     private void step(String title) {

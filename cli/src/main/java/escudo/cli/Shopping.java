@@ -6,11 +6,11 @@ import escudo.core.EscudoException.Kind;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SigningKey;
-import escudo.node.BlomShares;
-import escudo.node.OrderKeys;
-import escudo.node.http.PartyClient;
-import escudo.node.order.ChannelClient;
-import escudo.node.order.RemoteDirectory;
+import escudo.s2.client.BlomShares;
+import escudo.s2.client.OrderKeys;
+import escudo.http.PartyClient;
+import escudo.s2.client.ChannelClient;
+import escudo.s2.client.RemoteDirectory;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderMessage;
@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The card holder's terminal for S2 (seed 002, terminal 1): the holder's static X25519 key, kept
@@ -87,7 +88,7 @@ final class Shopping {
         }
     }
 
-    /** {@code sku:qty[,sku:qty]} as a basket. */
+    /** {@code sku:qty[,sku:qty]} as a basket (a bare {@code sku} means one); the {@code --items} converter. */
     static Basket basket(String items) {
         List<Basket.Line> lines = new ArrayList<>();
         for (String item : items.split(",")) {
@@ -95,7 +96,7 @@ final class Shopping {
             try {
                 lines.add(new Basket.Line(parts[0], parts.length == 1 ? 1 : Long.parseLong(parts[1])));
             } catch (NumberFormatException e) {
-                throw Args.usage("--items is sku:quantity[,sku:quantity], got '" + item + "'");
+                throw new TypeConversionException("'" + item + "' is not sku:quantity[,sku:quantity]");
             }
         }
         return new Basket(lines);

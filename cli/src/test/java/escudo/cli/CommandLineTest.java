@@ -96,7 +96,7 @@ class CommandLineTest {
         assertTrue(out.contains("DELIVERED"), out);
 
         assertEquals(2, escudo("courier", "advance", "--tracking", placed.group(2), "--state", "teleported"));
-        assertTrue(err.contains("--state is picked_up, delivered or failed"), err);
+        assertTrue(err.contains("Invalid value for option '--state': 'teleported' is not picked_up, delivered or failed"), err);
         assertEquals(2, escudo("shop", "order", "--holder", "alice", "--items", "mug:1", "--card-number", "4999000000000000",
                 "--expiry", card.group(2), "--contact", "Alice", "--destination", "Calle Mayor 1, Madrid"));
         assertTrue(err.contains("refused [order.card-declined]"), err);

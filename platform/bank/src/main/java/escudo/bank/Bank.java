@@ -3,6 +3,7 @@ package escudo.bank;
 import escudo.core.Money;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;
+import escudo.ledger.AccountKind;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
@@ -41,7 +42,7 @@ public final class Bank {
         this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
         this.db = Objects.requireNonNull(db, "db");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.ledger = new Ledger(db);
+        this.ledger = new Ledger(db, clock);
         db.migrate("bank");
     }
 
@@ -80,7 +81,7 @@ public final class Bank {
                     customerId, name, openingDeposit.currencyCode(), account, now())) {
                 throw new BankException(BankException.DUPLICATE, "customer " + customerId + " already exists");
             }
-            ledger.open(tx, account, customerId, openingDeposit.currency(), 0);
+            ledger.open(tx, account, AccountKind.CUSTOMER_CURRENT, customerId, openingDeposit.currency(), 0);
             if (openingDeposit.isPositive()) {
                 ledger.transfer(tx, new TransferRequest("open:" + account, cashAccount(openingDeposit.currency()), account,
                         openingDeposit, "cash paid in at account opening"));
@@ -100,7 +101,7 @@ public final class Bank {
                     + " VALUES (?, ?, ?, ?, ?, ?)", merchantId, name, currency.getCurrencyCode(), merchantKey.hex(), account, now())) {
                 throw new BankException(BankException.DUPLICATE, "merchant " + merchantId + " already exists");
             }
-            ledger.open(tx, account, merchantId, currency, 0);
+            ledger.open(tx, account, AccountKind.MERCHANT_DEPOSIT, merchantId, currency, 0);
         });
     }
 
@@ -185,10 +186,11 @@ public final class Bank {
     }
 
     private void ensureBankAccounts(Currency currency) {
-        for (String account : List.of(cashAccount(currency), ownAccount(currency))) {
+        for (AccountKind kind : List.of(AccountKind.BANK_CASH, AccountKind.BANK_OWN)) {
+            String account = kind == AccountKind.BANK_CASH ? cashAccount(currency) : ownAccount(currency);
             if (ledger.find(account).isEmpty()) {
                 try {
-                    ledger.open(account, bankId, currency, Ledger.UNLIMITED);
+                    ledger.open(account, kind, bankId, currency, Ledger.UNLIMITED);
                 } catch (LedgerException e) {
                     if (e.code() != LedgerException.DUPLICATE_ACCOUNT) {
                         throw e; // another thread opened it first: fine

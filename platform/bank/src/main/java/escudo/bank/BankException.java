@@ -15,8 +15,6 @@ public final class BankException extends EscudoException {
     public static final ErrorCode INVALID_APPLICATION = ErrorCode.declare("issuer.invalid-application", Kind.INVALID);
     public static final ErrorCode INSUFFICIENT_FUNDS = ErrorCode.declare("issuer.insufficient-funds", Kind.REFUSED);
     public static final ErrorCode UNKNOWN_CARD = ErrorCode.declare("issuer.unknown-card", Kind.NOT_FOUND);
-    /** No free card number could be drawn (a broken random source); nothing was issued. */
-    public static final ErrorCode CARD_NUMBER_EXHAUSTED = ErrorCode.declare("issuer.card-number-exhausted", Kind.INTERNAL);
 
     public BankException(ErrorCode code, String message) {
         super(code, message);

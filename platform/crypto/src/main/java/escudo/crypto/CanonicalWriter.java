@@ -80,6 +80,11 @@ public final class CanonicalWriter {
         return this;
     }
 
+    /** The same encoding as {@link #bytes(byte[])}. */
+    public CanonicalWriter bytes(escudo.core.Bytes value) {
+        return bytes(value.toByteArray());
+    }
+
     public byte[] toByteArray() {
         return out.toByteArray();
     }

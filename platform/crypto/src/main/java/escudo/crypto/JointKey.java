@@ -5,8 +5,6 @@ import cafe.cryptography.curve25519.Constants;
 import cafe.cryptography.curve25519.EdwardsPoint;
 import cafe.cryptography.curve25519.InvalidEncodingException;
 import cafe.cryptography.curve25519.Scalar;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
@@ -34,7 +32,7 @@ public final class JointKey {
             throw CryptoException.badKey("the key shares cancel out");
         }
         this.publicKey = combine(user.publicShare(), bank.publicShare());
-        byte[] digest = sha512(NONCE_DOMAIN, user.scalar().toByteArray(), bank.scalar().toByteArray());
+        byte[] digest = Digest.sha512(NONCE_DOMAIN, user.scalar().toByteArray(), bank.scalar().toByteArray());
         this.nonceKey = java.util.Arrays.copyOf(digest, 32);
     }
 
@@ -60,9 +58,9 @@ public final class JointKey {
     public byte[] sign(byte[] message) {
         byte[] fresh = new byte[32];
         RANDOM.nextBytes(fresh);
-        Scalar r = Scalar.fromBytesModOrderWide(sha512(nonceKey, fresh, message));
+        Scalar r = Scalar.fromBytesModOrderWide(Digest.sha512(nonceKey, fresh, message));
         byte[] encodedR = Constants.ED25519_BASEPOINT_TABLE.multiply(r).compress().toByteArray();
-        Scalar k = Scalar.fromBytesModOrderWide(sha512(encodedR, publicKey.bytes(), message));
+        Scalar k = Scalar.fromBytesModOrderWide(Digest.sha512(encodedR, publicKey.bytes(), message));
         byte[] s = k.multiplyAndAdd(secret, r).toByteArray();
         byte[] signature = new byte[64];
         System.arraycopy(encodedR, 0, signature, 0, 32);
@@ -75,18 +73,6 @@ public final class JointKey {
             return new CompressedEdwardsY(key.bytes()).decompress();
         } catch (InvalidEncodingException e) {
             throw CryptoException.badKey("not a point of edwards25519");
-        }
-    }
-
-    private static byte[] sha512(byte[]... parts) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-512");
-            for (byte[] part : parts) {
-                digest.update(part);
-            }
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-512", e);
         }
     }
 

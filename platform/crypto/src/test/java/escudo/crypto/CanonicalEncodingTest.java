@@ -10,6 +10,13 @@ import org.junit.jupiter.api.Test;
 class CanonicalEncodingTest {
 
     @Test
+    void bytesValuesEncodeExactlyLikeByteArrays() {
+        byte[] raw = {0, 1, (byte) 0xff};
+        assertArrayEquals(CanonicalWriter.domain("t/v1").bytes(raw).toByteArray(),
+                CanonicalWriter.domain("t/v1").bytes(escudo.core.Bytes.of(raw)).toByteArray());
+    }
+
+    @Test
     void encodingIsTheDocumentedByteLayout() {
         byte[] encoded = CanonicalWriter.domain("t/v1").u8(7).u32(258).i64(-2).string("é").bytes(new byte[] {9}).toByteArray();
         assertEquals("00000004" + "742f7631" + "07" + "00000102" + "fffffffffffffffe" + "00000002c3a9" + "0000000109",

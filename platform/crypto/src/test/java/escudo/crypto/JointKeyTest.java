@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -106,6 +107,33 @@ class JointKeyTest {
         byte[] signature = key.sign(new byte[0]);
         assertArrayEquals(hex.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
                 + "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"), signature);
+    }
+
+    /**
+     * The share's point arithmetic (curve25519-elisabeth) agrees with RFC 8032 and BouncyCastle: the
+     * secret scalar of test vector 1 (SHA-512 of the seed, clamped, reduced mod L) times the base
+     * point is that vector's public key.
+     */
+    @Test
+    void shareArithmeticMatchesRfc8032TestVector1() {
+        HexFormat hex = HexFormat.of();
+        byte[] h = Digest.sha512(hex.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+        h[0] &= (byte) 248;
+        h[31] &= 127;
+        h[31] |= 64;
+        BigInteger order = BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
+        byte[] bigEndian = new BigInteger(1, reversed(java.util.Arrays.copyOf(h, 32))).mod(order).toByteArray();
+        byte[] scalar = java.util.Arrays.copyOf(
+                reversed(java.util.Arrays.copyOfRange(bigEndian, Math.max(0, bigEndian.length - 32), bigEndian.length)), 32);
+        assertEquals("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", KeyShare.fromBytes(scalar).publicShare().hex());
+    }
+
+    private static byte[] reversed(byte[] bytes) {
+        byte[] out = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[bytes.length - 1 - i];
+        }
+        return out;
     }
 
     @Test

@@ -5,6 +5,7 @@ import escudo.storage.Database;
 import escudo.storage.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -22,6 +23,12 @@ import java.util.TreeSet;
  * same amount, so the balances of each currency always sum to zero: money comes in from outside
  * only through an {@link #UNLIMITED} external account, whose balance goes negative.
  *
+ * <p>A hold (a pending transfer, as TigerBeetle has them) reserves an amount on the paying
+ * account at once and moves it later, when it is {@link #post posted}, or releases it, when it is
+ * {@link #voidHold voided} or expires. What an account may spend, by transfer or by hold, is its
+ * balance less its pending debits, within its credit limit, so holds never together overdraw it.
+ * Holds share the id space of transfers, and are idempotent by id in the same way.
+ *
  * <p>Each operation has a variant taking a {@link Tx}, so that a caller can record its own rows
  * in the same transaction; the variants without one run in a transaction of their own.
  */
@@ -32,23 +39,35 @@ public final class Ledger {
 
     private static final int MAX_OWNER_LENGTH = 200;
 
-    private static final String ACCOUNT_COLUMNS = "id, owner, currency, credit_limit, balance, opened_at";
+    private static final String ACCOUNT_COLUMNS = "id, kind, owner, currency, credit_limit, balance, pending_debits, pending_credits, opened_at";
+    private static final String TRANSFER_COLUMNS = "id, from_account, to_account, amount, currency, memo, created_at, hold, state,"
+            + " expires_at, settled_at";
 
     private final Database db;
+    private final Clock clock;
 
-    /** Wraps {@code db}, creating or updating the ledger's tables. */
+    /** Wraps {@code db}, creating or updating the ledger's tables; holds expire by the system clock. */
     public Ledger(Database db) {
+        this(db, Clock.systemUTC());
+    }
+
+    /** Wraps {@code db}, creating or updating the ledger's tables; {@code clock} dates every row and expires holds. */
+    public Ledger(Database db, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
+        this.clock = Objects.requireNonNull(clock, "clock");
         db.migrate("ledger");
     }
 
-    public Account open(String accountId, String owner, Currency currency, long creditLimitMinor) {
-        return db.inTransaction(tx -> open(tx, accountId, owner, currency, creditLimitMinor));
+    public Account open(String accountId, AccountKind kind, String owner, Currency currency, long creditLimitMinor) {
+        return db.inTransaction(tx -> open(tx, accountId, kind, owner, currency, creditLimitMinor));
     }
 
     /** Opens an account with a zero balance; fails with {@code ledger.duplicate-account} if the id is taken. */
-    public Account open(Tx tx, String accountId, String owner, Currency currency, long creditLimitMinor) {
+    public Account open(Tx tx, String accountId, AccountKind kind, String owner, Currency currency, long creditLimitMinor) {
         TransferRequest.requireId("account id", accountId);
+        if (kind == null) {
+            throw new LedgerException(LedgerException.INVALID_REQUEST, "account needs a kind");
+        }
         if (owner == null || owner.isBlank() || owner.length() > MAX_OWNER_LENGTH) {
             throw new LedgerException(LedgerException.INVALID_REQUEST, "owner must be 1 to " + MAX_OWNER_LENGTH + " characters");
         }
@@ -56,9 +75,10 @@ public final class Ledger {
             throw new LedgerException(LedgerException.INVALID_REQUEST, "account needs a currency");
         }
         requireCreditLimit(creditLimitMinor);
-        Account account = new Account(accountId, owner, currency, creditLimitMinor, Money.zero(currency), now());
-        boolean inserted = tx.tryInsert("INSERT INTO ledger_accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, 0, ?)",
-                accountId, owner, currency.getCurrencyCode(), creditLimitMinor, account.openedAt());
+        Money zero = Money.zero(currency);
+        Account account = new Account(accountId, kind, owner, currency, creditLimitMinor, zero, zero, zero, now());
+        boolean inserted = tx.tryInsert("INSERT INTO ledger_accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                accountId, kind.name(), owner, currency.getCurrencyCode(), creditLimitMinor, account.openedAt());
         if (!inserted) {
             throw new LedgerException(LedgerException.DUPLICATE_ACCOUNT, "account '" + accountId + "' already exists");
         }
@@ -72,63 +92,277 @@ public final class Ledger {
     /**
      * Moves the requested amount, or, if a transfer with this id was already recorded, returns
      * it with {@code replayed} set and moves nothing ({@code ledger.transfer-conflict} if that
-     * transfer moved something else). Writes nothing when it refuses.
+     * transfer moved something else, or the id is a hold's). The payer may spend its available
+     * amount, what its pending holds leave. Writes nothing when it refuses but the voiding of
+     * the payer's expired holds, which stands if the caller's transaction commits.
      */
     public Transfer transfer(Tx tx, TransferRequest request) {
-        // Both rows are locked in one global order, sorted by id, so that transfers sharing an
-        // account queue up behind each other instead of deadlocking.
-        Map<String, Account> locked = new HashMap<>();
-        for (String id : new TreeSet<>(List.of(request.fromAccount(), request.toAccount()))) {
-            tx.queryOne("SELECT " + ACCOUNT_COLUMNS + " FROM ledger_accounts WHERE id = ? FOR UPDATE", Ledger::account, id)
-                    .ifPresent(account -> locked.put(id, account));
-        }
+        Map<String, Account> locked = lock(tx, request.fromAccount(), request.toAccount());
         // Looked up only under the locks: a concurrent request with this id over the same
         // accounts held them until it committed, so it is visible now and this call replays it.
-        Optional<Transfer> recorded = findTransfer(tx, request.transferId());
+        Optional<Recorded> recorded = findRecorded(tx, request.transferId());
         if (recorded.isPresent()) {
             return replay(recorded.get(), request);
         }
         Account from = accountIn(locked, request.fromAccount(), request);
         Account to = accountIn(locked, request.toAccount(), request);
         long amount = request.amount().minorUnits();
-        long fromAfter;
-        try {
-            fromAfter = Math.subtractExact(from.balance().minorUnits(), amount);
-            Math.addExact(to.balance().minorUnits(), amount);
-        } catch (ArithmeticException e) {
-            throw new LedgerException(LedgerException.INVALID_AMOUNT, "amount " + request.amount() + " is out of range for these accounts");
-        }
-        if (fromAfter < -from.creditLimitMinor()) {
-            throw LedgerException.insufficientFunds("account '" + from.id() + "' has a balance of " + from.balance()
-                    + " and a credit limit of " + new Money(from.creditLimitMinor(), from.currency())
-                    + ": cannot pay " + request.amount());
-        }
+        requireAvailable(from, to, request.amount());
         Transfer transfer = new Transfer(request.transferId(), from.id(), to.id(), request.amount(), request.memo(), now(), false);
         // Balances change relative to the stored value, with the limit checked in the same
         // statement, so no write ever rests on a balance read earlier (H2's FOR UPDATE may return
         // a value that a transfer committing meanwhile has changed). All four writes stand or fall
         // together under a savepoint, so a refusal leaves the caller's transaction usable.
         return tx.atomically(() -> {
-            boolean inserted = tx.tryInsert("INSERT INTO ledger_transfers (id, from_account, to_account, amount, currency, memo, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    transfer.id(), from.id(), to.id(), amount, request.amount().currencyCode(), transfer.memo(), transfer.createdAt());
-            if (!inserted) {
+            if (!insert(tx, request.transferId(), from, to, request.amount(), request.memo(), transfer.createdAt(), false, null)) {
                 // The unique key is the backstop for a concurrent request with this id over other
                 // accounts, which the locks did not serialize; it moved something else by definition.
-                return findTransfer(tx, request.transferId()).map(winner -> replay(winner, request))
+                return findRecorded(tx, request.transferId()).map(winner -> replay(winner, request))
                         .orElseThrow(() -> new LedgerException(LedgerException.TRANSFER_CONFLICT,
                                 "transfer id '" + request.transferId() + "' is in use by a concurrent transfer"));
             }
-            if (tx.update("UPDATE ledger_accounts SET balance = balance - ? WHERE id = ? AND balance - ? >= -credit_limit",
-                    amount, from.id(), amount) != 1) {
-                throw LedgerException.insufficientFunds("account '" + from.id() + "' cannot pay " + request.amount()
-                        + " within its credit limit of " + new Money(from.creditLimitMinor(), from.currency()));
-            }
+            debit(tx, from, request.amount());
             tx.update("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?", amount, to.id());
             post(tx, transfer.id(), from.id(), -amount);
             post(tx, transfer.id(), to.id(), amount);
             return transfer;
         });
+    }
+
+    public Hold hold(HoldRequest request) {
+        return db.inTransaction(tx -> hold(tx, request));
+    }
+
+    /**
+     * Reserves the requested amount on the paying account, or, if a hold with this id was already
+     * recorded, returns it as it now stands with {@code replayed} set ({@code ledger.transfer-conflict}
+     * if it reserves something else, or the id is a transfer's). Refused with
+     * {@code ledger.insufficient-funds} when the account's available amount cannot cover it.
+     */
+    public Hold hold(Tx tx, HoldRequest request) {
+        Map<String, Account> locked = lock(tx, request.fromAccount(), request.toAccount());
+        Optional<Recorded> recorded = findRecorded(tx, request.holdId());
+        if (recorded.isPresent()) {
+            return replay(recorded.get(), request);
+        }
+        TransferRequest movement = request.movement();
+        Account from = accountIn(locked, request.fromAccount(), movement);
+        Account to = accountIn(locked, request.toAccount(), movement);
+        requireAvailable(from, to, request.amount());
+        long amount = request.amount().minorUnits();
+        Hold hold = new Hold(request.holdId(), from.id(), to.id(), request.amount(), request.memo(), now(), request.expiresAt(),
+                Hold.State.PENDING, null, false);
+        return tx.atomically(() -> {
+            if (!insert(tx, hold.id(), from, to, hold.amount(), hold.memo(), hold.createdAt(), true, hold.expiresAt())) {
+                return findRecorded(tx, request.holdId()).map(winner -> replay(winner, request))
+                        .orElseThrow(() -> new LedgerException(LedgerException.TRANSFER_CONFLICT,
+                                "hold id '" + request.holdId() + "' is in use by a concurrent transfer"));
+            }
+            if (tx.update("UPDATE ledger_accounts SET pending_debits = pending_debits + ? WHERE id = ?"
+                    + " AND balance - pending_debits - ? >= -credit_limit", amount, from.id(), amount) != 1) {
+                throw LedgerException.insufficientFunds("account '" + from.id() + "' cannot reserve " + request.amount()
+                        + " within its credit limit of " + new Money(from.creditLimitMinor(), from.currency()));
+            }
+            tx.update("UPDATE ledger_accounts SET pending_credits = pending_credits + ? WHERE id = ?", amount, to.id());
+            return hold;
+        });
+    }
+
+    public Transfer post(String holdId) {
+        return db.inTransaction(tx -> post(tx, holdId));
+    }
+
+    /**
+     * Moves a pending hold's amount, once: the reservation becomes a transfer under the hold's id
+     * (dated now), with its two postings. Posting it again returns that transfer with
+     * {@code replayed} set. Refused with {@code ledger.unknown-hold}, {@code ledger.hold-voided}
+     * and {@code ledger.hold-expired} (also for a hold past its expiry that still reads pending).
+     */
+    public Transfer post(Tx tx, String holdId) {
+        Hold hold = lockHold(tx, holdId);
+        switch (hold.state()) {
+            case POSTED -> {
+                return transferOf(hold).asReplay();
+            }
+            case VOIDED -> throw new LedgerException(LedgerException.HOLD_VOIDED, "hold '" + holdId + "' was voided");
+            case EXPIRED -> throw expired(hold);
+            case PENDING -> {
+                if (hold.expiredAt(now())) {
+                    throw expired(hold); // released by the next payment from its account or voidExpiredHolds()
+                }
+            }
+        }
+        Instant now = now();
+        long amount = hold.amount().minorUnits();
+        try {
+            Math.addExact(find(tx, hold.toAccount()).orElseThrow().balance().minorUnits(), amount);
+        } catch (ArithmeticException e) {
+            throw new LedgerException(LedgerException.INVALID_AMOUNT, "amount " + hold.amount() + " is out of range for these accounts");
+        }
+        return tx.atomically(() -> {
+            settle(tx, hold, Hold.State.POSTED, now);
+            // The amount leaves the balance and the pending debits together: what is available does not change.
+            tx.update("UPDATE ledger_accounts SET balance = balance - ?, pending_debits = pending_debits - ? WHERE id = ?",
+                    amount, amount, hold.fromAccount());
+            tx.update("UPDATE ledger_accounts SET balance = balance + ?, pending_credits = pending_credits - ? WHERE id = ?",
+                    amount, amount, hold.toAccount());
+            post(tx, hold.id(), hold.fromAccount(), -amount);
+            post(tx, hold.id(), hold.toAccount(), amount);
+            return new Transfer(hold.id(), hold.fromAccount(), hold.toAccount(), hold.amount(), hold.memo(), now, false);
+        });
+    }
+
+    public Hold voidHold(String holdId) {
+        return db.inTransaction(tx -> voidHold(tx, holdId));
+    }
+
+    /**
+     * Releases a pending hold's reservation; nothing moves. A hold already voided or expired is
+     * returned as it stands with {@code replayed} set. Refused with {@code ledger.unknown-hold} and
+     * {@code ledger.hold-posted}.
+     */
+    public Hold voidHold(Tx tx, String holdId) {
+        Hold hold = lockHold(tx, holdId);
+        return switch (hold.state()) {
+            case POSTED -> throw new LedgerException(LedgerException.HOLD_POSTED, "hold '" + holdId + "' was posted");
+            case VOIDED, EXPIRED -> hold.asReplay();
+            case PENDING -> {
+                Instant now = now();
+                Hold.State state = hold.expiredAt(now) ? Hold.State.EXPIRED : Hold.State.VOIDED;
+                yield tx.atomically(() -> release(tx, hold, state, now));
+            }
+        };
+    }
+
+    /**
+     * Voids every pending hold whose expiry has passed, releasing its reservation, each in a
+     * transaction of its own; returns how many. A payment from an account releases that
+     * account's expired holds by itself, so this is for the reservations nobody touches.
+     */
+    public int voidExpiredHolds() {
+        List<String> expired = db.inTransaction(tx -> tx.query(
+                "SELECT id FROM ledger_transfers WHERE state = 'PENDING' AND expires_at <= ? ORDER BY expires_at, id",
+                row -> row.getString(1), now()));
+        int voided = 0;
+        for (String id : expired) {
+            if (!db.inTransaction(tx -> voidHold(tx, id)).replayed()) {
+                voided++;
+            }
+        }
+        return voided;
+    }
+
+    public Optional<Hold> findHold(String holdId) {
+        return db.inTransaction(tx -> findHold(tx, holdId));
+    }
+
+    /** The hold with this id as it now stands; empty for an unknown id or a plain transfer's. */
+    public Optional<Hold> findHold(Tx tx, String holdId) {
+        return findRecorded(tx, holdId).filter(Recorded::hold).map(Recorded::value);
+    }
+
+    /**
+     * Locks the accounts of a transfer or hold, and the payees of the payer's expired holds, in
+     * one global order, sorted by id, so that transfers sharing an account queue up behind each
+     * other instead of deadlocking; then voids those expired holds, so that what they reserved
+     * is available again. Returns the accounts as they stand after that.
+     */
+    private Map<String, Account> lock(Tx tx, String fromAccount, String toAccount) {
+        Instant now = now();
+        List<Hold> expired = tx.query("SELECT " + TRANSFER_COLUMNS + " FROM ledger_transfers"
+                + " WHERE from_account = ? AND state = 'PENDING' AND expires_at <= ?", row -> recorded(row).value(), fromAccount, now);
+        TreeSet<String> ids = new TreeSet<>(List.of(fromAccount, toAccount));
+        expired.forEach(hold -> ids.add(hold.toAccount()));
+        Map<String, Account> locked = lockAccounts(tx, ids);
+        if (expired.isEmpty()) {
+            return locked;
+        }
+        for (Hold hold : expired) {
+            // Still pending under the locks? A concurrent call may have voided or posted it first.
+            if (tx.queryOne("SELECT state FROM ledger_transfers WHERE id = ? FOR UPDATE", row -> row.getString(1), hold.id())
+                    .filter("PENDING"::equals).isPresent()) {
+                release(tx, hold, Hold.State.EXPIRED, now);
+            }
+        }
+        return lockAccounts(tx, ids);
+    }
+
+    private static Map<String, Account> lockAccounts(Tx tx, TreeSet<String> ids) {
+        Map<String, Account> locked = new HashMap<>();
+        for (String id : ids) {
+            tx.queryOne("SELECT " + ACCOUNT_COLUMNS + " FROM ledger_accounts WHERE id = ? FOR UPDATE", Ledger::account, id)
+                    .ifPresent(account -> locked.put(id, account));
+        }
+        return locked;
+    }
+
+    /** The hold with this id, read under the locks of its two accounts and of its own row. */
+    private Hold lockHold(Tx tx, String holdId) {
+        TransferRequest.requireId("hold id", holdId);
+        Hold unlocked = findHold(tx, holdId).orElseThrow(() -> LedgerException.unknownHold(holdId));
+        lockAccounts(tx, new TreeSet<>(List.of(unlocked.fromAccount(), unlocked.toAccount())));
+        return tx.queryOne("SELECT " + TRANSFER_COLUMNS + " FROM ledger_transfers WHERE id = ? FOR UPDATE", Ledger::recorded, holdId)
+                .orElseThrow().value();
+    }
+
+    private static LedgerException expired(Hold hold) {
+        return new LedgerException(LedgerException.HOLD_EXPIRED, "hold '" + hold.id() + "' expired at " + hold.expiresAt());
+    }
+
+    /** Ends a pending hold without moving its money. */
+    private Hold release(Tx tx, Hold hold, Hold.State state, Instant now) {
+        long amount = hold.amount().minorUnits();
+        settle(tx, hold, state, now);
+        tx.update("UPDATE ledger_accounts SET pending_debits = pending_debits - ? WHERE id = ?", amount, hold.fromAccount());
+        tx.update("UPDATE ledger_accounts SET pending_credits = pending_credits - ? WHERE id = ?", amount, hold.toAccount());
+        return new Hold(hold.id(), hold.fromAccount(), hold.toAccount(), hold.amount(), hold.memo(), hold.createdAt(),
+                hold.expiresAt(), state, now, false);
+    }
+
+    private static void settle(Tx tx, Hold hold, Hold.State state, Instant now) {
+        if (tx.update("UPDATE ledger_transfers SET state = ?, settled_at = ? WHERE id = ? AND state = 'PENDING'",
+                state.name(), now, hold.id()) != 1) {
+            throw new IllegalStateException("hold " + hold.id() + " is no longer pending under its lock");
+        }
+    }
+
+    private static boolean insert(Tx tx, String id, Account from, Account to, Money amount, String memo, Instant createdAt,
+                                  boolean hold, Instant expiresAt) {
+        return tx.tryInsert("INSERT INTO ledger_transfers (id, from_account, to_account, amount, currency, memo, created_at,"
+                        + " hold, state, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                id, from.id(), to.id(), amount.minorUnits(), amount.currencyCode(), memo, createdAt, hold,
+                hold ? Hold.State.PENDING.name() : Hold.State.POSTED.name(), expiresAt);
+    }
+
+    /**
+     * Refuses an amount that the payer cannot cover from what is available to it, or that would
+     * take either balance out of range once every pending hold is posted.
+     */
+    private static void requireAvailable(Account from, Account to, Money amount) {
+        long minor = amount.minorUnits();
+        long availableAfter;
+        try {
+            availableAfter = Math.subtractExact(from.available().minorUnits(), minor);
+            Math.subtractExact(from.balance().minorUnits(), minor);
+            Math.addExact(Math.addExact(to.balance().minorUnits(), to.pendingCredits().minorUnits()), minor);
+        } catch (ArithmeticException e) {
+            throw new LedgerException(LedgerException.INVALID_AMOUNT, "amount " + amount + " is out of range for these accounts");
+        }
+        if (availableAfter < -from.creditLimitMinor()) {
+            throw LedgerException.insufficientFunds("account '" + from.id() + "' has a balance of " + from.balance()
+                    + (from.pendingDebits().isPositive() ? ", " + from.pendingDebits() + " of it held," : "")
+                    + " and a credit limit of " + new Money(from.creditLimitMinor(), from.currency()) + ": cannot pay " + amount);
+        }
+    }
+
+    /** Takes the amount from the payer's balance, within what its holds leave available. */
+    private static void debit(Tx tx, Account from, Money amount) {
+        long minor = amount.minorUnits();
+        if (tx.update("UPDATE ledger_accounts SET balance = balance - ? WHERE id = ? AND balance - pending_debits - ? >= -credit_limit",
+                minor, from.id(), minor) != 1) {
+            throw LedgerException.insufficientFunds("account '" + from.id() + "' cannot pay " + amount
+                    + " within its credit limit of " + new Money(from.creditLimitMinor(), from.currency()));
+        }
     }
 
     /** Records one side of a transfer with the balance the account now has. */
@@ -138,12 +372,28 @@ public final class Ledger {
                 transferId, accountId, amount, balanceAfter);
     }
 
-    private static Transfer replay(Transfer recorded, TransferRequest request) {
-        if (!request.sameMovementAs(recorded)) {
-            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "transfer '" + recorded.id() + "' already moved "
-                    + recorded.amount() + " from '" + recorded.fromAccount() + "' to '" + recorded.toAccount() + "'");
+    private static Transfer replay(Recorded recorded, TransferRequest request) {
+        if (recorded.hold()) {
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "id '" + recorded.value().id() + "' is a hold's");
         }
-        return recorded.asReplay();
+        Transfer transfer = transferOf(recorded.value());
+        if (!request.sameMovementAs(transfer)) {
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "transfer '" + transfer.id() + "' already moved "
+                    + transfer.amount() + " from '" + transfer.fromAccount() + "' to '" + transfer.toAccount() + "'");
+        }
+        return transfer.asReplay();
+    }
+
+    private static Hold replay(Recorded recorded, HoldRequest request) {
+        if (!recorded.hold()) {
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "id '" + recorded.value().id() + "' is a transfer's");
+        }
+        Hold hold = recorded.value();
+        if (!request.sameAs(hold)) {
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "hold '" + hold.id() + "' already reserves "
+                    + hold.amount() + " from '" + hold.fromAccount() + "' for '" + hold.toAccount() + "'");
+        }
+        return hold.asReplay();
     }
 
     private static Account accountIn(Map<String, Account> locked, String id, TransferRequest request) {
@@ -158,16 +408,33 @@ public final class Ledger {
         return account;
     }
 
+    /** The money that moved under this id: a transfer, or a hold once posted (dated when it was posted). */
     public Optional<Transfer> findTransfer(String transferId) {
-        return db.inTransaction(tx -> findTransfer(tx, transferId));
+        return db.inTransaction(tx -> findRecorded(tx, transferId))
+                .filter(recorded -> recorded.value().state() == Hold.State.POSTED).map(recorded -> transferOf(recorded.value()));
     }
 
-    private static Optional<Transfer> findTransfer(Tx tx, String transferId) {
-        return tx.queryOne("SELECT id, from_account, to_account, amount, currency, memo, created_at FROM ledger_transfers WHERE id = ?",
-                row -> new Transfer(row.getString("id"), row.getString("from_account"), row.getString("to_account"),
-                        Money.of(row.getLong("amount"), row.getString("currency")), row.getString("memo"),
-                        Tx.instant(row, "created_at"), false),
-                transferId);
+    /** A row of ledger_transfers: a hold, or a plain transfer read as a hold posted when it was made. */
+    private record Recorded(boolean hold, Hold value) {
+    }
+
+    private static Optional<Recorded> findRecorded(Tx tx, String id) {
+        return tx.queryOne("SELECT " + TRANSFER_COLUMNS + " FROM ledger_transfers WHERE id = ?", Ledger::recorded, id);
+    }
+
+    private static Recorded recorded(ResultSet row) throws SQLException {
+        Instant createdAt = Tx.instant(row, "created_at");
+        boolean hold = row.getBoolean("hold");
+        Instant settledAt = hold ? Tx.instant(row, "settled_at") : createdAt;
+        return new Recorded(hold, new Hold(row.getString("id"), row.getString("from_account"), row.getString("to_account"),
+                Money.of(row.getLong("amount"), row.getString("currency")), row.getString("memo"), createdAt,
+                Tx.instant(row, "expires_at"), Hold.State.valueOf(row.getString("state")), settledAt, false));
+    }
+
+    /** A posted hold (or plain transfer) as the transfer that moved its money, dated when it moved. */
+    private static Transfer transferOf(Hold posted) {
+        return new Transfer(posted.id(), posted.fromAccount(), posted.toAccount(), posted.amount(), posted.memo(),
+                posted.settledAt(), false);
     }
 
     public void setCreditLimit(String accountId, long creditLimitMinor) {
@@ -178,15 +445,15 @@ public final class Ledger {
 
     /**
      * Changes how far below zero the account may go. Refused with {@code ledger.insufficient-funds}
-     * if the account already owes more than the new limit allows.
+     * if the account already owes, or holds reserve, more than the new limit allows.
      */
     public void setCreditLimit(Tx tx, String accountId, long creditLimitMinor) {
         requireCreditLimit(creditLimitMinor);
         Account account = tx.queryOne("SELECT " + ACCOUNT_COLUMNS + " FROM ledger_accounts WHERE id = ? FOR UPDATE", Ledger::account, accountId)
                 .orElseThrow(() -> LedgerException.unknownAccount(accountId));
-        if (account.balance().minorUnits() < -creditLimitMinor) {
-            throw LedgerException.insufficientFunds("account '" + accountId + "' has a balance of " + account.balance()
-                    + ", below the new credit limit of " + new Money(creditLimitMinor, account.currency()));
+        if (account.available().minorUnits() < -creditLimitMinor) {
+            throw LedgerException.insufficientFunds("account '" + accountId + "' has " + account.available()
+                    + " available, below the new credit limit of " + new Money(creditLimitMinor, account.currency()));
         }
         tx.update("UPDATE ledger_accounts SET credit_limit = ? WHERE id = ?", creditLimitMinor, accountId);
     }
@@ -224,7 +491,8 @@ public final class Ledger {
         return db.inTransaction(tx -> {
             find(tx, accountId).orElseThrow(() -> LedgerException.unknownAccount(accountId));
             return tx.query("""
-                    SELECT p.transfer_id, p.account_id, p.amount, p.balance_after, t.currency, t.memo, t.created_at,
+                    SELECT p.transfer_id, p.account_id, p.amount, p.balance_after, t.currency, t.memo,
+                           COALESCE(t.settled_at, t.created_at) AS moved_at,
                            CASE WHEN t.from_account = p.account_id THEN t.to_account ELSE t.from_account END AS counterparty
                     FROM ledger_postings p JOIN ledger_transfers t ON t.id = p.transfer_id
                     WHERE p.account_id = ?
@@ -233,7 +501,7 @@ public final class Ledger {
                         Currency currency = Money.currency(row.getString("currency"));
                         return new Posting(row.getString("transfer_id"), row.getString("account_id"), row.getString("counterparty"),
                                 new Money(row.getLong("amount"), currency), new Money(row.getLong("balance_after"), currency),
-                                row.getString("memo"), Tx.instant(row, "created_at"));
+                                row.getString("memo"), Tx.instant(row, "moved_at"));
                     },
                     accountId);
         });
@@ -254,12 +522,14 @@ public final class Ledger {
 
     private static Account account(ResultSet row) throws SQLException {
         Currency currency = Money.currency(row.getString("currency"));
-        return new Account(row.getString("id"), row.getString("owner"), currency, row.getLong("credit_limit"),
-                new Money(row.getLong("balance"), currency), Tx.instant(row, "opened_at"));
+        return new Account(row.getString("id"), AccountKind.valueOf(row.getString("kind")), row.getString("owner"), currency,
+                row.getLong("credit_limit"), new Money(row.getLong("balance"), currency),
+                new Money(row.getLong("pending_debits"), currency), new Money(row.getLong("pending_credits"), currency),
+                Tx.instant(row, "opened_at"));
     }
 
     /** Truncated to what PostgreSQL stores, so a value returned now equals the same value read back later. */
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -24,6 +24,14 @@ public final class LedgerException extends EscudoException {
     public static final ErrorCode DUPLICATE_ACCOUNT = ErrorCode.declare("ledger.duplicate-account", Kind.CONFLICT);
     /** A transfer id that already moved something else. */
     public static final ErrorCode TRANSFER_CONFLICT = ErrorCode.declare("ledger.transfer-conflict", Kind.CONFLICT);
+    /** No hold with that id. */
+    public static final ErrorCode UNKNOWN_HOLD = ErrorCode.declare("ledger.unknown-hold", Kind.NOT_FOUND);
+    /** Voiding a hold that was posted. */
+    public static final ErrorCode HOLD_POSTED = ErrorCode.declare("ledger.hold-posted", Kind.REFUSED);
+    /** Posting a hold that was voided. */
+    public static final ErrorCode HOLD_VOIDED = ErrorCode.declare("ledger.hold-voided", Kind.REFUSED);
+    /** Posting a hold past its expiry. */
+    public static final ErrorCode HOLD_EXPIRED = ErrorCode.declare("ledger.hold-expired", Kind.REFUSED);
 
     LedgerException(ErrorCode code, String message) {
         super(code, message);
@@ -31,6 +39,10 @@ public final class LedgerException extends EscudoException {
 
     static LedgerException unknownAccount(String accountId) {
         return new LedgerException(UNKNOWN_ACCOUNT, "no account '" + accountId + "'");
+    }
+
+    static LedgerException unknownHold(String holdId) {
+        return new LedgerException(UNKNOWN_HOLD, "no hold '" + holdId + "'");
     }
 
     static LedgerException insufficientFunds(String message) {

@@ -74,12 +74,12 @@ class LedgerCrashTest {
             Map<Currency, Long> totals;
             try (Database db = target.open()) {
                 Ledger ledger = new Ledger(db);
-                ledger.open("bank:external", "the bank", EUR, Ledger.UNLIMITED);
-                ledger.open("alice", "Alice", EUR, 0);
-                ledger.open("bob", "Bob", EUR, 0);
-                ledger.open("carol:card", "Carol", EUR, 50_00);
-                ledger.open("dave:card", "Dave", EUR, 200_00);
-                ledger.open("erin", "Erin", EUR, 0);
+                ledger.open("bank:external", AccountKind.BANK_CASH, "the bank", EUR, Ledger.UNLIMITED);
+                ledger.open("alice", AccountKind.CUSTOMER_CURRENT, "Alice", EUR, 0);
+                ledger.open("bob", AccountKind.CUSTOMER_CURRENT, "Bob", EUR, 0);
+                ledger.open("carol:card", AccountKind.CARD, "Carol", EUR, 50_00);
+                ledger.open("dave:card", AccountKind.CARD, "Dave", EUR, 200_00);
+                ledger.open("erin", AccountKind.CUSTOMER_CURRENT, "Erin", EUR, 0);
                 for (String id : accounts.subList(1, accounts.size())) {
                     ledger.transfer(new TransferRequest("fund-" + id, "bank:external", id, Money.of(100_00, "EUR"), "funding"));
                 }

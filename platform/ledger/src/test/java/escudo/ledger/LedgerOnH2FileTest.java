@@ -31,7 +31,7 @@ class LedgerOnH2FileTest {
             Ledger ledger = new Ledger(db);
             List<String> ids = List.of("bank:external", "alice", "bob", "carol:card", "dave:card", "erin");
             for (String id : ids) {
-                ledger.open(id, id, Money.currency("EUR"), id.startsWith("bank") ? Ledger.UNLIMITED : id.contains("card") ? 100_00 : 0);
+                ledger.open(id, AccountKind.CUSTOMER_CURRENT, id, Money.currency("EUR"), id.startsWith("bank") ? Ledger.UNLIMITED : id.contains("card") ? 100_00 : 0);
             }
             for (String id : ids.subList(1, ids.size())) {
                 ledger.transfer(new TransferRequest("fund-" + id, "bank:external", id, Money.of(100_00, "EUR"), "funding"));

@@ -32,10 +32,10 @@ class LedgerTest {
     void setUp() {
         db = TestDatabase.create();
         ledger = new Ledger(db);
-        ledger.open("bank:external", "the bank", EUR, Ledger.UNLIMITED);
-        ledger.open("alice", "Alice", EUR, 0);
-        ledger.open("bob", "Bob", EUR, 0);
-        ledger.open("carol:card", "Carol", EUR, 50_00);
+        ledger.open("bank:external", AccountKind.BANK_CASH, "the bank", EUR, Ledger.UNLIMITED);
+        ledger.open("alice", AccountKind.CUSTOMER_CURRENT, "Alice", EUR, 0);
+        ledger.open("bob", AccountKind.CUSTOMER_CURRENT, "Bob", EUR, 0);
+        ledger.open("carol:card", AccountKind.CARD, "Carol", EUR, 50_00);
         ledger.transfer(request("fund-alice", "bank:external", "alice", eur(100_00)));
     }
 
@@ -47,7 +47,8 @@ class LedgerTest {
     @Test
     void anAccountOpensEmptyWithItsCurrencyAndCreditLimit() {
         Account carol = ledger.account("carol:card");
-        assertEquals(new Account("carol:card", "Carol", EUR, 50_00, eur(0), carol.openedAt()), carol);
+        assertEquals(new Account("carol:card", AccountKind.CARD, "Carol", EUR, 50_00, eur(0), eur(0), eur(0), carol.openedAt()), carol);
+        assertEquals(AccountKind.BANK_CASH, ledger.account("bank:external").kind());
         assertEquals(Optional.of(carol), ledger.find("carol:card"));
         assertTrue(ledger.account("bank:external").unlimited());
         assertEquals(List.of("alice", "bank:external", "bob", "carol:card"), ledger.accounts().stream().map(Account::id).toList());
@@ -55,7 +56,7 @@ class LedgerTest {
 
     @Test
     void openingAnExistingAccountIdIsAConflictAndKeepsTheOriginal() {
-        LedgerException e = assertThrows(LedgerException.class, () -> ledger.open("alice", "Mallory", USD, 1_000_00));
+        LedgerException e = assertThrows(LedgerException.class, () -> ledger.open("alice", AccountKind.CUSTOMER_CURRENT, "Mallory", USD, 1_000_00));
         assertEquals(LedgerException.DUPLICATE_ACCOUNT, e.code());
         assertEquals(Kind.CONFLICT, e.kind());
         Account alice = ledger.account("alice");
@@ -64,16 +65,22 @@ class LedgerTest {
     }
 
     @Test
+    void anAccountNeedsAKind() {
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open("dave", null, "Dave", EUR, 0));
+        assertEquals(Optional.empty(), ledger.find("dave"));
+    }
+
+    @Test
     void aNegativeCreditLimitIsInvalid() {
-        assertRefused(LedgerException.INVALID_CREDIT_LIMIT, Kind.INVALID, () -> ledger.open("dave", "Dave", EUR, -1));
+        assertRefused(LedgerException.INVALID_CREDIT_LIMIT, Kind.INVALID, () -> ledger.open("dave", AccountKind.CUSTOMER_CURRENT, "Dave", EUR, -1));
         assertRefused(LedgerException.INVALID_CREDIT_LIMIT, Kind.INVALID, () -> ledger.setCreditLimit("alice", -1));
         assertEquals(Optional.empty(), ledger.find("dave"));
     }
 
     @Test
     void blankIdsAreInvalidRequests() {
-        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open(" ", "Nobody", EUR, 0));
-        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open("x".repeat(101), "Nobody", EUR, 0));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open(" ", AccountKind.CUSTOMER_CURRENT, "Nobody", EUR, 0));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open("x".repeat(101), AccountKind.CUSTOMER_CURRENT, "Nobody", EUR, 0));
         assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> request("", "alice", "bob", eur(1)));
         assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> request("t", null, "bob", eur(1)));
     }
@@ -104,8 +111,8 @@ class LedgerTest {
 
     @Test
     void balancesSumToZeroPerCurrency() {
-        ledger.open("bank:external:usd", "the bank", USD, Ledger.UNLIMITED);
-        ledger.open("alice:usd", "Alice", USD, 0);
+        ledger.open("bank:external:usd", AccountKind.BANK_CASH, "the bank", USD, Ledger.UNLIMITED);
+        ledger.open("alice:usd", AccountKind.CUSTOMER_CURRENT, "Alice", USD, 0);
         ledger.transfer(request("fund-usd", "bank:external:usd", "alice:usd", Money.of(7_00, "USD")));
         ledger.transfer(request("t1", "alice", "carol:card", eur(5_00)));
 
@@ -172,7 +179,7 @@ class LedgerTest {
 
     @Test
     void theAmountMustBeInTheCurrencyOfBothAccounts() {
-        ledger.open("alice:usd", "Alice", USD, 0);
+        ledger.open("alice:usd", AccountKind.CUSTOMER_CURRENT, "Alice", USD, 0);
         assertRefused(LedgerException.CURRENCY_MISMATCH, Kind.INVALID, () -> ledger.transfer(request("t1", "alice", "bob", Money.of(1_00, "USD"))));
         assertRefused(LedgerException.CURRENCY_MISMATCH, Kind.INVALID, () -> ledger.transfer(request("t2", "alice", "alice:usd", eur(1_00))));
         assertRefused(LedgerException.CURRENCY_MISMATCH, Kind.INVALID, () -> ledger.transfer(request("t3", "alice:usd", "alice", Money.of(1_00, "USD"))));
@@ -237,7 +244,7 @@ class LedgerTest {
     @Test
     void transfersInACallersTransactionCommitAndRollBackWithIt() {
         assertThrows(IllegalStateException.class, () -> db.inTransaction(tx -> {
-            ledger.open(tx, "dave", "Dave", EUR, 0);
+            ledger.open(tx, "dave", AccountKind.CUSTOMER_CURRENT, "Dave", EUR, 0);
             ledger.transfer(tx, request("t1", "alice", "dave", eur(10_00)));
             throw new IllegalStateException("the caller's own work failed");
         }));
@@ -246,7 +253,7 @@ class LedgerTest {
         assertNothingMovedSinceSetUp();
 
         db.run(tx -> {
-            ledger.open(tx, "dave", "Dave", EUR, 0);
+            ledger.open(tx, "dave", AccountKind.CUSTOMER_CURRENT, "Dave", EUR, 0);
             ledger.transfer(tx, request("t1", "alice", "dave", eur(10_00)));
         });
         assertEquals(eur(10_00), ledger.balance("dave"));
@@ -256,7 +263,7 @@ class LedgerTest {
     void aRefusalInsideACallersTransactionLeavesTheTransactionUsable() {
         db.run(tx -> {
             assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(tx, request("t1", "bob", "alice", eur(1))));
-            assertRefused(LedgerException.DUPLICATE_ACCOUNT, Kind.CONFLICT, () -> ledger.open(tx, "bob", "Bob", EUR, 0));
+            assertRefused(LedgerException.DUPLICATE_ACCOUNT, Kind.CONFLICT, () -> ledger.open(tx, "bob", AccountKind.CUSTOMER_CURRENT, "Bob", EUR, 0));
             ledger.transfer(tx, request("t2", "alice", "bob", eur(1_00)));
         });
         assertEquals(eur(1_00), ledger.balance("bob"));

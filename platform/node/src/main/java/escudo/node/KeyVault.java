@@ -1,6 +1,7 @@
 package escudo.node;
 
 import escudo.core.ErrorCode;
+import escudo.node.spi.Secrets;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.Hpke;
@@ -133,6 +134,48 @@ public final class KeyVault {
     public SecretBox box(String purpose) {
         requireName(purpose);
         return SecretBox.derive(masterKey, ("escudo/node-box/v1/" + purpose).getBytes(StandardCharsets.UTF_8), "node-box");
+    }
+
+    /**
+     * The secrets of the party of {@code role} that {@code config} describes: its signing key and
+     * sealing keys from this vault, and the node operator's token, which opens both the party's own
+     * desk and (for a node run by the bank's operator) the bank's.
+     */
+    public Secrets secrets(NodeConfig.Role role, NodeConfig config, Map<String, String> env) {
+        String id = switch (role) {
+            case ISSUER -> config.issuerId();
+            case MERCHANT -> config.merchantId();
+            case COURIER -> config.courierId();
+        };
+        SigningKey signingKey = signingKey(Node.signingKeyName(role, id));
+        String token = operatorToken(env);
+        KeyVault vault = this;
+        return new Secrets() {
+            @Override
+            public SigningKey signingKey() {
+                return signingKey;
+            }
+
+            @Override
+            public Hpke.Recipient sealKey(String name) {
+                return vault.sealKey(name);
+            }
+
+            @Override
+            public SecretBox box(String purpose) {
+                return vault.box(purpose);
+            }
+
+            @Override
+            public String operatorToken() {
+                return token;
+            }
+
+            @Override
+            public java.util.Optional<String> bankDeskToken() {
+                return java.util.Optional.of(token);
+            }
+        };
     }
 
     private static void requireName(String name) {

@@ -151,6 +151,11 @@ public record NodeConfig(
         return roles.contains(role);
     }
 
+    /** The defaults overridden by {@code settings} (keys as in the file), nothing read from the environment. */
+    public static NodeConfig of(Map<String, String> settings) {
+        return load(null, Map.of(), settings);
+    }
+
     /** Every default, as if there were no file, environment or system properties. */
     public static NodeConfig defaults() {
         return load(null, Map.of(), Map.of());

@@ -16,6 +16,8 @@ public final class StorageException extends EscudoException {
     public static final ErrorCode UNAVAILABLE = ErrorCode.declare("storage.unavailable", Kind.INTERNAL);
     /** A module's schema migration failed. */
     public static final ErrorCode MIGRATION_FAILED = ErrorCode.declare("storage.migration-failed", Kind.INTERNAL);
+    /** No random id drawn was free ({@link Tx#insertWithFreshId}): the random source is broken. */
+    public static final ErrorCode NO_FRESH_ID = ErrorCode.declare("storage.no-fresh-id", Kind.INTERNAL);
     /** Anything else. */
     public static final ErrorCode FAILURE = ErrorCode.declare("storage.failure", Kind.INTERNAL);
 

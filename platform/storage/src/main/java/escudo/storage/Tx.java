@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One open transaction, handed to the work given to {@link Database#inTransaction}. Every module
@@ -21,6 +23,9 @@ import java.util.Optional;
  * {@code TIMESTAMP WITH TIME ZONE}.
  */
 public final class Tx {
+
+    /** How many random ids {@link #insertWithFreshId} draws before it gives up. */
+    public static final int FRESH_ID_ATTEMPTS = 5;
 
     private final Connection connection;
     private final boolean postgres;
@@ -73,10 +78,29 @@ public final class Tx {
     }
 
     /**
+     * Inserts a row under a freshly drawn random id: draws a candidate, lets {@code insert} try it
+     * ({@code insert} answers {@link #tryInsert}'s result: false when the id is taken) and draws
+     * again, at most {@value #FRESH_ID_ATTEMPTS} times. Returns the candidate that went in. The
+     * ids are wide enough that this many collisions in a row mean the random source is broken:
+     * then {@code storage.no-fresh-id} (INTERNAL). A candidate may be more than the id (a signed
+     * certificate that carries it, say), so the caller keeps what it built around the id.
+     */
+    public <T> T insertWithFreshId(Supplier<T> candidates, Predicate<T> insert, String what) {
+        for (int attempt = 0; attempt < FRESH_ID_ATTEMPTS; attempt++) {
+            T candidate = candidates.get();
+            if (insert.test(candidate)) {
+                return candidate;
+            }
+        }
+        throw new StorageException(StorageException.NO_FRESH_ID,
+                "no free " + what + " after " + FRESH_ID_ATTEMPTS + " random draws", null);
+    }
+
+    /**
      * Runs {@code work} under a savepoint: if it throws, everything it wrote is undone and the
      * transaction stays usable (PostgreSQL otherwise refuses every later statement after an error).
      */
-    public <T> T atomically(java.util.function.Supplier<T> work) {
+    public <T> T atomically(Supplier<T> work) {
         Savepoint savepoint;
         try {
             savepoint = connection.setSavepoint();

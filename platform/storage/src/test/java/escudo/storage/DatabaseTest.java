@@ -1,5 +1,6 @@
 package escudo.storage;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,6 +135,34 @@ class DatabaseTest {
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n2", "after");
         });
         assertEquals(Optional.of("first"), text("n1"));
+        assertEquals(Optional.of("after"), text("n2"));
+    }
+
+    @Test
+    void insertWithFreshIdDrawsAgainWhileTheIdIsTakenAndReturnsTheOneThatWentIn() {
+        db.run(tx -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "taken"));
+        java.util.Iterator<String> draws = List.of("n1", "n1", "n2").iterator();
+        String id = db.inTransaction(tx -> tx.insertWithFreshId(draws::next,
+                candidate -> tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", candidate, "fresh"), "note id"));
+        assertEquals("n2", id);
+        assertFalse(draws.hasNext());
+        assertEquals(Optional.of("taken"), text("n1"));
+        assertEquals(Optional.of("fresh"), text("n2"));
+    }
+
+    @Test
+    void insertWithFreshIdGivesUpWithATypedInternalErrorAndLeavesTheTransactionUsable() {
+        db.run(tx -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "taken"));
+        AtomicInteger draws = new AtomicInteger();
+        db.run(tx -> {
+            assertRefused(StorageException.class, StorageException.NO_FRESH_ID, () -> tx.insertWithFreshId(() -> {
+                draws.incrementAndGet();
+                return "n1";
+            }, candidate -> tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", candidate, "again"), "note id"));
+            tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n2", "after");
+        });
+        assertEquals(Tx.FRESH_ID_ATTEMPTS, draws.get());
+        assertEquals(Optional.of("taken"), text("n1"));
         assertEquals(Optional.of("after"), text("n2"));
     }
 

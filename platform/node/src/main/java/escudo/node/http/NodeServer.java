@@ -1,6 +1,8 @@
 package escudo.node.http;
 
 import escudo.core.ErrorCode;
+import escudo.http.Json;
+import escudo.http.Problem;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.DirectHandler.EventType;
 import io.helidon.http.HeaderNames;

@@ -1,5 +1,6 @@
 package escudo.node.http;
 
+import escudo.http.Json;
 import escudo.core.EscudoException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;

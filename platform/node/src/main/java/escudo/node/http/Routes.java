@@ -1,5 +1,7 @@
 package escudo.node.http;
 
+import escudo.http.Json;
+import escudo.http.Problem;
 import escudo.core.EscudoException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -105,8 +107,7 @@ public final class Routes {
             // A fault on our side is described in the log only: its message may name tables or SQL.
             problem = problem == null
                     ? Problem.of(500, Problem.INTERNAL, "the server failed to process the request (incident " + incident + ")", instance)
-                    : Problem.of(problem.status(), problem.code(), "the server failed to process the request (incident "
-                            + incident + ")", instance);
+                    : problem.withDetail("the server failed to process the request (incident " + incident + ")");
         }
         if (res.isSent()) {
             LOG.log(Level.WARNING, "cannot send problem " + problem.code() + ": the response was already sent");

@@ -1,5 +1,7 @@
 package escudo.node.http;
 
+import escudo.http.Json;
+import escudo.http.PartyClient;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,8 @@
 package escudo.node.http;
 
+import escudo.http.Json;
+import escudo.http.PartyClient;
+import escudo.http.Problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
-import escudo.ledger.LedgerException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,6 +27,8 @@ class PartyClientTest {
 
     /** The test bank's failure, answered as whichever kind the route names (the status carries it). */
     private static final ErrorCode BANK_FAILED = ErrorCode.declare("bank.failed", Kind.INTERNAL);
+    /** The test bank's refusal of a withdrawal. */
+    private static final ErrorCode SHORT_OF_FUNDS = ErrorCode.declare("bank.short-of-funds", Kind.REFUSED);
 
     record Withdrawal(String account, long minor) {
     }
@@ -36,7 +40,7 @@ class PartyClientTest {
     static void start() {
         server = NodeServer.start(0, routing -> {
             Routes.post(routing, "/bank/withdrawals", Withdrawal.class, (w, req) -> {
-                throw new EscudoException(Kind.REFUSED, LedgerException.INSUFFICIENT_FUNDS,
+                throw new EscudoException(SHORT_OF_FUNDS,
                         "account " + w.account() + " holds less than " + w.minor());
             });
             Routes.get(routing, "/bank/fail/{kind}", req -> {
@@ -62,7 +66,7 @@ class PartyClientTest {
         EscudoException e = assertThrows(EscudoException.class,
                 () -> client.post("/bank/withdrawals", new Withdrawal("alice", 500), Map.class));
         assertEquals(Kind.REFUSED, e.kind());
-        assertEquals(LedgerException.INSUFFICIENT_FUNDS, e.code());
+        assertSame(SHORT_OF_FUNDS, e.code());
         assertEquals("account alice holds less than 500", e.getMessage());
     }
 

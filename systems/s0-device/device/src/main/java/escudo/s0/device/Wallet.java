@@ -1,5 +1,6 @@
 package escudo.s0.device;
 
+import escudo.core.Bytes;
 import escudo.crypto.SecretAccess;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.LayerOrder;
@@ -86,7 +87,7 @@ public final class Wallet {
                     "this wallet is registered already as device " + state.registration().deviceId());
         }
         RegistrationInfo info = Objects.requireNonNull(issuer.registrationInfo(), "registration info");
-        DeviceRegistration registration = new DeviceRegistration(state.deviceKey().verifyingKey(), state.sealKey().publicKey(),
+        DeviceRegistration registration = new DeviceRegistration(state.deviceKey().verifyingKey(), Bytes.of(state.sealKey().publicKey()),
                 serial, customerId, enrolmentCode, order, label);
         byte[] sealed = registration.seal(state.deviceKey(), info.registrationKey(), info.issuerId());
         RegistrationReceipt receipt = Objects.requireNonNull(issuer.register(sealed), "receipt");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.Hpke;
 import escudo.crypto.SigningKey;
@@ -103,10 +104,10 @@ class RegistrationAndTradeTest {
     void receiptForAnotherDeviceKeyOrLayerOrderIsRefusedAndStoresNothing() {
         Wallet wallet = Wallet.create(dir, SERIAL);
         SigningKey otherKey = SigningKey.generate();
-        DeviceRegistration otherDevice = new DeviceRegistration(otherKey.verifyingKey(), Hpke.Recipient.generate().publicKey(),
+        DeviceRegistration otherDevice = new DeviceRegistration(otherKey.verifyingKey(), Bytes.of(Hpke.Recipient.generate().publicKey()),
                 "other-serial", CUSTOMER, CODE, LayerOrder.SYMMETRIC_INSIDE, "other");
         DeviceRegistration otherOrder = new DeviceRegistration(wallet.state().deviceKey().verifyingKey(),
-                wallet.state().sealKey().publicKey(), SERIAL, CUSTOMER, CODE, LayerOrder.ASYMMETRIC_INSIDE, "mine");
+                Bytes.of(wallet.state().sealKey().publicKey()), SERIAL, CUSTOMER, CODE, LayerOrder.ASYMMETRIC_INSIDE, "mine");
         for (DeviceRegistration answeredFor : List.of(otherDevice, otherOrder)) {
             // properly signed by the bank, but not for what this wallet asked
             IssuerLink swapping = new ForwardingLink(issuer) {

@@ -75,7 +75,7 @@ final class TestIssuer implements IssuerLink {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         TradeChannel.IssuerEnd end = new TradeChannel.IssuerEnd(deviceId, registration.order(), registration.deviceKey(),
-                registration.sealKey(), registration.serial().getBytes(StandardCharsets.UTF_8), secret);
+                registration.sealKey().toByteArray(), registration.serial().getBytes(StandardCharsets.UTF_8), secret);
         devices.put(deviceId, new Device(registration, secret, end));
         return RegistrationReceipt.issue(deviceId, registration, secret, bankKey);
     }

@@ -1,5 +1,6 @@
 package escudo.s0.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * all of it (proof that it holds the private key). The whole is sealed with HPKE to the issuer's
  * registration key, so only the issuer learns the serial.
  */
-public record DeviceRegistration(VerifyingKey deviceKey, byte[] sealKey, String serial, String customerId,
+public record DeviceRegistration(VerifyingKey deviceKey, Bytes sealKey, String serial, String customerId,
         String enrolmentCode, LayerOrder order, String label) {
 
     static final String DOMAIN = "escudo/s0/registration/v1";
@@ -24,10 +25,9 @@ public record DeviceRegistration(VerifyingKey deviceKey, byte[] sealKey, String 
 
     public DeviceRegistration {
         Objects.requireNonNull(deviceKey, "deviceKey");
-        if (sealKey == null || sealKey.length != 32) {
+        if (sealKey == null || sealKey.length() != 32) {
             throw TradeException.malformed("the device's X25519 key has 32 bytes");
         }
-        sealKey = sealKey.clone();
         text(serial, "serial", 128);
         text(customerId, "customerId", 64);
         text(enrolmentCode, "enrolmentCode", 64);
@@ -60,7 +60,7 @@ public record DeviceRegistration(VerifyingKey deviceKey, byte[] sealKey, String 
             byte[] signature = outer.bytes();
             outer.end();
             CanonicalReader r = CanonicalReader.expect(content, DOMAIN);
-            DeviceRegistration registration = new DeviceRegistration(VerifyingKey.of(r.bytes()), r.bytes(), r.string(),
+            DeviceRegistration registration = new DeviceRegistration(VerifyingKey.of(r.bytes()), Bytes.of(r.bytes()), r.string(),
                     r.string(), r.string(), order(r.string()), r.string());
             r.end();
             registration.deviceKey().verify(signature, content, "device registration");
@@ -89,11 +89,6 @@ public record DeviceRegistration(VerifyingKey deviceKey, byte[] sealKey, String 
             throw TradeException.malformed(name + " must be 1 to " + max + " characters");
         }
         return value;
-    }
-
-    @Override
-    public byte[] sealKey() {
-        return sealKey.clone();
     }
 
     /** Never prints the serial or the enrolment code. */

@@ -1,5 +1,6 @@
 package escudo.s0.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.Hpke;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * id, its layer order, and the registration secret sealed to the device's X25519 key, all signed
  * by the issuer so the device knows whom it registered with.
  */
-public record RegistrationReceipt(String deviceId, LayerOrder order, VerifyingKey deviceKey, byte[] sealedSecret, byte[] signature) {
+public record RegistrationReceipt(String deviceId, LayerOrder order, VerifyingKey deviceKey, Bytes sealedSecret, Bytes signature) {
 
     static final String DOMAIN = "escudo/s0/registration-receipt/v1";
     static final String SECRET_INFO = "escudo/s0/registration-secret/v1";
@@ -22,22 +23,22 @@ public record RegistrationReceipt(String deviceId, LayerOrder order, VerifyingKe
         DeviceRegistration.text(deviceId, "deviceId", 64);
         Objects.requireNonNull(order, "order");
         Objects.requireNonNull(deviceKey, "deviceKey");
-        sealedSecret = Objects.requireNonNull(sealedSecret, "sealedSecret").clone();
-        signature = Objects.requireNonNull(signature, "signature").clone();
+        Objects.requireNonNull(sealedSecret, "sealedSecret");
+        Objects.requireNonNull(signature, "signature");
     }
 
     public static RegistrationReceipt issue(String deviceId, DeviceRegistration registration, byte[] secret, SigningKey issuerKey) {
-        byte[] sealed = Hpke.seal(registration.sealKey(), SECRET_INFO, aad(deviceId, registration.deviceKey()), secret);
+        byte[] sealed = Hpke.seal(registration.sealKey().toByteArray(), SECRET_INFO, aad(deviceId, registration.deviceKey()), secret);
         byte[] signature = issuerKey.sign(signedBytes(deviceId, registration.order(), registration.deviceKey(), sealed));
-        return new RegistrationReceipt(deviceId, registration.order(), registration.deviceKey(), sealed, signature);
+        return new RegistrationReceipt(deviceId, registration.order(), registration.deviceKey(), Bytes.of(sealed), Bytes.of(signature));
     }
 
     /** The device checks the issuer's signature and opens the secret with its X25519 key. */
     public byte[] openSecret(VerifyingKey issuerKey, Hpke.Recipient sealKey, SecretAccess access) {
         Objects.requireNonNull(access, "access");
         try {
-            issuerKey.verify(signature, signedBytes(deviceId, order, deviceKey, sealedSecret), "registration receipt");
-            return sealKey.open(sealedSecret, SECRET_INFO, aad(deviceId, deviceKey), "registration secret");
+            issuerKey.verify(signature.toByteArray(), signedBytes(deviceId, order, deviceKey, sealedSecret.toByteArray()), "registration receipt");
+            return sealKey.open(sealedSecret.toByteArray(), SECRET_INFO, aad(deviceId, deviceKey), "registration secret");
         } catch (CryptoException e) {
             throw new TradeException(TradeException.BAD_SIGNATURE,
                     "the registration receipt is not the issuer's, or not for this device");
@@ -50,15 +51,5 @@ public record RegistrationReceipt(String deviceId, LayerOrder order, VerifyingKe
 
     private static byte[] signedBytes(String deviceId, LayerOrder order, VerifyingKey deviceKey, byte[] sealed) {
         return CanonicalWriter.domain(DOMAIN).string(deviceId).string(order.name()).bytes(deviceKey.bytes()).bytes(sealed).toByteArray();
-    }
-
-    @Override
-    public byte[] sealedSecret() {
-        return sealedSecret.clone();
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
@@ -84,7 +85,7 @@ class TradeChannelTest {
     @org.junit.jupiter.api.Test
     void registrationOpensOnlyAtTheIssuerAndCarriesTheDevicesProofOfPossession() {
         Hpke.Recipient issuerKey = Hpke.Recipient.generate();
-        DeviceRegistration registration = new DeviceRegistration(deviceKey.verifyingKey(), sealKey.publicKey(), new String(serial, StandardCharsets.UTF_8),
+        DeviceRegistration registration = new DeviceRegistration(deviceKey.verifyingKey(), Bytes.of(sealKey.publicKey()), new String(serial, StandardCharsets.UTF_8),
                 "alice", "ABCD-EFGH", LayerOrder.ASYMMETRIC_INSIDE, "Alice's laptop");
         byte[] sealed = registration.seal(deviceKey, issuerKey.publicKey(), "escudo-bank");
         DeviceRegistration opened = DeviceRegistration.open(sealed, issuerKey, "escudo-bank");

@@ -3,11 +3,10 @@ package escudo.s2.protocol;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.Digest;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SecretBox;
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * A party's secret share in Blom's scheme (see {@link BlomAuthority} for the construction and the
@@ -113,12 +112,7 @@ public final class BlomShare implements PairwiseKeys {
 
     /** The public generator column g(id) = (1, x, …, x^k), x = SHA-256(canonical(tag, id)) mod p. */
     static BigInteger[] generator(String id, int k) {
-        byte[] hash;
-        try {
-            hash = MessageDigest.getInstance("SHA-256").digest(CanonicalWriter.domain(ID_TAG).string(id).toByteArray());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
+        byte[] hash = Digest.sha256(CanonicalWriter.domain(ID_TAG).string(id).toByteArray());
         BigInteger x = new BigInteger(1, hash).mod(BlomAuthority.P);
         BigInteger[] g = new BigInteger[k + 1];
         g[0] = BigInteger.ONE;

@@ -23,8 +23,10 @@ public sealed interface OrderMessage {
         PLACE_ORDER("place-order", Placement.class, OrderStatus.class),
         /** Holder → seller: where is my order. */
         ORDER_STATUS("order-status", StatusQuery.class, OrderStatus.class),
-        /** Seller → issuer: authorise and capture the amount. */
+        /** Seller → issuer: authorise the amount (the issuer holds it on the holder's account). */
         AUTHORISE("authorise", AuthorisationRequest.class, Authorisation.class),
+        /** Seller → issuer: capture an authorised amount once the courier has taken the order. */
+        CAPTURE("capture", CaptureRequest.class, Capture.class),
         /** Seller → courier: deliver this order. */
         DELIVER("deliver", DeliveryRequest.class, DeliveryReceipt.class),
         /** Seller → courier: where is this delivery. */
@@ -144,7 +146,7 @@ public sealed interface OrderMessage {
         AWAITING_AUTHORISATION,
         /** The issuer declined; nothing was charged and nothing will be delivered. */
         DECLINED,
-        /** Paid; the courier has not taken the order yet (asked again on the next status query). */
+        /** Authorised, the amount held; the courier has not taken the order yet (asked again on the next status query). */
         AUTHORISED,
         /** The courier accepted the delivery. */
         DISPATCHED,
@@ -175,8 +177,8 @@ public sealed interface OrderMessage {
     enum Decision { APPROVED, DECLINED }
 
     /**
-     * The issuer's answer: for the order (id, holder, bundle digest), approved with the captured
-     * amount and an authorisation id, or declined with a reason code ({@code order.card-declined},
+     * The issuer's answer: for the order (id, holder, bundle digest), approved with the amount
+     * held for the seller and an authorisation id, or declined with a reason code ({@code order.card-declined},
      * {@code order.insufficient-funds}, {@code order.amount-mismatch}) and a detail.
      */
     record Authorisation(String orderId, String holderId, byte[] digest, Decision decision, Money amount,
@@ -190,6 +192,20 @@ public sealed interface OrderMessage {
         public byte[] digest() {
             return digest.clone();
         }
+    }
+
+    /** Seller → issuer ({@link Kind#CAPTURE}): pay me the amount held under this authorisation. */
+    record CaptureRequest(String orderId, String holderId, String authorisationId) implements OrderMessage {
+        public CaptureRequest {
+            Objects.requireNonNull(orderId, "orderId");
+            Objects.requireNonNull(holderId, "holderId");
+            Objects.requireNonNull(authorisationId, "authorisationId");
+        }
+    }
+
+    /** The issuer's answer to a capture: the held amount was paid into the seller's deposit account (once). */
+    record Capture(String orderId, String holderId, String authorisationId, Money amount, Instant capturedAt)
+            implements OrderMessage {
     }
 
     /** Seller → courier ({@link Kind#DELIVER}): the bundle and what to carry (the seller's instructions). */

@@ -2,9 +2,9 @@ package escudo.s2.protocol;
 
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.Digest;
 import escudo.crypto.SecretBox;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,9 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import javax.crypto.Mac;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Claim 7 of seed 002: "each of said parties communicates with other parties to which the
@@ -209,7 +206,7 @@ public final class PartyChannel {
     public static final class Receiver {
         private final PairwiseKeys me;
         private final Clock clock;
-        private final SecretKey challengeKey;
+        private final byte[] challengeKey = new byte[32];
         /** Challenges spent by authenticated requests, until they expire (epoch seconds). */
         private final Map<ByteBuffer, Long> spent = new ConcurrentHashMap<>();
         private final AtomicLong nextSweep = new AtomicLong();
@@ -217,9 +214,7 @@ public final class PartyChannel {
         public Receiver(PairwiseKeys me, Clock clock) {
             this.me = Objects.requireNonNull(me, "me");
             this.clock = Objects.requireNonNull(clock, "clock");
-            byte[] secret = new byte[32];
-            RANDOM.nextBytes(secret);
-            this.challengeKey = new SecretKeySpec(secret, "HmacSHA256");
+            RANDOM.nextBytes(challengeKey);
         }
 
         public String myId() {
@@ -277,15 +272,9 @@ public final class PartyChannel {
         }
 
         private byte[] mac(String from, byte[] senderNonce, long expiry, byte[] random) {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(challengeKey);
-                byte[] full = mac.doFinal(CanonicalWriter.domain(CHALLENGE_TAG).string(from).string(me.myId())
-                        .bytes(senderNonce).i64(expiry).bytes(random).toByteArray());
-                return Arrays.copyOf(full, MAC_LENGTH);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is in every JDK", e);
-            }
+            byte[] full = Digest.hmacSha256(challengeKey, CanonicalWriter.domain(CHALLENGE_TAG).string(from).string(me.myId())
+                    .bytes(senderNonce).i64(expiry).bytes(random).toByteArray());
+            return Arrays.copyOf(full, MAC_LENGTH);
         }
 
         /** Forgets spent challenges once they expired (they would be refused as expired anyway). */

@@ -3,10 +3,10 @@ package escudo.s2.protocol;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.Digest;
 import escudo.crypto.SecretBox;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -383,7 +383,7 @@ public final class SplitOrder {
     }
 
     static byte[] commitment(String orderId, String recipient, byte[] salt, byte[] plaintext) {
-        return sha256(CanonicalWriter.domain(COMMIT_TAG).string(orderId).string(recipient).bytes(salt).bytes(plaintext).toByteArray());
+        return Digest.sha256(CanonicalWriter.domain(COMMIT_TAG).string(orderId).string(recipient).bytes(salt).bytes(plaintext).toByteArray());
     }
 
     static byte[] digest(String orderId, String holderId, List<SealedPart> parts) {
@@ -391,7 +391,7 @@ public final class SplitOrder {
         for (SealedPart part : parts) {
             writer.string(part.recipient()).string(part.role().name()).bytes(part.commitment);
         }
-        return sha256(writer.toByteArray());
+        return Digest.sha256(writer.toByteArray());
     }
 
     static byte[] associatedData(String orderId, String holderId, String recipient, Role role, byte[] digest) {
@@ -420,11 +420,4 @@ public final class SplitOrder {
         return text;
     }
 
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package escudo.s3.card;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
@@ -206,7 +207,7 @@ public final class Card {
             }
             long serial = state.nextSerial();
             byte[] signature = jointKey().sign(PaymentCertificate.signedBytes(cert.cardNumber(), serial, spec));
-            PaymentCertificate payment = new PaymentCertificate(cert.cardNumber(), serial, spec, signature);
+            PaymentCertificate payment = new PaymentCertificate(cert.cardNumber(), serial, spec, Bytes.of(signature));
             commit(state.afterPayment(newBalance));
             return payment;
         } catch (RuntimeException e) {
@@ -243,7 +244,7 @@ public final class Card {
             Instant now = Instant.ofEpochMilli(clock.millis());
             byte[] signature = jointKey().sign(
                     WithdrawalRequest.signedBytes(cert.cardNumber(), sequence, balance, amount, renew, now));
-            WithdrawalRequest request = new WithdrawalRequest(cert.cardNumber(), sequence, balance, amount, renew, now, signature);
+            WithdrawalRequest request = new WithdrawalRequest(cert.cardNumber(), sequence, balance, amount, renew, now, Bytes.of(signature));
             commit(state.afterWithdrawalRequest(
                     new CardState.Pending(sequence, amount.minorUnits(), state.balance(), renew)));
             return request;

@@ -1,5 +1,6 @@
 package escudo.s3.card;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.Hpke;
@@ -131,7 +132,7 @@ record CardState(
         KeyShare bankShare = KeyShare.fromBytes(r.bytes());
         VerifyingKey bankKey = VerifyingKey.of(r.bytes());
         byte[] signedBytes = r.bytes();
-        CardCertificate certificate = CardCertificate.decode(signedBytes, r.bytes());
+        CardCertificate certificate = CardCertificate.decode(signedBytes, Bytes.of(r.bytes()));
         byte[] salt = r.bytes();
         byte[] hash = r.bytes();
         int tries = r.u8();

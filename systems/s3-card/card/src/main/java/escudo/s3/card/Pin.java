@@ -1,8 +1,8 @@
 package escudo.s3.card;
 
+import escudo.crypto.Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
@@ -41,15 +41,7 @@ final class Pin {
     }
 
     static byte[] hash(byte[] salt, String pin) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(DOMAIN);
-            sha.update(salt);
-            sha.update(pin.getBytes(StandardCharsets.US_ASCII));
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Digest.sha256(DOMAIN, salt, pin.getBytes(StandardCharsets.US_ASCII));
     }
 
     static boolean matches(byte[] salt, byte[] expectedHash, String pin) {

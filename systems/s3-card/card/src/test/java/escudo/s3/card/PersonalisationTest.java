@@ -46,7 +46,7 @@ class PersonalisationTest {
         card.personalise(PIN, cert, bank.seal(card), bank.key.verifyingKey(), 10_000);
 
         assertArrayEquals(cert.signedBytes(), card.certificate().signedBytes());
-        assertArrayEquals(cert.signature(), card.certificate().signature());
+        assertEquals(cert.signature(), card.certificate().signature());
         CardStatus status = card.status();
         assertEquals(new CardStatus(CARD_NUMBER, CardKind.CASH, "EUR", 10_000, 1, 1, 3, false, true, cert.validUntil()), status);
         assertEquals(status, bank.open(dir).status(), "personalisation survives reopening");

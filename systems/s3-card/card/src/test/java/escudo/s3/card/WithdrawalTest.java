@@ -3,7 +3,6 @@ package escudo.s3.card;
 import static escudo.s3.card.TestBank.CARD_NUMBER;
 import static escudo.s3.card.TestBank.PIN;
 import static escudo.testing.Refusals.assertRefused;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +43,7 @@ class WithdrawalTest {
         Signature jdk = Signature.getInstance("Ed25519");
         jdk.initVerify(PaymentTest.jdkKey(card.certificate().jointKey()));
         jdk.update(request.signedBytes());
-        assertTrue(jdk.verify(request.signature()));
+        assertTrue(jdk.verify(request.signature().toByteArray()));
         assertEquals(CARD_NUMBER, request.cardNumber());
         assertEquals(1, request.sequence());
         assertEquals(eur(1_000), request.cardBalance());
@@ -171,7 +170,7 @@ class WithdrawalTest {
         card.completeWithdrawal(bank.ack(r, renewed));
 
         assertEquals(later, card.status().validUntil());
-        assertArrayEquals(renewed.signature(), card.certificate().signature());
+        assertEquals(renewed.signature(), card.certificate().signature());
         assertEquals(1_000, card.status().balance());
         Card reopened = bank.open(dir);
         assertEquals(later, reopened.status().validUntil());

@@ -1,5 +1,6 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.SigningKey;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * The bank's signed list of blacklisted cards (seed 003, steps 420 and 660), dated so a merchant
  * can tell how fresh its copy is and a man in the middle cannot strip entries unnoticed.
  */
-public record Blacklist(String bankId, Instant issuedAt, List<String> cardNumbers, byte[] signature) {
+public record Blacklist(String bankId, Instant issuedAt, List<String> cardNumbers, Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/blacklist/v1";
 
@@ -26,7 +27,7 @@ public record Blacklist(String bankId, Instant issuedAt, List<String> cardNumber
     public static Blacklist sign(String bankId, Instant issuedAt, List<String> cardNumbers, SigningKey bankKey) {
         List<String> sorted = cardNumbers.stream().sorted().toList();
         Instant at = Fields.millis(issuedAt);
-        return new Blacklist(bankId, at, sorted, bankKey.sign(signedBytes(bankId, at, sorted)));
+        return new Blacklist(bankId, at, sorted, Bytes.of(bankKey.sign(signedBytes(bankId, at, sorted))));
     }
 
     private static byte[] signedBytes(String bankId, Instant issuedAt, List<String> cardNumbers) {
@@ -43,14 +44,9 @@ public record Blacklist(String bankId, Instant issuedAt, List<String> cardNumber
 
     public void verify(VerifyingKey bankKey) {
         try {
-            bankKey.verify(signature, signedBytes(bankId, issuedAt, cardNumbers), "blacklist");
+            bankKey.verify(signature.toByteArray(), signedBytes(bankId, issuedAt, cardNumbers), "blacklist");
         } catch (CryptoException e) {
             throw new ProtocolException(ProtocolException.MESSAGE_FORGED, "blacklist is not signed by bank " + bankId);
         }
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
     }
 }

@@ -1,13 +1,13 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.Digest;
 import escudo.crypto.JointKey;
 import escudo.crypto.SigningKey;
 import escudo.crypto.VerifyingKey;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -28,7 +28,7 @@ public record CardCertificate(
         VerifyingKey bankShare,
         VerifyingKey userShare,
         VerifyingKey jointKey,
-        byte[] signature) {
+        Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/card-cert/v1";
 
@@ -61,11 +61,11 @@ public record CardCertificate(
         byte[] signed = signedBytes(bankId, cardNumber, kind, currency, Fields.millis(validFrom), Fields.millis(validUntil),
                 constraints == null ? "" : constraints, bankShare, userShare, joint);
         return new CardCertificate(bankId, cardNumber, kind, currency, validFrom, validUntil, constraints,
-                bankShare, userShare, joint, bankKey.sign(signed));
+                bankShare, userShare, joint, Bytes.of(bankKey.sign(signed)));
     }
 
     /** Rebuilds a CARD-CERT from its signed bytes and signature (the form a card stores and exports). */
-    public static CardCertificate decode(byte[] signedBytes, byte[] signature) {
+    public static CardCertificate decode(byte[] signedBytes, Bytes signature) {
         CanonicalReader r = CanonicalReader.expect(signedBytes, DOMAIN);
         String bankId = r.string();
         String cardNumber = r.string();
@@ -112,7 +112,7 @@ public record CardCertificate(
                     "card " + cardNumber + " was issued by " + bankId + ", not by " + expectedBankId);
         }
         try {
-            bankKey.verify(signature, signedBytes(), "CARD-CERT");
+            bankKey.verify(signature.toByteArray(), signedBytes(), "CARD-CERT");
             if (!JointKey.combine(userShare, bankShare).equals(jointKey)) {
                 throw new ProtocolException(ProtocolException.CARD_CERT_FORGED, "CARD-CERT joint key is not P_C + P_U");
             }
@@ -137,17 +137,6 @@ public record CardCertificate(
 
     /** SHA-256 of the signed bytes and signature, hex: a stable id for this certificate. */
     public String fingerprint() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(signedBytes());
-            return HexFormat.of().formatHex(sha.digest(signature));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
+        return HexFormat.of().formatHex(Digest.sha256(signedBytes(), signature.toByteArray()));
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * of the request, bound to the request's nonce.
  */
 public record DepositReceipt(String bankId, String merchantId, String requestNonce, Instant time,
-        List<Status> statuses, byte[] signature) {
+        List<Status> statuses, Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/deposit-receipt/v1";
 
@@ -54,7 +55,7 @@ public record DepositReceipt(String bankId, String merchantId, String requestNon
             List<Status> statuses, SigningKey bankKey) {
         Instant at = Fields.millis(time);
         return new DepositReceipt(bankId, merchantId, requestNonce, at, statuses,
-                bankKey.sign(signedBytes(bankId, merchantId, requestNonce, at, statuses)));
+                Bytes.of(bankKey.sign(signedBytes(bankId, merchantId, requestNonce, at, statuses))));
     }
 
     private static byte[] signedBytes(String bankId, String merchantId, String nonce, Instant time, List<Status> statuses) {
@@ -71,14 +72,9 @@ public record DepositReceipt(String bankId, String merchantId, String requestNon
 
     public void verify(VerifyingKey bankKey) {
         try {
-            bankKey.verify(signature, signedBytes(bankId, merchantId, requestNonce, time, statuses), "deposit receipt");
+            bankKey.verify(signature.toByteArray(), signedBytes(bankId, merchantId, requestNonce, time, statuses), "deposit receipt");
         } catch (CryptoException e) {
             throw new ProtocolException(ProtocolException.MESSAGE_FORGED, "deposit receipt is not signed by bank " + bankId);
         }
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
     }
 }

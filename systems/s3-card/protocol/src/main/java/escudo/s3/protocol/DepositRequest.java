@@ -1,5 +1,6 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.SigningKey;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * seen) and all collected CARD-CERT + PAYMENT-CERT pairs in one transfer, signed with the
  * merchant's registered key.
  */
-public record DepositRequest(String merchantId, Instant time, String nonce, List<Payment> payments, byte[] signature) {
+public record DepositRequest(String merchantId, Instant time, String nonce, List<Payment> payments, Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/deposit/v1";
     public static final int MAX_PAYMENTS = 10_000;
@@ -40,7 +41,7 @@ public record DepositRequest(String merchantId, Instant time, String nonce, List
     public static DepositRequest sign(String merchantId, Instant time, String nonce, List<Payment> payments, SigningKey merchantKey) {
         Instant at = Fields.millis(time);
         return new DepositRequest(merchantId, at, nonce, payments,
-                merchantKey.sign(signedBytes(merchantId, at, nonce, payments)));
+                Bytes.of(merchantKey.sign(signedBytes(merchantId, at, nonce, payments))));
     }
 
     private static byte[] signedBytes(String merchantId, Instant time, String nonce, List<Payment> payments) {
@@ -60,14 +61,9 @@ public record DepositRequest(String merchantId, Instant time, String nonce, List
 
     public void verify(VerifyingKey merchantKey) {
         try {
-            merchantKey.verify(signature, signedBytes(), "deposit");
+            merchantKey.verify(signature.toByteArray(), signedBytes(), "deposit");
         } catch (CryptoException e) {
             throw new ProtocolException(ProtocolException.MESSAGE_FORGED, "deposit is not signed by merchant " + merchantId);
         }
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import java.time.Instant;
@@ -33,10 +34,10 @@ final class Fields {
         return value;
     }
 
-    static byte[] signature(byte[] signature, String name) {
-        if (signature == null || signature.length != 64) {
+    static Bytes signature(Bytes signature, String name) {
+        if (signature == null || signature.length() != 64) {
             throw ProtocolException.malformed(name + " must be a 64-byte Ed25519 signature");
         }
-        return signature.clone();
+        return signature;
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import java.util.Objects;
@@ -8,7 +9,7 @@ import java.util.Objects;
  * PAYMENT-CERT = {ser#, spec, signature} (seed 003, Fig. 7): the card's joint Ed25519 signature,
  * under the joint key of its CARD-CERT, over the card number, the ser# and the payment spec.
  */
-public record PaymentCertificate(String cardNumber, long serial, PaymentSpec spec, byte[] signature) {
+public record PaymentCertificate(String cardNumber, long serial, PaymentSpec spec, Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/payment-cert/v1";
 
@@ -43,15 +44,10 @@ public record PaymentCertificate(String cardNumber, long serial, PaymentSpec spe
             throw ProtocolException.malformed("payment in " + spec.amount().currencyCode() + " from a " + card.currency() + " card");
         }
         try {
-            card.jointKey().verify(signature, signedBytes(), "PAYMENT-CERT");
+            card.jointKey().verify(signature.toByteArray(), signedBytes(), "PAYMENT-CERT");
         } catch (CryptoException e) {
             throw new ProtocolException(ProtocolException.PAYMENT_FORGED,
                     "PAYMENT-CERT ser# " + serial + " of card " + cardNumber + " does not verify under the card's joint key");
         }
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * new balance, and may carry a renewed CARD-CERT.
  */
 public record WithdrawalAck(String cardNumber, long sequence, Money amount, Money newBalance,
-        CardCertificate renewedCertificate, Instant time, byte[] signature) {
+        CardCertificate renewedCertificate, Instant time, Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/withdrawal-ack/v1";
 
@@ -37,7 +38,7 @@ public record WithdrawalAck(String cardNumber, long sequence, Money amount, Mone
             CardCertificate renewed, Instant time, SigningKey bankKey) {
         Instant at = Fields.millis(time);
         return new WithdrawalAck(cardNumber, sequence, amount, newBalance, renewed, at,
-                bankKey.sign(signedBytes(cardNumber, sequence, amount, newBalance, renewed, at)));
+                Bytes.of(bankKey.sign(signedBytes(cardNumber, sequence, amount, newBalance, renewed, at))));
     }
 
     private static byte[] signedBytes(String cardNumber, long sequence, Money amount, Money newBalance,
@@ -64,15 +65,10 @@ public record WithdrawalAck(String cardNumber, long sequence, Money amount, Mone
 
     public void verify(VerifyingKey bankKey) {
         try {
-            bankKey.verify(signature, signedBytes(), "withdrawal acknowledgement");
+            bankKey.verify(signature.toByteArray(), signedBytes(), "withdrawal acknowledgement");
         } catch (CryptoException e) {
             throw new ProtocolException(ProtocolException.MESSAGE_FORGED,
                     "withdrawal acknowledgement for seq# " + sequence + " is not signed by the bank");
         }
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s3.protocol;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * amount of zero with {@code renew} set asks only for a new CARD-CERT (zero-value renewal).
  */
 public record WithdrawalRequest(String cardNumber, long sequence, Money cardBalance, Money amount,
-        boolean renew, Instant time, byte[] signature) {
+        boolean renew, Instant time, Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/withdrawal-request/v1";
 
@@ -52,15 +53,10 @@ public record WithdrawalRequest(String cardNumber, long sequence, Money cardBala
             if (!card.cardNumber().equals(cardNumber)) {
                 throw CryptoException.malformed("card mismatch");
             }
-            card.jointKey().verify(signature, signedBytes(), "withdrawal request");
+            card.jointKey().verify(signature.toByteArray(), signedBytes(), "withdrawal request");
         } catch (CryptoException e) {
             throw new ProtocolException(ProtocolException.MESSAGE_FORGED,
                     "withdrawal request seq# " + sequence + " is not signed by card " + cardNumber);
         }
-    }
-
-    @Override
-    public byte[] signature() {
-        return signature.clone();
     }
 }

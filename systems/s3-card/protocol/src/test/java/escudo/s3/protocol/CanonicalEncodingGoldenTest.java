@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.CryptoException;
 import escudo.crypto.JointKey;
@@ -98,13 +99,13 @@ class CanonicalEncodingGoldenTest {
     @Test
     void paymentCertBytesAreExactlyTheDocumentedLayout() {
         assertEquals(PAYMENT_CERT_HEX, HEX.formatHex(PaymentCertificate.signedBytes(CARD, 7, SPEC)));
-        PaymentCertificate cert = new PaymentCertificate(CARD, 7, SPEC, HEX.parseHex(PAYMENT_CERT_SIGNATURE));
+        PaymentCertificate cert = new PaymentCertificate(CARD, 7, SPEC, Bytes.ofHex(PAYMENT_CERT_SIGNATURE));
         assertEquals(PAYMENT_CERT_HEX, HEX.formatHex(cert.signedBytes()));
     }
 
     @Test
     void theDocumentedPaymentCertVerifiesUnderTheJointKeyWithTwoVerifiers() throws Exception {
-        PaymentCertificate payment = new PaymentCertificate(CARD, 7, SPEC, HEX.parseHex(PAYMENT_CERT_SIGNATURE));
+        PaymentCertificate payment = new PaymentCertificate(CARD, 7, SPEC, Bytes.ofHex(PAYMENT_CERT_SIGNATURE));
         CardCertificate card = cert();
         payment.verify(card);
         assertTrue(jdkVerifies(P, HEX.parseHex(PAYMENT_CERT_HEX), HEX.parseHex(PAYMENT_CERT_SIGNATURE)));
@@ -141,18 +142,19 @@ class CanonicalEncodingGoldenTest {
     void cardCertBytesAndBankSignatureAreFixed() throws Exception {
         CardCertificate card = cert();
         assertEquals(CARD_CERT_HEX, HEX.formatHex(card.signedBytes()));
-        assertEquals(CARD_CERT_SIGNATURE, HEX.formatHex(card.signature()));
+        assertEquals(CARD_CERT_SIGNATURE, card.signature().hex());
         assertTrue(jdkVerifies(BANK_PUBLIC, HEX.parseHex(CARD_CERT_HEX), HEX.parseHex(CARD_CERT_SIGNATURE)));
         card.verify(BANK.verifyingKey(), "escudo-bank", Instant.parse("2025-03-14T09:26:53.589Z"));
         // the stored form decodes back to the same certificate
-        CardCertificate decoded = CardCertificate.decode(HEX.parseHex(CARD_CERT_HEX), HEX.parseHex(CARD_CERT_SIGNATURE));
+        CardCertificate decoded = CardCertificate.decode(HEX.parseHex(CARD_CERT_HEX), Bytes.ofHex(CARD_CERT_SIGNATURE));
         assertEquals(CARD_CERT_HEX, HEX.formatHex(decoded.signedBytes()));
         assertEquals(card.fingerprint(), decoded.fingerprint());
+        assertEquals(card, decoded, "a certificate is a value: equal fields and signature, equal certificates");
     }
 
     @Test
     void cardCertDecodingIsStrict() {
-        byte[] sig = HEX.parseHex(CARD_CERT_SIGNATURE);
+        Bytes sig = Bytes.ofHex(CARD_CERT_SIGNATURE);
         assertEquals(CryptoException.MALFORMED, assertThrows(CryptoException.class,
                 () -> CardCertificate.decode(HEX.parseHex(CARD_CERT_HEX + "00"), sig)).code());
         assertEquals(CryptoException.MALFORMED, assertThrows(CryptoException.class,
@@ -209,7 +211,7 @@ class CanonicalEncodingGoldenTest {
                 "00000002",                                                    // count (u32)
                 "00000010", "36303939303030303030303030303032",                // "6099000000000002"
                 CARD_HEX);                                                     // "6099123456789014"
-        assertTrue(jdkVerifies(BANK_PUBLIC, HEX.parseHex(bytes), list.signature()));
+        assertTrue(jdkVerifies(BANK_PUBLIC, HEX.parseHex(bytes), list.signature().toByteArray()));
         list.verify(BANK.verifyingKey());
     }
 
@@ -232,14 +234,14 @@ class CanonicalEncodingGoldenTest {
                 EUR_HEX, "0000000000000000",                                          // credited 0.00 EUR
                 "00000013", "6973737565722e646f75626c652d7370656e64",                 // code "issuer.double-spend"
                 "00000012", "736572232038207365656e206265666f7265");                  // detail "ser# 8 seen before"
-        assertTrue(jdkVerifies(BANK_PUBLIC, HEX.parseHex(bytes), receipt.signature()));
+        assertTrue(jdkVerifies(BANK_PUBLIC, HEX.parseHex(bytes), receipt.signature().toByteArray()));
         receipt.verify(BANK.verifyingKey());
     }
 
     @Test
     void depositRequestEmbedsEachPairAsLengthPrefixedBytes() throws Exception {
         SigningKey merchant = SigningKey.fromSeed(HEX.parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
-        PaymentCertificate payment = new PaymentCertificate(CARD, 7, SPEC, HEX.parseHex(PAYMENT_CERT_SIGNATURE));
+        PaymentCertificate payment = new PaymentCertificate(CARD, 7, SPEC, Bytes.ofHex(PAYMENT_CERT_SIGNATURE));
         DepositRequest deposit = DepositRequest.sign("merchant-42", Instant.parse("2025-03-17T11:59:00Z"), "n-0001",
                 List.of(new DepositRequest.Payment(cert(), payment)), merchant);
         String bytes = join(
@@ -253,7 +255,7 @@ class CanonicalEncodingGoldenTest {
                 String.format("%08x", PAYMENT_CERT_HEX.length() / 2), PAYMENT_CERT_HEX, // PAYMENT-CERT signed bytes
                 "00000040", PAYMENT_CERT_SIGNATURE);                             // its joint signature
         assertEquals(bytes, HEX.formatHex(deposit.signedBytes()));
-        assertTrue(jdkVerifies(merchant.verifyingKey().hex(), HEX.parseHex(bytes), deposit.signature()));
+        assertTrue(jdkVerifies(merchant.verifyingKey().hex(), HEX.parseHex(bytes), deposit.signature().toByteArray()));
         deposit.verify(merchant.verifyingKey());
     }
 

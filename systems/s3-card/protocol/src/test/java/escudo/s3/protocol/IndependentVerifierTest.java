@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.JointKey;
 import escudo.crypto.KeyShare;
@@ -109,10 +110,10 @@ class IndependentVerifierTest {
         // A bank (buggy or malicious) signs a CARD-CERT whose P is not P_C + P_U: both verifiers refuse it.
         CardCertificate unsigned = new CardCertificate(cert.bankId(), cert.cardNumber(), cert.kind(), cert.currency(),
                 cert.validFrom(), cert.validUntil(), cert.constraints(), cert.bankShare(), cert.userShare(),
-                userShare.publicShare(), new byte[64]);
+                userShare.publicShare(), Bytes.of(new byte[64]));
         CardCertificate wrongJoint = new CardCertificate(cert.bankId(), cert.cardNumber(), cert.kind(), cert.currency(),
                 cert.validFrom(), cert.validUntil(), cert.constraints(), cert.bankShare(), cert.userShare(),
-                userShare.publicShare(), bankKey.sign(unsigned.signedBytes()));
+                userShare.publicShare(), Bytes.of(bankKey.sign(unsigned.signedBytes())));
 
         List<Result> results = run(List.of(cardCertJson(wrongJoint, bankKey.verifyingKey())));
 
@@ -130,7 +131,7 @@ class IndependentVerifierTest {
 
     private PaymentCertificate pay(long serial, PaymentSpec spec) {
         return new PaymentCertificate(cert.cardNumber(), serial, spec,
-                card.sign(PaymentCertificate.signedBytes(cert.cardNumber(), serial, spec)));
+                Bytes.of(card.sign(PaymentCertificate.signedBytes(cert.cardNumber(), serial, spec))));
     }
 
     private static PaymentSpec withAmount(PaymentSpec spec, long minorUnits) {
@@ -148,7 +149,7 @@ class IndependentVerifierTest {
                 + "," + field("constraints", c.constraints())
                 + "," + field("bankShare", c.bankShare().hex()) + "," + field("userShare", c.userShare().hex())
                 + "," + field("jointKey", c.jointKey().hex())
-                + "," + field("bankPublicKey", bankPublicKey.hex()) + "," + field("signature", HEX.formatHex(c.signature())) + "}";
+                + "," + field("bankPublicKey", bankPublicKey.hex()) + "," + field("signature", c.signature().hex()) + "}";
     }
 
     private String paymentJson(PaymentCertificate p) {
@@ -158,7 +159,7 @@ class IndependentVerifierTest {
                 + "," + field("timeMillis", Long.toString(s.time().toEpochMilli()))
                 + "," + field("currency", s.amount().currencyCode()) + "," + field("minorUnits", Long.toString(s.amount().minorUnits()))
                 + "," + field("details", s.details()) + "," + field("reference", s.reference())
-                + "," + field("jointKey", cert.jointKey().hex()) + "," + field("signature", HEX.formatHex(p.signature())) + "}";
+                + "," + field("jointKey", cert.jointKey().hex()) + "," + field("signature", p.signature().hex()) + "}";
     }
 
     private static String field(String name, String value) {

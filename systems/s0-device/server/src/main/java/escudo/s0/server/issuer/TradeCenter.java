@@ -1,5 +1,7 @@
 package escudo.s0.server.issuer;
 
+import escudo.s0.api.DeviceView;
+import escudo.s0.api.DeviceStatus;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.core.ErrorCode;
@@ -7,11 +9,13 @@ import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
+import escudo.crypto.Digest;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;
+import escudo.ledger.AccountKind;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
@@ -27,7 +31,6 @@ import escudo.storage.Database;
 import escudo.storage.Tx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -156,8 +159,7 @@ public final class TradeCenter {
                 throw new TradeCenterException(TradeCenterException.BAD_ENROLMENT,
                         "the enrolment code is wrong, used or expired, or not for this customer");
             }
-            String keyHex = registration.deviceKey().hex();
-            if (tx.queryOne("SELECT device_id FROM issuer_device WHERE device_key = ?", r -> r.getString(1), keyHex).isPresent()) {
+            if (keyRegistered(tx, registration.deviceKey())) {
                 throw new TradeCenterException(TradeCenterException.KEY_REGISTERED,
                         "this device key is already registered; a device registers a fresh key pair");
             }
@@ -167,6 +169,10 @@ public final class TradeCenter {
             openSavings(tx, registration.customerId(), current);
             return RegistrationReceipt.issue(deviceId, registration, secret, bankKey);
         });
+    }
+
+    private static boolean keyRegistered(Tx tx, VerifyingKey deviceKey) {
+        return tx.queryOne("SELECT device_id FROM issuer_device WHERE device_key = ?", r -> r.getString(1), deviceKey.hex()).isPresent();
     }
 
     /** Locks the customer's open codes and compares all of them in constant time. */
@@ -184,26 +190,28 @@ public final class TradeCenter {
     }
 
     private String insertDevice(Tx tx, DeviceRegistration registration, byte[] secret, Instant now) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            String deviceId = "dev-" + HEX.formatHex(randomBytes(8));
-            byte[] secrets = CanonicalWriter.domain(SECRETS_DOMAIN).string(registration.serial()).bytes(secret).toByteArray();
+        byte[] secrets = CanonicalWriter.domain(SECRETS_DOMAIN).string(registration.serial()).bytes(secret).toByteArray();
+        return tx.insertWithFreshId(() -> "dev-" + HEX.formatHex(randomBytes(8)), deviceId -> {
             String sealed = Base64.getEncoder().encodeToString(storage.seal(secrets, secretsAd(deviceId)));
             if (tx.tryInsert("INSERT INTO issuer_device (device_id, customer_id, device_key, seal_key, layer_order, label,"
                             + " sealed_secrets, last_counter_in, last_counter_out, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
-                    deviceId, registration.customerId(), registration.deviceKey().hex(), HEX.formatHex(registration.sealKey()),
+                    deviceId, registration.customerId(), registration.deviceKey().hex(), registration.sealKey().hex(),
                     registration.order().name(), registration.label(), sealed, DeviceStatus.ACTIVE.name(), now)) {
-                return deviceId;
+                return true;
             }
-        }
-        throw new TradeCenterException(TradeCenterException.KEY_REGISTERED,
-                "could not record the device: its key was registered concurrently");
+            if (keyRegistered(tx, registration.deviceKey())) {
+                throw new TradeCenterException(TradeCenterException.KEY_REGISTERED,
+                        "could not record the device: its key was registered concurrently");
+            }
+            return false; // the device id was taken: draw another
+        }, "device id");
     }
 
     private void openSavings(Tx tx, String customerId, Account current) {
         String savings = savingsAccount(customerId);
         if (ledger.find(tx, savings).isEmpty()) {
             try {
-                ledger.open(tx, savings, customerId, current.currency(), 0);
+                ledger.open(tx, savings, AccountKind.SAVINGS, customerId, current.currency(), 0);
             } catch (LedgerException e) {
                 if (e.code() != LedgerException.DUPLICATE_ACCOUNT) {
                     throw e; // else opened concurrently (the insert ran under a savepoint): fine
@@ -405,11 +413,7 @@ public final class TradeCenter {
     }
 
     private static byte[] codeHash(String code) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
+        return Digest.sha256(code.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String drawCode() {

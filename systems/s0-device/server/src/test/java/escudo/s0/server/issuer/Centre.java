@@ -2,6 +2,7 @@ package escudo.s0.server.issuer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretAccess;
@@ -55,7 +56,7 @@ final class Centre implements AutoCloseable {
         }
 
         byte[] registration(RegistrationInfo info, String customerId, String code) {
-            return new DeviceRegistration(key.verifyingKey(), seal.publicKey(), serial, customerId, code, order, "phone of " + customerId)
+            return new DeviceRegistration(key.verifyingKey(), Bytes.of(seal.publicKey()), serial, customerId, code, order, "phone of " + customerId)
                     .seal(key, info.registrationKey(), info.issuerId());
         }
 

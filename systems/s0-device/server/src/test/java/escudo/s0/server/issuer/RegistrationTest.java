@@ -1,5 +1,7 @@
 package escudo.s0.server.issuer;
 
+import escudo.s0.api.DeviceStatus;
+import escudo.s0.api.DeviceView;
 import escudo.bank.BankException;
 import escudo.core.ErrorCode;
 import escudo.crypto.X25519;
@@ -14,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
+import escudo.ledger.AccountKind;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeException;
@@ -79,6 +82,7 @@ class RegistrationTest {
         assertEquals("phone of alice", view.label());
         assertEquals(List.of(view), center.devices("alice"));
         assertEquals(Money.parse("0.00 EUR"), centre.issuer.ledger().balance("customer:alice:savings"));
+        assertEquals(AccountKind.SAVINGS, centre.issuer.ledger().account("customer:alice:savings").kind());
         centre.assertBooksBalance();
     }
 

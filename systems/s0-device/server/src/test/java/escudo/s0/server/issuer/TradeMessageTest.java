@@ -1,5 +1,7 @@
 package escudo.s0.server.issuer;
 
+import escudo.s0.api.DeviceStatus;
+import escudo.s0.api.DeviceView;
 import escudo.bank.BankException;
 import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;

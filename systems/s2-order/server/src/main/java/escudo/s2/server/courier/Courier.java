@@ -1,5 +1,6 @@
 package escudo.s2.server.courier;
 
+import escudo.s2.api.Delivery;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
@@ -41,7 +42,6 @@ public final class Courier {
     static final int MAX_CONTACT = 1000;
     static final int MAX_DESTINATION = 1000;
     static final int MAX_PARCEL = 2000;
-    private static final int TRACKING_ATTEMPTS = 5;
     private static final String COLUMNS = "tracking_id, order_id, holder_id, seller_id, contact, destination, parcel,"
             + " order_digest, state, created_at, updated_at";
     private static final HexFormat HEX = HexFormat.of();
@@ -101,29 +101,21 @@ public final class Courier {
         // 3-4. Record it once per (holder, order id); the unique key settles concurrent copies.
         return db.inTransaction(tx -> {
             Instant now = now();
-            for (int attempt = 0; attempt < TRACKING_ATTEMPTS; attempt++) {
-                String trackingId = drawTrackingId();
-                if (tx.tryInsert("INSERT INTO courier_delivery (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        trackingId, part.orderId(), part.holderId(), sellerId, contact, destination, parcel, digest,
-                        DeliveryState.ACCEPTED.name(), now, now)) {
-                    return new DeliveryReceipt(trackingId, part.orderId(), part.holderId(), DeliveryState.ACCEPTED, now);
-                }
-                Optional<Stored> existing = tx.queryOne("SELECT " + COLUMNS + " FROM courier_delivery WHERE holder_id = ? AND order_id = ?",
-                        Courier::stored, part.holderId(), part.orderId());
-                if (existing.isPresent()) {
-                    Stored stored = existing.get();
-                    if (stored.digest.equals(digest) && stored.delivery.sellerId().equals(sellerId)
-                            && stored.delivery.parcel().equals(parcel)) {
-                        return stored.delivery.receipt();
-                    }
-                    throw OrderException.of(OrderException.REPLAYED,
-                            "order " + part.orderId() + " of " + part.holderId() + " was already received");
-                }
-                // Otherwise the tracking id was taken: draw another.
+            // A taken tracking id draws another; a row already recorded for this order ends the draws.
+            String trackingId = tx.insertWithFreshId(Courier::drawTrackingId,
+                    id -> tx.tryInsert("INSERT INTO courier_delivery (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            id, part.orderId(), part.holderId(), sellerId, contact, destination, parcel, digest,
+                            DeliveryState.ACCEPTED.name(), now, now)
+                            || recorded(tx, part).isPresent(),
+                    "tracking id");
+            Stored stored = recorded(tx, part).orElseThrow();
+            boolean anEarlierCopy = !stored.delivery.trackingId().equals(trackingId);
+            if (anEarlierCopy && !(stored.digest.equals(digest) && stored.delivery.sellerId().equals(sellerId)
+                    && stored.delivery.parcel().equals(parcel))) {
+                throw OrderException.of(OrderException.REPLAYED,
+                        "order " + part.orderId() + " of " + part.holderId() + " was already received");
             }
-            // 60 random bits: five collisions in a row mean the random source is broken.
-            throw new CourierException(CourierException.NO_TRACKING_ID,
-                    "no free tracking id after " + TRACKING_ATTEMPTS + " draws");
+            return stored.delivery.receipt();
         });
     }
 
@@ -190,6 +182,11 @@ public final class Courier {
 
     /** A row with the digest, which only the replay check needs. */
     private record Stored(Delivery delivery, String digest) {
+    }
+
+    private static Optional<Stored> recorded(Tx tx, SplitOrder.Opened part) {
+        return tx.queryOne("SELECT " + COLUMNS + " FROM courier_delivery WHERE holder_id = ? AND order_id = ?",
+                Courier::stored, part.holderId(), part.orderId());
     }
 
     private static Stored stored(ResultSet row) throws SQLException {

@@ -13,9 +13,6 @@ public final class CourierException extends EscudoException {
     /** The delivery cannot move to that state from where it is (e.g. back from DELIVERED). */
     public static final ErrorCode BAD_TRANSITION = ErrorCode.declare("courier.bad-transition", Kind.INVALID);
 
-    /** Five random tracking ids in a row were taken (a broken random source); nothing was recorded. */
-    public static final ErrorCode NO_TRACKING_ID = ErrorCode.declare("courier.no-tracking-id", Kind.INTERNAL);
-
     CourierException(ErrorCode code, String message) {
         super(code, message);
     }

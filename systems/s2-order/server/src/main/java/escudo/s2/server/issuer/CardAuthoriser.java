@@ -1,23 +1,28 @@
 package escudo.s2.server.issuer;
 
+import escudo.s2.api.PaymentCard;
 import escudo.bank.Bank;
 import escudo.core.ErrorCode;
+import escudo.bank.CardNumbers;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
-import escudo.bank.CardNumbers;
+import escudo.crypto.Digest;
 import escudo.ledger.Account;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
-import escudo.ledger.TransferRequest;
+import escudo.ledger.HoldRequest;
+import escudo.ledger.Transfer;
+import escudo.s2.client.Shopper;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Authorisation;
 import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
+import escudo.s2.protocol.OrderMessage.Capture;
+import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
-import escudo.s2.client.Shopper;
 import escudo.s2.protocol.SplitOrder;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Role;
@@ -26,28 +31,33 @@ import escudo.storage.Database;
 import escudo.storage.StorageException;
 import escudo.storage.Tx;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Currency;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The card manager of seed 002, Fig. 1: given an order bundle the seller forwards, it opens the
  * part the holder sealed for the bank, authenticates the holder (the card must be theirs, and only
- * the holder could seal that part), and withdraws the amount from the holder's current account
- * into the seller's deposit account. Authorisation and capture happen together, in one
- * transaction with the record of the approval, so an approved order is paid.
+ * the holder could seal that part), and holds the amount on the holder's current account in
+ * favour of the seller's deposit account: a ledger hold, in one transaction with the record of
+ * the approval, so an approved order's money is reserved and cannot be spent twice. The seller
+ * {@link #capture captures} it once the courier has taken the order, which posts the hold: the
+ * money moves then, once. A hold the seller never captures expires after {@link #HOLD_LIFETIME}
+ * and the ledger voids it, giving the holder the money back.
  *
  * <p>Every refusal of a bundle that decodes is a {@link Decision#DECLINED} answer, which the
  * channel seals to the seller: problem documents travel unauthenticated, so the seller declines
- * an order on nothing else. A decline moves no money. Once the bundle is known to be the holder's
+ * an order on nothing else. A decline holds and moves no money. Once the bundle is known to be the holder's
  * own order for this seller (the sender is its seller and the bank's part opened), its decline is
  * recorded and final: that (holder, order id) is never paid later, whatever the holder's balance
  * by then. A bundle that does not open, or comes from another sender, is declined without a
@@ -61,9 +71,6 @@ import java.util.function.Supplier;
  */
 public final class CardAuthoriser {
 
-    /** No free authorisation id could be drawn (a broken random source); nothing moved. */
-    static final ErrorCode AUTHORISATION_ID_EXHAUSTED = ErrorCode.declare("issuer.authorisation-id-exhausted", Kind.INTERNAL);
-
     /** Authorisation ids: this prefix and {@value #ID_LENGTH} characters of RFC 4648 base 32. */
     public static final String ID_PREFIX = "AUTH-";
     static final int ID_LENGTH = 12;
@@ -71,8 +78,10 @@ public final class CardAuthoriser {
     static final int MAX_ORDER_ID = 256;
     /** The longest decline detail the bank answers and records. */
     static final int MAX_DETAIL = 500;
+    /** How long an authorisation holds the amount for the seller to capture it, as card schemes commonly allow. */
+    public static final Duration HOLD_LIFETIME = Duration.ofDays(7);
 
-    private static final String TRANSFER_TAG = "escudo/issuer/s2-order/v1";
+    private static final String TRANSFER_TAG = "escudo/issuer/s2-order/v2";
     private static final String COLUMNS = "holder_id, order_id, seller_id, digest, amount_minor, currency, card_number, authorisation_id, created_at";
     private static final String DECLINE_COLUMNS = "holder_id, order_id, seller_id, digest, reason, detail, created_at";
     private static final HexFormat HEX = HexFormat.of();
@@ -100,7 +109,7 @@ public final class CardAuthoriser {
     }
 
     /**
-     * Authorises and captures the order in {@code request} for {@code sellerId}, whom the channel
+     * Authorises the order in {@code request} for {@code sellerId} (holds its amount), whom the channel
      * has already authenticated. Only a bundle that does not decode, or an order id over
      * {@value #MAX_ORDER_ID} characters, is an exception ({@code order.malformed}), and so is a
      * failure of the bank itself ({@link Kind#INTERNAL}, worth asking again). Every other refusal
@@ -125,20 +134,19 @@ public final class CardAuthoriser {
             return declined(bundle, refusal(e)); // not the holder's order for this seller: nothing to record
         }
         // From here on the bundle is the holder's own order for this seller: its decline is final.
-        String holding;
         try {
             if (part.role() != Role.ISSUER) {
                 throw OrderException.of(OrderException.WRONG_RECIPIENT,
                         "order " + bundle.orderId() + " gives this bank the " + part.role() + "'s part, not the issuer's");
             }
-            // 3. The seller is paid into its deposit account here; the holding account is in its currency.
-            holding = holdingAccount(db.inTransaction(tx -> bank.depositAccount(tx, sellerId)).currency());
+            // 3. The seller is paid into its deposit account here.
+            db.inTransaction(tx -> bank.depositAccount(tx, sellerId));
         } catch (EscudoException e) {
             EscudoException refused = refusal(e);
             return db.inTransaction(tx -> decide(tx, sellerId, bundle, () -> declined(bundle, refused)));
         }
         return db.inTransaction(tx -> decide(tx, sellerId, bundle,
-                () -> authorise(tx, sellerId, bundle, part.fields(), request.amount(), holding)));
+                () -> authorise(tx, sellerId, bundle, part.fields(), request.amount())));
     }
 
     /**
@@ -190,6 +198,35 @@ public final class CardAuthoriser {
         return answer;
     }
 
+    /**
+     * Captures an approved order for {@code sellerId}, whom the channel has authenticated: posts
+     * its hold, so the amount moves into the seller's deposit account, once. The same capture
+     * again gets the first answer. Refused with {@code order.not-found} when this seller has no
+     * approval under that authorisation id for the order, and {@code order.authorisation-expired}
+     * when the hold expired (or was voided) before the seller captured it.
+     */
+    public Capture capture(String sellerId, CaptureRequest request) {
+        Objects.requireNonNull(sellerId, "sellerId");
+        Objects.requireNonNull(request, "request");
+        return db.inTransaction(tx -> {
+            Approved approved = approved(tx, request.holderId(), request.orderId())
+                    .filter(a -> a.sellerId().equals(sellerId) && a.authorisationId().equals(request.authorisationId()))
+                    .orElseThrow(() -> OrderException.of(OrderException.NOT_FOUND,
+                            "no authorisation " + abbreviate(request.authorisationId()) + " of this seller for that order"));
+            Transfer paid;
+            try {
+                paid = ledger.post(tx, holdId(approved.holderId(), approved.orderId()));
+            } catch (LedgerException e) {
+                if (e.code() == LedgerException.HOLD_EXPIRED || e.code() == LedgerException.HOLD_VOIDED) {
+                    throw OrderException.of(OrderException.AUTHORISATION_EXPIRED,
+                            "authorisation " + approved.authorisationId() + " expired before it was captured");
+                }
+                throw e;
+            }
+            return new Capture(approved.orderId(), approved.holderId(), approved.authorisationId(), paid.amount(), paid.createdAt());
+        });
+    }
+
     /** Every approved order, newest first, for the bank's desk. */
     public List<CardPayment> authorisations() {
         return db.inTransaction(tx -> tx.query("SELECT " + COLUMNS + " FROM issuer_s2_authorisation ORDER BY created_at DESC, authorisation_id",
@@ -200,8 +237,8 @@ public final class CardAuthoriser {
                 }));
     }
 
-    /** Steps 4 to 6, under the order's lock: the checks, then the approval recorded together with its money. */
-    private Authorisation authorise(Tx tx, String sellerId, Sealed bundle, Map<String, String> fields, Money asked, String holding) {
+    /** Steps 4 to 6, under the order's lock: the checks, then the approval recorded together with its hold. */
+    private Authorisation authorise(Tx tx, String sellerId, Sealed bundle, Map<String, String> fields, Money asked) {
         String holderId = bundle.holderId();
         String orderId = bundle.orderId();
         Account merchant = bank.depositAccount(tx, sellerId);
@@ -249,24 +286,17 @@ public final class CardAuthoriser {
         if (!current.currency().equals(currency)) {
             return declined(bundle, OrderException.AMOUNT_MISMATCH, "the currency is not the card account's");
         }
-        // 5. Authorise (holder -> holding) and capture (holding -> seller), idempotent by order.
+        // 5. Hold the amount on the holder's account for the seller, idempotent by order.
         String authorisationId = newAuthorisationId();
-        String key = transferKey(holderId, orderId);
-        String memo = authorisationId;
         try {
-            // Under one savepoint: a refusal of either leaves neither.
-            tx.atomically(() -> {
-                ledger.transfer(tx, new TransferRequest("s2:authorise:" + key, current.id(), holding, asked,
-                        "S2 order authorisation " + memo));
-                return ledger.transfer(tx, new TransferRequest("s2:capture:" + key, holding, merchant.id(), asked,
-                        "S2 order capture " + memo + " for " + sellerId));
-            });
+            ledger.hold(tx, new HoldRequest(holdId(holderId, orderId), current.id(), merchant.id(), asked,
+                    "S2 order " + authorisationId + " for " + sellerId, clock.instant().plus(HOLD_LIFETIME)));
         } catch (LedgerException e) {
             if (e.code() == LedgerException.INSUFFICIENT_FUNDS) {
                 return declined(bundle, OrderException.INSUFFICIENT_FUNDS, "the holder's account cannot pay the amount");
             }
             if (e.code() == LedgerException.TRANSFER_CONFLICT) {
-                throw replayed(orderId); // this order's transfers moved something else: never under the order's lock
+                throw replayed(orderId); // this order's hold reserves something else: never under the order's lock
             }
             if (e.kind() != Kind.INTERNAL) {
                 // The ledger's own message names the amount.
@@ -274,16 +304,15 @@ public final class CardAuthoriser {
             }
             throw e;
         }
-        // 6. The approval, with the money; the order's lock keeps every other request for it waiting.
-        for (int attempt = 0; attempt < 5; attempt++) {
-            if (tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
-                    number, authorisationId, clock.instant())) {
-                return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, authorisationId).answer();
-            }
-            authorisationId = newAuthorisationId(); // the id was taken: 60 random bits, all but impossible
-        }
-        throw new EscudoException(AUTHORISATION_ID_EXHAUSTED, "could not draw a free authorisation id");
+        // 6. The approval, with the hold; the order's lock keeps every other request for it waiting.
+        // The id the memos name first; another only if it was taken (60 random bits: all but impossible).
+        Iterator<String> ids = Stream.concat(Stream.of(authorisationId), Stream.generate(CardAuthoriser::newAuthorisationId)).iterator();
+        String approvedId = tx.insertWithFreshId(ids::next,
+                id -> tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
+                        number, id, clock.instant()),
+                "authorisation id");
+        return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, approvedId).answer();
     }
 
     /** What was approved for one order: enough to answer a repeat with the first answer. */
@@ -362,33 +391,13 @@ public final class CardAuthoriser {
         return OrderException.of(OrderException.REPLAYED, "order " + orderId + " was already decided for another request");
     }
 
-    /**
-     * The bank's account between authorisation and capture, one per currency. Both happen in one
-     * transaction, so it is always back at zero; its credit limit of 0 keeps a capture from ever
-     * paying out more than was authorised.
-     */
-    private String holdingAccount(Currency currency) {
-        String id = "bank:s2-authorisations:" + currency.getCurrencyCode();
-        if (ledger.find(id).isEmpty()) {
-            try {
-                ledger.open(id, bank.bankId(), currency, 0);
-            } catch (LedgerException e) {
-                if (e.code() != LedgerException.DUPLICATE_ACCOUNT) {
-                    throw e; // another request opened it first: fine
-                }
-            }
-        }
-        return id;
+    /** An order's ledger hold id derives from (holder, order id) alone, so a retry cannot hold or pay twice. */
+    private static String holdId(String holderId, String orderId) {
+        return "s2:" + HEX.formatHex(Digest.sha256(CanonicalWriter.domain(TRANSFER_TAG).string(holderId).string(orderId).toByteArray()));
     }
 
-    /** The ledger transfer ids of an order derive from (holder, order id) alone, so a retry cannot pay twice. */
-    private static String transferKey(String holderId, String orderId) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    CanonicalWriter.domain(TRANSFER_TAG).string(holderId).string(orderId).toByteArray()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK", e);
-        }
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64);
     }
 
     private static String newAuthorisationId() {

@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.s2.api.PaymentCard;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.bank.CardNumbers;
@@ -58,14 +59,11 @@ public final class PaymentCards {
         String expiry = YearMonth.from(now.atOffset(ZoneOffset.UTC)).plusYears(VALIDITY_YEARS).format(EXPIRY);
         return db.inTransaction(tx -> {
             String name = bank.customerName(tx, customerId);
-            for (int attempt = 0; attempt < 5; attempt++) {
-                String number = CardNumbers.next(RANDOM, PREFIX);
-                if (tx.tryInsert("INSERT INTO issuer_payment_card (card_number, customer_id, expiry, holder_name, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?)", number, customerId, expiry, name, now)) {
-                    return new PaymentCard(number, expiry, name, customerId, false);
-                }
-            }
-            throw new BankException(BankException.CARD_NUMBER_EXHAUSTED, "could not draw a free card number");
+            String number = tx.insertWithFreshId(() -> CardNumbers.next(RANDOM, PREFIX),
+                    candidate -> tx.tryInsert("INSERT INTO issuer_payment_card (card_number, customer_id, expiry, holder_name, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?)", candidate, customerId, expiry, name, now),
+                    "card number");
+            return new PaymentCard(number, expiry, name, customerId, false);
         });
     }
 

@@ -14,6 +14,8 @@ public interface OrderPartners {
 
     OrderMessage.Authorisation authorise(String issuerId, OrderMessage.AuthorisationRequest request);
 
+    OrderMessage.Capture capture(String issuerId, OrderMessage.CaptureRequest request);
+
     OrderMessage.DeliveryReceipt deliver(String courierId, OrderMessage.DeliveryRequest request);
 
     OrderMessage.DeliveryReceipt deliveryStatus(String courierId, OrderMessage.DeliveryQuery query);

@@ -4,11 +4,14 @@ import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
+import escudo.s2.client.Shopper;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.OrderMessage.Authorisation;
 import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
 import escudo.s2.protocol.OrderMessage.Basket;
+import escudo.s2.protocol.OrderMessage.Capture;
+import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
 import escudo.s2.protocol.OrderMessage.DeliveryRequest;
@@ -20,7 +23,6 @@ import escudo.s2.protocol.OrderMessage.Placement;
 import escudo.s2.protocol.OrderMessage.StatusQuery;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
-import escudo.s2.client.Shopper;
 import escudo.s2.protocol.SplitOrder;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Role;
@@ -55,13 +57,15 @@ import java.util.regex.Pattern;
 /**
  * The seller of S2 (seed 002, Fig. 1 and claim 1): sends the order form (an {@link Offer}),
  * receives the holder's sealed bundle, opens only its own part, checks it against the offer, and
- * forwards the whole bundle to the issuer for authorisation and, once paid, to the courier. The
+ * forwards the whole bundle to the issuer for authorisation (the issuer holds the amount) and,
+ * once authorised, to the courier; once the courier has taken the order, it captures the held
+ * amount at the issuer, which pays it into the seller's deposit account. The
  * card number and the destination are in parts it cannot open, so it never sees or stores them.
  *
  * <p>The issuer and the courier are called outside any database transaction. Only an answer
  * that echoes the order (id, holder and, from the issuer, the bundle's digest) moves it on: a call
  * that throws, whatever its code, is no answer, because problem documents are not authenticated
- * (an on-path attacker could forge a decline after the issuer captured the money). Such an order
+ * (an on-path attacker could forge a decline after the issuer held the money). Such an order
  * stays where it was and the holder's next {@link #status} query asks again with the same bundle,
  * which both parties answer idempotently. Only one caller at a time talks to the partners about
  * an order (a lease on its row), and every state change is conditional on the state it leaves, so
@@ -73,11 +77,9 @@ public final class Shop {
     public static final ErrorCode INVALID_SETTINGS = ErrorCode.declare("shop.invalid-settings", Kind.INVALID);
     /** The shop's catalogue is unusable (refused at start). */
     public static final ErrorCode INVALID_CATALOGUE = ErrorCode.declare("shop.invalid-catalogue", Kind.INVALID);
-    /** No fresh order id could be drawn (a broken random source); no offer was made. */
-    public static final ErrorCode NO_ORDER_ID = ErrorCode.declare("shop.no-order-id", Kind.INTERNAL);
 
     /**
-     * @param issuerId the issuer every offer names (it authorises and captures the amount)
+     * @param issuerId the issuer every offer names (it authorises the amount, and pays it on capture)
      * @param courierId the courier every offer names
      * @param offerLifetime how long an offer may be placed
      */
@@ -230,18 +232,12 @@ public final class Shop {
         String orderId = db.inTransaction(tx -> {
             // Anyone may ask for offers; expired, never placed ones are of no further use.
             tx.update("DELETE FROM shop_offer WHERE state = 'OPEN' AND expires_at < ?", now);
-            for (int attempt = 1; ; attempt++) {
-                String id = newOrderId();
-                if (tx.tryInsert("INSERT INTO shop_offer (order_id, items, amount_minor, currency, issuer_id, courier_id,"
-                                + " created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN')",
-                        id, itemsText, total.minorUnits(), total.currencyCode(), settings.issuerId(), settings.courierId(),
-                        now, expiresAt)) {
-                    return id;
-                }
-                if (attempt == 3) {
-                    throw new EscudoException(NO_ORDER_ID, "could not draw a fresh order id");
-                }
-            }
+            return tx.insertWithFreshId(Shop::newOrderId,
+                    id -> tx.tryInsert("INSERT INTO shop_offer (order_id, items, amount_minor, currency, issuer_id, courier_id,"
+                                    + " created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN')",
+                            id, itemsText, total.minorUnits(), total.currencyCode(), settings.issuerId(), settings.courierId(),
+                            now, expiresAt),
+                    "order id");
         });
         return new Offer(orderId, settings.sellerId(), settings.issuerId(), settings.courierId(), items, total, OFFER_FORM,
                 expiresAt);
@@ -318,7 +314,7 @@ public final class Shop {
         Objects.requireNonNull(holderId, "holderId");
         String orderId = query == null ? null : query.orderId();
         Order order = find(holderId, orderId).orElseThrow(() -> notFound(orderId));
-        if (!pending(order.state())) {
+        if (!pending(order)) {
             return toStatus(order);
         }
         String lease = newLease();
@@ -409,7 +405,7 @@ public final class Shop {
             throw replayed(offer.orderId());
         }
         return new Order(offer.orderId(), bundle.holderId(), offer.items(), offer.amount(), offer.issuerId(),
-                offer.courierId(), digest, encodedBundle, OrderState.AWAITING_AUTHORISATION, null, null, null, now, now);
+                offer.courierId(), digest, encodedBundle, OrderState.AWAITING_AUTHORISATION, null, null, null, now, now, null);
     }
 
     // --- steps 5 and 6 ------------------------------------------------------------------------
@@ -433,6 +429,9 @@ public final class Shop {
             } else if (current.state() == OrderState.DISPATCHED) {
                 current = track(current);
             }
+            if (awaitsCapture(current)) {
+                current = capture(current);
+            }
             return new Step(current, refusal);
         } finally {
             release(order.orderId(), lease);
@@ -440,7 +439,7 @@ public final class Shop {
     }
 
     /**
-     * Step 5: the issuer authorises and captures the amount over the order's digest. Only its
+     * Step 5: the issuer authorises the amount over the order's digest, and holds it. Only its
      * answer echoing the order can decline it; an exception, even one with an {@code order.*}
      * code, is an unauthenticated problem document or a channel failure, so the order waits.
      */
@@ -496,6 +495,35 @@ public final class Shop {
             return order;
         }
         return move(order, OrderState.AUTHORISED, stateOf(receipt.state()), "tracking_id", receipt.trackingId());
+    }
+
+    /**
+     * Step 7: the courier has the parcel, so the seller captures the held amount and the issuer
+     * pays it. Only an answer echoing the order, its authorisation id and amount counts as paid;
+     * anything else leaves the capture for the next status query, and a hold never captured
+     * expires at the issuer, which gives the holder the money back.
+     */
+    private Order capture(Order order) {
+        Capture paid;
+        try {
+            paid = partners.capture(order.issuerId(), new CaptureRequest(order.orderId(), order.holderId(), order.authorisationId()));
+        } catch (EscudoException e) {
+            LOG.log(System.Logger.Level.WARNING, "issuer {0} did not capture order {1} ({2}); asking again on the next status query",
+                    order.issuerId(), order.orderId(), e.code());
+            return order;
+        }
+        if (paid == null || !order.orderId().equals(paid.orderId()) || !order.holderId().equals(paid.holderId())
+                || !order.authorisationId().equals(paid.authorisationId()) || !order.amount().equals(paid.amount())) {
+            LOG.log(System.Logger.Level.WARNING, "issuer {0}''s capture does not match order {1}; asking again on the next status query",
+                    order.issuerId(), order.orderId());
+            return order;
+        }
+        Instant now = clock.instant();
+        return db.inTransaction(tx -> {
+            tx.update("UPDATE shop_order SET captured_at = ?, updated_at = ? WHERE order_id = ? AND captured_at IS NULL",
+                    now, now, order.orderId());
+            return tx.queryOne("SELECT * FROM shop_order WHERE order_id = ?", Shop::order, order.orderId()).orElseThrow();
+        });
     }
 
     /** After dispatch: what the courier reports about the delivery. */
@@ -570,7 +598,7 @@ public final class Shop {
     /** A stored order; {@code bundle} is the holder's encoded bundle in base64, {@code digest} its digest in hex. */
     private record Order(String orderId, String holderId, String items, Money amount, String issuerId, String courierId,
                          String digest, String bundleBase64, OrderState state, String authorisationId, String trackingId,
-                         String reason, Instant placedAt, Instant updatedAt) {
+                         String reason, Instant placedAt, Instant updatedAt, Instant capturedAt) {
         byte[] bundle() {
             return Base64.getDecoder().decode(bundleBase64);
         }
@@ -598,7 +626,7 @@ public final class Shop {
                 Money.of(r.getLong("amount_minor"), r.getString("currency")), r.getString("issuer_id"),
                 r.getString("courier_id"), r.getString("digest"), r.getString("bundle"), OrderState.valueOf(r.getString("state")),
                 r.getString("authorisation_id"), r.getString("tracking_id"), r.getString("reason"),
-                Tx.instant(r, "placed_at"), Tx.instant(r, "updated_at"));
+                Tx.instant(r, "placed_at"), Tx.instant(r, "updated_at"), Tx.instant(r, "captured_at"));
     }
 
     private OrderStatus toStatus(Order order) {
@@ -608,8 +636,18 @@ public final class Shop {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    private static boolean pending(OrderState state) {
-        return state == OrderState.AWAITING_AUTHORISATION || state == OrderState.AUTHORISED || state == OrderState.DISPATCHED;
+    /** Whether the partners still have something to do for the order: authorise, deliver, or pay it. */
+    private static boolean pending(Order order) {
+        OrderState state = order.state();
+        return state == OrderState.AWAITING_AUTHORISATION || state == OrderState.AUTHORISED || state == OrderState.DISPATCHED
+                || awaitsCapture(order);
+    }
+
+    /** The courier took the order (whatever became of the delivery since) and the issuer has not paid it yet. */
+    private static boolean awaitsCapture(Order order) {
+        OrderState state = order.state();
+        return order.capturedAt() == null
+                && (state == OrderState.DISPATCHED || state == OrderState.DELIVERED || state == OrderState.DELIVERY_FAILED);
     }
 
     private static boolean validPartnerId(String id) {

@@ -1,6 +1,7 @@
 package escudo.s2.server.courier;
 
 import static escudo.testing.Refusals.assertRefused;
+import escudo.s2.api.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

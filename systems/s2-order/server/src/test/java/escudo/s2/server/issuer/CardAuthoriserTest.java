@@ -23,11 +23,14 @@ import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.bank.CardNumbers;
+import escudo.ledger.AccountKind;
 import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Authorisation;
 import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
+import escudo.s2.protocol.OrderMessage.Capture;
+import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.SplitOrder;
@@ -77,6 +80,7 @@ class CardAuthoriserTest {
      */
     static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, Money asked, ErrorCode reason) {
         Market.Books before = m.books();
+        Money heldBefore = m.currentAccount(ALICE).pendingDebits();
         Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(Decision.DECLINED, answer.decision());
         assertEquals(reason.value(), answer.reason());
@@ -99,7 +103,7 @@ class CardAuthoriserTest {
 
     @ParameterizedTest
     @EnumSource(Market.Mode.class)
-    void anApprovalMovesExactlyTheAmountFromHolderToSeller(Market.Mode mode) {
+    void anApprovalHoldsExactlyTheAmountOnTheHoldersAccountForTheSeller(Market.Mode mode) {
         try (Market m = new Market(mode)) {
             Sealed bundle = m.offerOrder("order-1");
             Market.Books before = m.books();
@@ -113,11 +117,16 @@ class CardAuthoriserTest {
             assertEquals(ALICE, answer.holderId());
             assertArrayEquals(bundle.digest(), answer.digest());
             assertNull(answer.reason());
-            assertEquals(before.alice().minus(PRICE), m.issuer.customerBalance(ALICE));
-            assertEquals(before.shop().plus(PRICE), m.issuer.merchantBalance(SHOP));
-            assertEquals(before.otherShop(), m.issuer.merchantBalance(OTHER_SHOP));
-            assertEquals(Money.parse("0.00 EUR"), m.holdingBalance("EUR").orElseThrow());
-            assertEquals(before.transfers() + 2, m.count("ledger_transfers"));
+            assertEquals(before.alice().minus(PRICE), m.available(ALICE));
+            assertEquals(before.shop().plus(PRICE), m.due(SHOP));
+            assertEquals(before.otherShop(), m.due(OTHER_SHOP));
+            // Held, not moved: the balances wait for the capture.
+            assertEquals(Money.parse("200.00 EUR"), m.issuer.customerBalance(ALICE));
+            assertEquals(PRICE, m.currentAccount(ALICE).pendingDebits());
+            assertEquals(Money.parse("0.00 EUR"), m.issuer.merchantBalance(SHOP));
+            assertEquals(PRICE, m.depositAccount(SHOP).pendingCredits());
+            assertEquals(before.transfers() + 1, m.count("ledger_transfers"), "one hold");
+            assertEquals(1, m.count("ledger_transfers WHERE state = 'PENDING'"));
             m.assertBooksBalance();
 
             List<CardPayment> desk = m.authoriser.authorisations();
@@ -319,7 +328,7 @@ class CardAuthoriserTest {
             // A new order is a new order.
             Authorisation paid = m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of(SplitOrder.AMOUNT, tooMuch.toString())), tooMuch));
             assertEquals(Decision.APPROVED, paid.decision());
-            assertEquals(Money.parse("99.99 EUR"), m.issuer.customerBalance(ALICE));
+            assertEquals(Money.parse("99.99 EUR"), m.available(ALICE));
             m.assertBooksBalance();
         }
     }
@@ -352,6 +361,7 @@ class CardAuthoriserTest {
     /** The holder's own order from its seller, declined: no money moved, one decline recorded, and asking again gets it again. */
     static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, ErrorCode reason, String detail, String seller) {
         Market.Books before = m.books();
+        Money heldBefore = m.currentAccount(ALICE).pendingDebits();
         Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(Decision.DECLINED, answer.decision());
         assertEquals(reason.value(), answer.reason());
@@ -363,7 +373,8 @@ class CardAuthoriserTest {
         assertEquals(bundle.holderId(), answer.holderId());
         assertArrayEquals(bundle.digest(), answer.digest());
         assertEquals(before.plusDecline(), m.books());
-        assertEquals(before.alice(), m.issuer.customerBalance(ALICE));
+        assertEquals(before.alice(), m.available(ALICE));
+        assertEquals(heldBefore, m.currentAccount(ALICE).pendingDebits(), "a decline holds nothing");
         assertEquals(List.of(seller, java.util.HexFormat.of().formatHex(bundle.digest()), reason.value(), answer.detail()),
                 m.decline(bundle.holderId(), bundle.orderId()).orElseThrow());
         Authorisation again = m.authoriser.authorise(seller, request(bundle, asked));
@@ -528,9 +539,9 @@ class CardAuthoriserTest {
                 ids.add(answer.authorisationId());
             }
             assertEquals(1, ids.size(), "one authorisation for one order");
-            assertEquals(before.alice().minus(PRICE), m.issuer.customerBalance(ALICE));
-            assertEquals(before.shop().plus(PRICE), m.issuer.merchantBalance(SHOP));
-            assertEquals(before.transfers() + 2, m.count("ledger_transfers"));
+            assertEquals(before.alice().minus(PRICE), m.available(ALICE));
+            assertEquals(before.shop().plus(PRICE), m.due(SHOP));
+            assertEquals(before.transfers() + 1, m.count("ledger_transfers"));
             assertEquals(1, m.count("issuer_s2_authorisation"));
             m.assertBooksBalance();
         }
@@ -552,9 +563,9 @@ class CardAuthoriserTest {
             assertEquals(1, approved.size(), outcomes.toString());
             assertEquals(7, outcomes.stream().filter(a -> OrderException.REPLAYED.value().equals(a.reason())).count(), outcomes.toString());
             assertEquals(0, m.count("issuer_s2_decline"));
-            assertEquals(before.alice().minus(approved.getFirst().amount()), m.issuer.customerBalance(ALICE));
-            assertEquals(before.shop().plus(approved.getFirst().amount()), m.issuer.merchantBalance(SHOP));
-            assertEquals(before.transfers() + 2, m.count("ledger_transfers"));
+            assertEquals(before.alice().minus(approved.getFirst().amount()), m.available(ALICE));
+            assertEquals(before.shop().plus(approved.getFirst().amount()), m.due(SHOP));
+            assertEquals(before.transfers() + 1, m.count("ledger_transfers"));
             assertEquals(1, m.count("issuer_s2_authorisation"));
             m.assertBooksBalance();
         }
@@ -603,8 +614,8 @@ class CardAuthoriserTest {
                 approvedRounds += (int) approvals;
             }
             assertEquals(rounds, m.count("issuer_s2_authorisation") + m.count("issuer_s2_decline"));
-            assertEquals(Money.parse("200.00 EUR").minus(Money.of(100L * approvedRounds, "EUR")), m.issuer.customerBalance(ALICE));
-            assertEquals(transfers + 2L * approvedRounds, m.count("ledger_transfers"), "two transfers per approval, none per decline");
+            assertEquals(Money.parse("200.00 EUR").minus(Money.of(100L * approvedRounds, "EUR")), m.available(ALICE));
+            assertEquals(transfers + approvedRounds, m.count("ledger_transfers"), "one hold per approval, none per decline");
             m.assertBooksBalance();
         }
     }
@@ -631,20 +642,95 @@ class CardAuthoriserTest {
         }
     }
 
-    @Test
-    void theHoldingAccountIsOpenedOncePerCurrencyAndStaysAtZero() {
-        try (Market m = new Market(Market.Mode.DIRECTORY)) {
-            assertTrue(m.holdingBalance("EUR").isEmpty());
-            m.authoriser.authorise(SHOP, request(m.order("order-1", Map.of())));
-            m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of())));
-            assertEquals(Money.parse("0.00 EUR"), m.holdingBalance("EUR").orElseThrow());
-            assertEquals(Money.parse("100.02 EUR"), m.issuer.customerBalance(ALICE));
-            // In at authorisation, out at capture: every other posting leaves it at zero.
-            List<escudo.ledger.Posting> postings = m.issuer.ledger().postings("bank:s2-authorisations:EUR");
-            assertEquals(4, postings.size());
-            assertEquals(Money.parse("0.00 EUR"), postings.get(1).balanceAfter());
-            assertEquals(Money.parse("0.00 EUR"), postings.get(3).balanceAfter());
+    // ---- capture ----
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void theSellersCapturePostsTheHoldOnce(Market.Mode mode) {
+        try (Market m = new Market(mode)) {
+            Sealed bundle = m.offerOrder("order-1");
+            Authorisation approved = m.authoriser.authorise(SHOP, request(bundle));
+            long transfers = m.count("ledger_transfers");
+            m.clock.advance(Duration.ofHours(2));
+
+            Capture paid = m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId()));
+
+            assertEquals(new Capture("order-1", ALICE, approved.authorisationId(), PRICE, m.clock.instant()), paid);
+            assertEquals(Money.parse("200.00 EUR").minus(PRICE), m.issuer.customerBalance(ALICE));
+            assertEquals(PRICE, m.issuer.merchantBalance(SHOP));
+            assertEquals(Money.parse("0.00 EUR"), m.currentAccount(ALICE).pendingDebits());
+            assertEquals(Money.parse("0.00 EUR"), m.depositAccount(SHOP).pendingCredits());
+            assertEquals(transfers, m.count("ledger_transfers"), "the hold became the transfer");
+            assertEquals(2, m.count("ledger_postings WHERE amount IN (4999, -4999)"));
+
+            m.clock.advance(Duration.ofHours(1));
+            assertEquals(paid, m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())),
+                    "the same capture again gets the first answer");
+            assertEquals(PRICE, m.issuer.merchantBalance(SHOP));
+            // A new authorisation of the captured order is still the first answer, and holds nothing more.
+            assertEquals(approved.authorisationId(), m.authoriser.authorise(SHOP, request(bundle)).authorisationId());
+            assertEquals(PRICE, m.issuer.merchantBalance(SHOP));
             m.assertBooksBalance();
+        }
+    }
+
+    @Test
+    void onlyTheApprovedSellerCapturesAndOnlyUnderItsAuthorisationId() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Authorisation approved = m.authoriser.authorise(SHOP, request(m.offerOrder("order-1")));
+            Market.Books before = m.books();
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(OTHER_SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, "AUTH-AAAAAAAAAAAA")));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", BOB, approved.authorisationId())));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-2", ALICE, approved.authorisationId())));
+            assertEquals(before, m.books());
+            assertEquals(Money.parse("0.00 EUR"), m.issuer.merchantBalance(SHOP));
+        }
+    }
+
+    @Test
+    void heldAmountsCountAgainstTheHoldersNextOrder() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Money big = Money.parse("150.00 EUR");
+            Money rest = Money.parse("60.00 EUR");
+            assertEquals(Decision.APPROVED, m.authoriser.authorise(SHOP,
+                    request(m.order("order-1", Map.of(SplitOrder.AMOUNT, big.toString())), big)).decision());
+            // The balance is still 200.00, but 150.00 of it is held.
+            Authorisation second = m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of(SplitOrder.AMOUNT, rest.toString())), rest));
+            assertEquals(OrderException.INSUFFICIENT_FUNDS, second.reason());
+            assertEquals(Money.parse("200.00 EUR"), m.issuer.customerBalance(ALICE));
+            assertEquals(Money.parse("50.00 EUR"), m.available(ALICE));
+        }
+    }
+
+    @Test
+    void aHoldTheSellerNeverCapturesExpiresAndGivesTheHolderTheMoneyBack() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Sealed bundle = m.offerOrder("order-1");
+            Authorisation approved = m.authoriser.authorise(SHOP, request(bundle));
+            m.clock.advance(CardAuthoriser.HOLD_LIFETIME);
+
+            assertRefused(OrderException.AUTHORISATION_EXPIRED,
+                    () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
+            assertEquals(1, m.issuer.ledger().voidExpiredHolds());
+            assertEquals(Money.parse("200.00 EUR"), m.available(ALICE));
+            assertEquals(Money.parse("0.00 EUR"), m.due(SHOP));
+            assertRefused(OrderException.AUTHORISATION_EXPIRED,
+                    () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
+            // The order stays decided: authorising it again is the first answer, with nothing held.
+            assertEquals(approved.authorisationId(), m.authoriser.authorise(SHOP, request(bundle)).authorisationId());
+            assertEquals(Money.parse("200.00 EUR"), m.available(ALICE));
+            m.assertBooksBalance();
+        }
+    }
+
+    @Test
+    void thereIsNoPassThroughAccountAnyMore() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Authorisation approved = m.authoriser.authorise(SHOP, request(m.offerOrder("order-1")));
+            m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId()));
+            assertEquals(List.of(AccountKind.BANK_CASH, AccountKind.BANK_OWN), m.issuer.ledger().accounts().stream()
+                    .filter(a -> a.owner().equals(BANK) && a.currency().getCurrencyCode().equals("EUR")).map(a -> a.kind()).toList());
         }
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.s2.api.PaymentCard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import escudo.core.Money;
@@ -152,7 +153,10 @@ final class Market implements AutoCloseable {
         return request(bundle, PRICE);
     }
 
-    /** What an authorisation may change: balances, transfers, the bank's approval and decline rows. */
+    /**
+     * What an authorisation may change: what Alice may spend, what each shop is owed (its balance
+     * and the holds in its favour), transfers and holds, the bank's approval and decline rows.
+     */
     record Books(Money alice, Money shop, Money otherShop, long transfers, long approvals, long declines) {
 
         /** The same books with one more decline recorded. */
@@ -162,7 +166,7 @@ final class Market implements AutoCloseable {
     }
 
     Books books() {
-        return new Books(issuer.customerBalance(ALICE), issuer.merchantBalance(SHOP), issuer.merchantBalance(OTHER_SHOP),
+        return new Books(available(ALICE), due(SHOP), due(OTHER_SHOP),
                 count("ledger_transfers"), count("issuer_s2_authorisation"), count("issuer_s2_decline"));
     }
 
@@ -183,8 +187,23 @@ final class Market implements AutoCloseable {
         return db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM " + table, r -> r.getLong(1)).orElseThrow());
     }
 
-    Optional<Money> holdingBalance(String currency) {
-        return issuer.ledger().find("bank:s2-authorisations:" + currency).map(Account::balance);
+    /** What the customer may still spend: the current account's balance less what holds reserve. */
+    Money available(String customerId) {
+        return db.inTransaction(tx -> issuer.currentAccount(tx, customerId)).available();
+    }
+
+    /** What the merchant is owed: its deposit account's balance and the holds in its favour. */
+    Money due(String merchantId) {
+        Account deposit = db.inTransaction(tx -> issuer.depositAccount(tx, merchantId));
+        return deposit.balance().plus(deposit.pendingCredits());
+    }
+
+    Account currentAccount(String customerId) {
+        return db.inTransaction(tx -> issuer.currentAccount(tx, customerId));
+    }
+
+    Account depositAccount(String merchantId) {
+        return db.inTransaction(tx -> issuer.depositAccount(tx, merchantId));
     }
 
     /** Every ledger currency must sum to zero: double entry never creates or loses money. */

@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.s2.api.PaymentCard;
 import escudo.bank.BankException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -18,6 +18,7 @@ import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Basket;
+import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.DeliveryState;
 import escudo.s2.protocol.OrderMessage.Offer;
 import escudo.s2.protocol.OrderMessage.OrderState;
@@ -34,6 +35,7 @@ import escudo.s2.protocol.SplitOrder.SealedPart;
 import escudo.storage.Database;
 import escudo.testing.TestClock;
 import escudo.testing.TestDatabase;
+import escudo.storage.Tx;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -46,6 +48,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -146,6 +149,11 @@ class ShopTest {
 
     private long count(String table) {
         return db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM " + table, r -> r.getLong(1)).orElseThrow());
+    }
+
+    private Instant capturedAt(Offer offer) {
+        return db.inTransaction(tx -> tx.queryOne("SELECT captured_at FROM shop_order WHERE order_id = ?",
+                r -> Optional.ofNullable(Tx.instant(r, "captured_at")), offer.orderId())).orElseThrow().orElse(null);
     }
 
     private String offerState(Offer offer) {
@@ -296,6 +304,9 @@ class ShopTest {
         assertNull(placed.reason());
         assertEquals(1, partners.authorisations.get());
         assertEquals(1, partners.deliveries.get());
+        // The courier took it, so the seller captured the held amount.
+        assertEquals(List.of(new CaptureRequest(offer.orderId(), HOLDER, placed.authorisationId())), partners.captures);
+        assertEquals(clock.instant(), capturedAt(offer));
 
         // The issuer got the card and the amount the seller checked; the courier got the destination and the parcel.
         assertEquals(CARD, partners.issuerParts.getFirst().fields().get(SplitOrder.CARD_NUMBER));
@@ -319,6 +330,7 @@ class ShopTest {
         assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
         assertEquals(3, partners.deliveryQueries.get(), "a delivered order asks nobody");
         assertEquals(1, partners.authorisations.get());
+        assertEquals(1, partners.captures.size(), "a captured order is captured once");
         assertEquals(List.of(delivered), shop.orders());
     }
 
@@ -490,6 +502,59 @@ class ShopTest {
 
         partners.courierDown = true;
         assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state(), "a failed query leaves the state");
+    }
+
+    @Test
+    void nothingIsCapturedBeforeTheCourierTakesTheOrder() {
+        open(Mode.DIRECTORY);
+        partners.courierDown = true;
+        Offer offer = teaAndKettle();
+        shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        shop.status(HOLDER, query(offer));
+        assertEquals(List.of(), partners.captures);
+        assertNull(capturedAt(offer));
+
+        partners.courierDown = false;
+        assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.captures.size());
+        assertEquals(clock.instant(), capturedAt(offer));
+    }
+
+    @Test
+    void aCaptureThatGetsNoAnswerIsAskedAgainEvenAfterTheDelivery() {
+        open(Mode.DIRECTORY);
+        partners.captureDown = true;
+        Offer offer = teaAndKettle();
+        assertEquals(OrderState.DISPATCHED, shop.place(HOLDER, placement(alice.seal(offer, DETAILS))).state());
+        assertEquals(1, partners.captures.size());
+        assertNull(capturedAt(offer));
+
+        partners.deliveryState = DeliveryState.DELIVERED;
+        assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(2, partners.captures.size());
+        assertNull(capturedAt(offer));
+
+        partners.captureDown = false;
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(3, partners.captures.size());
+        assertEquals(clock.instant(), capturedAt(offer));
+        assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(3, partners.captures.size(), "a delivered and paid order asks nobody");
+        assertEquals(1, partners.deliveries.get());
+    }
+
+    @Test
+    void aCaptureAnswerForAnotherAmountIsNoAnswer() {
+        open(Mode.DIRECTORY);
+        partners.captureOtherAmount = true;
+        Offer offer = teaAndKettle();
+        shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        assertNull(capturedAt(offer));
+        partners.captureOtherAmount = false;
+        shop.status(HOLDER, query(offer));
+        assertEquals(2, partners.captures.size());
+        assertEquals(clock.instant(), capturedAt(offer));
     }
 
     @Test

@@ -7,6 +7,8 @@ import escudo.core.Money;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Authorisation;
 import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
+import escudo.s2.protocol.OrderMessage.Capture;
+import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
@@ -56,6 +58,10 @@ final class TestPartners implements OrderPartners {
     /** The issuer's answers (approvals and declines) name another digest than the bundle's. */
     volatile boolean otherDigest;
     volatile boolean courierDown;
+    /** capture() fails: party.unreachable. */
+    volatile boolean captureDown;
+    /** capture() answers with one minor unit more than was approved. */
+    volatile boolean captureOtherAmount;
     volatile DeliveryState deliveryState = DeliveryState.ACCEPTED;
     /** When set, authorise() announces itself on {@code issuerEntered} and waits for this gate. */
     volatile CountDownLatch issuerGate;
@@ -63,6 +69,10 @@ final class TestPartners implements OrderPartners {
 
     final AtomicInteger authorisations = new AtomicInteger();
     final AtomicInteger deliveries = new AtomicInteger();
+    /** Every capture request that reached the issuer, failed ones too. */
+    final List<CaptureRequest> captures = new CopyOnWriteArrayList<>();
+    /** What the test issuer approved, by authorisation id: the amount a capture pays. */
+    private final Map<String, Money> approved = new ConcurrentHashMap<>();
     final AtomicInteger deliveryQueries = new AtomicInteger();
     /** What the issuer and the courier read from their parts. */
     final List<Opened> issuerParts = new CopyOnWriteArrayList<>();
@@ -104,8 +114,23 @@ final class TestPartners implements OrderPartners {
             return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
                     declineReason, "declined by the test issuer");
         }
+        approved.put("AUTH-" + bundle.orderId(), request.amount());
         return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.APPROVED, request.amount(),
                 "AUTH-" + bundle.orderId(), null, null);
+    }
+
+    @Override
+    public Capture capture(String issuerId, CaptureRequest request) {
+        captures.add(request);
+        if (captureDown) {
+            throw unreachable(issuerId);
+        }
+        Money amount = approved.get(request.authorisationId());
+        if (amount == null) {
+            throw OrderException.of(OrderException.NOT_FOUND, "no such authorisation");
+        }
+        Money paid = captureOtherAmount ? amount.plus(new Money(1, amount.currency())) : amount;
+        return new Capture(request.orderId(), request.holderId(), request.authorisationId(), paid, clock.instant());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package escudo.s3.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.bank.BankException;
 import escudo.s3.protocol.CardCertificate;
 import escudo.s3.protocol.CardKind;
@@ -31,7 +32,7 @@ final class CardRegistry {
         return tx.tryInsert("INSERT INTO issuer_card (card_number, customer_id, kind, currency, card_cert, cert_signature,"
                         + " joint_key, account_id, last_sequence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                 cert.cardNumber(), customerId, cert.kind().name(), cert.currency(),
-                B64.encodeToString(cert.signedBytes()), B64.encodeToString(cert.signature()),
+                B64.encodeToString(cert.signedBytes()), cert.signature().base64(),
                 cert.jointKey().hex(), accountId, now);
     }
 
@@ -60,7 +61,7 @@ final class CardRegistry {
 
     void replaceCertificate(Tx tx, CardCertificate renewed) {
         tx.update("UPDATE issuer_card SET card_cert = ?, cert_signature = ? WHERE card_number = ?",
-                B64.encodeToString(renewed.signedBytes()), B64.encodeToString(renewed.signature()), renewed.cardNumber());
+                B64.encodeToString(renewed.signedBytes()), renewed.signature().base64(), renewed.cardNumber());
     }
 
     List<String> blacklisted(Tx tx) {
@@ -73,7 +74,7 @@ final class CardRegistry {
     }
 
     private static Row row(ResultSet r) throws SQLException {
-        CardCertificate cert = CardCertificate.decode(B64D.decode(r.getString("card_cert")), B64D.decode(r.getString("cert_signature")));
+        CardCertificate cert = CardCertificate.decode(B64D.decode(r.getString("card_cert")), Bytes.of(B64D.decode(r.getString("cert_signature"))));
         return new Row(r.getString("card_number"), r.getString("customer_id"), CardKind.valueOf(r.getString("kind")), cert,
                 r.getString("account_id"), r.getLong("last_sequence"), Tx.instant(r, "blacklisted_at"), r.getString("blacklist_reason"));
     }

@@ -5,6 +5,7 @@ import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
+import escudo.crypto.Digest;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
 import escudo.s3.protocol.CardCertificate;
@@ -15,7 +16,6 @@ import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.storage.Tx;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,7 +110,7 @@ final class DepositClearing {
                     "payment ser# " + payment.serial() + " is dated in the future: " + payment.spec().time());
         }
         CardRegistry.Row row = cards.require(tx, card.cardNumber());
-        if (sameCertificate(row.certificate(), card)) {
+        if (row.certificate().equals(card)) { // a record of values: same signed fields, same signature
             card.checkValidAt(payment.spec().time()); // the bank issued exactly these bytes: no need to verify its own signature
         } else {
             card.verify(issuer.publicKey(), issuer.bankId(), payment.spec().time());
@@ -202,11 +202,6 @@ final class DepositClearing {
         return status(payment, Outcome.REFUSED, IssuerException.DOUBLE_SPEND, detail);
     }
 
-    private static boolean sameCertificate(CardCertificate registered, CardCertificate presented) {
-        return java.util.Arrays.equals(registered.signature(), presented.signature())
-                && java.util.Arrays.equals(registered.signedBytes(), presented.signedBytes());
-    }
-
     private void transfer(Tx tx, String id, String from, String to, Money amount, ErrorCode shortfallCode, String shortfall) {
         try {
             issuer.ledger().transfer(tx, new TransferRequest(id, from, to, amount, "offline payment " + id));
@@ -228,11 +223,7 @@ final class DepositClearing {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Digest.sha256(bytes));
     }
 
     /** Rolls the payment's transaction back: a bounced cheque may be presented again later. */

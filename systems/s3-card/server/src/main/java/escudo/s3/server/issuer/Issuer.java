@@ -1,5 +1,10 @@
 package escudo.s3.server.issuer;
 
+import escudo.s3.api.Alert;
+import escudo.s3.api.CardAccount;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
+import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.bank.CardNumbers;
 import escudo.core.ErrorCode;
@@ -9,6 +14,7 @@ import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;
+import escudo.ledger.AccountKind;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.TransferRequest;
@@ -20,7 +26,6 @@ import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
-import escudo.bank.Bank;
 import escudo.storage.Database;
 import escudo.storage.Tx;
 import java.security.SecureRandom;
@@ -118,33 +123,30 @@ public final class Issuer {
                                 : "a " + application.kind() + " card needs a positive " + (application.kind() == CardKind.CREDIT ? "credit limit" : "number of cheques"));
             }
             KeyShare bankShare = KeyShare.generate();
-            for (int attempt = 0; attempt < 5; attempt++) {
-                String cardNumber = CardNumbers.next(RANDOM, CARD_PREFIX);
-                CardCertificate cert = CardCertificate.issue(settings.bankId(), cardNumber, application.kind(), customer.currency(),
-                        validFrom(now), now.plus(settings.cardValidity()), "", bankShare.publicShare(), application.userShare(), bankKey);
-                String account = application.kind() == CardKind.CHEQUE ? null : cardAccount(cardNumber);
-                if (!cards.insert(tx, cert, customer.id(), account, now)) {
-                    continue; // card number taken: draw another
-                }
-                switch (application.kind()) {
-                    case CASH -> {
-                        ledger.open(tx, account, customer.id(), amount.currency(), 0);
-                        if (amount.isPositive()) {
-                            moveCustomerFunds(tx, "issue:" + cardNumber, customer, account, amount, "initial value of card " + cardNumber);
-                        }
+            CardCertificate cert = tx.insertWithFreshId(
+                    () -> CardCertificate.issue(settings.bankId(), CardNumbers.next(RANDOM, CARD_PREFIX), application.kind(),
+                            customer.currency(), validFrom(now), now.plus(settings.cardValidity()), "", bankShare.publicShare(),
+                            application.userShare(), bankKey),
+                    candidate -> cards.insert(tx, candidate, customer.id(), cardAccount(candidate), now), "card number");
+            String cardNumber = cert.cardNumber();
+            String account = cardAccount(cert);
+            switch (application.kind()) {
+                case CASH -> {
+                    ledger.open(tx, account, AccountKind.CARD, customer.id(), amount.currency(), 0);
+                    if (amount.isPositive()) {
+                        moveCustomerFunds(tx, "issue:" + cardNumber, customer, account, amount, "initial value of card " + cardNumber);
                     }
-                    case CREDIT -> ledger.open(tx, account, customer.id(), amount.currency(), amount.minorUnits());
-                    case CHEQUE -> { }
                 }
-                byte[] sealed;
-                try {
-                    sealed = BankShare.seal(bankShare, application.transportKey(), cardNumber);
-                } catch (EscudoException e) {
-                    throw new IssuerException(BankException.INVALID_APPLICATION, "the card's transport key is not an X25519 key");
-                }
-                return new IssuedCard(cert, sealed, publicKey(), amount.minorUnits());
+                case CREDIT -> ledger.open(tx, account, AccountKind.CARD, customer.id(), amount.currency(), amount.minorUnits());
+                case CHEQUE -> { }
             }
-            throw new BankException(BankException.CARD_NUMBER_EXHAUSTED, "could not draw a free card number");
+            byte[] sealed;
+            try {
+                sealed = BankShare.seal(bankShare, application.transportKey(), cardNumber);
+            } catch (EscudoException e) {
+                throw new IssuerException(BankException.INVALID_APPLICATION, "the card's transport key is not an X25519 key");
+            }
+            return new IssuedCard(cert, sealed, publicKey(), amount.minorUnits());
         });
     }
 
@@ -225,5 +227,10 @@ public final class Issuer {
 
     static String cardAccount(String cardNumber) {
         return "card:" + cardNumber;
+    }
+
+    /** The ledger account of a card: a cheque card has none (each cheque moves the customer's money). */
+    private static String cardAccount(CardCertificate cert) {
+        return cert.kind() == CardKind.CHEQUE ? null : cardAccount(cert.cardNumber());
     }
 }

@@ -1,5 +1,8 @@
 package escudo.s3.server.merchant;
 
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -117,7 +120,7 @@ public final class Merchant {
             if (!tx.tryInsert("INSERT INTO merchant_payment (card_number, serial, reference, card_cert, cert_signature, signature,"
                             + " amount_minor, currency, status, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'COLLECTED', ?)",
                     payment.cardNumber(), payment.serial(), spec.reference(), B64.encodeToString(card.signedBytes()),
-                    B64.encodeToString(card.signature()), B64.encodeToString(payment.signature()),
+                    card.signature().base64(), payment.signature().base64(),
                     spec.amount().minorUnits(), spec.amount().currencyCode(), now)) {
                 throw new MerchantException(MerchantException.DUPLICATE_PAYMENT,
                         "payment ser# " + payment.serial() + " of card " + payment.cardNumber() + " was already accepted");
@@ -284,11 +287,11 @@ public final class Merchant {
     }
 
     private DepositRequest.Payment collectedPayment(ResultSet r) throws SQLException {
-        CardCertificate card = CardCertificate.decode(B64D.decode(r.getString("card_cert")), B64D.decode(r.getString("cert_signature")));
+        CardCertificate card = CardCertificate.decode(B64D.decode(r.getString("card_cert")), Bytes.of(B64D.decode(r.getString("cert_signature"))));
         PaymentSpec spec = new PaymentSpec(settings.merchantId(), Tx.instant(r, "spec_time"),
                 Money.of(r.getLong("amount_minor"), r.getString("currency")), r.getString("details"), r.getString("reference"));
         return new DepositRequest.Payment(card, new PaymentCertificate(r.getString("card_number"), r.getLong("serial"),
-                spec, B64D.decode(r.getString("signature"))));
+                spec, Bytes.of(B64D.decode(r.getString("signature")))));
     }
 
     private static AcceptedPayment accepted(ResultSet r) throws SQLException {

@@ -1,5 +1,8 @@
 package escudo.s3.server.issuer;
 
+import escudo.s3.api.CardAccount;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
 import escudo.bank.CardNumbers;
 import escudo.bank.BankException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,8 +14,10 @@ import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
+import escudo.ledger.AccountKind;
 import escudo.s3.protocol.CardKind;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +41,8 @@ class AccountOpeningTest {
         assertEquals(Money.parse("50.00 EUR"), account.balance());
         assertEquals(Money.parse("150.00 EUR"), bank.accounts.customerBalance("alice"));
         assertEquals(50_00, card.status().balance());
+        assertEquals(List.of(AccountKind.CARD), bank.issuer.ledger().accounts().stream()
+                .filter(a -> a.owner().equals("alice") && a.kind() != AccountKind.CUSTOMER_CURRENT).map(a -> a.kind()).toList());
         bank.assertBooksBalance();
     }
 
@@ -58,7 +65,7 @@ class AccountOpeningTest {
                 new CardApplication("bob", CardKind.CASH, Money.parse("50.00 EUR"), card.userShare(), card.transportKey())));
         assertEquals(BankException.INSUFFICIENT_FUNDS, e.code());
         assertEquals(Money.parse("20.00 EUR"), bank.accounts.customerBalance("bob"));
-        assertTrue(bank.issuer.ledger().accounts().stream().noneMatch(a -> a.id().startsWith("card:")));
+        assertTrue(bank.issuer.ledger().accounts().stream().noneMatch(a -> a.kind() == AccountKind.CARD));
     }
 
     @Test

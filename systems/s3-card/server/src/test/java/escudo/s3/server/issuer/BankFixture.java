@@ -1,5 +1,7 @@
 package escudo.s3.server.issuer;
 
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.s3.card.Card;

@@ -1,5 +1,6 @@
 package escudo.s3.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.bank.BankException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -171,7 +172,7 @@ class DepositTest {
         PaymentSpec spec = new PaymentSpec("coffee", bank.clock.instant(), Money.parse("1.00 EUR"), "late", "ref-late");
         // A genuine card refuses to sign once its CARD-CERT expired; the bank refuses such a payment on
         // the certificate alone, before it looks at the signature.
-        PaymentCertificate late = new PaymentCertificate(cardNumber(), 99, spec, new byte[64]);
+        PaymentCertificate late = new PaymentCertificate(cardNumber(), 99, spec, Bytes.of(new byte[64]));
         DepositReceipt.Status status = bank.deposit(shop, card, late).statuses().getFirst();
         assertEquals(ProtocolException.CARD_CERT_EXPIRED.value(), status.code());
     }

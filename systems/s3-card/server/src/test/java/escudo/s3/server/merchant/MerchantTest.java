@@ -1,5 +1,8 @@
 package escudo.s3.server.merchant;
 
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
+import escudo.core.Bytes;
 import escudo.bank.Bank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +15,8 @@ import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
 import escudo.s3.protocol.ProtocolException;
-import escudo.s3.server.issuer.CardApplication;
-import escudo.s3.server.issuer.IssuedCard;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.IssuedCard;
 import escudo.s3.server.issuer.Issuer;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.CardKind;
@@ -237,9 +240,9 @@ class MerchantTest {
     void aTamperedPaymentOrAForgedCardCertificateIsRefused() {
         PaymentSpec spec = merchant.checkout(Money.parse("5.00 EUR"), "x");
         PaymentCertificate p = card.pay(spec, "1234");
-        byte[] sig = p.signature();
+        byte[] sig = p.signature().toByteArray();
         sig[10] ^= 1;
-        PaymentCertificate tampered = new PaymentCertificate(p.cardNumber(), p.serial(), p.spec(), sig);
+        PaymentCertificate tampered = new PaymentCertificate(p.cardNumber(), p.serial(), p.spec(), Bytes.of(sig));
         assertEquals(ProtocolException.PAYMENT_FORGED, assertThrows(EscudoException.class, () -> merchant.accept(card.certificate(), tampered)).code());
         var c = card.certificate();
         var forged = escudo.s3.protocol.CardCertificate.issue(c.bankId(), c.cardNumber(), c.kind(), c.currency(), c.validFrom(),

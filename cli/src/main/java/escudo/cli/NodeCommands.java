@@ -1,0 +1,66 @@
+package escudo.cli;
+
+import escudo.node.Node;
+import escudo.node.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The node itself: {@code escudo serve} and {@code escudo demo}. */
+final class NodeCommands {
+
+    private NodeCommands() {}
+
+    @Command(name = "serve", description = "Run the roles of the configuration (issuer, merchant and courier by default) until stopped.")
+    static final class Serve extends Action {
+
+        @Mixin
+        Options.Config config;
+
+        /** Runs until the process is stopped; the shutdown hook closes servers and databases cleanly. */
+        @Override
+        void run() {
+            NodeConfig settings = config.get();
+            Node node = Node.start(settings, System.getenv());
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "escudo-shutdown"));
+            for (NodeConfig.Role role : NodeConfig.Role.values()) {
+                node.party(role).ifPresent(p -> out().println(role.id() + " " + p.id() + " listening on " + p.uri()));
+            }
+            out().println("data in " + settings.dataDir().toAbsolutePath() + "; Ctrl-C stops");
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Command(name = "demo", description = {"Tell the S0, S2 and S3 story step by step on the embedded default.",
+            "A bank, three merchants and a courier, each on its own port and H2 database; exits 0 only if every step behaved."})
+    static final class DemoCommand extends Action {
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Write the artefacts of one offline payment here, for openssl.")
+        Path artefacts;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "The nodes' data (default: a new temporary directory).")
+        Path data;
+
+        @Override
+        void run() {
+            new Demo(out(), data != null ? data : tempDir(), artefacts).run();
+        }
+
+        private static Path tempDir() {
+            try {
+                return Files.createTempDirectory("escudo-demo");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

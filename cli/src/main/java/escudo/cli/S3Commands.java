@@ -1,0 +1,245 @@
+package escudo.cli;
+
+import escudo.core.Money;
+import escudo.bank.client.BankApi;
+import escudo.s3.api.MerchantApi;
+import escudo.http.PartyClient;
+import escudo.s3.card.Card;
+import escudo.s3.card.CardStatus;
+import escudo.s3.protocol.Blacklist;
+import escudo.s3.protocol.CardKind;
+import escudo.s3.protocol.DepositReceipt;
+import escudo.s3.protocol.WithdrawalAck;
+import escudo.s3.api.AcceptedPayment;
+import escudo.s3.api.DepositSummary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Comparator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** S3 (seed 003): the holder's card, the merchant's till and the bank's ledger and alerts. */
+final class S3Commands {
+
+    private S3Commands() {}
+
+    @Command(name = "card", description = "S3: the holder's card, kept in --cards.", subcommands = {Cards.Issue.class, Cards.Show.class})
+    static final class Cards extends Group {
+
+        @Command(name = "issue", description = "The bank issues a card to a customer and loads it from the customer's account.")
+        static final class Issue extends Action {
+
+            @Mixin
+            CardName card;
+
+            @Option(names = "--customer", required = true, paramLabel = "ID", description = "The customer.")
+            String customer;
+
+            @Option(names = "--amount", required = true, paramLabel = "AMOUNT", description = "What the card is loaded with, such as \"50.00 EUR\".")
+            Money amount;
+
+            @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The card's PIN.")
+            String pin;
+
+            @Option(names = "--kind", paramLabel = "KIND", defaultValue = "cash", description = "cash, credit or cheque (default: ${DEFAULT-VALUE}).")
+            CardKind kind;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Override
+            void run() {
+                Path dir = card.dir(nodes);
+                try (PartyClient bank = nodes.bank()) {
+                    Card issued = CardHolder.issueCard(bank, dir, customer, kind, amount, pin);
+                    out().println("card " + issued.certificate().cardNumber() + " issued to " + customer + " and kept in " + dir);
+                    show(out(), issued.status());
+                }
+            }
+        }
+
+        @Command(name = "show", description = "What the card holds.")
+        static final class Show extends Action {
+
+            @Mixin
+            CardName card;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Override
+            void run() {
+                show(out(), card.open(nodes).status());
+            }
+        }
+    }
+
+    @Command(name = "pay", description = "The card pays the merchant: offline, or online above the merchant's limit.")
+    static final class Pay extends Action {
+
+        @Mixin
+        CardName card;
+
+        @Option(names = "--amount", required = true, paramLabel = "AMOUNT", description = "Such as \"3.80 EUR\".")
+        Money amount;
+
+        @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The card's PIN.")
+        String pin;
+
+        @Option(names = "--details", paramLabel = "TEXT", defaultValue = "", description = "What the payment is for.")
+        String details;
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            Card paying = card.open(nodes);
+            try (PartyClient merchant = nodes.merchant()) {
+                AcceptedPayment paid = CardHolder.pay(merchant, paying, amount, details, pin);
+                out().println("paid " + paid.amount() + " (ser# " + paid.serial() + "): "
+                        + (paid.collected() ? "accepted offline" : "cleared online: " + paid.status()));
+                show(out(), paying.status());
+            }
+        }
+    }
+
+    @Command(name = "topup", description = "The bank loads the card from the customer's account.")
+    static final class TopUp extends Action {
+
+        @Mixin
+        CardName card;
+
+        @Option(names = "--amount", required = true, paramLabel = "AMOUNT", description = "Such as \"20.00 EUR\".")
+        Money amount;
+
+        @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The card's PIN.")
+        String pin;
+
+        @Option(names = "--renew", description = "Renew the card's CARD-CERT too.")
+        boolean renew;
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            Card loading = card.open(nodes);
+            try (PartyClient bank = nodes.bank()) {
+                WithdrawalAck ack = CardHolder.topUp(bank, loading, amount, renew, pin);
+                out().println("topped up " + ack.amount() + (ack.renewed().isPresent() ? ", CARD-CERT renewed" : ""));
+                show(out(), loading.status());
+            }
+        }
+    }
+
+    @Command(name = "deposit", description = "The merchant deposits its collected payments at the bank.")
+    static final class Deposit extends Action {
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            try (PartyClient merchant = nodes.merchant()) {
+                DepositSummary summary = merchant.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+                out().println("deposited " + summary.sent() + " payment(s)");
+                if (summary.receipt() != null) {
+                    for (DepositReceipt.Status s : summary.receipt().statuses()) {
+                        out().println("  card " + s.cardNumber() + " ser# " + s.serial() + ": " + s.outcome()
+                                + (s.code().isEmpty() ? " " + s.credited() : " [" + s.code() + "] " + s.detail()));
+                    }
+                }
+            }
+        }
+    }
+
+    @Command(name = "blacklist", description = "The merchant fetches the bank's blacklist.")
+    static final class BlacklistCommand extends Action {
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            try (PartyClient merchant = nodes.merchant()) {
+                Blacklist list = merchant.post("/merchant/blacklist", new MerchantApi.Command(), Blacklist.class);
+                out().println("blacklist of " + list.issuedAt() + ": "
+                        + (list.cardNumbers().isEmpty() ? "empty" : String.join(", ", list.cardNumbers())));
+            }
+        }
+    }
+
+    @Command(name = "payments", description = "The merchant's payments and their state.")
+    static final class Payments extends Action {
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            try (PartyClient merchant = nodes.merchant()) {
+                for (AcceptedPayment p : merchant.get("/merchant/payments", MerchantApi.Payments.class).payments()) {
+                    out().println("  card " + p.cardNumber() + " ser# " + p.serial() + " " + p.amount() + ": " + (p.collected() ? "COLLECTED"
+                            : p.status() + (p.code() == null || p.code().isEmpty() ? "" : " [" + p.code() + "]")));
+                }
+            }
+        }
+    }
+
+    @Command(name = "balances", description = "The bank's ledger: every account, and the totals per currency.")
+    static final class Balances extends Action {
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            try (PartyClient bank = nodes.bank()) {
+                BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
+                ledger.accounts().stream().sorted(Comparator.comparing(BankApi.AccountView::id))
+                        .forEach(a -> out().printf("  %-28s %14s%n", a.id(), a.balance()));
+                out().println("  totals per currency (0 in double entry): " + ledger.totals());
+            }
+        }
+    }
+
+    @Command(name = "alerts", description = "The bank's security alerts.")
+    static final class Alerts extends Action {
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            try (PartyClient bank = nodes.bank()) {
+                bank.get("/issuer/alerts", escudo.s3.api.Alerts.class).alerts()
+                        .forEach(a -> out().println("  " + a.createdAt() + " card " + a.cardNumber() + " [" + a.kind() + "] " + a.detail()));
+            }
+        }
+    }
+
+    /** {@code --card NAME}: the card kept in {@code --cards/NAME}. */
+    static final class CardName {
+
+        @Option(names = "--card", required = true, paramLabel = "NAME", converter = Converters.FileName.class,
+                description = "The card's name (its directory under --cards).")
+        String name;
+
+        Path dir(Options.Nodes nodes) {
+            return nodes.cards().resolve(name);
+        }
+
+        Card open(Options.Nodes nodes) {
+            return Card.open(dir(nodes));
+        }
+    }
+
+    private static void show(PrintWriter out, CardStatus s) {
+        out.println("  card " + s.cardNumber() + " (" + s.kind() + "): "
+                + (s.kind() == CardKind.CHEQUE ? s.balance() + " cheque(s) left" : new Money(s.balance(), Money.currency(s.currency())))
+                + ", next ser# " + s.nextSerial() + ", PIN tries left " + s.pinTriesLeft() + (s.locked() ? ", LOCKED" : "")
+                + ", valid until " + s.validUntil());
+    }
+}

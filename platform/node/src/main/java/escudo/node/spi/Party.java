@@ -1,0 +1,49 @@
+package escudo.node.spi;
+
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.storage.Database;
+import io.helidon.webserver.http.HttpRules;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A party being started (the bank, a merchant, a courier), as the features see it: who it is,
+ * its database and secrets, the node's configuration, the services features share within the
+ * party, and the routes it will serve. Features {@link #provide} what other features of the same
+ * party may {@link #require} (the bank provides {@code Bank} on the issuer, a {@code RemoteBank}
+ * elsewhere), so they never reach into each other's modules.
+ */
+public interface Party {
+
+    Role role();
+
+    /** The party's identifier: the bank id, the merchant's S_id, the courier's S2 identifier. */
+    String id();
+
+    NodeConfig config();
+
+    Database db();
+
+    Clock clock();
+
+    Secrets secrets();
+
+    /** Makes {@code service} available to the features that join after this one. */
+    <T> void provide(Class<T> type, T service);
+
+    <T> Optional<T> find(Class<T> type);
+
+    /** The service of that type, or an {@link IllegalStateException} naming what is missing. */
+    default <T> T require(Class<T> type) {
+        return find(type).orElseThrow(() -> new IllegalStateException(
+                "the " + role().id() + " " + id() + " has no " + type.getSimpleName() + "; which feature provides it?"));
+    }
+
+    /** Adds routes to what the party serves; every path starts with the role's prefix ({@code /issuer}, ...). */
+    void routes(Consumer<HttpRules> routes);
+
+    /** Closed when the party stops, in reverse order of registration (after its server, before its database). */
+    void onClose(AutoCloseable resource);
+}

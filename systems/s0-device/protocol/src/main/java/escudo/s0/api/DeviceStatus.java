@@ -1,0 +1,6 @@
+package escudo.s0.api;
+
+/** Whether a registered device may still trade. */
+public enum DeviceStatus {
+    ACTIVE, REVOKED
+}

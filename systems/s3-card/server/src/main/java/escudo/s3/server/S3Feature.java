@@ -1,0 +1,93 @@
+package escudo.s3.server;
+
+import escudo.bank.Bank;
+import escudo.bank.client.RemoteBank;
+import escudo.node.NodeConfig;
+import escudo.node.http.Created;
+import escudo.node.http.Desk;
+import escudo.node.http.Routes;
+import escudo.node.spi.Feature;
+import escudo.node.spi.Party;
+import escudo.s3.api.Alerts;
+import escudo.s3.api.CardApplication;
+import escudo.s3.api.MerchantApi;
+import escudo.s3.protocol.Blacklist;
+import escudo.s3.protocol.DepositReceipt;
+import escudo.s3.protocol.DepositRequest;
+import escudo.s3.protocol.WithdrawalRequest;
+import escudo.s3.server.issuer.Issuer;
+import escudo.s3.server.merchant.BankLink;
+import escudo.s3.server.merchant.Merchant;
+
+/**
+ * S3, offline card payments (seed 003), on a node: on the bank, card issuing, deposit clearing,
+ * top-up, the blacklist and alerts; on a merchant, checkout, offline acceptance and deposits
+ * (docs/api.md). The courier has no part in S3.
+ */
+public final class S3Feature implements Feature {
+
+    @Override
+    public String name() {
+        return "s3";
+    }
+
+    @Override
+    public void join(Party party) {
+        switch (party.role()) {
+            case ISSUER -> joinBank(party);
+            case MERCHANT -> joinMerchant(party);
+            case COURIER -> { }
+        }
+    }
+
+    private static void joinBank(Party party) {
+        Issuer issuer = new Issuer(Issuer.Settings.defaults(party.id()), party.require(Bank.class), party.secrets().signingKey());
+        party.provide(Issuer.class, issuer);
+        Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
+        party.routes(r -> {
+            Routes.post(r, "/issuer/cards", CardApplication.class, (body, req) -> {
+                desk.require(req);
+                var issued = issuer.issueCard(body);
+                return new Created(issued, "/issuer/cards/" + issued.certificate().cardNumber());
+            });
+            Routes.get(r, "/issuer/cards/{number}", req -> desk.only(req, () -> issuer.card(req.path("number"))));
+            Routes.post(r, "/issuer/deposits", DepositRequest.class, (body, req) -> issuer.deposit(body));
+            Routes.post(r, "/issuer/withdrawals", WithdrawalRequest.class, (body, req) -> issuer.withdraw(body));
+            Routes.get(r, "/issuer/blacklist", req -> issuer.blacklist());
+            Routes.get(r, "/issuer/alerts", req -> desk.only(req, () -> new Alerts(issuer.alerts())));
+        });
+    }
+
+    /** The merchant learns the bank's key from the bank it is configured with (the bank feature checked its id). */
+    private static void joinMerchant(Party party) {
+        NodeConfig config = party.config();
+        RemoteBank bank = party.require(RemoteBank.class);
+        Merchant merchant = new Merchant(new Merchant.Settings(party.id(), bank.info().bankId(), config.merchantCurrency(),
+                config.merchantOnlineLimitMinor()), party.db(), party.secrets().signingKey(), bank.info().publicKey(),
+                new HttpBankLink(bank), party.clock());
+        party.provide(Merchant.class, merchant);
+        party.routes(r -> {
+            Routes.get(r, "/merchant", req -> new MerchantApi.MerchantInfo(merchant.merchantId(), merchant.publicKey(),
+                    config.merchantCurrency()));
+            Routes.post(r, "/merchant/checkouts", MerchantApi.Checkout.class, (body, req) -> merchant.checkout(body.amount(), body.details()));
+            Routes.post(r, "/merchant/payments", MerchantApi.Payment.class, (body, req) -> merchant.accept(body.card(), body.payment()));
+            Routes.get(r, "/merchant/payments", req -> new MerchantApi.Payments(merchant.payments()));
+            Routes.post(r, "/merchant/deposits", MerchantApi.Command.class, (body, req) -> merchant.depositCollected());
+            Routes.post(r, "/merchant/blacklist", MerchantApi.Command.class, (body, req) -> merchant.refreshBlacklist());
+        });
+    }
+
+    /** The merchant's link to its bank over HTTP. */
+    private record HttpBankLink(RemoteBank bank) implements BankLink {
+
+        @Override
+        public DepositReceipt deposit(DepositRequest request) {
+            return bank.client().post("/issuer/deposits", request, DepositReceipt.class);
+        }
+
+        @Override
+        public Blacklist blacklist() {
+            return bank.client().get("/issuer/blacklist", Blacklist.class);
+        }
+    }
+}
