@@ -89,11 +89,11 @@ public record Setting<T>(String key, T defaultValue, String shownDefault, String
         return new Setting<>(key, null, shownDefault, description, Setting::httpUrl, false);
     }
 
-    /** One of the constants of {@code type}, written in any case. */
+    /** One of the constants of the default's enum, written in any case; the description lists them. */
     public static <E extends Enum<E>> Setting<E> oneOf(String key, E defaultValue, String description) {
         E[] constants = defaultValue.getDeclaringClass().getEnumConstants();
         String names = Arrays.stream(constants).map(Setting::lowerCase).collect(Collectors.joining(" or "));
-        return new Setting<>(key, defaultValue, lowerCase(defaultValue), description + " (" + names + ")",
+        return new Setting<>(key, defaultValue, lowerCase(defaultValue), description + " One of: " + names + ".",
                 text -> Arrays.stream(constants).filter(c -> c.name().equalsIgnoreCase(text)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("is " + names + ", got '" + text + "'")), false);
     }

@@ -36,10 +36,10 @@ class SettingTest {
 
     @Test
     void anEnumIsWrittenInAnyCaseAndListsItsConstants() {
-        Setting<DayOfWeek> day = Setting.oneOf("escudo.test.day", DayOfWeek.MONDAY, "a day");
+        Setting<DayOfWeek> day = Setting.oneOf("escudo.test.day", DayOfWeek.MONDAY, "A day.");
         assertEquals(DayOfWeek.FRIDAY, day.parse("Friday"));
         assertEquals("monday", day.shownDefault());
-        assertTrue(day.description().startsWith("a day (monday or tuesday or"), day.description());
+        assertTrue(day.description().startsWith("A day. One of: monday or tuesday or"), day.description());
         assertTrue(refusal(day, "someday").endsWith("or sunday, got 'someday'"));
     }
 
