@@ -50,7 +50,8 @@ public final class S2Feature implements Feature {
     }
 
     public static final Setting<OrderKeyMode> ORDER_KEYS = Setting.oneOf("escudo.order.keys", OrderKeyMode.DIRECTORY,
-            "How the S2 parties derive their pairwise keys: X25519 with the bank's key directory, or <data dir>/blom/<id>.share from escudo blom issue.");
+            "How the S2 parties derive their pairwise keys: X25519 with the bank's key directory, or their Blom shares"
+                    + " from `escudo blom issue` in `<escudo.data.dir>/blom/<id>.share`.");
 
     @Override
     public String name() {
