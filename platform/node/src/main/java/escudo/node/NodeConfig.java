@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -368,13 +369,13 @@ public record NodeConfig(
                 case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
                 default -> bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
             };
-            Map<Role, Party> parties = new HashMap<>();
+            Map<Role, RoleValues> parties = new HashMap<>();
             for (Role role : Role.values()) {
                 RoleSettings keys = role.settings();
                 int port = value(keys.port());
                 String defaultJdbcUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve(role.id())
                         + ";DB_CLOSE_ON_EXIT=FALSE";
-                parties.put(role, new Party(value(keys.id()), port,
+                parties.put(role, new RoleValues(value(keys.id()), port,
                         find(keys.url()).orElse(URI.create("http://" + loopback + ":" + port)),
                         new Jdbc(find(keys.jdbcUrl()).orElse(defaultJdbcUrl), value(keys.jdbcUser()), value(keys.jdbcPassword()))));
             }
@@ -388,9 +389,9 @@ public record NodeConfig(
                     }
                 }
             }
-            Party issuer = parties.get(Role.ISSUER);
-            Party merchant = parties.get(Role.MERCHANT);
-            Party courier = parties.get(Role.COURIER);
+            RoleValues issuer = parties.get(Role.ISSUER);
+            RoleValues merchant = parties.get(Role.MERCHANT);
+            RoleValues courier = parties.get(Role.COURIER);
             return new NodeConfig(dataDir, bindHost, value(ROLES),
                     issuer.id(), issuer.port(), issuer.url(), issuer.jdbc(),
                     merchant.id(), merchant.port(), merchant.url(), value(MERCHANT_CURRENCY), merchant.jdbc(),
@@ -398,11 +399,11 @@ public record NodeConfig(
                     new FeatureSettings(featureValues, secrets));
         }
 
-        private record Party(String id, int port, URI url, Jdbc jdbc) {}
+        private record RoleValues(String id, int port, URI url, Jdbc jdbc) {}
 
         private void refuseUnknownKeys() {
             Set<String> known = declared.stream().map(d -> d.setting().key())
-                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             Set<String> unknown = new TreeSet<>(file.values().keySet());
             unknown.removeAll(known);
             if (!unknown.isEmpty()) {

@@ -1,5 +1,7 @@
 package escudo.node.spi;
 
+import java.util.List;
+
 /**
  * What one system (S0-S4), or the bank the systems run on, adds to the parties a node runs: its
  * tables, its services and its routes. A node finds its features with {@link java.util.ServiceLoader}
@@ -21,8 +23,8 @@ public interface Feature {
     }
 
     /** The keys this feature reads; the node refuses a key in its file that no module declares. */
-    default java.util.List<Setting<?>> settings() {
-        return java.util.List.of();
+    default List<Setting<?>> settings() {
+        return List.of();
     }
 
     /** Adds this feature's part to {@code party}, which is being started and does not serve yet. */
