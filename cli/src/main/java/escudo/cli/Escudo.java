@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
                 "Run 'escudo COMMAND --help' for a command's options."},
         footer = {"", "Exit codes: 0 done, 1 failure on our side, 2 refused or bad usage."},
         subcommands = {
-                NodeCommands.Serve.class, NodeCommands.DemoCommand.class,
+                NodeCommands.Serve.class, NodeCommands.ConfigTable.class, NodeCommands.DemoCommand.class,
                 BankCommands.Customer.class, BankCommands.Merchant.class,
                 S0Commands.Device.class,
                 S2Commands.Shoppers.class, S2Commands.PaymentCards.class, S2Commands.Shop.class, S2Commands.Courier.class,

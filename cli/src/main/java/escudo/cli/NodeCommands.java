@@ -2,16 +2,18 @@ package escudo.cli;
 
 import escudo.node.Node;
 import escudo.node.NodeConfig;
+import escudo.node.spi.Setting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The node itself: {@code escudo serve} and {@code escudo demo}. */
+/** The node itself: {@code escudo serve}, {@code escudo config} and {@code escudo demo}. */
 final class NodeCommands {
 
     private NodeCommands() {}
@@ -37,6 +39,31 @@ final class NodeCommands {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    @Command(name = "config", description = {"Print every setting the node and its installed systems read, as a Markdown table.",
+            "Keys go in escudo.properties, or as ESCUDO_* variables or system properties; docs/configuration.md holds this table."})
+    static final class ConfigTable extends Action {
+
+        @Override
+        void run() {
+            out().print(markdown(NodeConfig.declared()));
+        }
+
+        /** One row per setting: key, environment variable, default, description, owner. */
+        static String markdown(List<NodeConfig.Declared> settings) {
+            StringBuilder table = new StringBuilder("| Key | Environment variable | Default | Description | Owner |\n")
+                    .append("|-----|----------------------|---------|-------------|-------|\n");
+            for (NodeConfig.Declared declared : settings) {
+                Setting<?> setting = declared.setting();
+                String shown = setting.secret() || setting.shownDefault().isEmpty() ? setting.shownDefault()
+                        : "`" + setting.shownDefault() + "`";
+                table.append("| `").append(setting.key()).append("` | `").append(setting.environmentVariable()).append("` | ")
+                        .append(shown).append(" | ").append(setting.description().replace("|", "\\|")).append(" | ")
+                        .append(declared.owner()).append(" |\n");
+            }
+            return table.toString();
         }
     }
 

@@ -42,7 +42,7 @@ final class Options {
         @Option(names = "--issuer", paramLabel = "URL", description = "The bank's node (default: escudo.issuer.url).")
         URI issuer;
 
-        @Option(names = "--merchant", paramLabel = "URL", description = "The merchant's node (default: http://127.0.0.1:<escudo.merchant.port>).")
+        @Option(names = "--merchant", paramLabel = "URL", description = "The merchant's node (default: escudo.merchant.url).")
         URI merchant;
 
         @Option(names = "--courier", paramLabel = "URL", description = "The courier's node (default: escudo.courier.url).")
@@ -71,7 +71,7 @@ final class Options {
         }
 
         PartyClient merchant() {
-            return new PartyClient(merchant != null ? merchant : URI.create("http://127.0.0.1:" + config().merchantPort()));
+            return new PartyClient(merchant != null ? merchant : config().merchantUrl());
         }
 
         /** The courier, with the operator token when there is one (its desk commands need it). */

@@ -142,12 +142,7 @@ public final class KeyVault {
      * desk and (for a node run by the bank's operator) the bank's.
      */
     public Secrets secrets(NodeConfig.Role role, NodeConfig config, Map<String, String> env) {
-        String id = switch (role) {
-            case ISSUER -> config.issuerId();
-            case MERCHANT -> config.merchantId();
-            case COURIER -> config.courierId();
-        };
-        SigningKey signingKey = signingKey(Node.signingKeyName(role, id));
+        SigningKey signingKey = signingKey(Node.signingKeyName(role, config.id(role)));
         String token = operatorToken(env);
         KeyVault vault = this;
         return new Secrets() {

@@ -3,20 +3,30 @@ package escudo.node;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
+import escudo.core.Money;
+import escudo.node.spi.Feature;
+import escudo.node.spi.Setting;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariables;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,37 +34,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What a node needs to run: where its data lives, which roles it runs, where each role listens and
- * keeps its database, and the few business settings of a role.
+ * What a node needs to run: where its data lives, which roles it runs, where each role listens,
+ * is reached and keeps its database, and the values of the settings its features declare.
  *
- * <p>Each setting has a key such as {@code escudo.issuer.port}. Its value is, from strongest to
- * weakest: the system property of that name, the environment variable {@code ESCUDO_ISSUER_PORT}
- * (upper case, dots as underscores), the key in the properties file ({@value #FILE_NAME}), the
- * default. A key the file does not know is refused, so a typo never silently falls back to a
- * default. Passwords never appear in {@link #toString()}.
- *
- * <table>
- *   <caption>Settings</caption>
- *   <tr><th>key</th><th>default</th></tr>
- *   <tr><td>escudo.data.dir</td><td>./escudo-data</td></tr>
- *   <tr><td>escudo.bind.host</td><td>127.0.0.1</td></tr>
- *   <tr><td>escudo.roles</td><td>issuer,merchant,courier</td></tr>
- *   <tr><td>escudo.issuer.id</td><td>escudo-bank</td></tr>
- *   <tr><td>escudo.issuer.port</td><td>7410</td></tr>
- *   <tr><td>escudo.issuer.url</td><td>http://127.0.0.1:&lt;issuer port&gt; (how a merchant reaches the issuer)</td></tr>
- *   <tr><td>escudo.issuer.jdbc.url / .user / .password</td><td>jdbc:h2:file:&lt;data dir&gt;/issuer;DB_CLOSE_ON_EXIT=FALSE / sa / (empty)</td></tr>
- *   <tr><td>escudo.merchant.id</td><td>merchant-1 (the merchant's S_id)</td></tr>
- *   <tr><td>escudo.merchant.port</td><td>7420</td></tr>
- *   <tr><td>escudo.merchant.online.limit</td><td>10000 (minor units; above it a payment clears online)</td></tr>
- *   <tr><td>escudo.merchant.currency</td><td>EUR (what the merchant sells in; its deposit account's currency)</td></tr>
- *   <tr><td>escudo.merchant.jdbc.url / .user / .password</td><td>jdbc:h2:file:&lt;data dir&gt;/merchant;DB_CLOSE_ON_EXIT=FALSE / sa / (empty)</td></tr>
- *   <tr><td>escudo.courier.id</td><td>escudo-courier (the courier's S2 identifier)</td></tr>
- *   <tr><td>escudo.courier.port</td><td>7430</td></tr>
- *   <tr><td>escudo.courier.url</td><td>http://127.0.0.1:&lt;courier port&gt; (how the shop reaches the courier)</td></tr>
- *   <tr><td>escudo.courier.jdbc.url / .user / .password</td><td>jdbc:h2:file:&lt;data dir&gt;/courier;DB_CLOSE_ON_EXIT=FALSE / sa / (empty)</td></tr>
- *   <tr><td>escudo.order.keys</td><td>directory (S2 pairwise keys: X25519 with the bank's key directory), or blom
- *       (each role's share in &lt;data dir&gt;/blom/&lt;id&gt;.share, written by {@code escudo blom issue})</td></tr>
- * </table>
+ * <p>Each key is a {@link Setting} declared once by the module that reads it: the node's here and
+ * in {@link Role}, a system's in its {@link Feature}. Helidon Config resolves a key from, strongest
+ * first: the system property of that name, the environment variable {@code ESCUDO_ISSUER_PORT}
+ * for {@code escudo.issuer.port}, the properties file ({@value #FILE_NAME}); else the setting's
+ * default. A key in the file that no module declares is refused, so a typo never silently falls
+ * back to a default. Passwords never appear in {@link #toString()}. The table of every key is
+ * docs/configuration.md ({@code escudo config} prints it).
  */
 public record NodeConfig(
         Path dataDir,
@@ -66,14 +55,14 @@ public record NodeConfig(
         Jdbc issuerJdbc,
         String merchantId,
         int merchantPort,
-        long merchantOnlineLimitMinor,
+        URI merchantUrl,
         String merchantCurrency,
         Jdbc merchantJdbc,
         String courierId,
         int courierPort,
         URI courierUrl,
         Jdbc courierJdbc,
-        OrderKeyMode orderKeys) {
+        FeatureSettings features) {
 
     /** A setting that does not exist (a typo must not go unnoticed). */
     public static final ErrorCode UNKNOWN_KEY = ErrorCode.declare("config.unknown-key", Kind.INVALID);
@@ -82,19 +71,75 @@ public record NodeConfig(
 
     public static final String FILE_NAME = "escudo.properties";
 
-    /** A role a node can run. */
+    /** The name of the node in the table of settings, beside the features' names. */
+    public static final String OWNER = "node";
+
+    public static final Setting<Path> DATA_DIR = Setting.path("escudo.data.dir", "./escudo-data",
+            "Where the node keeps its sealed keys, its H2 databases and its Blom shares.");
+    public static final Setting<String> BIND_HOST = Setting.text("escudo.bind.host", "127.0.0.1",
+            "The address every role of the node listens on.");
+    public static final Setting<Set<Role>> ROLES = new Setting<>("escudo.roles", EnumSet.allOf(Role.class),
+            "issuer,merchant,courier", "The roles this node runs, separated by commas.", Role::parseAll, false);
+    public static final Setting<String> MERCHANT_CURRENCY = Setting.of("escudo.merchant.currency", "EUR",
+            "What the merchant sells in: its deposit account's currency (S2 and S3).", text -> {
+                Money.currency(text);
+                return text;
+            });
+
+    /** A role a node can run, with the keys that say who it is, where it listens and where its data is. */
     public enum Role {
-        ISSUER, MERCHANT, COURIER;
+        ISSUER("escudo-bank", 7410, "The bank's identifier."),
+        MERCHANT("merchant-1", 7420, "The merchant's S_id."),
+        COURIER("escudo-courier", 7430, "The courier's S2 identifier.");
+
+        private final RoleSettings settings;
+
+        Role(String defaultId, int defaultPort, String idDescription) {
+            String role = id();
+            String prefix = "escudo." + role + ".";
+            settings = new RoleSettings(
+                    Setting.text(prefix + "id", defaultId, idDescription),
+                    Setting.port(prefix + "port", defaultPort, "The port the " + role + " listens on (0: any free port)."),
+                    Setting.url(prefix + "url", "http://<escudo.bind.host>:<" + prefix + "port>",
+                            "How the other parties and the CLI reach the " + role + " (127.0.0.1 when bound to every address)."),
+                    Setting.text(prefix + "jdbc.url", "", "The " + role + "'s database.")
+                            .derived("jdbc:h2:file:<escudo.data.dir>/" + role + ";DB_CLOSE_ON_EXIT=FALSE"),
+                    Setting.text(prefix + "jdbc.user", "sa", "The " + role + "'s database user."),
+                    Setting.secret(prefix + "jdbc.password", "The " + role + "'s database password."));
+        }
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        public RoleSettings settings() {
+            return settings;
+        }
+
+        private static Set<Role> parseAll(String text) {
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            for (String name : text.split("[,\\s]+")) {
+                if (!name.isEmpty()) {
+                    roles.add(Arrays.stream(values()).filter(role -> role.id().equalsIgnoreCase(name)).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("names an unknown role '" + name
+                                    + "'; the roles are issuer, merchant, courier")));
+                }
+            }
+            return roles;
+        }
     }
 
-    /** How the S2 parties of this node derive their pairwise keys (docs/split-order.md). */
-    public enum OrderKeyMode {
-        DIRECTORY, BLOM
+    /** The keys of one role. */
+    public record RoleSettings(Setting<String> id, Setting<Integer> port, Setting<URI> url, Setting<String> jdbcUrl,
+                               Setting<String> jdbcUser, Setting<String> jdbcPassword) {
+
+        List<Setting<?>> all() {
+            return List.of(id, port, url, jdbcUrl, jdbcUser, jdbcPassword);
+        }
     }
+
+    /** A setting with the name of the module that declares it ({@value #OWNER}, or a feature's name). */
+    public record Declared(String owner, Setting<?> setting) {}
 
     /** Where a role keeps its database. The password is never shown. */
     public record Jdbc(String url, String user, String password) {
@@ -112,14 +157,31 @@ public record NodeConfig(
         }
     }
 
+    /** The values of the settings the features declare, by key; a secret's value is never shown. */
+    public record FeatureSettings(Map<String, Object> values, Set<String> secrets) {
+
+        public FeatureSettings {
+            values = Map.copyOf(values);
+            secrets = Set.copyOf(secrets);
+        }
+
+        @Override
+        public String toString() {
+            return new TreeSet<>(values.keySet()).stream()
+                    .map(key -> key + "=" + (secrets.contains(key) ? "****" : values.get(key)))
+                    .collect(Collectors.joining(", ", "[", "]"));
+        }
+    }
+
     public NodeConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(issuerUrl, "issuerUrl");
         Objects.requireNonNull(issuerJdbc, "issuerJdbc");
+        Objects.requireNonNull(merchantUrl, "merchantUrl");
         Objects.requireNonNull(merchantJdbc, "merchantJdbc");
         Objects.requireNonNull(courierUrl, "courierUrl");
         Objects.requireNonNull(courierJdbc, "courierJdbc");
-        Objects.requireNonNull(orderKeys, "orderKeys");
+        Objects.requireNonNull(features, "features");
         roles = Collections.unmodifiableSet(Objects.requireNonNull(roles, "roles").isEmpty()
                 ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles));
         require(!roles.isEmpty(), "escudo.roles must name at least one of issuer, merchant, courier");
@@ -127,18 +189,9 @@ public record NodeConfig(
         require(issuerId != null && !issuerId.isBlank(), "escudo.issuer.id must not be blank");
         require(merchantId != null && !merchantId.isBlank(), "escudo.merchant.id must not be blank");
         require(courierId != null && !courierId.isBlank(), "escudo.courier.id must not be blank");
-        require(isPort(courierPort), "escudo.courier.port must be 0-65535, got " + courierPort);
-        require(isPort(issuerPort), "escudo.issuer.port must be 0-65535, got " + issuerPort);
-        require(isPort(merchantPort), "escudo.merchant.port must be 0-65535, got " + merchantPort);
-        require(merchantOnlineLimitMinor >= 0, "escudo.merchant.online.limit must not be negative");
-        escudo.core.Money.currency(merchantCurrency);
-        Map<Integer, Role> ports = new java.util.HashMap<>();
+        Map<Integer, Role> ports = new HashMap<>();
         for (Role role : roles) {
-            int port = switch (role) {
-                case ISSUER -> issuerPort;
-                case MERCHANT -> merchantPort;
-                case COURIER -> courierPort;
-            };
+            int port = port(role, issuerPort, merchantPort, courierPort);
             Role other = port == 0 ? null : ports.put(port, role);
             if (other != null) {
                 throw invalid("escudo." + other.id() + ".port and escudo." + role.id() + ".port are both " + port
@@ -151,14 +204,45 @@ public record NodeConfig(
         return roles.contains(role);
     }
 
+    /** The identifier of the party in {@code role}: the bank id, the merchant's S_id, the courier's S2 id. */
+    public String id(Role role) {
+        return switch (role) {
+            case ISSUER -> issuerId;
+            case MERCHANT -> merchantId;
+            case COURIER -> courierId;
+        };
+    }
+
+    public int port(Role role) {
+        return port(role, issuerPort, merchantPort, courierPort);
+    }
+
+    public Jdbc jdbc(Role role) {
+        return switch (role) {
+            case ISSUER -> issuerJdbc;
+            case MERCHANT -> merchantJdbc;
+            case COURIER -> courierJdbc;
+        };
+    }
+
+    /** The value of a setting a feature declares; the node's own are this record's components. */
+    @SuppressWarnings("unchecked") // the value was made by this very setting's parser (or is its default)
+    public <T> T setting(Setting<T> setting) {
+        Object value = features.values().get(setting.key());
+        if (value == null) {
+            throw new IllegalArgumentException(setting.key() + " is declared by no installed feature");
+        }
+        return (T) value;
+    }
+
     /** The defaults overridden by {@code settings} (keys as in the file), nothing read from the environment. */
     public static NodeConfig of(Map<String, String> settings) {
-        return load(null, Map.of(), settings);
+        return new Sources(Layer.given(settings), Map.of(), Map.of(), declared()).build();
     }
 
     /** Every default, as if there were no file, environment or system properties. */
     public static NodeConfig defaults() {
-        return load(null, Map.of(), Map.of());
+        return of(Map.of());
     }
 
     /**
@@ -180,37 +264,55 @@ public record NodeConfig(
      * such as {@code ESCUDO_ISSUER_PORT}), overridden by {@code systemProperties}.
      */
     public static NodeConfig load(Path file, Map<String, String> env, Map<String, String> systemProperties) {
-        return new Settings(file == null ? Map.of() : readFile(file), file, env, systemProperties).build();
+        Layer fileLayer = file == null ? Layer.given(Map.of()) : Layer.file(file);
+        return new Sources(fileLayer, env, systemProperties, declared()).build();
     }
 
-    private static Map<String, String> readFile(Path file) {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (IOException | IllegalArgumentException e) {
-            throw invalid("cannot read configuration file " + file + ": " + e.getMessage());
+    /** Every setting this node reads: the node's own, then each installed feature's, in the order they join. */
+    public static List<Declared> declared() {
+        return declared(PartyNode.installedFeatures());
+    }
+
+    static List<Declared> declared(List<Feature> features) {
+        List<Declared> all = new ArrayList<>();
+        all.add(new Declared(OWNER, DATA_DIR));
+        all.add(new Declared(OWNER, BIND_HOST));
+        all.add(new Declared(OWNER, ROLES));
+        for (Role role : Role.values()) {
+            role.settings().all().forEach(setting -> all.add(new Declared(OWNER, setting)));
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).strip()));
-        Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(Settings.KEYS);
-        if (!unknown.isEmpty()) {
-            throw new EscudoException(UNKNOWN_KEY, "unknown setting"
-                    + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown) + " in " + file
-                    + "; the known settings are " + String.join(", ", Settings.KEYS));
+        all.add(new Declared(OWNER, MERCHANT_CURRENCY));
+        for (Feature feature : features) {
+            for (Setting<?> setting : feature.settings()) {
+                if (setting.defaultValue() == null) {
+                    throw new IllegalStateException(feature.name() + " declares " + setting.key() + " without a default");
+                }
+                all.add(new Declared(feature.name(), setting));
+            }
         }
-        return values;
+        Map<String, String> owners = new HashMap<>();
+        for (Declared declared : all) {
+            String other = owners.put(declared.setting().key(), declared.owner());
+            if (other != null) {
+                throw new IllegalStateException(declared.setting().key() + " is declared by both " + other + " and "
+                        + declared.owner() + "; each key has one owner");
+            }
+        }
+        return List.copyOf(all);
     }
 
     private static Map<String, String> systemProperties() {
         Properties properties = System.getProperties();
-        return properties.stringPropertyNames().stream()
-                .filter(Settings.KEYS::contains)
+        return properties.stringPropertyNames().stream().filter(key -> key.startsWith("escudo."))
                 .collect(Collectors.toMap(Function.identity(), properties::getProperty));
     }
 
-    private static boolean isPort(long port) {
-        return port >= 0 && port <= 65535;
+    private static int port(Role role, int issuerPort, int merchantPort, int courierPort) {
+        return switch (role) {
+            case ISSUER -> issuerPort;
+            case MERCHANT -> merchantPort;
+            case COURIER -> courierPort;
+        };
     }
 
     private static void require(boolean condition, String message) {
@@ -223,139 +325,124 @@ public record NodeConfig(
         return new EscudoException(INVALID, message);
     }
 
-    /** Resolves each key from its strongest source and parses it, naming the source on error. */
-    private record Settings(Map<String, String> file, Path filePath, Map<String, String> env,
-                            Map<String, String> system) {
+    /** The weakest source: the properties file, or the settings a test gives; named in error messages. */
+    private record Layer(Map<String, String> values, String origin) {
 
-        static final List<String> KEYS = List.of(
-                "escudo.data.dir", "escudo.bind.host", "escudo.roles",
-                "escudo.issuer.id", "escudo.issuer.port", "escudo.issuer.url",
-                "escudo.issuer.jdbc.url", "escudo.issuer.jdbc.user", "escudo.issuer.jdbc.password",
-                "escudo.merchant.id", "escudo.merchant.port", "escudo.merchant.online.limit", "escudo.merchant.currency",
-                "escudo.merchant.jdbc.url", "escudo.merchant.jdbc.user", "escudo.merchant.jdbc.password",
-                "escudo.courier.id", "escudo.courier.port", "escudo.courier.url",
-                "escudo.courier.jdbc.url", "escudo.courier.jdbc.user", "escudo.courier.jdbc.password",
-                "escudo.order.keys");
+        static Layer given(Map<String, String> values) {
+            return new Layer(Map.copyOf(values), "in the given settings");
+        }
+
+        static Layer file(Path file) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException | IllegalArgumentException e) {
+                throw invalid("cannot read configuration file " + file + ": " + e.getMessage());
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key)));
+            return new Layer(values, "in " + file);
+        }
+    }
+
+    /** The sources layered by Helidon Config, and the declared settings resolved from them. */
+    private static final class Sources {
+
+        private final Layer file;
+        private final Map<String, String> env;
+        private final Map<String, String> system;
+        private final List<Declared> declared;
+        private final Config merged;
+
+        Sources(Layer file, Map<String, String> env, Map<String, String> system, List<Declared> declared) {
+            this.file = file;
+            // only this project's variables: Helidon maps ESCUDO_ISSUER_PORT to escudo.issuer.port
+            this.env = env.entrySet().stream().filter(e -> e.getKey().toUpperCase(Locale.ROOT).startsWith("ESCUDO_"))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            this.system = Map.copyOf(system);
+            this.declared = declared;
+            refuseUnknownKeys();
+            // the first source is the strongest
+            this.merged = Config.just(ConfigSources.create(this.system, "system properties"),
+                    ConfigSources.create(EnvironmentVariables.expand(this.env), "environment variables"),
+                    ConfigSources.create(file.values(), file.origin()));
+        }
 
         NodeConfig build() {
-            Path dataDir = Path.of(string("escudo.data.dir", "./escudo-data"));
-            String bindHost = string("escudo.bind.host", "127.0.0.1");
-            int issuerPort = port("escudo.issuer.port", 7410);
-            int courierPort = port("escudo.courier.port", 7430);
+            Path dataDir = value(DATA_DIR);
+            String bindHost = value(BIND_HOST);
             String loopback = switch (bindHost) {
                 case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
                 default -> bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
             };
-            return new NodeConfig(
-                    dataDir,
-                    bindHost,
-                    roles(),
-                    string("escudo.issuer.id", "escudo-bank"),
-                    issuerPort,
-                    uri("escudo.issuer.url", "http://" + loopback + ":" + issuerPort),
-                    jdbc("issuer", dataDir),
-                    string("escudo.merchant.id", "merchant-1"),
-                    port("escudo.merchant.port", 7420),
-                    number("escudo.merchant.online.limit", 10_000),
-                    string("escudo.merchant.currency", "EUR"),
-                    jdbc("merchant", dataDir),
-                    string("escudo.courier.id", "escudo-courier"),
-                    courierPort,
-                    uri("escudo.courier.url", "http://" + loopback + ":" + courierPort),
-                    jdbc("courier", dataDir),
-                    orderKeyMode());
-        }
-
-        private Jdbc jdbc(String role, Path dataDir) {
-            String prefix = "escudo." + role + ".jdbc.";
-            String defaultUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve(role)
-                    + ";DB_CLOSE_ON_EXIT=FALSE";
-            return new Jdbc(string(prefix + "url", defaultUrl), string(prefix + "user", "sa"),
-                    value(prefix + "password") == null ? "" : value(prefix + "password"));
-        }
-
-        private Set<Role> roles() {
-            String text = string("escudo.roles", "issuer,merchant,courier");
-            Set<Role> roles = EnumSet.noneOf(Role.class);
-            for (String name : text.split("[,\\s]+")) {
-                if (name.isEmpty()) {
-                    continue;
+            Map<Role, RoleValues> parties = new HashMap<>();
+            for (Role role : Role.values()) {
+                RoleSettings keys = role.settings();
+                int port = value(keys.port());
+                String defaultJdbcUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve(role.id())
+                        + ";DB_CLOSE_ON_EXIT=FALSE";
+                parties.put(role, new RoleValues(value(keys.id()), port,
+                        find(keys.url()).orElse(URI.create("http://" + loopback + ":" + port)),
+                        new Jdbc(find(keys.jdbcUrl()).orElse(defaultJdbcUrl), value(keys.jdbcUser()), value(keys.jdbcPassword()))));
+            }
+            Map<String, Object> featureValues = new HashMap<>();
+            Set<String> secrets = new TreeSet<>();
+            for (Declared d : declared) {
+                if (!d.owner().equals(OWNER)) {
+                    featureValues.put(d.setting().key(), value(d.setting()));
+                    if (d.setting().secret()) {
+                        secrets.add(d.setting().key());
+                    }
                 }
-                roles.add(Arrays.stream(Role.values()).filter(role -> role.id().equalsIgnoreCase(name)).findFirst()
-                        .orElseThrow(() -> invalid("escudo.roles" + from("escudo.roles") + " names an unknown role '"
-                                + name + "'; the roles are issuer, merchant, courier")));
             }
-            return roles;
+            RoleValues issuer = parties.get(Role.ISSUER);
+            RoleValues merchant = parties.get(Role.MERCHANT);
+            RoleValues courier = parties.get(Role.COURIER);
+            return new NodeConfig(dataDir, bindHost, value(ROLES),
+                    issuer.id(), issuer.port(), issuer.url(), issuer.jdbc(),
+                    merchant.id(), merchant.port(), merchant.url(), value(MERCHANT_CURRENCY), merchant.jdbc(),
+                    courier.id(), courier.port(), courier.url(), courier.jdbc(),
+                    new FeatureSettings(featureValues, secrets));
         }
 
-        private OrderKeyMode orderKeyMode() {
-            String text = string("escudo.order.keys", "directory");
-            return Arrays.stream(OrderKeyMode.values()).filter(m -> m.name().equalsIgnoreCase(text)).findFirst()
-                    .orElseThrow(() -> invalid("escudo.order.keys" + from("escudo.order.keys") + " is directory or blom, got '"
-                            + text + "'"));
-        }
+        private record RoleValues(String id, int port, URI url, Jdbc jdbc) {}
 
-        private int port(String key, int defaultValue) {
-            long port = number(key, defaultValue);
-            require(isPort(port), key + from(key) + " must be a port number 0-65535, got " + port);
-            return (int) port;
-        }
-
-        private long number(String key, long defaultValue) {
-            String text = value(key);
-            if (text == null) {
-                return defaultValue;
+        private void refuseUnknownKeys() {
+            Set<String> known = declared.stream().map(d -> d.setting().key())
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            Set<String> unknown = new TreeSet<>(file.values().keySet());
+            unknown.removeAll(known);
+            if (!unknown.isEmpty()) {
+                throw new EscudoException(UNKNOWN_KEY, "unknown setting"
+                        + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown) + " " + file.origin()
+                        + "; the known settings are " + String.join(", ", known));
             }
+        }
+
+        private <T> T value(Setting<T> setting) {
+            return find(setting).orElseGet(() -> Objects.requireNonNull(setting.defaultValue(), setting.key()));
+        }
+
+        /** The value the sources set (a blank one counts as unset), parsed by the setting. */
+        private <T> Optional<T> find(Setting<T> setting) {
+            Optional<String> text = merged.get(setting.key()).asString().asOptional().map(String::strip)
+                    .filter(t -> !t.isEmpty());
             try {
-                return Long.parseLong(text.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw invalid(key + from(key) + " must be an integer, got '" + text + "'");
+                return text.map(setting::parse);
+            } catch (IllegalArgumentException | EscudoException e) {
+                throw invalid(setting.key() + " (" + origin(setting.key()) + ") " + e.getMessage());
             }
         }
 
-        private URI uri(String key, String defaultValue) {
-            String text = string(key, defaultValue);
-            try {
-                URI uri = new URI(text);
-                require(("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null,
-                        key + from(key) + " must be an http(s) URL such as http://127.0.0.1:7410, got '" + text + "'");
-                return uri;
-            } catch (java.net.URISyntaxException e) {
-                throw invalid(key + from(key) + " is not a URL: '" + text + "'");
-            }
-        }
-
-        private String string(String key, String defaultValue) {
-            String text = value(key);
-            return text == null || text.isEmpty() ? defaultValue : text;
-        }
-
-        /** The value from the strongest source, or null. */
-        private String value(String key) {
-            String fromSystem = system.get(key);
-            if (fromSystem != null) {
-                return fromSystem.strip();
-            }
-            String fromEnv = env.get(envName(key));
-            if (fromEnv != null) {
-                return fromEnv.strip();
-            }
-            return file.get(key);
-        }
-
-        /** " (from ...)" naming where a value came from, for error messages. */
-        private String from(String key) {
+        /** Where the value of {@code key} came from, for error messages. */
+        private String origin(String key) {
             if (system.containsKey(key)) {
-                return " (system property " + key + ")";
+                return "system property " + key;
             }
-            if (env.containsKey(envName(key))) {
-                return " (environment variable " + envName(key) + ")";
-            }
-            return " (in " + filePath + ")";
-        }
-
-        static String envName(String key) {
-            return key.toUpperCase(Locale.ROOT).replace('.', '_');
+            return env.keySet().stream()
+                    .filter(name -> EnvironmentVariables.expand(Map.of(name, "")).containsKey(key))
+                    .findFirst().map(name -> "environment variable " + name)
+                    .orElse(file.origin());
         }
     }
 }

@@ -152,7 +152,8 @@ public final class PartyNode implements AutoCloseable {
 
         public PartyNode start() {
             Objects.requireNonNull(secrets, "secrets");
-            Database database = db != null ? db : Database.open(jdbc().url(), jdbc().user(), jdbc().password());
+            NodeConfig.Jdbc jdbc = config.jdbc(role);
+            Database database = db != null ? db : Database.open(jdbc.url(), jdbc.user(), jdbc.password());
             Deque<AutoCloseable> resources = new ArrayDeque<>();
             resources.push(database);
             List<Consumer<HttpRules>> routes = new ArrayList<>();
@@ -161,7 +162,7 @@ public final class PartyNode implements AutoCloseable {
                 for (Feature feature : features != null ? features : installedFeatures()) {
                     feature.join(party);
                 }
-                NodeServer server = NodeServer.start(config.bindHost(), port(), routing -> routes.forEach(r -> r.accept(routing)));
+                NodeServer server = NodeServer.start(config.bindHost(), config.port(role), routing -> routes.forEach(r -> r.accept(routing)));
                 return new PartyNode(role, party.id(), secrets.operatorToken(), Map.copyOf(services), resources, server);
             } catch (RuntimeException e) {
                 closeAll(resources, e);
@@ -170,27 +171,7 @@ public final class PartyNode implements AutoCloseable {
         }
 
         private String id() {
-            return switch (role) {
-                case ISSUER -> config.issuerId();
-                case MERCHANT -> config.merchantId();
-                case COURIER -> config.courierId();
-            };
-        }
-
-        private int port() {
-            return switch (role) {
-                case ISSUER -> config.issuerPort();
-                case MERCHANT -> config.merchantPort();
-                case COURIER -> config.courierPort();
-            };
-        }
-
-        private NodeConfig.Jdbc jdbc() {
-            return switch (role) {
-                case ISSUER -> config.issuerJdbc();
-                case MERCHANT -> config.merchantJdbc();
-                case COURIER -> config.courierJdbc();
-            };
+            return config.id(role);
         }
     }
 

@@ -1,7 +1,7 @@
 -- The bank's customers and merchants (seed 003, Figs. 2-3): who owns which ledger account. Every
 -- system the bank runs (S0 devices, S2 payment cards, S3 cards) hangs its records off these.
 
-CREATE TABLE issuer_customer (
+CREATE TABLE IF NOT EXISTS issuer_customer (
     customer_id  VARCHAR(64)  PRIMARY KEY,
     name         VARCHAR(200) NOT NULL,
     currency     VARCHAR(3)   NOT NULL,
@@ -10,7 +10,7 @@ CREATE TABLE issuer_customer (
 );
 
 -- Fig. 3: a service provider's deposit account; S_id identifies it, its key authenticates deposits.
-CREATE TABLE issuer_merchant (
+CREATE TABLE IF NOT EXISTS issuer_merchant (
     merchant_id  VARCHAR(64)  PRIMARY KEY,
     name         VARCHAR(200) NOT NULL,
     currency     VARCHAR(3)   NOT NULL,

@@ -22,7 +22,13 @@ public interface Party {
     /** The party's identifier: the bank id, the merchant's S_id, the courier's S2 identifier. */
     String id();
 
+    /** The node's own settings: its data directory, and where each role listens and is reached. */
     NodeConfig config();
+
+    /** The value of a setting a feature declares in {@link Feature#settings()}. */
+    default <T> T setting(Setting<T> setting) {
+        return config().setting(setting);
+    }
 
     Database db();
 

@@ -12,6 +12,7 @@ import escudo.node.http.Desk;
 import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
+import escudo.node.spi.Setting;
 import escudo.s2.api.OrderApi;
 import escudo.s2.client.BlomShares;
 import escudo.s2.client.ChannelClient;
@@ -30,6 +31,7 @@ import escudo.s2.server.seller.HttpOrderPartners;
 import escudo.s2.server.seller.Shop;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * S2, the split order (seed 002), on a node: on the bank, the key directory (the key
@@ -41,9 +43,26 @@ public final class S2Feature implements Feature {
 
     private static final System.Logger LOG = System.getLogger(S2Feature.class.getName());
 
+    /** How the S2 parties of a node derive their pairwise keys (docs/split-order.md). */
+    public enum OrderKeyMode {
+        /** X25519 keys, published in the bank's key directory. */
+        DIRECTORY,
+        /** Each party's Blom share in {@code <data dir>/blom/<id>.share}, written by {@code escudo blom issue}. */
+        BLOM
+    }
+
+    public static final Setting<OrderKeyMode> ORDER_KEYS = Setting.oneOf("escudo.order.keys", OrderKeyMode.DIRECTORY,
+            "How the S2 parties derive their pairwise keys: X25519 with the bank's key directory, or their Blom shares"
+                    + " from `escudo blom issue` in `<escudo.data.dir>/blom/<id>.share`.");
+
     @Override
     public String name() {
         return "s2";
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(ORDER_KEYS);
     }
 
     @Override
@@ -140,7 +159,7 @@ public final class S2Feature implements Feature {
      */
     private static OrderKeys orderKeys(Party party) {
         return party.find(OrderKeys.class).orElseGet(() -> {
-            if (party.config().orderKeys() == NodeConfig.OrderKeyMode.BLOM) {
+            if (party.setting(ORDER_KEYS) == OrderKeyMode.BLOM) {
                 return new OrderKeys.Blom(BlomShares.read(BlomShares.file(party.config().dataDir().resolve(BlomShares.DIR), party.id())));
             }
             String name = "order-" + HexFormat.of().formatHex(Digest.sha256(party.id().getBytes(StandardCharsets.UTF_8)), 0, 16);

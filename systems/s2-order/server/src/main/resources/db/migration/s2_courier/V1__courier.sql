@@ -2,7 +2,7 @@
 -- opened only its own part of the holder's split order, so it knows where and whom to deliver to
 -- but never the card number; the bundle itself is not kept.
 
-CREATE TABLE courier_delivery (
+CREATE TABLE IF NOT EXISTS courier_delivery (
     tracking_id   VARCHAR(32)   PRIMARY KEY,
     order_id      VARCHAR(256)  NOT NULL,
     holder_id     VARCHAR(256)  NOT NULL,
@@ -19,4 +19,4 @@ CREATE TABLE courier_delivery (
     CONSTRAINT courier_delivery_order UNIQUE (holder_id, order_id)
 );
 
-CREATE INDEX courier_delivery_seller ON courier_delivery (seller_id);
+CREATE INDEX IF NOT EXISTS courier_delivery_seller ON courier_delivery (seller_id);

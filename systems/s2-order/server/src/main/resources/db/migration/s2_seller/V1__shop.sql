@@ -4,7 +4,7 @@
 -- open, so no card number and no delivery destination is ever stored here.
 
 -- An offer (order form) is placed at most once: OPEN until an order is accepted against it, then USED.
-CREATE TABLE shop_offer (
+CREATE TABLE IF NOT EXISTS shop_offer (
     order_id     VARCHAR(64)   PRIMARY KEY,
     items        VARCHAR(4000) NOT NULL,
     amount_minor BIGINT        NOT NULL,
@@ -17,12 +17,12 @@ CREATE TABLE shop_offer (
     used_at      TIMESTAMP WITH TIME ZONE
 );
 
-CREATE INDEX shop_offer_open_expiry ON shop_offer (state, expires_at);
+CREATE INDEX IF NOT EXISTS shop_offer_open_expiry ON shop_offer (state, expires_at);
 
 -- One accepted order. The order id is its offer's, so (holder_id, order_id) is unique too: a
 -- replayed bundle finds its offer USED, or this key taken. lease/lease_until: the one status
 -- query (or the placement) currently talking to the issuer or courier for this order.
-CREATE TABLE shop_order (
+CREATE TABLE IF NOT EXISTS shop_order (
     order_id         VARCHAR(64)    PRIMARY KEY REFERENCES shop_offer (order_id),
     holder_id        VARCHAR(256)   NOT NULL,
     contact          VARCHAR(1000)  NOT NULL,
@@ -45,4 +45,4 @@ CREATE TABLE shop_order (
     UNIQUE (holder_id, order_id)
 );
 
-CREATE INDEX shop_order_placed ON shop_order (placed_at);
+CREATE INDEX IF NOT EXISTS shop_order_placed ON shop_order (placed_at);

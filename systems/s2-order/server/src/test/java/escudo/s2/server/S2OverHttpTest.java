@@ -123,7 +123,7 @@ class S2OverHttpTest {
         courierNode = track(courier(COURIER, courierKeys, bankNode.operatorToken()));
         courierDesk = track(new PartyClient(courierNode.uri(), courierDeskToken));
         SigningKey shopKey = SigningKey.generate();
-        shopNode = track(PartyNode.of(Role.MERCHANT, config(Map.of("escudo.merchant.id", SHOP, "escudo.merchant.online.limit", "5000",
+        shopNode = track(PartyNode.of(Role.MERCHANT, config(Map.of("escudo.merchant.id", SHOP,
                         "escudo.courier.url", courierNode.uri().toString()))).database(shopDb)
                 .secrets(Secrets.ephemeral(shopKey, "shop-desk-token-" + "z".repeat(32), bankNode.operatorToken()))
                 .with(OrderKeys.class, shopKeys).start());

@@ -8,6 +8,7 @@ import escudo.node.http.Desk;
 import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
+import escudo.node.spi.Setting;
 import escudo.s3.api.Alerts;
 import escudo.s3.api.CardApplication;
 import escudo.s3.api.MerchantApi;
@@ -18,6 +19,7 @@ import escudo.s3.protocol.WithdrawalRequest;
 import escudo.s3.server.issuer.Issuer;
 import escudo.s3.server.merchant.BankLink;
 import escudo.s3.server.merchant.Merchant;
+import java.util.List;
 
 /**
  * S3, offline card payments (seed 003), on a node: on the bank, card issuing, deposit clearing,
@@ -26,9 +28,17 @@ import escudo.s3.server.merchant.Merchant;
  */
 public final class S3Feature implements Feature {
 
+    public static final Setting<Long> ONLINE_LIMIT = Setting.number("escudo.merchant.online.limit", 10_000, 0,
+            "A payment above this amount (in minor units) clears online at the bank before the merchant accepts it.");
+
     @Override
     public String name() {
         return "s3";
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(ONLINE_LIMIT);
     }
 
     @Override
@@ -63,7 +73,7 @@ public final class S3Feature implements Feature {
         NodeConfig config = party.config();
         RemoteBank bank = party.require(RemoteBank.class);
         Merchant merchant = new Merchant(new Merchant.Settings(party.id(), bank.info().bankId(), config.merchantCurrency(),
-                config.merchantOnlineLimitMinor()), party.db(), party.secrets().signingKey(), bank.info().publicKey(),
+                party.setting(ONLINE_LIMIT)), party.db(), party.secrets().signingKey(), bank.info().publicKey(),
                 new HttpBankLink(bank), party.clock());
         party.provide(Merchant.class, merchant);
         party.routes(r -> {

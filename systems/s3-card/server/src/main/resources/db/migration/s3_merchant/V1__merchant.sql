@@ -1,7 +1,7 @@
 -- The merchant's side of S3 (seed 003, Fig. 8): checkouts it presented, the payments it accepted
 -- offline (kept until the bank has answered for each), and its copy of the bank's blacklist.
 
-CREATE TABLE merchant_checkout (
+CREATE TABLE IF NOT EXISTS merchant_checkout (
     reference    VARCHAR(64)  PRIMARY KEY,
     amount_minor BIGINT       NOT NULL,
     currency     VARCHAR(3)   NOT NULL,
@@ -12,7 +12,7 @@ CREATE TABLE merchant_checkout (
 
 -- One accepted payment. (card_number, serial) is unique: the same PAYMENT-CERT, or a clone's
 -- second payment under a ser# this merchant already holds, is refused at the counter.
-CREATE TABLE merchant_payment (
+CREATE TABLE IF NOT EXISTS merchant_payment (
     card_number    VARCHAR(32)  NOT NULL,
     serial         BIGINT       NOT NULL,
     reference      VARCHAR(64)  NOT NULL UNIQUE,
@@ -30,12 +30,12 @@ CREATE TABLE merchant_payment (
     PRIMARY KEY (card_number, serial)
 );
 
-CREATE TABLE merchant_blacklist (
+CREATE TABLE IF NOT EXISTS merchant_blacklist (
     card_number  VARCHAR(32)  PRIMARY KEY
 );
 
 -- The issue time of the blacklist copy held, so an older list can never replace a newer one.
-CREATE TABLE merchant_blacklist_version (
+CREATE TABLE IF NOT EXISTS merchant_blacklist_version (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     issued_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
