@@ -697,7 +697,7 @@ class CardAuthoriserTest {
                     request(m.order("order-1", Map.of(SplitOrder.AMOUNT, big.toString())), big)).decision());
             // The balance is still 200.00, but 150.00 of it is held.
             Authorisation second = m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of(SplitOrder.AMOUNT, rest.toString())), rest));
-            assertEquals(OrderException.INSUFFICIENT_FUNDS, second.reason());
+            assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), second.reason());
             assertEquals(Money.parse("200.00 EUR"), m.issuer.customerBalance(ALICE));
             assertEquals(Money.parse("50.00 EUR"), m.available(ALICE));
         }
