@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import escudo.s2.testing.OrderParties;
 import escudo.crypto.CryptoException;
 import escudo.crypto.X25519;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

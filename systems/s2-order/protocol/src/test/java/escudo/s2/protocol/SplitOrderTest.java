@@ -1,9 +1,10 @@
 package escudo.s2.protocol;
 
-import static escudo.s2.protocol.OrderParties.COURIER;
-import static escudo.s2.protocol.OrderParties.HOLDER;
-import static escudo.s2.protocol.OrderParties.ISSUER;
-import static escudo.s2.protocol.OrderParties.SELLER;
+import escudo.s2.testing.OrderParties;
+import static escudo.s2.testing.OrderParties.COURIER;
+import static escudo.s2.testing.OrderParties.HOLDER;
+import static escudo.s2.testing.OrderParties.ISSUER;
+import static escudo.s2.testing.OrderParties.SELLER;
 import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.Money;
-import escudo.s2.protocol.OrderParties.Mode;
+import escudo.s2.testing.OrderParties.Mode;
 import escudo.s2.protocol.SplitOrder.Form;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Part;

@@ -1,5 +1,9 @@
-package escudo.s2.protocol;
+package escudo.s2.testing;
 
+import escudo.s2.protocol.BlomAuthority;
+import escudo.s2.protocol.DirectoryKeys;
+import escudo.s2.protocol.KeyDirectory;
+import escudo.s2.protocol.PairwiseKeys;
 import escudo.crypto.SigningKey;
 import java.security.SecureRandom;
 

@@ -1,0 +1,19 @@
+/** S0, the bank side: the trade server centre and its feature. */
+module escudo.s0.server {
+    requires java.sql;
+    requires transitive escudo.bank;
+    requires transitive escudo.core;
+    requires transitive escudo.crypto;
+    requires transitive escudo.ledger;
+    requires transitive escudo.node;
+    requires transitive escudo.s0.protocol;
+    requires transitive escudo.storage;
+
+    exports escudo.s0.server;
+    exports escudo.s0.server.issuer;
+
+    opens escudo.s0.server to com.fasterxml.jackson.databind;
+    opens escudo.s0.server.issuer to com.fasterxml.jackson.databind;
+
+    provides escudo.node.spi.Feature with escudo.s0.server.S0Feature;
+}
