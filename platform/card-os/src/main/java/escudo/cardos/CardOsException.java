@@ -13,6 +13,8 @@ public final class CardOsException extends EscudoException {
     public static final String ALREADY_EXISTS = "card.already-exists";
     /** {@link CardOs#open} found no card in the directory. */
     public static final String NOT_FOUND = "card.not-found";
+    /** The directory holds a card made before the card OS ({@code card.state}), which this release does not read. */
+    public static final String EARLIER_FORMAT = "card.earlier-format";
     /** The state file cannot be decrypted or parsed: altered, truncated or from another card. */
     public static final String STORAGE_CORRUPT = "card.storage-corrupt";
     /** Reading or writing the card's files failed; the operation changed nothing. */

@@ -23,6 +23,8 @@ import java.util.Arrays;
  */
 final class SealedStore {
 
+    /** The state file of the S3 card before the card OS (development builds of 0.1.0); see docs/security.md. */
+    private static final String EARLIER_STATE_FILE = "card.state";
     private static final int KEY_LENGTH = 32;
     private static final String PURPOSE = "card-os";
     private static final byte[] ASSOCIATED_DATA = CardImage.DOMAIN.getBytes(StandardCharsets.UTF_8);
@@ -71,6 +73,10 @@ final class SealedStore {
     /** Opens an existing card's storage; does not read the image yet. */
     static SealedStore open(Path directory) {
         Path keyFile = directory.resolve(CardOs.KEY_FILE);
+        if (!Files.isRegularFile(directory.resolve(CardOs.STATE_FILE)) && Files.isRegularFile(directory.resolve(EARLIER_STATE_FILE))) {
+            throw new CardOsException(Kind.INVALID, CardOsException.EARLIER_FORMAT, "the card in " + directory
+                    + " was made before the card OS and does not open with this release; issue a new card");
+        }
         if (!Files.isRegularFile(keyFile) || !Files.isRegularFile(directory.resolve(CardOs.STATE_FILE))) {
             throw new CardOsException(Kind.NOT_FOUND, CardOsException.NOT_FOUND, "no card in " + directory);
         }

@@ -53,6 +53,17 @@ class CardOsTest {
     }
 
     @Test
+    void cardFromBeforeTheCardOsIsNamedAsSuchAndNotOverwritten() throws Exception {
+        Files.write(dir.resolve(CardOs.KEY_FILE), new byte[32]);
+        Files.write(dir.resolve("card.state"), new byte[] {1, 2, 3});
+        CardOsException e = assertCode(CardOsException.EARLIER_FORMAT, () -> CardOs.open(dir));
+        assertEquals(Kind.INVALID, e.kind());
+        assertTrue(e.getMessage().contains("issue a new card"), e.getMessage());
+        assertCode(CardOsException.ALREADY_EXISTS, () -> CardOs.create(dir, WALLET, bytes("new")));
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(dir.resolve("card.state")));
+    }
+
+    @Test
     void filesAreReadableOnlyByTheirOwner() throws Exception {
         Path cardDir = dir.resolve("new/card");
         CardOs.create(cardDir, WALLET, bytes("first"));

@@ -96,7 +96,8 @@ public final class Card {
      *
      * @throws CardException {@code card.not-found} if there is none (or the card there has no S3
      *                       application), {@code card.storage-corrupt} if its state cannot be
-     *                       decrypted or parsed
+     *                       decrypted or parsed, {@code card.earlier-format} if the card was made
+     *                       before the card OS
      */
     public static Card open(Path directory) {
         return open(directory, Clock.systemUTC());

@@ -15,6 +15,8 @@ public final class CardException extends EscudoException {
     public static final String ALREADY_EXISTS = CardOsException.ALREADY_EXISTS;
     /** {@link Card#open} found no card in the directory, or a card without the S3 application. */
     public static final String NOT_FOUND = CardOsException.NOT_FOUND;
+    /** The directory holds a card from before the card OS, which this release does not open. */
+    public static final String EARLIER_FORMAT = CardOsException.EARLIER_FORMAT;
     /** The state file or the S3 record cannot be decrypted or parsed: altered, truncated or from another card. */
     public static final String STORAGE_CORRUPT = CardOsException.STORAGE_CORRUPT;
     /** Reading or writing the card's files failed; the operation changed nothing. */

@@ -153,6 +153,14 @@ class StorageTest {
     }
 
     @Test
+    void cardFromBeforeTheCardOsDoesNotOpen() throws Exception {
+        Files.write(dir.resolve(CardOs.KEY_FILE), new byte[32]);
+        Files.write(dir.resolve("card.state"), new byte[64]);
+        assertCode(CardException.EARLIER_FORMAT, () -> bank.open(dir));
+        assertCode(CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
+    }
+
+    @Test
     void unparsableS3RecordIsCorrupt() {
         CardOs.create(dir, Card.APPLICATION, new byte[] {1, 2, 3});
         CardException e = assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
