@@ -1,5 +1,9 @@
 package escudo.cli;
 
+import escudo.core.ErrorCode;
+import escudo.s0.device.DeviceException;
+import escudo.s0.protocol.TradeException;
+import escudo.s2.protocol.OrderException;
 import escudo.node.NodeConfig.Role;
 import escudo.node.PartyNode;
 import escudo.node.spi.Secrets;
@@ -189,7 +193,7 @@ final class Demo {
         expect(booksDeposit.count(Outcome.CLEARED) == 1, "book-shop: the novel cleared");
         DepositReceipt.Status caught = booksDeposit.receipt().statuses().stream()
                 .filter(s -> s.outcome() == Outcome.REFUSED).findFirst().orElseThrow(() -> new DemoFailure("the clone's payment was paid"));
-        expect(IssuerException.DOUBLE_SPEND.equals(caught.code()), "book-shop: the clone's ser# " + caught.serial() + " refused: " + caught.detail());
+        expect(IssuerException.DOUBLE_SPEND.value().equals(caught.code()), "book-shop: the clone's ser# " + caught.serial() + " refused: " + caught.detail());
         Alerts alerts = bank.get("/issuer/alerts", Alerts.class);
         expect(alerts.alerts().size() == 1, "the bank recorded an alert: " + alerts.alerts().getFirst().kind());
 
@@ -255,9 +259,9 @@ final class Demo {
         OrderMessage.OrderStatus status = Shopping.status(holder, TEA_SHOP, tea, offer.orderId());
         expect(status.state() == OrderMessage.OrderState.DELIVERED, "Alice asks the shop: " + Shopping.describe(status));
 
-        refused("order.replayed", () -> Shopping.place(holder, BANK, tea, offer, details));
+        refused(OrderException.REPLAYED, () -> Shopping.place(holder, BANK, tea, offer, details));
         OrderMessage.Offer another = Shopping.offer(tea, Shopping.basket("kettle:1"));
-        refused("order.card-declined", () -> Shopping.place(holder, BANK, tea, another,
+        refused(OrderException.CARD_DECLINED, () -> Shopping.place(holder, BANK, tea, another,
                 new Shopper.Details(details.contact(), card.cardNumber(), "01/21", details.destination())));
         expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "the refusals moved no money");
     }
@@ -285,10 +289,10 @@ final class Demo {
                 "balance inquiry, Es(Ea(m)) both ways: current account 200.00 EUR");
         TradeResponse moved = laptop.send(link, new TradeRequest.OwnTransfer("demo-1", "current", "savings", Money.parse("20.00 EUR")));
         expect(moved instanceof TradeResponse.TransferDone, "20.00 EUR moved from current to savings by a protected trade message");
-        refused("s0.replayed", link::replayLast);
+        refused(TradeException.REPLAYED, link::replayLast);
         Path copy = dataDir.resolve("devices/alice-laptop-copied");
         copy(dataDir.resolve("devices/alice-laptop"), copy);
-        refused("device.wrong-hardware", () -> Wallet.open(copy, "serial-of-another-machine"));
+        refused(DeviceException.WRONG_HARDWARE, () -> Wallet.open(copy, "serial-of-another-machine"));
     }
 
     /** Remembers the last message sent, so the demo can replay it as an attacker would. */
@@ -341,11 +345,11 @@ final class Demo {
         out.println("   ok  " + what);
     }
 
-    private void refused(String code, Supplier<?> action) {
+    private void refused(ErrorCode code, Supplier<?> action) {
         try {
             action.get();
         } catch (EscudoException e) {
-            if (!e.code().equals(code)) {
+            if (e.code() != code) {
                 throw new DemoFailure("expected refusal " + code + " but got " + e.code() + ": " + e.getMessage());
             }
             out.println("   ok  refused [" + e.code() + "] " + e.getMessage());

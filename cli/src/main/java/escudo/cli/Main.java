@@ -1,6 +1,8 @@
 package escudo.cli;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -18,6 +20,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code refused [code]: reason}; a usage error adds a line saying where the help is.
  */
 public final class Main {
+
+    /** The command line names no command or option Escudo has, or a value it cannot take. */
+    static final ErrorCode USAGE = ErrorCode.declare("cli.usage", Kind.INVALID);
 
     private static final int REFUSED = 2;
     private static final int FAILED = 1;
@@ -77,9 +82,9 @@ public final class Main {
         if (e instanceof UnmatchedArgumentException unmatched) {
             String first = unmatched.getUnmatched().getFirst();
             if (first.startsWith("-")) {
-                return "refused [cli.usage]: unknown option: " + first;
+                return "refused [" + USAGE + "]: unknown option: " + first;
             }
-            return "refused [cli.usage]: " + (e.getCommandLine().getSubcommands().isEmpty() ? "unexpected argument '" : "unknown command '")
+            return "refused [" + USAGE + "]: " + (e.getCommandLine().getSubcommands().isEmpty() ? "unexpected argument '" : "unknown command '")
                     + first + "'";
         }
         // A converter that refused in Escudo's own words (Money.parse) keeps its code.
@@ -87,7 +92,7 @@ public final class Main {
             String what = e.getArgSpec() instanceof OptionSpec option ? "option '" + option.longestName() + "'" : "'" + e.getValue() + "'";
             return "refused [" + refused.code() + "]: invalid value for " + what + ": " + refused.getMessage();
         }
-        return "refused [cli.usage]: " + e.getMessage();
+        return "refused [" + USAGE + "]: " + e.getMessage();
     }
 
     private static int failure(Exception e, CommandLine command, ParseResult parsed) {
@@ -95,7 +100,7 @@ public final class Main {
         return switch (e) {
             case EscudoException refused -> {
                 err.println("refused [" + refused.code() + "]: " + refused.getMessage());
-                yield refused.kind() == EscudoException.Kind.INTERNAL ? FAILED : REFUSED;
+                yield refused.kind() == Kind.INTERNAL ? FAILED : REFUSED;
             }
             case Demo.DemoFailure demo -> {
                 err.println("demo failed: " + demo.getMessage());

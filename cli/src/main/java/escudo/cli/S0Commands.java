@@ -1,6 +1,7 @@
 package escudo.cli;
 
 import escudo.s0.device.HttpIssuerLink;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.s0.api.TradeApi;
@@ -218,7 +219,8 @@ final class S0Commands {
             }
             case TradeResponse.OrderPaid o -> out.println("order " + o.orderId() + " paid: " + o.amount() + " to " + o.merchantId()
                     + "; current account " + o.balance());
-            case TradeResponse.Refused f -> throw new EscudoException(EscudoException.Kind.REFUSED, f.code(), f.message());
+            case TradeResponse.Refused f -> throw new EscudoException(EscudoException.Kind.REFUSED,
+                    ErrorCode.decode(f.code(), EscudoException.Kind.REFUSED), f.message());
         }
     }
 }

@@ -1,6 +1,8 @@
 package escudo.cli;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SigningKey;
@@ -33,6 +35,9 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class Shopping {
 
+    /** No holder of that id is enrolled in the directory. */
+    static final ErrorCode NO_HOLDER = ErrorCode.declare("cli.no-holder", Kind.NOT_FOUND);
+
     static final String KEY_FILE = "order.key";
     /** A holder's Blom share, written by {@code escudo blom issue}; used instead of the X25519 key when present. */
     static final String BLOM_FILE = "blom.share";
@@ -48,7 +53,7 @@ final class Shopping {
     static DirectoryKeys enrol(PartyClient bankDesk, Path dir, String holderId) {
         Path file = dir.resolve(KEY_FILE);
         if (Files.exists(file)) {
-            throw new EscudoException(EscudoException.Kind.CONFLICT, "cli.exists", holderId + " is already enrolled in " + dir);
+            throw new EscudoException(BlomShares.EXISTS, holderId + " is already enrolled in " + dir);
         }
         DirectoryKeys keys = DirectoryKeys.generate(holderId, new KeyDirectory());
         SigningKey signing = SigningKey.generate();
@@ -73,7 +78,7 @@ final class Shopping {
         }
         Path file = dir.resolve(KEY_FILE);
         if (!Files.exists(file)) {
-            throw new EscudoException(EscudoException.Kind.NOT_FOUND, "cli.no-holder",
+            throw new EscudoException(NO_HOLDER,
                     holderId + " has no S2 keys in " + dir + "; the bank's desk enrols with 'escudo shopper enrol'");
         }
         try {

@@ -1,6 +1,5 @@
 package escudo.bank;
 
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;
@@ -80,7 +79,7 @@ public final class Bank {
         db.run(tx -> {
             if (!tx.tryInsert("INSERT INTO issuer_customer (customer_id, name, currency, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
                     customerId, name, openingDeposit.currencyCode(), account, now())) {
-                throw new BankException(Kind.CONFLICT, BankException.DUPLICATE, "customer " + customerId + " already exists");
+                throw new BankException(BankException.DUPLICATE, "customer " + customerId + " already exists");
             }
             ledger.open(tx, account, AccountKind.CUSTOMER_CURRENT, customerId, openingDeposit.currency(), 0);
             if (openingDeposit.isPositive()) {
@@ -100,7 +99,7 @@ public final class Bank {
         db.run(tx -> {
             if (!tx.tryInsert("INSERT INTO issuer_merchant (merchant_id, name, currency, public_key, account_id, created_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?)", merchantId, name, currency.getCurrencyCode(), merchantKey.hex(), account, now())) {
-                throw new BankException(Kind.CONFLICT, BankException.DUPLICATE, "merchant " + merchantId + " already exists");
+                throw new BankException(BankException.DUPLICATE, "merchant " + merchantId + " already exists");
             }
             ledger.open(tx, account, AccountKind.MERCHANT_DEPOSIT, merchantId, currency, 0);
         });
@@ -127,21 +126,21 @@ public final class Bank {
     public Merchant merchant(Tx tx, String merchantId) {
         return tx.queryOne("SELECT merchant_id, currency, public_key, account_id FROM issuer_merchant WHERE merchant_id = ?",
                 r -> new Merchant(r.getString(1), r.getString(2), VerifyingKey.ofHex(r.getString(3)), r.getString(4)), merchantId)
-                .orElseThrow(() -> new BankException(Kind.NOT_FOUND, BankException.UNKNOWN_MERCHANT,
+                .orElseThrow(() -> new BankException(BankException.UNKNOWN_MERCHANT,
                         "merchant " + merchantId + " has no deposit account at this bank"));
     }
 
     /** The customer's current account ({@code customer:<id>}), or {@code issuer.unknown-customer}. */
     public Account currentAccount(Tx tx, String customerId) {
         Customer customer = customer(tx, customerId);
-        return ledger.find(tx, customer.accountId()).orElseThrow(() -> new BankException(Kind.INTERNAL,
+        return ledger.find(tx, customer.accountId()).orElseThrow(() -> BankException.missingAccount(
                 BankException.UNKNOWN_CUSTOMER, "customer " + customerId + " has no ledger account"));
     }
 
     /** The merchant's deposit account ({@code merchant:<id>}), or {@code issuer.unknown-merchant}. */
     public Account depositAccount(Tx tx, String merchantId) {
         Merchant merchant = merchant(tx, merchantId);
-        return ledger.find(tx, merchant.accountId()).orElseThrow(() -> new BankException(Kind.INTERNAL,
+        return ledger.find(tx, merchant.accountId()).orElseThrow(() -> BankException.missingAccount(
                 BankException.UNKNOWN_MERCHANT, "merchant " + merchantId + " has no ledger account"));
     }
 
@@ -156,8 +155,8 @@ public final class Bank {
         try {
             ledger.transfer(tx, new TransferRequest(transferId, customer.accountId(), toAccount, amount, memo));
         } catch (LedgerException e) {
-            if (LedgerException.INSUFFICIENT_FUNDS.equals(e.code())) {
-                throw new BankException(Kind.REFUSED, BankException.INSUFFICIENT_FUNDS,
+            if (e.code() == LedgerException.INSUFFICIENT_FUNDS) {
+                throw new BankException(BankException.INSUFFICIENT_FUNDS,
                         "customer " + customer.id() + " has less than " + amount + " in the bank account");
             }
             throw e;
@@ -183,7 +182,7 @@ public final class Bank {
     }
 
     private static BankException unknownCustomer(String customerId) {
-        return new BankException(Kind.NOT_FOUND, BankException.UNKNOWN_CUSTOMER, "customer " + customerId + " has no account at this bank");
+        return new BankException(BankException.UNKNOWN_CUSTOMER, "customer " + customerId + " has no account at this bank");
     }
 
     private void ensureBankAccounts(Currency currency) {
@@ -193,7 +192,7 @@ public final class Bank {
                 try {
                     ledger.open(account, kind, bankId, currency, Ledger.UNLIMITED);
                 } catch (LedgerException e) {
-                    if (!LedgerException.DUPLICATE_ACCOUNT.equals(e.code())) {
+                    if (e.code() != LedgerException.DUPLICATE_ACCOUNT) {
                         throw e; // another thread opened it first: fine
                     }
                 }
@@ -203,7 +202,7 @@ public final class Bank {
 
     private static void requireId(String value, String what) {
         if (value == null || value.isBlank() || value.length() > 64) {
-            throw new BankException(Kind.INVALID, BankException.INVALID_APPLICATION, what + " must be 1 to 64 characters");
+            throw new BankException(BankException.INVALID_APPLICATION, what + " must be 1 to 64 characters");
         }
     }
 }

@@ -1,5 +1,6 @@
 package escudo.bank;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 
 /**
@@ -8,14 +9,23 @@ import escudo.core.EscudoException;
  */
 public final class BankException extends EscudoException {
 
-    public static final String UNKNOWN_CUSTOMER = "issuer.unknown-customer";
-    public static final String UNKNOWN_MERCHANT = "issuer.unknown-merchant";
-    public static final String DUPLICATE = "issuer.duplicate";
-    public static final String INVALID_APPLICATION = "issuer.invalid-application";
-    public static final String INSUFFICIENT_FUNDS = "issuer.insufficient-funds";
-    public static final String UNKNOWN_CARD = "issuer.unknown-card";
+    public static final ErrorCode UNKNOWN_CUSTOMER = ErrorCode.declare("issuer.unknown-customer", Kind.NOT_FOUND);
+    public static final ErrorCode UNKNOWN_MERCHANT = ErrorCode.declare("issuer.unknown-merchant", Kind.NOT_FOUND);
+    public static final ErrorCode DUPLICATE = ErrorCode.declare("issuer.duplicate", Kind.CONFLICT);
+    public static final ErrorCode INVALID_APPLICATION = ErrorCode.declare("issuer.invalid-application", Kind.INVALID);
+    public static final ErrorCode INSUFFICIENT_FUNDS = ErrorCode.declare("issuer.insufficient-funds", Kind.REFUSED);
+    public static final ErrorCode UNKNOWN_CARD = ErrorCode.declare("issuer.unknown-card", Kind.NOT_FOUND);
 
-    public BankException(Kind kind, String code, String message) {
+    public BankException(ErrorCode code, String message) {
+        super(code, message);
+    }
+
+    /** A party the bank knows but whose ledger account is missing: the code says which, the fault is ours. */
+    static BankException missingAccount(ErrorCode code, String message) {
+        return new BankException(Kind.INTERNAL, code, message);
+    }
+
+    private BankException(Kind kind, ErrorCode code, String message) {
         super(kind, code, message);
     }
 }

@@ -47,10 +47,10 @@ public final class Operation implements AutoCloseable {
         synchronized (os) {
             HolderPin stored = os.image().pin();
             if (stored == null) {
-                throw new CardOsException(Kind.INVALID, CardOsException.NO_PIN, "the holder has not chosen a PIN yet");
+                throw new CardOsException(CardOsException.NO_PIN, "the holder has not chosen a PIN yet");
             }
             if (stored.triesLeft() == 0) {
-                throw new CardOsException(Kind.REFUSED, CardOsException.LOCKED,
+                throw new CardOsException(CardOsException.LOCKED,
                         "the card is locked after " + HolderPin.MAX_TRIES + " wrong PINs");
             }
             if (!HolderPin.wellFormed(pin)) {
@@ -59,7 +59,7 @@ public final class Operation implements AutoCloseable {
             int left = stored.triesLeft() - 1;
             os.commit(os.image().withPin(stored.withTries(left)));
             if (!stored.matches(pin)) {
-                throw new CardOsException(Kind.UNAUTHENTICATED, CardOsException.WRONG_PIN, left == 0
+                throw new CardOsException(CardOsException.WRONG_PIN, left == 0
                         ? "wrong PIN; no tries left, the card is now locked"
                         : "wrong PIN; " + left + (left == 1 ? " try" : " tries") + " left");
             }
@@ -137,12 +137,12 @@ public final class Operation implements AutoCloseable {
 
     private void requireNoPin() {
         if (os.image().pin() != null) {
-            throw new CardOsException(Kind.CONFLICT, CardOsException.PIN_ALREADY_CHOSEN, "the holder has chosen the PIN already");
+            throw new CardOsException(CardOsException.PIN_ALREADY_CHOSEN, "the holder has chosen the PIN already");
         }
     }
 
     private static CardOsException badPinFormat() {
-        return new CardOsException(Kind.INVALID, CardOsException.BAD_PIN_FORMAT, "a PIN has 4 to 12 digits");
+        return new CardOsException(CardOsException.BAD_PIN_FORMAT, "a PIN has 4 to 12 digits");
     }
 
     @Override

@@ -74,11 +74,11 @@ final class SealedStore {
     static SealedStore open(Path directory) {
         Path keyFile = directory.resolve(CardOs.KEY_FILE);
         if (!Files.isRegularFile(directory.resolve(CardOs.STATE_FILE)) && Files.isRegularFile(directory.resolve(EARLIER_STATE_FILE))) {
-            throw new CardOsException(Kind.INVALID, CardOsException.EARLIER_FORMAT, "the card in " + directory
+            throw new CardOsException(CardOsException.EARLIER_FORMAT, "the card in " + directory
                     + " was made before the card OS and does not open with this release; issue a new card");
         }
         if (!Files.isRegularFile(keyFile) || !Files.isRegularFile(directory.resolve(CardOs.STATE_FILE))) {
-            throw new CardOsException(Kind.NOT_FOUND, CardOsException.NOT_FOUND, "no card in " + directory);
+            throw new CardOsException(CardOsException.NOT_FOUND, "no card in " + directory);
         }
         byte[] key;
         try {
@@ -145,15 +145,15 @@ final class SealedStore {
     }
 
     private static CardOsException alreadyExists(Path directory) {
-        return new CardOsException(Kind.CONFLICT, CardOsException.ALREADY_EXISTS, "a card already exists in " + directory);
+        return new CardOsException(CardOsException.ALREADY_EXISTS, "a card already exists in " + directory);
     }
 
     private static CardOsException corrupt(Throwable cause) {
-        return new CardOsException(Kind.INTERNAL, CardOsException.STORAGE_CORRUPT,
+        return new CardOsException(CardOsException.STORAGE_CORRUPT,
                 "the card state cannot be opened: it was altered, truncated or belongs to another card", cause);
     }
 
     private static CardOsException failed(String message, IOException cause) {
-        return new CardOsException(Kind.INTERNAL, CardOsException.STORAGE_FAILED, message + ": " + cause.getMessage(), cause);
+        return new CardOsException(CardOsException.STORAGE_FAILED, message + ": " + cause.getMessage(), cause);
     }
 }

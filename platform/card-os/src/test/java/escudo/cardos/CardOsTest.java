@@ -1,5 +1,7 @@
 package escudo.cardos;
 
+import escudo.core.ErrorCode;
+import escudo.testing.Refusals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -229,10 +231,8 @@ class CardOsTest {
         Files.delete(blocker);
     }
 
-    static CardOsException assertCode(String code, Executable action) {
-        CardOsException e = assertThrows(CardOsException.class, action);
-        assertEquals(code, e.code(), e.getMessage());
-        return e;
+    static CardOsException assertCode(ErrorCode code, Executable action) {
+        return Refusals.assertRefused(CardOsException.class, code, action);
     }
 
     static byte[] bytes(String text) {

@@ -3,9 +3,9 @@ package escudo.core;
 import java.util.Objects;
 
 /**
- * The one unchecked failure every Escudo module throws. The {@link #code()} is stable (it is the
- * {@code type} of the HTTP problem document and what a caller branches on); the message is for
- * humans and never carries secrets.
+ * The one unchecked failure every Escudo module throws. The {@link #code()} is stable (its value is
+ * the {@code code} and {@code type} of the HTTP problem document) and is what a caller branches on,
+ * by identity with the owner's constant; the message is for humans and never carries secrets.
  */
 public class EscudoException extends RuntimeException {
 
@@ -25,21 +25,35 @@ public class EscudoException extends RuntimeException {
         INTERNAL
     }
 
-    private final String code;
+    private final ErrorCode code;
     private final Kind kind;
 
-    public EscudoException(Kind kind, String code, String message) {
+    /** A failure of {@code code}'s own kind. */
+    public EscudoException(ErrorCode code, String message) {
+        this(code.kind(), code, message, null);
+    }
+
+    public EscudoException(ErrorCode code, String message, Throwable cause) {
+        this(code.kind(), code, message, cause);
+    }
+
+    /**
+     * A failure of another kind than its code's: a code that another party answered with and that
+     * is relayed as a different failure here (a seller shows the issuer's decline reason as a
+     * refusal), or one rebuilt from the status a transport carried it with.
+     */
+    public EscudoException(Kind kind, ErrorCode code, String message) {
         this(kind, code, message, null);
     }
 
-    public EscudoException(Kind kind, String code, String message, Throwable cause) {
+    private EscudoException(Kind kind, ErrorCode code, String message, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** Stable machine-readable code, such as {@code ledger.insufficient-funds}. */
-    public String code() {
+    /** The stable code, such as {@code LedgerException.INSUFFICIENT_FUNDS}; its value is the wire form. */
+    public ErrorCode code() {
         return code;
     }
 

@@ -10,6 +10,11 @@ import java.util.Objects;
  */
 public record Money(long minorUnits, Currency currency) implements Comparable<Money> {
 
+    /** Arithmetic or a comparison across two currencies. */
+    public static final ErrorCode CURRENCY_MISMATCH = ErrorCode.declare("money.currency-mismatch", EscudoException.Kind.INVALID);
+    /** An amount that does not parse, has too many decimals or is out of range. */
+    public static final ErrorCode INVALID = ErrorCode.declare("money.invalid", EscudoException.Kind.INVALID);
+
     public Money {
         Objects.requireNonNull(currency, "currency");
     }
@@ -86,13 +91,13 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
 
     private void requireSameCurrency(Money other) {
         if (!currency.equals(other.currency)) {
-            throw new EscudoException(EscudoException.Kind.INVALID, "money.currency-mismatch",
+            throw new EscudoException(CURRENCY_MISMATCH,
                     "cannot combine " + currencyCode() + " with " + other.currencyCode());
         }
     }
 
     private static EscudoException invalid(String message) {
-        return new EscudoException(EscudoException.Kind.INVALID, "money.invalid", message);
+        return new EscudoException(INVALID, message);
     }
 
     /** {@code 12.50 EUR}. */

@@ -18,19 +18,19 @@ class MoneyTest {
     @Test
     void refusesFractionsFinerThanTheMinorUnit() {
         EscudoException e = assertThrows(EscudoException.class, () -> Money.parse("0.001 EUR"));
-        assertEquals("money.invalid", e.code());
+        assertEquals(Money.INVALID, e.code());
     }
 
     @Test
     void refusesUnknownCurrenciesAndGarbage() {
-        assertEquals("money.invalid", assertThrows(EscudoException.class, () -> Money.parse("10 XYZQ")).code());
-        assertEquals("money.invalid", assertThrows(EscudoException.class, () -> Money.parse("ten EUR")).code());
-        assertEquals("money.invalid", assertThrows(EscudoException.class, () -> Money.parse("10")).code());
+        assertEquals(Money.INVALID, assertThrows(EscudoException.class, () -> Money.parse("10 XYZQ")).code());
+        assertEquals(Money.INVALID, assertThrows(EscudoException.class, () -> Money.parse("ten EUR")).code());
+        assertEquals(Money.INVALID, assertThrows(EscudoException.class, () -> Money.parse("10")).code());
     }
 
     @Test
     void refusesArithmeticAcrossCurrencies() {
         EscudoException e = assertThrows(EscudoException.class, () -> Money.of(1, "EUR").plus(Money.of(1, "USD")));
-        assertEquals("money.currency-mismatch", e.code());
+        assertEquals(Money.CURRENCY_MISMATCH, e.code());
     }
 }

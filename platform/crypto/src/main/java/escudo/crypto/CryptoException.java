@@ -1,33 +1,34 @@
 package escudo.crypto;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 
 /** A cryptographic check failed or a key or encoding is malformed. Messages never carry key material. */
 public final class CryptoException extends EscudoException {
 
-    public static final String BAD_SIGNATURE = "crypto.bad-signature";
-    public static final String BAD_KEY = "crypto.bad-key";
-    public static final String DECRYPTION_FAILED = "crypto.decryption-failed";
-    public static final String MALFORMED = "crypto.malformed-encoding";
+    public static final ErrorCode BAD_SIGNATURE = ErrorCode.declare("crypto.bad-signature", Kind.UNAUTHENTICATED);
+    public static final ErrorCode BAD_KEY = ErrorCode.declare("crypto.bad-key", Kind.INVALID);
+    public static final ErrorCode DECRYPTION_FAILED = ErrorCode.declare("crypto.decryption-failed", Kind.UNAUTHENTICATED);
+    public static final ErrorCode MALFORMED = ErrorCode.declare("crypto.malformed-encoding", Kind.INVALID);
 
-    CryptoException(Kind kind, String code, String message) {
-        super(kind, code, message);
+    CryptoException(ErrorCode code, String message) {
+        super(code, message);
     }
 
     static CryptoException badSignature(String what) {
-        return new CryptoException(Kind.UNAUTHENTICATED, BAD_SIGNATURE, "the signature on " + what + " does not verify");
+        return new CryptoException(BAD_SIGNATURE, "the signature on " + what + " does not verify");
     }
 
     static CryptoException badKey(String message) {
-        return new CryptoException(Kind.INVALID, BAD_KEY, message);
+        return new CryptoException(BAD_KEY, message);
     }
 
     static CryptoException decryptionFailed(String what) {
-        return new CryptoException(Kind.UNAUTHENTICATED, DECRYPTION_FAILED,
+        return new CryptoException(DECRYPTION_FAILED,
                 what + " cannot be opened: wrong key, or the bytes were altered");
     }
 
     public static CryptoException malformed(String message) {
-        return new CryptoException(Kind.INVALID, MALFORMED, message);
+        return new CryptoException(MALFORMED, message);
     }
 }

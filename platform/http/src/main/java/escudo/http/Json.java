@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import escudo.core.ErrorCode;
 import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
@@ -48,14 +49,16 @@ import java.util.regex.Pattern;
  *   <li>{@code byte[]} and {@link Bytes} are base64 (the same encoding), {@link Instant} an ISO-8601 string such as
  *       {@code "2025-01-31T12:00:00Z"}, {@link Money} is {@code {"minor": 1250, "currency": "EUR"}}.</li>
  * </ul>
- * A failure to read becomes {@code EscudoException(INVALID, "request.malformed", ...)} whose message
+ * A failure to read becomes {@code EscudoException(MALFORMED, ...)} whose message
  * names the field but never echoes a value; an {@link EscudoException} thrown while building a value
  * (a record's compact constructor, {@link Money#currency}) is rethrown as is.
  */
 public final class Json {
 
     /** Code of every input that cannot be read as the expected type. */
-    public static final String MALFORMED = "request.malformed";
+    public static final ErrorCode MALFORMED = ErrorCode.declare("request.malformed", Kind.INVALID);
+    /** A response value Jackson cannot write: a bug of ours. */
+    static final ErrorCode UNWRITABLE = ErrorCode.declare("json.unwritable", Kind.INTERNAL);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(escudoModule())
@@ -92,7 +95,7 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new EscudoException(Kind.INTERNAL, "json.unwritable",
+            throw new EscudoException(UNWRITABLE,
                     "cannot write " + (value == null ? "null" : value.getClass().getSimpleName()) + " as JSON", e);
         }
     }
@@ -177,11 +180,11 @@ public final class Json {
     }
 
     private static EscudoException malformed(String message) {
-        return new EscudoException(Kind.INVALID, MALFORMED, message);
+        return new EscudoException(MALFORMED, message);
     }
 
     private static EscudoException malformed(String message, Exception cause) {
-        return new EscudoException(Kind.INVALID, MALFORMED, message, cause);
+        return new EscudoException(MALFORMED, message, cause);
     }
 
     private static SimpleModule escudoModule() {

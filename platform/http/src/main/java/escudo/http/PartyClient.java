@@ -1,5 +1,6 @@
 package escudo.http;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import java.io.IOException;
@@ -20,6 +21,15 @@ import java.util.Objects;
  * {@code INTERNAL party.unreachable}. Thread-safe; close it to release its connections.
  */
 public final class PartyClient implements AutoCloseable {
+
+    /** The path given is no valid request path. */
+    public static final ErrorCode BAD_PATH = ErrorCode.declare("party.bad-path", Kind.INVALID);
+    /** The party answered with a status or body this client cannot use. */
+    public static final ErrorCode BAD_RESPONSE = ErrorCode.declare("party.bad-response", Kind.INTERNAL);
+    /** The party answered an HTTP error without a problem document; the kind follows the status. */
+    public static final ErrorCode ERROR = ErrorCode.declare("party.error", Kind.INTERNAL);
+    /** No connection, or no answer in time. */
+    public static final ErrorCode UNREACHABLE = ErrorCode.declare("party.unreachable", Kind.INTERNAL);
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -83,7 +93,7 @@ public final class PartyClient implements AutoCloseable {
         try {
             uri = URI.create(base + (path.startsWith("/") ? path : "/" + path));
         } catch (IllegalArgumentException e) {
-            throw new EscudoException(Kind.INVALID, "party.bad-path", "'" + path + "' is not a valid request path");
+            throw new EscudoException(BAD_PATH, "'" + path + "' is not a valid request path");
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
@@ -111,13 +121,13 @@ public final class PartyClient implements AutoCloseable {
             return null;
         }
         if (status < 200 || status >= 300) {
-            throw new EscudoException(Kind.INTERNAL, "party.bad-response",
+            throw new EscudoException(BAD_RESPONSE,
                     request.method() + " " + request.uri() + " answered HTTP " + status);
         }
         try {
             return Json.read(body, responseType);
         } catch (EscudoException e) {
-            throw new EscudoException(Kind.INTERNAL, "party.bad-response", request.method() + " " + request.uri()
+            throw new EscudoException(BAD_RESPONSE, request.method() + " " + request.uri()
                     + " answered with an unreadable " + responseType.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
@@ -127,14 +137,18 @@ public final class PartyClient implements AutoCloseable {
                 .map(type -> type.startsWith(Problem.MEDIA_TYPE)).orElse(false);
         Problem problem = isProblem ? Json.readProblem(response.body()) : null;
         if (problem != null) {
-            return problem.toException();
+            try {
+                return problem.toException();
+            } catch (IllegalArgumentException notACode) {
+                // a problem document whose code is no code: reported as the bare HTTP error below
+            }
         }
-        return new EscudoException(Problem.kind(response.statusCode()), "party.error",
+        return new EscudoException(Problem.kind(response.statusCode()), ERROR,
                 request.method() + " " + request.uri() + " answered HTTP " + response.statusCode());
     }
 
     private EscudoException unreachable(String why, Exception cause) {
-        return new EscudoException(Kind.INTERNAL, "party.unreachable", baseUri + " is unreachable: " + why, cause);
+        return new EscudoException(UNREACHABLE, baseUri + " is unreachable: " + why, cause);
     }
 
     private String why(IOException e) {

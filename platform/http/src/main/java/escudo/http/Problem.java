@@ -1,6 +1,7 @@
 package escudo.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import java.util.Objects;
@@ -18,6 +19,18 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_BASE = "https://escudo.dev/problems/";
 
+    // The codes of what the HTTP layer refuses by itself, before any module sees the request.
+    /** No route for the path. */
+    public static final ErrorCode NO_ROUTE = ErrorCode.declare("request.not-found", Kind.NOT_FOUND);
+    /** A route for the path, but not for the method (405). */
+    public static final ErrorCode METHOD_NOT_ALLOWED = ErrorCode.declare("request.method-not-allowed", Kind.INVALID);
+    /** The body is larger than the server takes (413). */
+    public static final ErrorCode TOO_LARGE = ErrorCode.declare("request.too-large", Kind.INVALID);
+    /** Any other refusal of the HTTP layer itself. */
+    public static final ErrorCode REJECTED = ErrorCode.declare("request.rejected", Kind.INVALID);
+    /** A fault on our side that is no {@link EscudoException}; the detail names only an incident id. */
+    public static final ErrorCode INTERNAL = ErrorCode.declare("internal", Kind.INTERNAL);
+
     public Problem {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(detail, "detail");
@@ -31,8 +44,17 @@ public record Problem(String type, String title, int status, String detail, Stri
         return of(status(e.kind()), e.code(), String.valueOf(e.getMessage()), instance);
     }
 
-    public static Problem of(int status, String code, String detail, String instance) {
+    public static Problem of(int status, ErrorCode code, String detail, String instance) {
+        return of(status, code.value(), detail, instance);
+    }
+
+    private static Problem of(int status, String code, String detail, String instance) {
         return new Problem(TYPE_BASE + code, title(status), status, detail, code, instance);
+    }
+
+    /** The same problem told in other words: same status, code and instance. */
+    public Problem withDetail(String detail) {
+        return new Problem(type, title, status, detail, code, instance);
     }
 
     /** The HTTP status of a kind of failure. */
@@ -58,9 +80,15 @@ public record Problem(String type, String title, int status, String detail, Stri
         };
     }
 
-    /** The same failure on the client side: same kind, code and detail. */
+    /**
+     * The same failure on the client side: same kind, code and detail. The code is the owner's
+     * constant when this side knows it, so a caller matches it by identity.
+     *
+     * @throws IllegalArgumentException if {@code code} is not a well-formed code
+     */
     public EscudoException toException() {
-        return new EscudoException(kind(status), code, detail);
+        Kind kind = kind(status);
+        return new EscudoException(kind, ErrorCode.decode(code, kind), detail);
     }
 
     private static String title(int status) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.ErrorCode;
 import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
@@ -21,12 +22,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonTest {
 
+    /** A refusal of the test's own payload type, thrown from its constructor while Jackson reads it. */
+    static final ErrorCode AMOUNT_NOT_POSITIVE = ErrorCode.declare("payment.amount-not-positive", Kind.INVALID);
+
     record Payment(String id, Money amount, byte[] token, Instant at, String memo) {
         Payment {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(amount, "amount");
             if (!amount.isPositive()) {
-                throw new EscudoException(Kind.INVALID, "payment.amount-not-positive", "the amount must be positive");
+                throw new EscudoException(AMOUNT_NOT_POSITIVE, "the amount must be positive");
             }
         }
     }
@@ -134,7 +138,7 @@ class JsonTest {
     void refusesWhatIsNotExactlyAPayment(String json) {
         EscudoException e = assertThrows(EscudoException.class, () -> Json.read(json.getBytes(UTF_8), Payment.class));
         assertEquals(Kind.INVALID, e.kind());
-        assertEquals("request.malformed", e.code());
+        assertEquals(Json.MALFORMED, e.code());
     }
 
     @Test
@@ -160,14 +164,14 @@ class JsonTest {
         EscudoException e = assertThrows(EscudoException.class, () -> Json.read(
                 "{\"id\":\"p\",\"amount\":{\"minor\":1,\"currency\":\"EUR\"},\"token\":null,\"at\":null}".getBytes(UTF_8),
                 Payment.class));
-        assertEquals("request.malformed", e.code());
+        assertEquals(Json.MALFORMED, e.code());
         assertTrue(e.getMessage().contains("missing field 'memo'"), e.getMessage());
     }
 
     @Test
     void aMissingPrimitiveIsRefusedNotDefaultedToZero() {
         EscudoException e = assertThrows(EscudoException.class, () -> Json.read("{}".getBytes(UTF_8), Count.class));
-        assertEquals("request.malformed", e.code());
+        assertEquals(Json.MALFORMED, e.code());
     }
 
     @Test
@@ -175,12 +179,12 @@ class JsonTest {
         EscudoException e = assertThrows(EscudoException.class, () -> Json.read(
                 "{\"id\":\"p\",\"amount\":{\"minor\":-5,\"currency\":\"EUR\"},\"token\":null,\"at\":null,\"memo\":null}"
                         .getBytes(UTF_8), Payment.class));
-        assertEquals("payment.amount-not-positive", e.code());
+        assertEquals(AMOUNT_NOT_POSITIVE, e.code());
 
         EscudoException currency = assertThrows(EscudoException.class, () -> Json.read(
                 "{\"id\":\"p\",\"amount\":{\"minor\":5,\"currency\":\"XYZ\"},\"token\":null,\"at\":null,\"memo\":null}"
                         .getBytes(UTF_8), Payment.class));
-        assertEquals("money.invalid", currency.code());
+        assertEquals(Money.INVALID, currency.code());
     }
 
     @Test
@@ -188,7 +192,7 @@ class JsonTest {
         EscudoException e = assertThrows(EscudoException.class, () -> Json.read(
                 "{\"id\":null,\"amount\":{\"minor\":1,\"currency\":\"EUR\"},\"token\":null,\"at\":null,\"memo\":null}"
                         .getBytes(UTF_8), Payment.class));
-        assertEquals("request.malformed", e.code());
+        assertEquals(Json.MALFORMED, e.code());
         assertEquals("invalid Payment: 'id' is required", e.getMessage());
     }
 

@@ -66,13 +66,13 @@ public final class Ledger {
     public Account open(Tx tx, String accountId, AccountKind kind, String owner, Currency currency, long creditLimitMinor) {
         TransferRequest.requireId("account id", accountId);
         if (kind == null) {
-            throw LedgerException.invalid("ledger.invalid-request", "account needs a kind");
+            throw new LedgerException(LedgerException.INVALID_REQUEST, "account needs a kind");
         }
         if (owner == null || owner.isBlank() || owner.length() > MAX_OWNER_LENGTH) {
-            throw LedgerException.invalid("ledger.invalid-request", "owner must be 1 to " + MAX_OWNER_LENGTH + " characters");
+            throw new LedgerException(LedgerException.INVALID_REQUEST, "owner must be 1 to " + MAX_OWNER_LENGTH + " characters");
         }
         if (currency == null) {
-            throw LedgerException.invalid("ledger.invalid-request", "account needs a currency");
+            throw new LedgerException(LedgerException.INVALID_REQUEST, "account needs a currency");
         }
         requireCreditLimit(creditLimitMinor);
         Money zero = Money.zero(currency);
@@ -80,7 +80,7 @@ public final class Ledger {
         boolean inserted = tx.tryInsert("INSERT INTO ledger_accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
                 accountId, kind.name(), owner, currency.getCurrencyCode(), creditLimitMinor, account.openedAt());
         if (!inserted) {
-            throw LedgerException.conflict("ledger.duplicate-account", "account '" + accountId + "' already exists");
+            throw new LedgerException(LedgerException.DUPLICATE_ACCOUNT, "account '" + accountId + "' already exists");
         }
         return account;
     }
@@ -118,7 +118,7 @@ public final class Ledger {
                 // The unique key is the backstop for a concurrent request with this id over other
                 // accounts, which the locks did not serialize; it moved something else by definition.
                 return findRecorded(tx, request.transferId()).map(winner -> replay(winner, request))
-                        .orElseThrow(() -> LedgerException.conflict(LedgerException.TRANSFER_CONFLICT,
+                        .orElseThrow(() -> new LedgerException(LedgerException.TRANSFER_CONFLICT,
                                 "transfer id '" + request.transferId() + "' is in use by a concurrent transfer"));
             }
             debit(tx, from, request.amount());
@@ -155,7 +155,7 @@ public final class Ledger {
         return tx.atomically(() -> {
             if (!insert(tx, hold.id(), from, to, hold.amount(), hold.memo(), hold.createdAt(), true, hold.expiresAt())) {
                 return findRecorded(tx, request.holdId()).map(winner -> replay(winner, request))
-                        .orElseThrow(() -> LedgerException.conflict(LedgerException.TRANSFER_CONFLICT,
+                        .orElseThrow(() -> new LedgerException(LedgerException.TRANSFER_CONFLICT,
                                 "hold id '" + request.holdId() + "' is in use by a concurrent transfer"));
             }
             if (tx.update("UPDATE ledger_accounts SET pending_debits = pending_debits + ? WHERE id = ?"
@@ -184,7 +184,7 @@ public final class Ledger {
             case POSTED -> {
                 return transferOf(hold).asReplay();
             }
-            case VOIDED -> throw LedgerException.refused(LedgerException.HOLD_VOIDED, "hold '" + holdId + "' was voided");
+            case VOIDED -> throw new LedgerException(LedgerException.HOLD_VOIDED, "hold '" + holdId + "' was voided");
             case EXPIRED -> throw expired(hold);
             case PENDING -> {
                 if (hold.expiredAt(now())) {
@@ -197,7 +197,7 @@ public final class Ledger {
         try {
             Math.addExact(find(tx, hold.toAccount()).orElseThrow().balance().minorUnits(), amount);
         } catch (ArithmeticException e) {
-            throw LedgerException.invalid("ledger.invalid-amount", "amount " + hold.amount() + " is out of range for these accounts");
+            throw new LedgerException(LedgerException.INVALID_AMOUNT, "amount " + hold.amount() + " is out of range for these accounts");
         }
         return tx.atomically(() -> {
             settle(tx, hold, Hold.State.POSTED, now);
@@ -224,7 +224,7 @@ public final class Ledger {
     public Hold voidHold(Tx tx, String holdId) {
         Hold hold = lockHold(tx, holdId);
         return switch (hold.state()) {
-            case POSTED -> throw LedgerException.refused(LedgerException.HOLD_POSTED, "hold '" + holdId + "' was posted");
+            case POSTED -> throw new LedgerException(LedgerException.HOLD_POSTED, "hold '" + holdId + "' was posted");
             case VOIDED, EXPIRED -> hold.asReplay();
             case PENDING -> {
                 Instant now = now();
@@ -306,7 +306,7 @@ public final class Ledger {
     }
 
     private static LedgerException expired(Hold hold) {
-        return LedgerException.refused(LedgerException.HOLD_EXPIRED, "hold '" + hold.id() + "' expired at " + hold.expiresAt());
+        return new LedgerException(LedgerException.HOLD_EXPIRED, "hold '" + hold.id() + "' expired at " + hold.expiresAt());
     }
 
     /** Ends a pending hold without moving its money. */
@@ -346,7 +346,7 @@ public final class Ledger {
             Math.subtractExact(from.balance().minorUnits(), minor);
             Math.addExact(Math.addExact(to.balance().minorUnits(), to.pendingCredits().minorUnits()), minor);
         } catch (ArithmeticException e) {
-            throw LedgerException.invalid("ledger.invalid-amount", "amount " + amount + " is out of range for these accounts");
+            throw new LedgerException(LedgerException.INVALID_AMOUNT, "amount " + amount + " is out of range for these accounts");
         }
         if (availableAfter < -from.creditLimitMinor()) {
             throw LedgerException.insufficientFunds("account '" + from.id() + "' has a balance of " + from.balance()
@@ -374,11 +374,11 @@ public final class Ledger {
 
     private static Transfer replay(Recorded recorded, TransferRequest request) {
         if (recorded.hold()) {
-            throw LedgerException.conflict(LedgerException.TRANSFER_CONFLICT, "id '" + recorded.value().id() + "' is a hold's");
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "id '" + recorded.value().id() + "' is a hold's");
         }
         Transfer transfer = transferOf(recorded.value());
         if (!request.sameMovementAs(transfer)) {
-            throw LedgerException.conflict(LedgerException.TRANSFER_CONFLICT, "transfer '" + transfer.id() + "' already moved "
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "transfer '" + transfer.id() + "' already moved "
                     + transfer.amount() + " from '" + transfer.fromAccount() + "' to '" + transfer.toAccount() + "'");
         }
         return transfer.asReplay();
@@ -386,11 +386,11 @@ public final class Ledger {
 
     private static Hold replay(Recorded recorded, HoldRequest request) {
         if (!recorded.hold()) {
-            throw LedgerException.conflict(LedgerException.TRANSFER_CONFLICT, "id '" + recorded.value().id() + "' is a transfer's");
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "id '" + recorded.value().id() + "' is a transfer's");
         }
         Hold hold = recorded.value();
         if (!request.sameAs(hold)) {
-            throw LedgerException.conflict(LedgerException.TRANSFER_CONFLICT, "hold '" + hold.id() + "' already reserves "
+            throw new LedgerException(LedgerException.TRANSFER_CONFLICT, "hold '" + hold.id() + "' already reserves "
                     + hold.amount() + " from '" + hold.fromAccount() + "' for '" + hold.toAccount() + "'");
         }
         return hold.asReplay();
@@ -402,7 +402,7 @@ public final class Ledger {
             throw LedgerException.unknownAccount(id);
         }
         if (!account.currency().equals(request.amount().currency())) {
-            throw LedgerException.invalid("ledger.currency-mismatch", "account '" + id + "' holds "
+            throw new LedgerException(LedgerException.CURRENCY_MISMATCH, "account '" + id + "' holds "
                     + account.currency().getCurrencyCode() + ", the transfer is in " + request.amount().currencyCode());
         }
         return account;
@@ -460,7 +460,7 @@ public final class Ledger {
 
     private static void requireCreditLimit(long creditLimitMinor) {
         if (creditLimitMinor < 0) {
-            throw LedgerException.invalid("ledger.invalid-credit-limit", "credit limit must not be negative, got " + creditLimitMinor);
+            throw new LedgerException(LedgerException.INVALID_CREDIT_LIMIT, "credit limit must not be negative, got " + creditLimitMinor);
         }
     }
 

@@ -18,13 +18,13 @@ public record TransferRequest(String transferId, String fromAccount, String toAc
         requireId("to account", toAccount);
         memo = memo == null ? "" : memo;
         if (memo.length() > MAX_MEMO_LENGTH) {
-            throw LedgerException.invalid("ledger.invalid-request", "memo longer than " + MAX_MEMO_LENGTH + " characters");
+            throw new LedgerException(LedgerException.INVALID_REQUEST, "memo longer than " + MAX_MEMO_LENGTH + " characters");
         }
         if (amount == null || !amount.isPositive()) {
-            throw LedgerException.invalid("ledger.invalid-amount", "transfer amount must be positive, got " + amount);
+            throw new LedgerException(LedgerException.INVALID_AMOUNT, "transfer amount must be positive, got " + amount);
         }
         if (fromAccount.equals(toAccount)) {
-            throw LedgerException.invalid("ledger.same-account", "cannot transfer from account '" + fromAccount + "' to itself");
+            throw new LedgerException(LedgerException.SAME_ACCOUNT, "cannot transfer from account '" + fromAccount + "' to itself");
         }
     }
 
@@ -36,7 +36,7 @@ public record TransferRequest(String transferId, String fromAccount, String toAc
 
     static void requireId(String what, String id) {
         if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {
-            throw LedgerException.invalid("ledger.invalid-request", what + " must be 1 to " + MAX_ID_LENGTH + " characters");
+            throw new LedgerException(LedgerException.INVALID_REQUEST, what + " must be 1 to " + MAX_ID_LENGTH + " characters");
         }
     }
 }

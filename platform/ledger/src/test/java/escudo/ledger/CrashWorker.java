@@ -73,7 +73,7 @@ final class CrashWorker {
                     ledger.transfer(new TransferRequest(prefix + n, from, to, amount, "crash test"));
                     committed.incrementAndGet();
                 } catch (LedgerException e) {
-                    if (!e.code().equals("ledger.insufficient-funds")) {
+                    if (e.code() != LedgerException.INSUFFICIENT_FUNDS) {
                         throw e;
                     }
                 }

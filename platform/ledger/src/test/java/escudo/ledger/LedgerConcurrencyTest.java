@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.Money;
 import escudo.storage.Database;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import escudo.storage.Tx;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +85,7 @@ class LedgerConcurrencyTest {
                     assertFalse(ledger.transfer(r).replayed());
                     moved.add(r);
                 } catch (LedgerException e) {
-                    assertEquals("ledger.insufficient-funds", e.code());
+                    assertEquals(LedgerException.INSUFFICIENT_FUNDS, e.code());
                     refused.incrementAndGet();
                 }
             }
@@ -138,7 +138,7 @@ class LedgerConcurrencyTest {
                     ledger.transfer(request(id, "card-" + thread, "acct-" + thread, eur(1_00)));
                     moved.incrementAndGet();
                 } catch (LedgerException e) {
-                    assertEquals("ledger.transfer-conflict", e.code());
+                    assertEquals(LedgerException.TRANSFER_CONFLICT, e.code());
                     conflicts.incrementAndGet();
                 }
                 return null;
@@ -230,7 +230,7 @@ class LedgerConcurrencyTest {
                     holds.add(id);
                 } catch (LedgerException e) {
                     assertTrue(List.of(LedgerException.INSUFFICIENT_FUNDS, LedgerException.HOLD_POSTED, LedgerException.HOLD_VOIDED)
-                            .contains(e.code()), e.code());
+                            .contains(e.code()), () -> e.code() + ": " + e.getMessage());
                     refused.incrementAndGet();
                 }
             }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import escudo.core.Money;
 import escudo.storage.Database;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import escudo.storage.Tx;
 import java.io.BufferedReader;
 import java.io.IOException;

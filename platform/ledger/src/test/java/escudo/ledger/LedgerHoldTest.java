@@ -1,8 +1,8 @@
 package escudo.ledger;
 
-import static escudo.ledger.LedgerTest.assertCode;
 import static escudo.ledger.LedgerTest.eur;
 import static escudo.ledger.LedgerTest.request;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,8 +13,8 @@ import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.storage.Database;
 import escudo.storage.StorageException;
-import escudo.storage.TestClock;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestClock;
+import escudo.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,8 +69,8 @@ class LedgerHoldTest {
     void whatIsHeldCannotBeSpentByATransferOrAnotherHold() {
         ledger.hold(hold("h1", "alice", "shop", eur(80_00)));
 
-        assertCode(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(request("t1", "alice", "shop", eur(20_01))));
-        assertCode(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.hold(hold("h2", "alice", "shop", eur(20_01))));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(request("t1", "alice", "shop", eur(20_01))));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.hold(hold("h2", "alice", "shop", eur(20_01))));
         ledger.hold(hold("h2", "alice", "shop", eur(20_00)));
         assertEquals(eur(0), ledger.account("alice").available());
         assertEquals(Optional.empty(), ledger.findHold("t1"));
@@ -78,11 +78,11 @@ class LedgerHoldTest {
 
     @Test
     void aHoldMayReachIntoTheCreditLimitButNotBeyond() {
-        assertCode(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.hold(hold("h1", "carol:card", "shop", eur(50_01))));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.hold(hold("h1", "carol:card", "shop", eur(50_01))));
         ledger.hold(hold("h1", "carol:card", "shop", eur(50_00)));
         assertEquals(eur(-50_00), ledger.account("carol:card").available());
         // The credit limit cannot be lowered below what holds reserve either.
-        assertCode(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.setCreditLimit("carol:card", 49_99));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.setCreditLimit("carol:card", 49_99));
     }
 
     @Test
@@ -144,11 +144,11 @@ class LedgerHoldTest {
     void aPostedHoldCannotBeVoidedNorAVoidedOnePosted() {
         ledger.hold(hold("h1", "alice", "shop", eur(10_00)));
         ledger.post("h1");
-        assertCode(LedgerException.HOLD_POSTED, Kind.REFUSED, () -> ledger.voidHold("h1"));
+        assertRefused(LedgerException.HOLD_POSTED, Kind.REFUSED, () -> ledger.voidHold("h1"));
 
         ledger.hold(hold("h2", "alice", "shop", eur(10_00)));
         ledger.voidHold("h2");
-        assertCode(LedgerException.HOLD_VOIDED, Kind.REFUSED, () -> ledger.post("h2"));
+        assertRefused(LedgerException.HOLD_VOIDED, Kind.REFUSED, () -> ledger.post("h2"));
 
         assertEquals(eur(90_00), ledger.account("alice").available());
         assertEquals(eur(10_00), ledger.balance("shop"));
@@ -174,34 +174,34 @@ class LedgerHoldTest {
     void anotherRequestUnderAUsedIdIsAConflict() {
         ledger.hold(hold("h1", "alice", "shop", eur(30_00)));
 
-        assertCode(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.hold(hold("h1", "alice", "shop", eur(30_01))));
-        assertCode(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.hold(hold("h1", "alice", "carol:card", eur(30_00))));
-        assertCode(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT,
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.hold(hold("h1", "alice", "shop", eur(30_01))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.hold(hold("h1", "alice", "carol:card", eur(30_00))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT,
                 () -> ledger.hold(new HoldRequest("h1", "alice", "shop", eur(30_00), "order", START.plusSeconds(60))));
         // Holds and transfers share one id space.
-        assertCode(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.transfer(request("h1", "alice", "shop", eur(30_00))));
-        assertCode(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.hold(hold("fund-alice", "bank:external", "alice", eur(100_00))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.transfer(request("h1", "alice", "shop", eur(30_00))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.hold(hold("fund-alice", "bank:external", "alice", eur(100_00))));
         assertEquals(eur(30_00), ledger.account("alice").pendingDebits());
         assertEquals(eur(100_00), ledger.balance("alice"));
     }
 
     @Test
     void onlyAHoldCanBePostedOrVoided() {
-        assertCode(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.post("nothing"));
-        assertCode(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.voidHold("nothing"));
-        assertCode(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.post("fund-alice"));
-        assertCode(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.voidHold("fund-alice"));
+        assertRefused(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.post("nothing"));
+        assertRefused(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.voidHold("nothing"));
+        assertRefused(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.post("fund-alice"));
+        assertRefused(LedgerException.UNKNOWN_HOLD, Kind.NOT_FOUND, () -> ledger.voidHold("fund-alice"));
         assertEquals(Optional.empty(), ledger.findHold("fund-alice"));
         assertEquals(eur(100_00), ledger.balance("alice"));
     }
 
     @Test
     void aHoldIsCheckedLikeATransfer() {
-        assertCode("ledger.invalid-amount", Kind.INVALID, () -> hold("h1", "alice", "shop", eur(0)));
-        assertCode("ledger.same-account", Kind.INVALID, () -> hold("h1", "alice", "alice", eur(1)));
-        assertCode("ledger.invalid-request", Kind.INVALID, () -> hold(" ", "alice", "shop", eur(1)));
-        assertCode("ledger.unknown-account", Kind.NOT_FOUND, () -> ledger.hold(hold("h1", "alice", "nobody", eur(1))));
-        assertCode("ledger.currency-mismatch", Kind.INVALID, () -> ledger.hold(hold("h1", "alice", "shop", Money.of(1_00, "USD"))));
+        assertRefused(LedgerException.INVALID_AMOUNT, Kind.INVALID, () -> hold("h1", "alice", "shop", eur(0)));
+        assertRefused(LedgerException.SAME_ACCOUNT, Kind.INVALID, () -> hold("h1", "alice", "alice", eur(1)));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> hold(" ", "alice", "shop", eur(1)));
+        assertRefused(LedgerException.UNKNOWN_ACCOUNT, Kind.NOT_FOUND, () -> ledger.hold(hold("h1", "alice", "nobody", eur(1))));
+        assertRefused(LedgerException.CURRENCY_MISMATCH, Kind.INVALID, () -> ledger.hold(hold("h1", "alice", "shop", Money.of(1_00, "USD"))));
         assertEquals(Optional.empty(), ledger.findHold("h1"));
     }
 
@@ -210,10 +210,10 @@ class LedgerHoldTest {
         Instant expiry = START.plus(Duration.ofDays(7));
         ledger.hold(new HoldRequest("h1", "alice", "shop", eur(100_00), "order", expiry));
         clock.set(expiry.minusNanos(1_000));
-        assertCode(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(request("t1", "alice", "carol:card", eur(1_00))));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(request("t1", "alice", "carol:card", eur(1_00))));
 
         clock.set(expiry);
-        assertCode(LedgerException.HOLD_EXPIRED, Kind.REFUSED, () -> ledger.post("h1"));
+        assertRefused(LedgerException.HOLD_EXPIRED, Kind.REFUSED, () -> ledger.post("h1"));
         assertEquals(eur(0), ledger.balance("shop"));
         ledger.transfer(request("t1", "alice", "carol:card", eur(1_00)));
 
@@ -222,7 +222,7 @@ class LedgerHoldTest {
         assertEquals(expiry, expired.settledAt());
         assertEquals(eur(99_00), ledger.account("alice").available());
         assertEquals(eur(0), ledger.account("shop").pendingCredits());
-        assertCode(LedgerException.HOLD_EXPIRED, Kind.REFUSED, () -> ledger.post("h1"));
+        assertRefused(LedgerException.HOLD_EXPIRED, Kind.REFUSED, () -> ledger.post("h1"));
         assertTrue(ledger.voidHold("h1").replayed());
     }
 
@@ -260,7 +260,7 @@ class LedgerHoldTest {
         assertEquals(eur(0), ledger.account("alice").pendingDebits());
 
         db.run(tx -> {
-            assertCode(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.hold(tx, hold("h1", "alice", "shop", eur(100_01))));
+            assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.hold(tx, hold("h1", "alice", "shop", eur(100_01))));
             ledger.hold(tx, hold("h1", "alice", "shop", eur(10_00)));
             ledger.post(tx, "h1");
         });

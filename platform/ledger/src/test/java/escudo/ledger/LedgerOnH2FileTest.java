@@ -53,7 +53,7 @@ class LedgerOnH2FileTest {
                             ledger.transfer(new TransferRequest("t" + thread + "-" + n, from, to, Money.of(1 + random.nextLong(80_00), "EUR"), "load"));
                             moved.incrementAndGet();
                         } catch (LedgerException e) {
-                            assertEquals("ledger.insufficient-funds", e.code());
+                            assertEquals(LedgerException.INSUFFICIENT_FUNDS, e.code());
                         }
                     }
                 }));

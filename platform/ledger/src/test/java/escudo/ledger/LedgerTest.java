@@ -1,5 +1,6 @@
 package escudo.ledger;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,7 @@ import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.storage.Database;
 import escudo.storage.StorageException;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import escudo.storage.Tx;
 import java.util.Currency;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class LedgerTest {
 
@@ -57,7 +57,7 @@ class LedgerTest {
     @Test
     void openingAnExistingAccountIdIsAConflictAndKeepsTheOriginal() {
         LedgerException e = assertThrows(LedgerException.class, () -> ledger.open("alice", AccountKind.CUSTOMER_CURRENT, "Mallory", USD, 1_000_00));
-        assertEquals("ledger.duplicate-account", e.code());
+        assertEquals(LedgerException.DUPLICATE_ACCOUNT, e.code());
         assertEquals(Kind.CONFLICT, e.kind());
         Account alice = ledger.account("alice");
         assertEquals("Alice", alice.owner());
@@ -66,23 +66,23 @@ class LedgerTest {
 
     @Test
     void anAccountNeedsAKind() {
-        assertCode("ledger.invalid-request", Kind.INVALID, () -> ledger.open("dave", null, "Dave", EUR, 0));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open("dave", null, "Dave", EUR, 0));
         assertEquals(Optional.empty(), ledger.find("dave"));
     }
 
     @Test
     void aNegativeCreditLimitIsInvalid() {
-        assertCode("ledger.invalid-credit-limit", Kind.INVALID, () -> ledger.open("dave", AccountKind.CUSTOMER_CURRENT, "Dave", EUR, -1));
-        assertCode("ledger.invalid-credit-limit", Kind.INVALID, () -> ledger.setCreditLimit("alice", -1));
+        assertRefused(LedgerException.INVALID_CREDIT_LIMIT, Kind.INVALID, () -> ledger.open("dave", AccountKind.CUSTOMER_CURRENT, "Dave", EUR, -1));
+        assertRefused(LedgerException.INVALID_CREDIT_LIMIT, Kind.INVALID, () -> ledger.setCreditLimit("alice", -1));
         assertEquals(Optional.empty(), ledger.find("dave"));
     }
 
     @Test
     void blankIdsAreInvalidRequests() {
-        assertCode("ledger.invalid-request", Kind.INVALID, () -> ledger.open(" ", AccountKind.CUSTOMER_CURRENT, "Nobody", EUR, 0));
-        assertCode("ledger.invalid-request", Kind.INVALID, () -> ledger.open("x".repeat(101), AccountKind.CUSTOMER_CURRENT, "Nobody", EUR, 0));
-        assertCode("ledger.invalid-request", Kind.INVALID, () -> request("", "alice", "bob", eur(1)));
-        assertCode("ledger.invalid-request", Kind.INVALID, () -> request("t", null, "bob", eur(1)));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open(" ", AccountKind.CUSTOMER_CURRENT, "Nobody", EUR, 0));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> ledger.open("x".repeat(101), AccountKind.CUSTOMER_CURRENT, "Nobody", EUR, 0));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> request("", "alice", "bob", eur(1)));
+        assertRefused(LedgerException.INVALID_REQUEST, Kind.INVALID, () -> request("t", null, "bob", eur(1)));
     }
 
     @Test
@@ -144,10 +144,10 @@ class LedgerTest {
     void reusingATransferIdForAnotherMovementIsAConflictAndMovesNothing() {
         ledger.transfer(request("t1", "alice", "bob", eur(30_00)));
 
-        assertCode("ledger.transfer-conflict", Kind.CONFLICT, () -> ledger.transfer(request("t1", "alice", "bob", eur(31_00))));
-        assertCode("ledger.transfer-conflict", Kind.CONFLICT, () -> ledger.transfer(request("t1", "alice", "carol:card", eur(30_00))));
-        assertCode("ledger.transfer-conflict", Kind.CONFLICT, () -> ledger.transfer(request("t1", "bob", "alice", eur(30_00))));
-        assertCode("ledger.transfer-conflict", Kind.CONFLICT, () -> ledger.transfer(request("t1", "alice", "nobody", eur(30_00))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.transfer(request("t1", "alice", "bob", eur(31_00))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.transfer(request("t1", "alice", "carol:card", eur(30_00))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.transfer(request("t1", "bob", "alice", eur(30_00))));
+        assertRefused(LedgerException.TRANSFER_CONFLICT, Kind.CONFLICT, () -> ledger.transfer(request("t1", "alice", "nobody", eur(30_00))));
 
         assertEquals(eur(70_00), ledger.balance("alice"));
         assertEquals(eur(30_00), ledger.balance("bob"));
@@ -156,23 +156,23 @@ class LedgerTest {
 
     @Test
     void theAmountMustBePositive() {
-        assertCode("ledger.invalid-amount", Kind.INVALID, () -> request("t1", "alice", "bob", eur(0)));
-        assertCode("ledger.invalid-amount", Kind.INVALID, () -> request("t1", "alice", "bob", eur(-5)));
-        assertCode("ledger.invalid-amount", Kind.INVALID, () -> request("t1", "alice", "bob", null));
+        assertRefused(LedgerException.INVALID_AMOUNT, Kind.INVALID, () -> request("t1", "alice", "bob", eur(0)));
+        assertRefused(LedgerException.INVALID_AMOUNT, Kind.INVALID, () -> request("t1", "alice", "bob", eur(-5)));
+        assertRefused(LedgerException.INVALID_AMOUNT, Kind.INVALID, () -> request("t1", "alice", "bob", null));
     }
 
     @Test
     void anAccountCannotPayItself() {
-        assertCode("ledger.same-account", Kind.INVALID, () -> request("t1", "alice", "alice", eur(1)));
+        assertRefused(LedgerException.SAME_ACCOUNT, Kind.INVALID, () -> request("t1", "alice", "alice", eur(1)));
     }
 
     @Test
     void bothAccountsMustExist() {
-        assertCode("ledger.unknown-account", Kind.NOT_FOUND, () -> ledger.transfer(request("t1", "nobody", "bob", eur(1))));
-        assertCode("ledger.unknown-account", Kind.NOT_FOUND, () -> ledger.transfer(request("t1", "alice", "nobody", eur(1))));
-        assertCode("ledger.unknown-account", Kind.NOT_FOUND, () -> ledger.balance("nobody"));
-        assertCode("ledger.unknown-account", Kind.NOT_FOUND, () -> ledger.postings("nobody"));
-        assertCode("ledger.unknown-account", Kind.NOT_FOUND, () -> ledger.setCreditLimit("nobody", 0));
+        assertRefused(LedgerException.UNKNOWN_ACCOUNT, Kind.NOT_FOUND, () -> ledger.transfer(request("t1", "nobody", "bob", eur(1))));
+        assertRefused(LedgerException.UNKNOWN_ACCOUNT, Kind.NOT_FOUND, () -> ledger.transfer(request("t1", "alice", "nobody", eur(1))));
+        assertRefused(LedgerException.UNKNOWN_ACCOUNT, Kind.NOT_FOUND, () -> ledger.balance("nobody"));
+        assertRefused(LedgerException.UNKNOWN_ACCOUNT, Kind.NOT_FOUND, () -> ledger.postings("nobody"));
+        assertRefused(LedgerException.UNKNOWN_ACCOUNT, Kind.NOT_FOUND, () -> ledger.setCreditLimit("nobody", 0));
         assertEquals(Optional.empty(), ledger.find("nobody"));
         assertNothingMovedSinceSetUp();
     }
@@ -180,9 +180,9 @@ class LedgerTest {
     @Test
     void theAmountMustBeInTheCurrencyOfBothAccounts() {
         ledger.open("alice:usd", AccountKind.CUSTOMER_CURRENT, "Alice", USD, 0);
-        assertCode("ledger.currency-mismatch", Kind.INVALID, () -> ledger.transfer(request("t1", "alice", "bob", Money.of(1_00, "USD"))));
-        assertCode("ledger.currency-mismatch", Kind.INVALID, () -> ledger.transfer(request("t2", "alice", "alice:usd", eur(1_00))));
-        assertCode("ledger.currency-mismatch", Kind.INVALID, () -> ledger.transfer(request("t3", "alice:usd", "alice", Money.of(1_00, "USD"))));
+        assertRefused(LedgerException.CURRENCY_MISMATCH, Kind.INVALID, () -> ledger.transfer(request("t1", "alice", "bob", Money.of(1_00, "USD"))));
+        assertRefused(LedgerException.CURRENCY_MISMATCH, Kind.INVALID, () -> ledger.transfer(request("t2", "alice", "alice:usd", eur(1_00))));
+        assertRefused(LedgerException.CURRENCY_MISMATCH, Kind.INVALID, () -> ledger.transfer(request("t3", "alice:usd", "alice", Money.of(1_00, "USD"))));
         assertEquals(Money.of(0, "USD"), ledger.balance("alice:usd"));
         assertNothingMovedSinceSetUp();
     }
@@ -190,7 +190,7 @@ class LedgerTest {
     @Test
     void aPlainAccountCannotGoBelowZero() {
         ledger.transfer(request("t1", "alice", "bob", eur(100_00)));
-        assertCode("ledger.insufficient-funds", Kind.REFUSED, () -> ledger.transfer(request("t2", "alice", "bob", eur(1))));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(request("t2", "alice", "bob", eur(1))));
         assertEquals(eur(0), ledger.balance("alice"));
     }
 
@@ -205,7 +205,7 @@ class LedgerTest {
     void anOverdraftBeyondTheCreditLimitIsRefusedAndWritesNothing() {
         ledger.transfer(request("t1", "carol:card", "bob", eur(20_00)));
 
-        assertCode("ledger.insufficient-funds", Kind.REFUSED, () -> ledger.transfer(request("t2", "carol:card", "bob", eur(30_01))));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(request("t2", "carol:card", "bob", eur(30_01))));
 
         assertEquals(eur(-20_00), ledger.balance("carol:card"));
         assertEquals(eur(20_00), ledger.balance("bob"));
@@ -235,7 +235,7 @@ class LedgerTest {
     @Test
     void aCreditLimitCannotBeLoweredBelowWhatIsAlreadyOwed() {
         ledger.transfer(request("t1", "carol:card", "bob", eur(40_00)));
-        assertCode("ledger.insufficient-funds", Kind.REFUSED, () -> ledger.setCreditLimit("carol:card", 39_99));
+        assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.setCreditLimit("carol:card", 39_99));
         assertEquals(50_00, ledger.account("carol:card").creditLimitMinor());
         ledger.setCreditLimit("carol:card", 40_00);
         assertEquals(40_00, ledger.account("carol:card").creditLimitMinor());
@@ -262,8 +262,8 @@ class LedgerTest {
     @Test
     void aRefusalInsideACallersTransactionLeavesTheTransactionUsable() {
         db.run(tx -> {
-            assertCode("ledger.insufficient-funds", Kind.REFUSED, () -> ledger.transfer(tx, request("t1", "bob", "alice", eur(1))));
-            assertCode("ledger.duplicate-account", Kind.CONFLICT, () -> ledger.open(tx, "bob", AccountKind.CUSTOMER_CURRENT, "Bob", EUR, 0));
+            assertRefused(LedgerException.INSUFFICIENT_FUNDS, Kind.REFUSED, () -> ledger.transfer(tx, request("t1", "bob", "alice", eur(1))));
+            assertRefused(LedgerException.DUPLICATE_ACCOUNT, Kind.CONFLICT, () -> ledger.open(tx, "bob", AccountKind.CUSTOMER_CURRENT, "Bob", EUR, 0));
             ledger.transfer(tx, request("t2", "alice", "bob", eur(1_00)));
         });
         assertEquals(eur(1_00), ledger.balance("bob"));
@@ -292,11 +292,6 @@ class LedgerTest {
         return db.inTransaction(tx -> tx.queryOne(sql, row -> row.getLong(1)).orElseThrow());
     }
 
-    static void assertCode(String code, Kind kind, Executable call) {
-        LedgerException e = assertThrows(LedgerException.class, call);
-        assertEquals(code, e.code(), e.getMessage());
-        assertEquals(kind, e.kind());
-    }
 
     private static <T> T last(List<T> list) {
         return list.get(list.size() - 1);

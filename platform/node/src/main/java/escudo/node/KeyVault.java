@@ -1,5 +1,6 @@
 package escudo.node;
 
+import escudo.core.ErrorCode;
 import escudo.node.spi.Secrets;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
@@ -27,6 +28,11 @@ import java.util.function.Supplier;
  * {@code <data dir>/master.key}, created once with owner-only permissions.
  */
 public final class KeyVault {
+
+    /** A key file or the key store cannot be read or written. */
+    public static final ErrorCode KEY_STORAGE = ErrorCode.declare("node.key-storage", Kind.INTERNAL);
+    /** The master key is not 64 hex digits. */
+    public static final ErrorCode BAD_MASTER_KEY = ErrorCode.declare("node.bad-master-key", Kind.INVALID);
 
     public static final String MASTER_KEY_VARIABLE = "ESCUDO_MASTER_KEY";
     public static final String OPERATOR_TOKEN_VARIABLE = "ESCUDO_OPERATOR_TOKEN";
@@ -57,7 +63,7 @@ public final class KeyVault {
             }
             return new KeyVault(keyDir, parse(Files.readString(file).strip()));
         } catch (IOException | UncheckedIOException e) {
-            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot open the key store in " + dataDir + ": " + e.getMessage());
+            throw new EscudoException(KEY_STORAGE, "cannot open the key store in " + dataDir + ": " + e.getMessage());
         }
     }
 
@@ -86,7 +92,7 @@ public final class KeyVault {
         try {
             return Files.exists(file) ? java.util.Optional.of(Files.readString(file).strip()) : java.util.Optional.empty();
         } catch (IOException e) {
-            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read " + file + ": " + e.getMessage());
+            throw new EscudoException(KEY_STORAGE, "cannot read " + file + ": " + e.getMessage());
         }
     }
 
@@ -117,7 +123,7 @@ public final class KeyVault {
             }
             return box.open(Files.readAllBytes(file), associatedData, "key " + fileName);
         } catch (IOException | UncheckedIOException e) {
-            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read or write key " + fileName + ": " + e.getMessage());
+            throw new EscudoException(KEY_STORAGE, "cannot read or write key " + fileName + ": " + e.getMessage());
         }
     }
 
@@ -182,6 +188,6 @@ public final class KeyVault {
         } catch (IllegalArgumentException e) {
             // reported below without echoing the value
         }
-        throw new EscudoException(Kind.INVALID, "node.bad-master-key", "the master key must be 64 hex digits (32 bytes)");
+        throw new EscudoException(BAD_MASTER_KEY, "the master key must be 64 hex digits (32 bytes)");
     }
 }

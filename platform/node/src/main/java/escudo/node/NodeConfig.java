@@ -1,5 +1,6 @@
 package escudo.node;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -62,6 +63,11 @@ public record NodeConfig(
         URI courierUrl,
         Jdbc courierJdbc,
         FeatureSettings features) {
+
+    /** A setting that does not exist (a typo must not go unnoticed). */
+    public static final ErrorCode UNKNOWN_KEY = ErrorCode.declare("config.unknown-key", Kind.INVALID);
+    /** A setting with an unusable value, or a role without a setting it needs. */
+    public static final ErrorCode INVALID = ErrorCode.declare("config.invalid", Kind.INVALID);
 
     public static final String FILE_NAME = "escudo.properties";
 
@@ -316,7 +322,7 @@ public record NodeConfig(
     }
 
     private static EscudoException invalid(String message) {
-        return new EscudoException(Kind.INVALID, "config.invalid", message);
+        return new EscudoException(INVALID, message);
     }
 
     /** The weakest source: the properties file, or the settings a test gives; named in error messages. */
@@ -407,7 +413,7 @@ public record NodeConfig(
             Set<String> unknown = new TreeSet<>(file.values().keySet());
             unknown.removeAll(known);
             if (!unknown.isEmpty()) {
-                throw new EscudoException(Kind.INVALID, "config.unknown-key", "unknown setting"
+                throw new EscudoException(UNKNOWN_KEY, "unknown setting"
                         + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown) + " " + file.origin()
                         + "; the known settings are " + String.join(", ", known));
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import escudo.core.EscudoException;
+import escudo.crypto.CryptoException;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SigningKey;
@@ -29,8 +30,8 @@ class KeyVaultTest {
         byte[] file = Files.readAllBytes(dir.resolve("data/keys/issuer.key"));
         assertFalse(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(key.verifyingKey().hex()));
         KeyVault other = KeyVault.open(dir.resolve("data"), Map.of(KeyVault.MASTER_KEY_VARIABLE, "11".repeat(32)));
-        assertEquals("crypto.decryption-failed", assertThrows(EscudoException.class, () -> other.signingKey("issuer")).code());
-        assertEquals("node.bad-master-key", assertThrows(EscudoException.class,
+        assertEquals(CryptoException.DECRYPTION_FAILED, assertThrows(EscudoException.class, () -> other.signingKey("issuer")).code());
+        assertEquals(KeyVault.BAD_MASTER_KEY, assertThrows(EscudoException.class,
                 () -> KeyVault.open(dir.resolve("x"), Map.of(KeyVault.MASTER_KEY_VARIABLE, "not-hex"))).code());
     }
 

@@ -102,7 +102,7 @@ class NodeConfigTest {
     void anUnknownKeyInTheFileIsRefused() throws IOException {
         Path file = file("escudo.isuer.port=7500\n");
         EscudoException e = assertThrows(EscudoException.class, () -> NodeConfig.load(file, Map.of(), Map.of()));
-        assertEquals("config.unknown-key", e.code());
+        assertEquals(NodeConfig.UNKNOWN_KEY, e.code());
         assertTrue(e.getMessage().contains("escudo.isuer.port"), e.getMessage());
         assertTrue(e.getMessage().contains("escudo.issuer.port"), "lists the known keys: " + e.getMessage());
     }
@@ -111,7 +111,7 @@ class NodeConfigTest {
     void badValuesAreRefusedNamingTheirSource() throws IOException {
         EscudoException port = assertThrows(EscudoException.class,
                 () -> NodeConfig.load(null, Map.of("ESCUDO_ISSUER_PORT", "seventy"), Map.of()));
-        assertEquals("config.invalid", port.code());
+        assertEquals(NodeConfig.INVALID, port.code());
         assertTrue(port.getMessage().contains("ESCUDO_ISSUER_PORT"), port.getMessage());
 
         assertThrows(EscudoException.class, () -> NodeConfig.load(null, Map.of("ESCUDO_MERCHANT_PORT", "70000"), Map.of()));
@@ -182,7 +182,7 @@ class NodeConfigTest {
     @Test
     void givenSettingsAreCheckedLikeAFile() {
         EscudoException e = assertThrows(EscudoException.class, () -> NodeConfig.of(Map.of("escudo.issuer.prot", "0")));
-        assertEquals("config.unknown-key", e.code());
+        assertEquals(NodeConfig.UNKNOWN_KEY, e.code());
         assertTrue(e.getMessage().contains("escudo.issuer.prot in the given settings"), e.getMessage());
     }
 

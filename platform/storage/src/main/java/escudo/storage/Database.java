@@ -2,7 +2,6 @@ package escudo.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import escudo.core.EscudoException.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -49,7 +48,8 @@ public final class Database implements AutoCloseable {
         return open(jdbcUrl, user, password, () -> { });
     }
 
-    static Database open(String jdbcUrl, String user, String password, Runnable afterClose) {
+    /** {@link #open(String, String, String)}, running {@code afterClose} once the pool is closed (a test drops its schema). */
+    public static Database open(String jdbcUrl, String user, String password, Runnable afterClose) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         HikariConfig config = new HikariConfig();
         config.setPoolName("escudo-db-" + POOLS.incrementAndGet());
@@ -62,7 +62,7 @@ public final class Database implements AutoCloseable {
             return new Database(new HikariDataSource(config), jdbcUrl.startsWith("jdbc:postgresql:"), afterClose);
         } catch (RuntimeException e) {
             // The driver's message names host and user, never the password; the URL may carry one.
-            throw new StorageException(Kind.INTERNAL, "storage.unavailable",
+            throw new StorageException(StorageException.UNAVAILABLE,
                     "cannot connect to " + redact(jdbcUrl) + ": " + rootMessage(e), e);
         }
     }
@@ -95,7 +95,7 @@ public final class Database implements AutoCloseable {
                     .load()
                     .migrate();
         } catch (FlywayException e) {
-            throw new StorageException(Kind.INTERNAL, "storage.migration-failed",
+            throw new StorageException(StorageException.MIGRATION_FAILED,
                     "migrating " + module + " failed: " + e.getMessage(), e);
         }
     }
@@ -152,7 +152,7 @@ public final class Database implements AutoCloseable {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L << attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException(Kind.INTERNAL, "storage.failure", "interrupted while retrying a transaction", e);
+            throw new StorageException(StorageException.FAILURE, "interrupted while retrying a transaction", e);
         }
     }
 

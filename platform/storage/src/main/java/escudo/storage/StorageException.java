@@ -1,24 +1,30 @@
 package escudo.storage;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import java.sql.SQLException;
 import java.util.Optional;
 
-/**
- * A failure of the database itself. The codes a caller may branch on:
- * {@code storage.duplicate} (a unique key already exists), {@code storage.contention} (the
- * transaction kept losing to concurrent ones), {@code storage.unavailable} (cannot connect),
- * {@code storage.no-fresh-id} (no random id drawn was free: {@link Tx#insertWithFreshId}),
- * {@code storage.failure} (anything else). Messages never carry credentials.
- */
+/** A failure of the database itself. Messages never carry credentials. */
 public final class StorageException extends EscudoException {
 
-    public static final String NO_FRESH_ID = "storage.no-fresh-id";
+    /** A unique key already exists. */
+    public static final ErrorCode DUPLICATE = ErrorCode.declare("storage.duplicate", Kind.CONFLICT);
+    /** The transaction kept losing to concurrent ones. */
+    public static final ErrorCode CONTENTION = ErrorCode.declare("storage.contention", Kind.INTERNAL);
+    /** The database cannot be reached. */
+    public static final ErrorCode UNAVAILABLE = ErrorCode.declare("storage.unavailable", Kind.INTERNAL);
+    /** A module's schema migration failed. */
+    public static final ErrorCode MIGRATION_FAILED = ErrorCode.declare("storage.migration-failed", Kind.INTERNAL);
+    /** No random id drawn was free ({@link Tx#insertWithFreshId}): the random source is broken. */
+    public static final ErrorCode NO_FRESH_ID = ErrorCode.declare("storage.no-fresh-id", Kind.INTERNAL);
+    /** Anything else. */
+    public static final ErrorCode FAILURE = ErrorCode.declare("storage.failure", Kind.INTERNAL);
 
     private final String sqlState;
 
-    public StorageException(Kind kind, String code, String message, Throwable cause) {
-        super(kind, code, message, cause);
+    public StorageException(ErrorCode code, String message, Throwable cause) {
+        super(code, message, cause);
         this.sqlState = cause instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
@@ -27,12 +33,12 @@ public final class StorageException extends EscudoException {
         String state = e.getSQLState();
         String message = "database failure (SQLState " + state + "): " + e.getMessage();
         if (SqlStates.isUniqueViolation(e)) {
-            return new StorageException(Kind.CONFLICT, "storage.duplicate", message, e);
+            return new StorageException(DUPLICATE, message, e);
         }
         if (SqlStates.isTransient(e)) {
-            return new StorageException(Kind.INTERNAL, "storage.contention", message, e);
+            return new StorageException(CONTENTION, message, e);
         }
-        return new StorageException(Kind.INTERNAL, "storage.failure", message, e);
+        return new StorageException(FAILURE, message, e);
     }
 
     /** The SQLState of the underlying driver exception, when there is one. */

@@ -92,7 +92,7 @@ public final class Tx {
                 return candidate;
             }
         }
-        throw new StorageException(StorageException.Kind.INTERNAL, StorageException.NO_FRESH_ID,
+        throw new StorageException(StorageException.NO_FRESH_ID,
                 "no free " + what + " after " + FRESH_ID_ATTEMPTS + " random draws", null);
     }
 
@@ -130,7 +130,7 @@ public final class Tx {
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
         List<T> rows = query(sql, mapper, args);
         if (rows.size() > 1) {
-            throw new StorageException(StorageException.Kind.INTERNAL, "storage.failure",
+            throw new StorageException(StorageException.FAILURE,
                     "expected at most one row but got " + rows.size() + " from: " + sql, null);
         }
         return rows.stream().findFirst();

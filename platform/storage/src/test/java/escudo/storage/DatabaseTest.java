@@ -1,11 +1,13 @@
 package escudo.storage;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.EscudoException;
+import escudo.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -74,7 +76,7 @@ class DatabaseTest {
             attempts.incrementAndGet();
             throw StorageException.of(new SQLException("deadlock detected", "40P01"));
         }));
-        assertEquals("storage.contention", e.code());
+        assertEquals(StorageException.CONTENTION, e.code());
         assertEquals(Database.MAX_ATTEMPTS, attempts.get());
     }
 
@@ -153,12 +155,10 @@ class DatabaseTest {
         db.run(tx -> tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "taken"));
         AtomicInteger draws = new AtomicInteger();
         db.run(tx -> {
-            StorageException e = assertThrows(StorageException.class, () -> tx.insertWithFreshId(() -> {
+            assertRefused(StorageException.class, StorageException.NO_FRESH_ID, () -> tx.insertWithFreshId(() -> {
                 draws.incrementAndGet();
                 return "n1";
             }, candidate -> tx.tryInsert("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", candidate, "again"), "note id"));
-            assertEquals(StorageException.NO_FRESH_ID, e.code());
-            assertEquals(EscudoException.Kind.INTERNAL, e.kind());
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n2", "after");
         });
         assertEquals(Tx.FRESH_ID_ATTEMPTS, draws.get());
@@ -174,7 +174,7 @@ class DatabaseTest {
         StorageException e = assertThrows(StorageException.class, () -> db.run(tx -> {
             tx.update("INSERT INTO storagetest_notes (id, text) VALUES (?, ?)", "n1", "second");
         }));
-        assertEquals("storage.duplicate", e.code());
+        assertEquals(StorageException.DUPLICATE, e.code());
         assertEquals(EscudoException.Kind.CONFLICT, e.kind());
         assertEquals(Optional.of("23505"), e.sqlState());
     }
@@ -183,7 +183,7 @@ class DatabaseTest {
     void queryOneRefusesSeveralRows() {
         StorageException e = assertThrows(StorageException.class, () -> db.inTransaction(tx ->
                 tx.queryOne("SELECT id FROM storagetest_counter", row -> row.getInt(1))));
-        assertEquals("storage.failure", e.code());
+        assertEquals(StorageException.FAILURE, e.code());
     }
 
     @Test
@@ -217,7 +217,7 @@ class DatabaseTest {
     @Test
     void migratingAModuleWithoutMigrationsFails() {
         StorageException e = assertThrows(StorageException.class, () -> db.migrate("nosuchmodule"));
-        assertEquals("storage.migration-failed", e.code());
+        assertEquals(StorageException.MIGRATION_FAILED, e.code());
     }
 
     @Test
@@ -241,7 +241,7 @@ class DatabaseTest {
         String url = "jdbc:h2:file:" + dir.resolve("locked");
         Database.open(url, "sa", "right-secret").close();
         StorageException e = assertThrows(StorageException.class, () -> Database.open(url, "sa", "wrong-secret"));
-        assertEquals("storage.unavailable", e.code());
+        assertEquals(StorageException.UNAVAILABLE, e.code());
         assertFalse(e.getMessage().contains("secret"), e.getMessage());
 
         StorageException inUrl = assertThrows(StorageException.class,

@@ -1,6 +1,8 @@
 package escudo.bank.client;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.http.PartyClient;
 import java.net.URI;
 import java.util.Objects;
@@ -12,7 +14,7 @@ import java.util.Objects;
 public final class RemoteBank implements AutoCloseable {
 
     /** The bank answered with another identity than the configured one. */
-    public static final String WRONG_BANK = "node.wrong-bank";
+    public static final ErrorCode WRONG_BANK = ErrorCode.declare("node.wrong-bank", Kind.INVALID);
 
     private final PartyClient client;
     private final BankApi.BankInfo info;
@@ -29,7 +31,7 @@ public final class RemoteBank implements AutoCloseable {
         try {
             BankApi.BankInfo info = client.get("/issuer", BankApi.BankInfo.class);
             if (!info.bankId().equals(expectedBankId)) {
-                throw new EscudoException(EscudoException.Kind.INVALID, WRONG_BANK, uri + " is bank " + info.bankId()
+                throw new EscudoException(WRONG_BANK, uri + " is bank " + info.bankId()
                         + ", not the configured " + expectedBankId);
             }
             return new RemoteBank(client, info);

@@ -1,6 +1,8 @@
 package escudo.node.http;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -10,6 +12,9 @@ import java.security.MessageDigest;
  * endpoints authenticate by their own signatures or pairwise keys and are open.
  */
 public final class Desk {
+
+    /** An operator endpoint called without the operator's token. */
+    public static final ErrorCode OPERATOR_ONLY = ErrorCode.declare("node.operator-only", Kind.UNAUTHENTICATED);
 
     private final byte[] expected;
     private final String what;
@@ -27,7 +32,7 @@ public final class Desk {
     public void require(Request req) {
         String presented = req.header("Authorization").orElse("");
         if (!MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
-            throw new EscudoException(EscudoException.Kind.UNAUTHENTICATED, "node.operator-only",
+            throw new EscudoException(OPERATOR_ONLY,
                     "this is " + what + ": it needs the operator token");
         }
     }

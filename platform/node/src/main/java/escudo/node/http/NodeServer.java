@@ -1,5 +1,6 @@
 package escudo.node.http;
 
+import escudo.core.ErrorCode;
 import escudo.http.Json;
 import escudo.http.Problem;
 import io.helidon.http.DirectHandler;
@@ -70,10 +71,10 @@ public final class NodeServer implements AutoCloseable {
     private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request, EventType type,
                                                           Status status, ServerResponseHeaders headers, String message) {
         int code = status.code() >= 400 && status.code() <= 599 ? status.code() : 400;
-        String problemCode = code == 413 ? "request.too-large"
-                : code >= 500 ? "internal"
-                : type == EventType.BAD_REQUEST ? "request.malformed"
-                : "request.rejected";
+        ErrorCode problemCode = code == 413 ? Problem.TOO_LARGE
+                : code >= 500 ? Problem.INTERNAL
+                : type == EventType.BAD_REQUEST ? Json.MALFORMED
+                : Problem.REJECTED;
         Problem problem = Problem.of(code, problemCode, status.reasonPhrase(), null);
         return DirectHandler.TransportResponse.builder()
                 .status(status)

@@ -2,7 +2,6 @@ package escudo.node.http;
 
 import escudo.http.Json;
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
@@ -43,7 +42,7 @@ public final class Request {
         try {
             return Long.parseLong(value.get());
         } catch (NumberFormatException e) {
-            throw new EscudoException(Kind.INVALID, Json.MALFORMED, "query parameter '" + name + "' must be an integer");
+            throw new EscudoException(Json.MALFORMED, "query parameter '" + name + "' must be an integer");
         }
     }
 

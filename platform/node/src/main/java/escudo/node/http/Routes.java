@@ -73,11 +73,11 @@ public final class Routes {
             Set<String> allowed = req.context().get(AllowedMethods.class, AllowedMethods.class)
                     .map(AllowedMethods::methods).orElse(Set.of());
             if (allowed.isEmpty()) {
-                send(res, Problem.of(404, "request.not-found", "no route for " + req.prologue().method().text()
+                send(res, Problem.of(404, Problem.NO_ROUTE, "no route for " + req.prologue().method().text()
                         + " " + req.path().path(), req.path().path()));
             } else {
                 res.header(HeaderNames.ALLOW, String.join(", ", allowed));
-                send(res, Problem.of(405, "request.method-not-allowed", req.prologue().method().text()
+                send(res, Problem.of(405, Problem.METHOD_NOT_ALLOWED, req.prologue().method().text()
                         + " is not allowed on " + req.path().path() + "; use " + String.join(" or ", allowed),
                         req.path().path()));
             }
@@ -94,9 +94,9 @@ public final class Routes {
         Problem problem = switch (failure) {
             case EscudoException e -> Problem.of(e, instance);
             case HttpException e when e.status().code() < 500 -> Problem.of(e.status().code(), switch (e.status().code()) {
-                case 404 -> "request.not-found";
-                case 413 -> "request.too-large";
-                default -> "request.rejected";
+                case 404 -> Problem.NO_ROUTE;
+                case 413 -> Problem.TOO_LARGE;
+                default -> Problem.REJECTED;
             }, e.status().reasonPhrase(), instance);
             default -> null;
         };
@@ -106,9 +106,8 @@ public final class Routes {
                     + " failed", failure);
             // A fault on our side is described in the log only: its message may name tables or SQL.
             problem = problem == null
-                    ? Problem.of(500, "internal", "the server failed to process the request (incident " + incident + ")", instance)
-                    : Problem.of(problem.status(), problem.code(), "the server failed to process the request (incident "
-                            + incident + ")", instance);
+                    ? Problem.of(500, Problem.INTERNAL, "the server failed to process the request (incident " + incident + ")", instance)
+                    : problem.withDetail("the server failed to process the request (incident " + incident + ")");
         }
         if (res.isSent()) {
             LOG.log(Level.WARNING, "cannot send problem " + problem.code() + ": the response was already sent");

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -22,10 +23,12 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real server on a free port, spoken to with a plain {@link HttpClient}. */
 class NodeServerTest {
+
+    /** One code per kind, {@code test.<kind>}, for the route that fails as it is told. */
+    private static final Map<Kind, ErrorCode> FAILURES = Arrays.stream(Kind.values()).collect(Collectors.toMap(
+            kind -> kind, kind -> ErrorCode.declare(failureCode(kind), kind)));
+
+    private static String failureCode(Kind kind) {
+        return "test." + kind.name().toLowerCase(Locale.ROOT);
+    }
 
     record Deposit(String account, Money amount, byte[] token, Instant at) {
         Deposit {
@@ -64,8 +75,7 @@ class NodeServerTest {
                     Map.of("id", req.path("id"), "limit", req.queryLong("limit", 10)));
             Routes.get(routing, "/test/fail/{kind}", req -> {
                 Kind kind = Kind.valueOf(req.path("kind"));
-                throw new EscudoException(kind, "test." + kind.name().toLowerCase(Locale.ROOT),
-                        "it failed as " + kind);
+                throw new EscudoException(FAILURES.get(kind), "it failed as " + kind);
             });
             Routes.get(routing, "/test/boom", req -> {
                 throw new IllegalStateException("cannot connect to " + SECRET);
@@ -159,7 +169,7 @@ class NodeServerTest {
     @ParameterizedTest
     @CsvSource({"INVALID,400", "UNAUTHENTICATED,401", "NOT_FOUND,404", "CONFLICT,409", "REFUSED,422", "INTERNAL,500"})
     void eachKindHasItsStatus(Kind kind, int status) throws Exception {
-        String code = "test." + kind.name().toLowerCase(Locale.ROOT);
+        String code = failureCode(kind);
         JsonNode problem = problem(get("/test/fail/" + kind), status, code);
         if (kind == Kind.INTERNAL) {
             // our own faults are told in the log only; the answer names an incident

@@ -1,10 +1,14 @@
 package escudo.node.http;
 
+import escudo.http.Json;
 import escudo.http.PartyClient;
+import escudo.http.Problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import java.io.IOException;
@@ -21,6 +25,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class PartyClientTest {
 
+    /** The test bank's failure, answered as whichever kind the route names (the status carries it). */
+    private static final ErrorCode BANK_FAILED = ErrorCode.declare("bank.failed", Kind.INTERNAL);
+    /** The test bank's refusal of a withdrawal. */
+    private static final ErrorCode SHORT_OF_FUNDS = ErrorCode.declare("bank.short-of-funds", Kind.REFUSED);
+
     record Withdrawal(String account, long minor) {
     }
 
@@ -31,11 +40,11 @@ class PartyClientTest {
     static void start() {
         server = NodeServer.start(0, routing -> {
             Routes.post(routing, "/bank/withdrawals", Withdrawal.class, (w, req) -> {
-                throw new EscudoException(Kind.REFUSED, "ledger.insufficient-funds",
+                throw new EscudoException(SHORT_OF_FUNDS,
                         "account " + w.account() + " holds less than " + w.minor());
             });
             Routes.get(routing, "/bank/fail/{kind}", req -> {
-                throw new EscudoException(Kind.valueOf(req.path("kind")), "bank.failed", "failed: " + req.path("kind"));
+                throw new EscudoException(Kind.valueOf(req.path("kind")), BANK_FAILED, "failed: " + req.path("kind"));
             });
             Routes.get(routing, "/bank/boom", req -> {
                 throw new IllegalStateException("secret");
@@ -57,7 +66,7 @@ class PartyClientTest {
         EscudoException e = assertThrows(EscudoException.class,
                 () -> client.post("/bank/withdrawals", new Withdrawal("alice", 500), Map.class));
         assertEquals(Kind.REFUSED, e.kind());
-        assertEquals("ledger.insufficient-funds", e.code());
+        assertSame(SHORT_OF_FUNDS, e.code());
         assertEquals("account alice holds less than 500", e.getMessage());
     }
 
@@ -66,7 +75,7 @@ class PartyClientTest {
     void everyKindSurvivesTheRoundTrip(Kind kind) {
         EscudoException e = assertThrows(EscudoException.class, () -> client.get("/bank/fail/" + kind, Map.class));
         assertEquals(kind, e.kind());
-        assertEquals("bank.failed", e.code());
+        assertSame(BANK_FAILED, e.code(), "the decoded code is the declared constant");
         assertEquals(kind == Kind.INTERNAL ? "the server failed to process the request" : "failed: " + kind,
                 kind == Kind.INTERNAL ? e.getMessage().replaceAll(" \\(incident [0-9a-f]{8}\\)$", "") : e.getMessage());
     }
@@ -76,24 +85,24 @@ class PartyClientTest {
         EscudoException malformed = assertThrows(EscudoException.class,
                 () -> client.post("/bank/withdrawals", Map.of("account", "alice"), Map.class));
         assertEquals(Kind.INVALID, malformed.kind());
-        assertEquals("request.malformed", malformed.code());
+        assertEquals(Json.MALFORMED, malformed.code());
 
         EscudoException notFound = assertThrows(EscudoException.class, () -> client.get("/bank/nothing", Map.class));
         assertEquals(Kind.NOT_FOUND, notFound.kind());
-        assertEquals("request.not-found", notFound.code());
+        assertEquals(Problem.NO_ROUTE, notFound.code());
 
         EscudoException internal = assertThrows(EscudoException.class, () -> client.get("/bank/boom", Map.class));
         assertEquals(Kind.INTERNAL, internal.kind());
-        assertEquals("internal", internal.code());
+        assertSame(Problem.INTERNAL, internal.code());
     }
 
     @Test
     void answersThatAreNotProblemsOrNotJson() {
         EscudoException notJson = assertThrows(EscudoException.class, () -> client.get("/bank/not-json", Map.class));
-        assertEquals("party.bad-response", notJson.code());
+        assertEquals(PartyClient.BAD_RESPONSE, notJson.code());
         EscudoException plain = assertThrows(EscudoException.class, () -> client.get("/bank/plain-error", Map.class));
         assertEquals(Kind.INTERNAL, plain.kind());
-        assertEquals("party.error", plain.code());
+        assertEquals(PartyClient.ERROR, plain.code());
     }
 
     @Test
@@ -106,7 +115,7 @@ class PartyClientTest {
         try (PartyClient lonely = new PartyClient(nobody, Duration.ofSeconds(2), Duration.ofSeconds(2))) {
             EscudoException e = assertThrows(EscudoException.class, () -> lonely.get("/health", Map.class));
             assertEquals(Kind.INTERNAL, e.kind());
-            assertEquals("party.unreachable", e.code());
+            assertEquals(PartyClient.UNREACHABLE, e.code());
             assertTrue(e.getMessage().startsWith(nobody + " is unreachable: "), e.getMessage());
         }
     }
@@ -126,7 +135,7 @@ class PartyClientTest {
             try (PartyClient impatient = new PartyClient(uri, Duration.ofSeconds(1), Duration.ofMillis(300))) {
                 long start = System.nanoTime();
                 EscudoException e = assertThrows(EscudoException.class, () -> impatient.get("/health", Map.class));
-                assertEquals("party.unreachable", e.code());
+                assertEquals(PartyClient.UNREACHABLE, e.code());
                 assertTrue(e.getMessage().contains("no answer within 300 ms"), e.getMessage());
                 assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 3_000);
             }

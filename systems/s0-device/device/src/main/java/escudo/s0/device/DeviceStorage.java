@@ -1,6 +1,5 @@
 package escudo.s0.device;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -89,7 +88,7 @@ final class DeviceStorage {
     static DeviceStorage open(Path directory, String serial) {
         Path saltFile = directory.resolve(SALT_FILE);
         if (!Files.isRegularFile(saltFile) || !Files.isRegularFile(directory.resolve(STATE_FILE))) {
-            throw new DeviceException(Kind.NOT_FOUND, DeviceException.NOT_FOUND, "no wallet in " + directory);
+            throw new DeviceException(DeviceException.NOT_FOUND, "no wallet in " + directory);
         }
         byte[] salt;
         try {
@@ -137,7 +136,7 @@ final class DeviceStorage {
             try {
                 checkBox.open(check, CHECK_DATA, "wallet key check");
             } catch (CryptoException wrongKey) {
-                throw new DeviceException(Kind.UNAUTHENTICATED, DeviceException.WRONG_HARDWARE,
+                throw new DeviceException(DeviceException.WRONG_HARDWARE,
                         "this wallet belongs to another machine: its state does not open with this machine's hardware serial");
             }
             throw corrupt(e);
@@ -172,15 +171,15 @@ final class DeviceStorage {
 
 
     private static DeviceException alreadyExists(Path directory) {
-        return new DeviceException(Kind.CONFLICT, DeviceException.ALREADY_EXISTS, "a wallet already exists in " + directory);
+        return new DeviceException(DeviceException.ALREADY_EXISTS, "a wallet already exists in " + directory);
     }
 
     private static DeviceException corrupt(Throwable cause) {
-        return new DeviceException(Kind.INTERNAL, DeviceException.STORAGE_CORRUPT,
+        return new DeviceException(DeviceException.STORAGE_CORRUPT,
                 "the wallet state cannot be read: it was altered or truncated", cause);
     }
 
     private static DeviceException failed(String message, IOException cause) {
-        return new DeviceException(Kind.INTERNAL, DeviceException.STORAGE_FAILED, message + ": " + cause.getMessage(), cause);
+        return new DeviceException(DeviceException.STORAGE_FAILED, message + ": " + cause.getMessage(), cause);
     }
 }

@@ -1,6 +1,5 @@
 package escudo.s0.device;
 
-import escudo.core.EscudoException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +57,7 @@ public final class HardwareSerial {
                 return value;
             }
         }
-        throw new DeviceException(Kind.NOT_FOUND, DeviceException.NO_SERIAL,
+        throw new DeviceException(DeviceException.NO_SERIAL,
                 "no hardware serial: set " + OVERRIDE + ", or make " + productUuid + " or " + machineId + " readable");
     }
 

@@ -1,6 +1,5 @@
 package escudo.s0.device;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.VerifyingKey;
 import java.util.Objects;
 
@@ -13,10 +12,10 @@ public record RegistrationInfo(String issuerId, byte[] registrationKey, Verifyin
 
     public RegistrationInfo {
         if (issuerId == null || issuerId.isBlank() || issuerId.length() > 64) {
-            throw new DeviceException(Kind.INVALID, DeviceException.RECEIPT_MISMATCH, "issuerId must be 1 to 64 characters");
+            throw new DeviceException(DeviceException.RECEIPT_MISMATCH, "issuerId must be 1 to 64 characters");
         }
         if (registrationKey == null || registrationKey.length != 32) {
-            throw new DeviceException(Kind.INVALID, DeviceException.RECEIPT_MISMATCH, "the issuer's X25519 registration key has 32 bytes");
+            throw new DeviceException(DeviceException.RECEIPT_MISMATCH, "the issuer's X25519 registration key has 32 bytes");
         }
         registrationKey = registrationKey.clone();
         Objects.requireNonNull(issuerKey, "issuerKey");

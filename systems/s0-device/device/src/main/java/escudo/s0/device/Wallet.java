@@ -1,7 +1,6 @@
 package escudo.s0.device;
 
 import escudo.core.Bytes;
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.SecretAccess;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.LayerOrder;
@@ -84,7 +83,7 @@ public final class Wallet {
     public synchronized void register(IssuerLink issuer, String customerId, String enrolmentCode, LayerOrder order, String label) {
         Objects.requireNonNull(issuer, "issuer");
         if (state.registered()) {
-            throw new DeviceException(Kind.CONFLICT, DeviceException.ALREADY_REGISTERED,
+            throw new DeviceException(DeviceException.ALREADY_REGISTERED,
                     "this wallet is registered already as device " + state.registration().deviceId());
         }
         RegistrationInfo info = Objects.requireNonNull(issuer.registrationInfo(), "registration info");
@@ -93,13 +92,13 @@ public final class Wallet {
         byte[] sealed = registration.seal(state.deviceKey(), info.registrationKey(), info.issuerId());
         RegistrationReceipt receipt = Objects.requireNonNull(issuer.register(sealed), "receipt");
         if (!receipt.deviceKey().equals(state.deviceKey().verifyingKey()) || receipt.order() != order) {
-            throw new DeviceException(Kind.UNAUTHENTICATED, DeviceException.RECEIPT_MISMATCH,
+            throw new DeviceException(DeviceException.RECEIPT_MISMATCH,
                     "the receipt is for another device key or another layer order");
         }
         byte[] secret = receipt.openSecret(info.issuerKey(), state.sealKey(), SecretAccess.forSealedStorage());
         try {
             if (secret.length < 16 || secret.length > 64) {
-                throw new DeviceException(Kind.INVALID, DeviceException.RECEIPT_MISMATCH,
+                throw new DeviceException(DeviceException.RECEIPT_MISMATCH,
                         "the registration secret must have 16 to 64 bytes");
             }
             DeviceState next = state.with(new DeviceState.Registration(receipt.deviceId(), info.issuerId(), info.issuerKey(),
@@ -130,7 +129,7 @@ public final class Wallet {
         byte[] plaintext = end.open(answer);
         DeviceState.Registration current = state.registration();
         if (answer.counter() != counter || answer.counter() <= current.lastIncoming()) {
-            throw new DeviceException(Kind.CONFLICT, DeviceException.REPLAYED_RESPONSE,
+            throw new DeviceException(DeviceException.REPLAYED_RESPONSE,
                     "the issuer's answer carries counter " + answer.counter() + ", not " + counter
                             + ": an old answer or the answer to another message");
         }
@@ -161,7 +160,7 @@ public final class Wallet {
 
     private DeviceState.Registration requireRegistered() {
         if (!state.registered()) {
-            throw new DeviceException(Kind.REFUSED, DeviceException.NOT_REGISTERED, "this wallet is not registered with an issuer yet");
+            throw new DeviceException(DeviceException.NOT_REGISTERED, "this wallet is not registered with an issuer yet");
         }
         return state.registration();
     }
@@ -187,7 +186,7 @@ public final class Wallet {
 
     private static void checkSerial(String serial) {
         if (serial == null || serial.isBlank() || serial.length() > 128) {
-            throw new DeviceException(Kind.INVALID, DeviceException.BAD_SERIAL, "a hardware serial has 1 to 128 characters");
+            throw new DeviceException(DeviceException.BAD_SERIAL, "a hardware serial has 1 to 128 characters");
         }
     }
 }

@@ -3,7 +3,7 @@ package escudo.s0.device;
 import static escudo.s0.device.RegistrationAndTradeTest.SERIAL;
 import static escudo.s0.device.TestIssuer.CODE;
 import static escudo.s0.device.TestIssuer.CUSTOMER;
-import static escudo.s0.device.TestIssuer.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +59,7 @@ class HardwareBindingTest {
         registered(order);
         Path copied = copy(machineA.resolve("wallet"), machineB.resolve("wallet"));
 
-        DeviceException e = assertCode(DeviceException.WRONG_HARDWARE, () -> Wallet.open(copied, OTHER_SERIAL));
+        DeviceException e = assertRefused(DeviceException.class, DeviceException.WRONG_HARDWARE, () -> Wallet.open(copied, OTHER_SERIAL));
         assertEquals(Kind.UNAUTHENTICATED, e.kind());
         assertTrue(e.getMessage().contains("this wallet belongs to another machine"), e.getMessage());
         assertTrue(!e.getMessage().contains(SERIAL) && !e.getMessage().contains(OTHER_SERIAL), e.getMessage());
@@ -81,7 +81,7 @@ class HardwareBindingTest {
         long lastBefore = device.lastIncoming;
 
         TradeEnvelope forged = thief.seal(r.nextOutgoing(), new TradeRequest.BalanceInquiry().encode());
-        TradeException e = assertCode(TradeException.class, TradeException.SYMMETRIC_LAYER, () -> issuer.exchange(forged));
+        TradeException e = assertRefused(TradeException.class, TradeException.SYMMETRIC_LAYER, () -> issuer.exchange(forged));
         assertEquals(Kind.UNAUTHENTICATED, e.kind());
         assertEquals(acceptedBefore, issuer.accepted);
         assertEquals(lastBefore, device.lastIncoming);
@@ -106,7 +106,7 @@ class HardwareBindingTest {
 
         TradeChannel.DeviceEnd thief = new TradeChannel.DeviceEnd(r.deviceId(), order, stolen.deviceKey(), stolen.sealKey(),
                 OTHER_SERIAL.getBytes(StandardCharsets.UTF_8), r.secret());
-        assertCode(TradeException.class, TradeException.SYMMETRIC_LAYER, () -> thief.open(intercepted));
+        assertRefused(TradeException.class, TradeException.SYMMETRIC_LAYER, () -> thief.open(intercepted));
 
         // control: with the true serial the same intercepted answer opens
         TradeChannel.DeviceEnd sameMachine = new TradeChannel.DeviceEnd(r.deviceId(), order, stolen.deviceKey(), stolen.sealKey(),

@@ -1,6 +1,6 @@
 package escudo.s0.device;
 
-import static escudo.s0.device.TestIssuer.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import escudo.core.EscudoException.Kind;
@@ -72,10 +72,10 @@ class HardwareSerialTest {
     @Test
     void noSourceIsNoSerial() throws Exception {
         files(null, null);
-        DeviceException e = assertCode(DeviceException.NO_SERIAL, () -> read(Map.of()));
+        DeviceException e = assertRefused(DeviceException.class, DeviceException.NO_SERIAL, () -> read(Map.of()));
         assertEquals(Kind.NOT_FOUND, e.kind());
         Files.writeString(machineId, "   \n");
-        assertCode(DeviceException.NO_SERIAL, () -> read(Map.of()));
+        assertRefused(DeviceException.NO_SERIAL, () -> read(Map.of()));
     }
 
     @Test

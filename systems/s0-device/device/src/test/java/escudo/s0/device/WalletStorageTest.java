@@ -3,7 +3,7 @@ package escudo.s0.device;
 import static escudo.s0.device.RegistrationAndTradeTest.SERIAL;
 import static escudo.s0.device.TestIssuer.CODE;
 import static escudo.s0.device.TestIssuer.CUSTOMER;
-import static escudo.s0.device.TestIssuer.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,22 +40,22 @@ class WalletStorageTest {
     @Test
     void createRefusesADirectoryThatHoldsAWallet() {
         Wallet.create(dir, SERIAL);
-        DeviceException e = assertCode(DeviceException.ALREADY_EXISTS, () -> Wallet.create(dir, SERIAL));
+        DeviceException e = assertRefused(DeviceException.class, DeviceException.ALREADY_EXISTS, () -> Wallet.create(dir, SERIAL));
         assertEquals(Kind.CONFLICT, e.kind());
-        assertCode(DeviceException.ALREADY_EXISTS, () -> Wallet.create(dir, "another-serial"));
+        assertRefused(DeviceException.ALREADY_EXISTS, () -> Wallet.create(dir, "another-serial"));
     }
 
     @Test
     void openWithoutAWalletIsNotFound() {
-        DeviceException e = assertCode(DeviceException.NOT_FOUND, () -> Wallet.open(dir, SERIAL));
+        DeviceException e = assertRefused(DeviceException.class, DeviceException.NOT_FOUND, () -> Wallet.open(dir, SERIAL));
         assertEquals(Kind.NOT_FOUND, e.kind());
-        assertCode(DeviceException.NOT_FOUND, () -> Wallet.open(dir.resolve("missing"), SERIAL));
+        assertRefused(DeviceException.NOT_FOUND, () -> Wallet.open(dir.resolve("missing"), SERIAL));
     }
 
     @Test
     void blankOrOverlongSerialIsRefused() {
-        assertCode(DeviceException.BAD_SERIAL, () -> Wallet.create(dir, " "));
-        assertCode(DeviceException.BAD_SERIAL, () -> Wallet.create(dir, "x".repeat(129)));
+        assertRefused(DeviceException.BAD_SERIAL, () -> Wallet.create(dir, " "));
+        assertRefused(DeviceException.BAD_SERIAL, () -> Wallet.create(dir, "x".repeat(129)));
         assertFalse(Files.exists(dir.resolve(DeviceStorage.SALT_FILE)));
     }
 
@@ -96,13 +96,13 @@ class WalletStorageTest {
             byte[] tampered = file.clone();
             tampered[i] ^= 0x01;
             Files.write(state, tampered);
-            DeviceException e = assertCode(DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
+            DeviceException e = assertRefused(DeviceException.class, DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
             assertEquals(Kind.INTERNAL, e.kind());
         }
         Files.write(state, Arrays.copyOf(file, file.length - 1));
-        assertCode(DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
+        assertRefused(DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
         Files.write(state, new byte[0]);
-        assertCode(DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
+        assertRefused(DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
 
         Files.write(state, file);
         assertTrue(Wallet.open(dir, SERIAL).status().registered());
@@ -113,7 +113,7 @@ class WalletStorageTest {
         registered();
         Path salt = dir.resolve(DeviceStorage.SALT_FILE);
         Files.write(salt, Arrays.copyOf(Files.readAllBytes(salt), 31));
-        assertCode(DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
+        assertRefused(DeviceException.STORAGE_CORRUPT, () -> Wallet.open(dir, SERIAL));
     }
 
     @Test
@@ -124,7 +124,7 @@ class WalletStorageTest {
         // same serial, other salt: the keys differ per wallet
         Files.copy(dir.resolve(DeviceStorage.STATE_FILE), other.resolve(DeviceStorage.STATE_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertCode(DeviceException.WRONG_HARDWARE, () -> Wallet.open(other, SERIAL));
+        assertRefused(DeviceException.WRONG_HARDWARE, () -> Wallet.open(other, SERIAL));
     }
 
     @Test

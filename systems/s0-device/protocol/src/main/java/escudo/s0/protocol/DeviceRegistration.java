@@ -1,7 +1,6 @@
 package escudo.s0.protocol;
 
 import escudo.core.Bytes;
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -52,7 +51,7 @@ public record DeviceRegistration(VerifyingKey deviceKey, Bytes sealKey, String s
         try {
             signed = issuerRegistrationKey.open(sealed, INFO, issuerId.getBytes(StandardCharsets.UTF_8), "device registration");
         } catch (CryptoException e) {
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.SEALED_LAYER,
+            throw new TradeException(TradeException.SEALED_LAYER,
                     "the registration is not sealed to this issuer's registration key");
         }
         try {
@@ -67,7 +66,7 @@ public record DeviceRegistration(VerifyingKey deviceKey, Bytes sealKey, String s
             registration.deviceKey().verify(signature, content, "device registration");
             return registration;
         } catch (CryptoException e) {
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.BAD_SIGNATURE,
+            throw new TradeException(TradeException.BAD_SIGNATURE,
                     "the registration is malformed or not signed by the key it registers");
         }
     }

@@ -1,7 +1,6 @@
 package escudo.s0.protocol;
 
 import escudo.core.Bytes;
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.Hpke;
@@ -41,7 +40,7 @@ public record RegistrationReceipt(String deviceId, LayerOrder order, VerifyingKe
             issuerKey.verify(signature.toByteArray(), signedBytes(deviceId, order, deviceKey, sealedSecret.toByteArray()), "registration receipt");
             return sealKey.open(sealedSecret.toByteArray(), SECRET_INFO, aad(deviceId, deviceKey), "registration secret");
         } catch (CryptoException e) {
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.BAD_SIGNATURE,
+            throw new TradeException(TradeException.BAD_SIGNATURE,
                     "the registration receipt is not the issuer's, or not for this device");
         }
     }

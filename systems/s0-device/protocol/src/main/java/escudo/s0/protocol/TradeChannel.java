@@ -1,6 +1,5 @@
 package escudo.s0.protocol;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -85,7 +84,7 @@ public final class TradeChannel {
             try {
                 return sealKey.open(sealed, SEAL_INFO, header, "trade message");
             } catch (CryptoException e) {
-                throw TradeException.unauthenticated(TradeException.SEALED_LAYER,
+                throw new TradeException(TradeException.SEALED_LAYER,
                         "the message sealed to this device does not open with its private key");
             }
         }
@@ -137,7 +136,7 @@ public final class TradeChannel {
                 r.end();
                 deviceKey.verify(signature, signatureInput(header, content), "trade message");
             } catch (CryptoException e) {
-                throw TradeException.unauthenticated(TradeException.BAD_SIGNATURE,
+                throw new TradeException(TradeException.BAD_SIGNATURE,
                         "the trade message is not signed by device " + deviceId + "'s registered key");
             }
             return content;
@@ -152,21 +151,21 @@ public final class TradeChannel {
         try {
             return key.open(sealed, header, "trade message");
         } catch (CryptoException e) {
-            throw TradeException.unauthenticated(TradeException.SYMMETRIC_LAYER,
+            throw new TradeException(TradeException.SYMMETRIC_LAYER,
                     "the symmetric layer does not open: another hardware serial, another registration, or altered bytes");
         }
     }
 
     private static byte[] checkHeader(TradeEnvelope envelope, String deviceId, Direction direction, LayerOrder order) {
         if (!envelope.deviceId().equals(deviceId)) {
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.WRONG_DEVICE,
+            throw new TradeException(TradeException.WRONG_DEVICE,
                     "message for device " + envelope.deviceId() + " presented to device " + deviceId);
         }
         if (envelope.direction() != direction) {
-            throw new TradeException(Kind.INVALID, TradeException.WRONG_DIRECTION, "message travels " + envelope.direction());
+            throw new TradeException(TradeException.WRONG_DIRECTION, "message travels " + envelope.direction());
         }
         if (envelope.order() != order) {
-            throw new TradeException(Kind.INVALID, TradeException.WRONG_ORDER,
+            throw new TradeException(TradeException.WRONG_ORDER,
                     "device " + deviceId + " registered layer order " + order + ", not " + envelope.order());
         }
         return envelope.header();

@@ -1,25 +1,26 @@
 package escudo.s0.server;
 
-import escudo.node.Node;
-import escudo.node.NodeConfig;
-import escudo.node.NodeConfig.Role;
-import escudo.node.PartyNode;
-import escudo.node.spi.Secrets;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.bank.BankException;
 import escudo.core.Bytes;
-import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SigningKey;
+import escudo.http.Json;
+import escudo.node.Node;
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import escudo.s0.protocol.TradeException;
 import escudo.s0.api.DeviceStatus;
 import escudo.s0.api.DeviceView;
 import escudo.s0.server.issuer.RegistrationInfo;
@@ -35,13 +36,13 @@ import escudo.s0.protocol.TradeEnvelope;
 import escudo.s0.protocol.TradeRequest;
 import escudo.s0.protocol.TradeResponse;
 import escudo.s0.protocol.TradeResponse.AccountBalance;
-import escudo.storage.TestDatabase;
+import escudo.s0.server.issuer.TradeCenterException;
+import escudo.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +50,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -128,12 +128,6 @@ class S0OverHttpTest {
         return Money.parse(amount + " EUR");
     }
 
-    private static EscudoException refused(String code, Kind kind, Executable action) {
-        EscudoException e = assertThrows(EscudoException.class, action);
-        assertEquals(code, e.code(), e.getMessage());
-        assertEquals(kind, e.kind());
-        return e;
-    }
 
     @ParameterizedTest
     @EnumSource(LayerOrder.class)
@@ -149,7 +143,7 @@ class S0OverHttpTest {
                 phone.ask(bank, new TradeRequest.PurchaseOrder("o-1", "books", eur("12.50"), "a novel")));
         TradeResponse.Refused broke = assertInstanceOf(TradeResponse.Refused.class,
                 phone.ask(bank, new TradeRequest.PurchaseOrder("o-2", "books", eur("500.00"), "an encyclopaedia")));
-        assertEquals("issuer.insufficient-funds", broke.code());
+        assertEquals(BankException.INSUFFICIENT_FUNDS.value(), broke.code());
 
         assertEquals(eur("12.50"), bank.get("/issuer/merchants/books", BankApi.Balance.class).balance());
         assertEquals(0L, bank.get("/issuer/ledger", BankApi.LedgerView.class).totals().get("EUR"));
@@ -170,7 +164,7 @@ class S0OverHttpTest {
         phone.register(bank, "alice");
         TradeEnvelope pay = phone.envelope(new TradeRequest.PurchaseOrder("o-1", "books", eur("5.00"), "a map"));
         phone.send(bank, pay);
-        refused("s0.replayed", Kind.CONFLICT, () -> phone.send(bank, pay));
+        assertRefused(TradeException.REPLAYED, Kind.CONFLICT, () -> phone.send(bank, pay));
         assertEquals(eur("5.00"), bank.get("/issuer/merchants/books", BankApi.Balance.class).balance());
 
         HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -190,8 +184,8 @@ class S0OverHttpTest {
         DeviceView revoked = bank.post("/issuer/devices/" + phone.deviceId + "/revocation", new TradeApi.Revocation(), DeviceView.class);
         assertEquals(DeviceStatus.REVOKED, revoked.status());
         assertNotNull(revoked.revokedAt());
-        refused("s0.device-revoked", Kind.REFUSED, () -> phone.ask(bank, new TradeRequest.BalanceInquiry()));
-        refused("s0.unknown-device", Kind.NOT_FOUND,
+        assertRefused(TradeCenterException.DEVICE_REVOKED, Kind.REFUSED, () -> phone.ask(bank, new TradeRequest.BalanceInquiry()));
+        assertRefused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND,
                 () -> bank.post("/issuer/devices/dev-0000000000000000/revocation", new TradeApi.Revocation(), DeviceView.class));
     }
 
@@ -200,22 +194,22 @@ class S0OverHttpTest {
         Phone phone = new Phone(LayerOrder.SYMMETRIC_INSIDE, "serial-1");
         phone.register(bank, "alice");
         TradeEnvelope envelope = phone.envelope(new TradeRequest.BalanceInquiry());
-        refused("s0.wrong-device", Kind.INVALID,
+        assertRefused(TradeException.WRONG_DEVICE, Kind.INVALID,
                 () -> bank.post("/issuer/devices/dev-0000000000000000/messages", envelope, TradeEnvelope.class));
-        refused("s0.unknown-device", Kind.NOT_FOUND, () -> bank.post("/issuer/devices/dev-0000000000000000/messages",
+        assertRefused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> bank.post("/issuer/devices/dev-0000000000000000/messages",
                 new TradeEnvelope("dev-0000000000000000", Direction.TO_ISSUER, 1, LayerOrder.SYMMETRIC_INSIDE, new byte[] {1}),
                 TradeEnvelope.class));
-        refused("issuer.unknown-customer", Kind.NOT_FOUND,
+        assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND,
                 () -> bank.post("/issuer/devices/enrolments", new TradeApi.Enrol("mallory"), TradeApi.EnrolmentCode.class));
-        refused("issuer.unknown-customer", Kind.NOT_FOUND, () -> bank.get("/issuer/customers/mallory/devices", TradeApi.Devices.class));
-        refused("s0.sealed-layer-invalid", Kind.UNAUTHENTICATED,
+        assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND, () -> bank.get("/issuer/customers/mallory/devices", TradeApi.Devices.class));
+        assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED,
                 () -> bank.post("/issuer/devices", new TradeApi.Registration(new byte[64]), RegistrationReceipt.class));
-        refused("request.malformed", Kind.INVALID,
+        assertRefused(Json.MALFORMED, Kind.INVALID,
                 () -> bank.post("/issuer/devices", Map.of("sealed", "not base64!"), RegistrationReceipt.class));
-        refused("s0.malformed", Kind.INVALID, () -> bank.post("/issuer/devices/" + phone.deviceId + "/messages",
+        assertRefused(TradeException.MALFORMED, Kind.INVALID, () -> bank.post("/issuer/devices/" + phone.deviceId + "/messages",
                 Map.of("deviceId", phone.deviceId, "direction", "TO_ISSUER", "counter", 0, "order", "SYMMETRIC_INSIDE", "body", "AQ=="),
                 TradeEnvelope.class));
-        refused("request.malformed", Kind.INVALID, () -> bank.post("/issuer/devices/" + phone.deviceId + "/messages",
+        assertRefused(Json.MALFORMED, Kind.INVALID, () -> bank.post("/issuer/devices/" + phone.deviceId + "/messages",
                 Map.of("deviceId", phone.deviceId, "direction", "SIDEWAYS", "counter", 1, "order", "SYMMETRIC_INSIDE", "body", "AQ=="),
                 TradeEnvelope.class));
         phone.send(bank, envelope); // still good after all that

@@ -1,11 +1,13 @@
 package escudo.s2.client;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.s2.protocol.BlomAuthority;
 import escudo.s2.protocol.BlomShare;
+import escudo.s2.protocol.OrderException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,13 @@ import java.util.Map;
  */
 public final class BlomShares {
 
+    /** A file the command would write exists already (shares, a holder's wallet): nothing is overwritten. */
+    public static final ErrorCode EXISTS = ErrorCode.declare("cli.exists", Kind.CONFLICT);
+    /** The node has no Blom share for its party id. */
+    public static final ErrorCode NO_BLOM_SHARE = ErrorCode.declare("node.no-blom-share", Kind.NOT_FOUND);
+    /** The share file exists but cannot be read. */
+    public static final ErrorCode UNREADABLE = ErrorCode.declare("node.blom-share-unreadable", Kind.INTERNAL);
+
     /** The folder of a node's shares, below its data directory. */
     public static final String DIR = "blom";
 
@@ -30,7 +39,7 @@ public final class BlomShares {
     /** Where the share of {@code id} lives in {@code dir}; identifiers that are not plain file names are refused. */
     public static Path file(Path dir, String id) {
         if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}")) {
-            throw new EscudoException(Kind.INVALID, "order.malformed",
+            throw new EscudoException(OrderException.MALFORMED,
                     "a Blom party identifier for a share file is letters, digits, '.', '_', '@' or '-': " + id);
         }
         return dir.resolve(id + ".share");
@@ -43,7 +52,7 @@ public final class BlomShares {
     public static void issue(int k, Map<String, Path> files) {
         for (Path f : files.values()) {
             if (Files.exists(f)) {
-                throw new EscudoException(Kind.CONFLICT, "cli.exists", f + " already exists; shares are issued once");
+                throw new EscudoException(EXISTS, f + " already exists; shares are issued once");
             }
         }
         BlomAuthority authority = BlomAuthority.generate(k, new SecureRandom());
@@ -61,13 +70,13 @@ public final class BlomShares {
     /** The share in {@code file}. */
     public static BlomShare read(Path file) {
         if (!Files.exists(file)) {
-            throw new EscudoException(Kind.NOT_FOUND, "node.no-blom-share", "no Blom share at " + file
+            throw new EscudoException(NO_BLOM_SHARE, "no Blom share at " + file
                     + "; the key authority issues shares with 'escudo blom issue'");
         }
         try {
             return BlomShare.restore(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new EscudoException(Kind.INTERNAL, "node.key-storage", "cannot read " + file + ": " + e.getMessage());
+            throw new EscudoException(UNREADABLE, "cannot read " + file + ": " + e.getMessage());
         }
     }
 }

@@ -46,7 +46,7 @@ public final class ChannelClient implements AutoCloseable {
         try {
             return Json.read(opened, answer);
         } catch (EscudoException e) {
-            throw new EscudoException(EscudoException.Kind.INTERNAL, "party.bad-response",
+            throw new EscudoException(PartyClient.BAD_RESPONSE,
                     peerId + " answered " + kind.wireName() + " with an unreadable " + answer.getSimpleName(), e);
         }
     }

@@ -109,7 +109,7 @@ public final class Shopper {
             total = total.plus(item.total()); // another currency is refused here
         }
         if (!total.equals(offer.amount())) {
-            throw OrderException.of(escudo.core.EscudoException.Kind.REFUSED, OrderException.AMOUNT_MISMATCH,
+            throw OrderException.of(OrderException.AMOUNT_MISMATCH,
                     "the offer's amount is not what its items add up to");
         }
     }

@@ -6,6 +6,7 @@ import static escudo.s2.protocol.OrderParties.COURIER;
 import static escudo.s2.protocol.OrderParties.HOLDER;
 import static escudo.s2.protocol.OrderParties.ISSUER;
 import static escudo.s2.protocol.OrderParties.SELLER;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -57,9 +57,6 @@ class ShopperTest {
         return offer(orderId, SELLER, ISSUER, COURIER, standardForm());
     }
 
-    static void refused(String code, Executable action) {
-        assertEquals(code, assertThrows(OrderException.class, action).code());
-    }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
@@ -127,14 +124,14 @@ class ShopperTest {
         }
         assertEquals(Map.of(Role.SELLER, SELLER, Role.ISSUER, ISSUER, Role.COURIER, COURIER), addressed);
         assertEquals(3, bundle.parts().size());
-        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory()));
 
         // Another courier in the offer: the part goes to that party, and the usual courier has none.
         Sealed other = new Shopper(p.holder(), ISSUER).seal(offer("order-10", SELLER, ISSUER, "mallory", standardForm()), DETAILS);
         assertEquals("mallory", other.partFor("mallory").recipient());
         assertEquals(Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DEST),
                 SplitOrder.open(other, "mallory", p.mallory()).fields());
-        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(other, COURIER, p.courier()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(other, COURIER, p.courier()));
     }
 
     @Test
@@ -174,15 +171,15 @@ class ShopperTest {
 
         Map<Role, List<String>> cardToSeller = standardForm();
         cardToSeller.put(Role.SELLER, List.of(SplitOrder.ITEMS, SplitOrder.AMOUNT, SplitOrder.CARD_NUMBER));
-        refused(OrderException.MALFORMED, () -> shopper.seal(offer("o-1", SELLER, ISSUER, COURIER, cardToSeller), DETAILS));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> shopper.seal(offer("o-1", SELLER, ISSUER, COURIER, cardToSeller), DETAILS));
 
         Map<Role, List<String>> expiryToCourier = standardForm();
         expiryToCourier.put(Role.COURIER, List.of(SplitOrder.DESTINATION, SplitOrder.EXPIRY));
-        refused(OrderException.MALFORMED, () -> shopper.seal(offer("o-2", SELLER, ISSUER, COURIER, expiryToCourier), DETAILS));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> shopper.seal(offer("o-2", SELLER, ISSUER, COURIER, expiryToCourier), DETAILS));
 
         Map<Role, List<String>> destinationToIssuer = standardForm();
         destinationToIssuer.put(Role.ISSUER, List.of(SplitOrder.CARD_NUMBER, SplitOrder.DESTINATION));
-        refused(OrderException.MALFORMED, () -> shopper.seal(offer("o-3", SELLER, ISSUER, COURIER, destinationToIssuer), DETAILS));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> shopper.seal(offer("o-3", SELLER, ISSUER, COURIER, destinationToIssuer), DETAILS));
 
         Map<Role, List<String>> unknownField = standardForm();
         unknownField.put(Role.SELLER, List.of(SplitOrder.ITEMS, "date-of-birth"));
@@ -198,9 +195,9 @@ class ShopperTest {
     void anOfferWhosePartiesOverlapOrAreUnknownIsRefused() {
         OrderParties p = OrderParties.of(Mode.DIRECTORY);
         Shopper shopper = new Shopper(p.holder(), ISSUER);
-        refused(OrderException.MALFORMED, () -> shopper.seal(offer("o-5", SELLER, ISSUER, SELLER, standardForm()), DETAILS));
-        refused(OrderException.MALFORMED, () -> shopper.seal(offer("o-6", SELLER, ISSUER, HOLDER, standardForm()), DETAILS));
-        refused(OrderException.UNKNOWN_PARTY,
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> shopper.seal(offer("o-5", SELLER, ISSUER, SELLER, standardForm()), DETAILS));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> shopper.seal(offer("o-6", SELLER, ISSUER, HOLDER, standardForm()), DETAILS));
+        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY,
                 () -> shopper.seal(offer("o-7", SELLER, ISSUER, "nobody.example", standardForm()), DETAILS));
     }
 

@@ -128,7 +128,7 @@ public final class KeyDirectory {
             entry(id);
             return true;
         } catch (OrderException e) {
-            if (OrderException.UNKNOWN_PARTY.equals(e.code())) {
+            if (e.code() == OrderException.UNKNOWN_PARTY) {
                 return false;
             }
             throw e;

@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.crypto.CryptoException;
 
@@ -7,74 +8,93 @@ import escudo.crypto.CryptoException;
 public final class OrderException extends EscudoException {
 
     /** The peer identifier has no entry in the key directory. */
-    public static final String UNKNOWN_PARTY = "order.unknown-party";
+    public static final ErrorCode UNKNOWN_PARTY = ErrorCode.declare("order.unknown-party", Kind.NOT_FOUND);
     /** The bundle holds no part for the party trying to open it, or a party asked for another's part. */
-    public static final String WRONG_RECIPIENT = "order.wrong-recipient";
+    public static final ErrorCode WRONG_RECIPIENT = ErrorCode.declare("order.wrong-recipient", Kind.REFUSED);
     /** Authenticated decryption failed: wrong key, part moved, re-addressed or altered. */
-    public static final String PART_TAMPERED = "order.part-tampered";
+    public static final ErrorCode PART_TAMPERED = ErrorCode.declare("order.part-tampered", Kind.UNAUTHENTICATED);
     /** The digest, a commitment or the header inside a part does not match the bundle. */
-    public static final String BINDING_MISMATCH = "order.binding-mismatch";
+    public static final ErrorCode BINDING_MISMATCH = ErrorCode.declare("order.binding-mismatch", Kind.UNAUTHENTICATED);
     /** A bundle, part, share or identifier is not well formed. */
-    public static final String MALFORMED = "order.malformed";
+    public static final ErrorCode MALFORMED = ErrorCode.declare("order.malformed", Kind.INVALID);
     /** The holder put a field into a part that the order form does not give to that party. */
-    public static final String FIELD_NOT_ALLOWED = "order.field-not-allowed";
+    public static final ErrorCode FIELD_NOT_ALLOWED = ErrorCode.declare("order.field-not-allowed", Kind.INVALID);
     /** A public key, or the shared secret it gives, is unusable (low order, wrong length). */
-    public static final String BAD_KEY = "order.bad-key";
+    public static final ErrorCode BAD_KEY = ErrorCode.declare("order.bad-key", Kind.INVALID);
     /** The same order reached this party a second time. */
-    public static final String REPLAYED = "order.replayed";
+    public static final ErrorCode REPLAYED = ErrorCode.declare("order.replayed", Kind.CONFLICT);
 
     /** The issuer declined the card: unknown, failing its check digit, expired, blocked or not the holder's. */
-    public static final String CARD_DECLINED = "order.card-declined";
+    public static final ErrorCode CARD_DECLINED = ErrorCode.declare("order.card-declined", Kind.REFUSED);
     /** The holder's account cannot pay the amount. */
-    public static final String INSUFFICIENT_FUNDS = "order.insufficient-funds";
+    public static final ErrorCode INSUFFICIENT_FUNDS = ErrorCode.declare("order.insufficient-funds", Kind.REFUSED);
     /** Two parties were given different amounts (seller part vs offer, issuer part vs seller). */
-    public static final String AMOUNT_MISMATCH = "order.amount-mismatch";
+    public static final ErrorCode AMOUNT_MISMATCH = ErrorCode.declare("order.amount-mismatch", Kind.REFUSED);
     /** The seller's part names other items than the offer. */
-    public static final String ITEMS_MISMATCH = "order.items-mismatch";
+    public static final ErrorCode ITEMS_MISMATCH = ErrorCode.declare("order.items-mismatch", Kind.REFUSED);
     /** The seller issued no such offer, or it expired. */
-    public static final String OFFER_UNKNOWN = "order.offer-unknown";
+    public static final ErrorCode OFFER_UNKNOWN = ErrorCode.declare("order.offer-unknown", Kind.NOT_FOUND);
     /** No such order or delivery for the asking party. */
-    public static final String NOT_FOUND = "order.not-found";
+    public static final ErrorCode NOT_FOUND = ErrorCode.declare("order.not-found", Kind.NOT_FOUND);
     /** The amount an authorisation held was released (its hold expired) before the seller captured it. */
-    public static final String AUTHORISATION_EXPIRED = "order.authorisation-expired";
+    public static final ErrorCode AUTHORISATION_EXPIRED = ErrorCode.declare("order.authorisation-expired", Kind.REFUSED);
+
+    /** A party channel request answers a challenge that is unknown, spent or expired. */
+    public static final ErrorCode CHALLENGE_UNKNOWN = ErrorCode.declare("order.challenge-unknown", Kind.UNAUTHENTICATED);
+    /** A party channel proof, request or reply does not open under the pairwise key. */
+    public static final ErrorCode PARTY_UNAUTHENTICATED = ErrorCode.declare("order.party-unauthenticated", Kind.UNAUTHENTICATED);
+    /** A party identifier is registered already, with other keys. */
+    public static final ErrorCode PARTY_EXISTS = ErrorCode.declare("order.party-exists", Kind.CONFLICT);
 
     /** A refusal with one of the codes above, for the parties' own modules. */
-    public static OrderException of(Kind kind, String code, String message) {
+    public static OrderException of(ErrorCode code, String message) {
+        return new OrderException(code, message);
+    }
+
+    /**
+     * A refusal of {@code kind} with a code another party answered with (a seller refuses an order
+     * with the reason its issuer declined it for, whatever kind that reason is at the issuer).
+     */
+    public static OrderException relayed(Kind kind, ErrorCode code, String message) {
         return new OrderException(kind, code, message);
     }
 
-    OrderException(Kind kind, String code, String message) {
+    OrderException(ErrorCode code, String message) {
+        super(code, message);
+    }
+
+    private OrderException(Kind kind, ErrorCode code, String message) {
         super(kind, code, message);
     }
 
     static OrderException unknownParty(String id) {
-        return new OrderException(Kind.NOT_FOUND, UNKNOWN_PARTY, "no key directory entry for party " + id);
+        return new OrderException(UNKNOWN_PARTY, "no key directory entry for party " + id);
     }
 
     public static OrderException wrongRecipient(String message) {
-        return new OrderException(Kind.REFUSED, WRONG_RECIPIENT, message);
+        return new OrderException(WRONG_RECIPIENT, message);
     }
 
     static OrderException partTampered(String recipient) {
-        return new OrderException(Kind.UNAUTHENTICATED, PART_TAMPERED,
+        return new OrderException(PART_TAMPERED,
                 "the part for " + recipient + " cannot be opened: wrong key, moved, re-addressed or altered");
     }
 
     static OrderException bindingMismatch(String message) {
-        return new OrderException(Kind.UNAUTHENTICATED, BINDING_MISMATCH, message);
+        return new OrderException(BINDING_MISMATCH, message);
     }
 
     public static OrderException malformed(String message) {
-        return new OrderException(Kind.INVALID, MALFORMED, message);
+        return new OrderException(MALFORMED, message);
     }
 
     static OrderException fieldNotAllowed(String field, SplitOrder.Role role) {
-        return new OrderException(Kind.INVALID, FIELD_NOT_ALLOWED,
+        return new OrderException(FIELD_NOT_ALLOWED,
                 "the order form does not give field '" + field + "' to the " + role);
     }
 
     static OrderException badKey(String message) {
-        return new OrderException(Kind.INVALID, BAD_KEY, message);
+        return new OrderException(BAD_KEY, message);
     }
 
     /** Runs an X25519 step, reporting an unusable key as S2's {@link #BAD_KEY}. */
@@ -82,7 +102,7 @@ public final class OrderException extends EscudoException {
         try {
             return step.get();
         } catch (CryptoException e) {
-            if (CryptoException.BAD_KEY.equals(e.code())) {
+            if (e.code() == CryptoException.BAD_KEY) {
                 throw badKey(e.getMessage());
             }
             throw e;
@@ -90,6 +110,6 @@ public final class OrderException extends EscudoException {
     }
 
     static OrderException replayed(String orderId) {
-        return new OrderException(Kind.CONFLICT, REPLAYED, "order " + orderId + " was already received");
+        return new OrderException(REPLAYED, "order " + orderId + " was already received");
     }
 }

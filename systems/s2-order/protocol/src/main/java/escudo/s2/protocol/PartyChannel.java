@@ -286,7 +286,7 @@ public final class PartyChannel {
         }
 
         private OrderException challengeUnknown() {
-            return new OrderException(escudo.core.EscudoException.Kind.UNAUTHENTICATED, CHALLENGE_UNKNOWN,
+            return new OrderException(OrderException.CHALLENGE_UNKNOWN,
                     "the request answers no open challenge of " + me.myId() + " (replayed, expired or never issued)");
         }
     }
@@ -330,13 +330,8 @@ public final class PartyChannel {
         }
     }
 
-    /** The code of a request whose challenge is unknown, spent or expired. */
-    public static final String CHALLENGE_UNKNOWN = "order.challenge-unknown";
-    /** The code of a proof, request or reply that does not open under the pairwise key. */
-    public static final String UNAUTHENTICATED = "order.party-unauthenticated";
-
     private static OrderException unauthenticated(String message) {
-        return new OrderException(escudo.core.EscudoException.Kind.UNAUTHENTICATED, UNAUTHENTICATED, message);
+        return new OrderException(OrderException.PARTY_UNAUTHENTICATED, message);
     }
 
     private static byte[] ad(String tag, String from, String to, String kind, byte[] senderNonce, byte[] receiverNonce) {

@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class KeyDirectorySourceTest {
 
@@ -36,9 +36,6 @@ class KeyDirectorySourceTest {
         }
     }
 
-    static void refused(String code, Executable action) {
-        assertEquals(code, assertThrows(OrderException.class, action).code());
-    }
 
     @Test
     void findsThroughTheSourceAndAsksOnce() {
@@ -76,13 +73,13 @@ class KeyDirectorySourceTest {
         assertEquals(OrderException.UNKNOWN_PARTY, e.code());
         assertEquals(escudo.core.EscudoException.Kind.NOT_FOUND, e.kind());
         assertFalse(remote.contains(SELLER));
-        refused(OrderException.UNKNOWN_PARTY, () -> DirectoryKeys.generate(HOLDER, remote).pairKey(SELLER, "p"));
+        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY, () -> DirectoryKeys.generate(HOLDER, remote).pairKey(SELLER, "p"));
         assertEquals(3, bank.asked.get());
 
         // A party that registers afterwards is found: absence is not cached.
         bank.entries.put(SELLER, banks.entry(SELLER));
         assertArrayEquals(seller.publicKey(), remote.entry(SELLER).x25519PublicKey());
-        refused(OrderException.MALFORMED, () -> remote.entry(""));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> remote.entry(""));
     }
 
     @Test
@@ -96,10 +93,10 @@ class KeyDirectorySourceTest {
             return Optional.of(mallory);
         });
 
-        refused(OrderException.MALFORMED, () -> remote.entry(SELLER));
-        refused(OrderException.MALFORMED, () -> remote.entry(SELLER));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> remote.entry(SELLER));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> remote.entry(SELLER));
         assertEquals(2, asked.get(), "the refused answer was not cached");
-        refused(OrderException.MALFORMED, () -> DirectoryKeys.generate(HOLDER, remote).pairKey(SELLER, "p"));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> DirectoryKeys.generate(HOLDER, remote).pairKey(SELLER, "p"));
         // Asked for the identifier it does carry, the answer is fine.
         assertEquals(mallory, remote.entry("mallory"));
     }
@@ -122,8 +119,8 @@ class KeyDirectorySourceTest {
         DirectoryKeys holder = DirectoryKeys.generate(HOLDER, remote);
 
         for (String id : smallOrder.keySet()) {
-            refused(OrderException.BAD_KEY, () -> remote.entry(id));
-            refused(OrderException.BAD_KEY, () -> holder.pairKey(id, "p"));
+            assertRefused(OrderException.class, OrderException.BAD_KEY, () -> remote.entry(id));
+            assertRefused(OrderException.class, OrderException.BAD_KEY, () -> holder.pairKey(id, "p"));
         }
         assertEquals(2 * smallOrder.size(), asked.get(), "a refused key is never cached");
     }
@@ -144,7 +141,7 @@ class KeyDirectorySourceTest {
         assertEquals(0, bank.asked.get());
 
         Entry cached = remote.entry(SELLER);
-        refused(OrderException.MALFORMED, () -> remote.register(SELLER, local.publicKey(), cached.verifyingKey()));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> remote.register(SELLER, local.publicKey(), cached.verifyingKey()));
         assertEquals(cached, remote.register(SELLER, cached.x25519PublicKey(), cached.verifyingKey()));
         assertEquals(cached, remote.entry(SELLER));
         assertEquals(1, bank.asked.get());
@@ -163,7 +160,7 @@ class KeyDirectorySourceTest {
         new Entry(SELLER, x25519, signing.verifyingKey()).verifyProof(proof);
 
         SigningKey other = SigningKey.generate();
-        refused(OrderException.BAD_KEY, () -> entry.prove(other));
+        assertRefused(OrderException.class, OrderException.BAD_KEY, () -> entry.prove(other));
         CryptoException wrongSigner = assertThrows(CryptoException.class, () -> entry.verifyProof(other.sign(entry.signedBytes())));
         assertEquals(CryptoException.BAD_SIGNATURE, wrongSigner.code());
 
@@ -182,9 +179,9 @@ class KeyDirectorySourceTest {
     @Test
     void entriesCheckTheirKeysAndCopyTheirBytes() {
         SigningKey signing = SigningKey.generate();
-        refused(OrderException.BAD_KEY, () -> new Entry(SELLER, new byte[31], signing.verifyingKey()));
-        refused(OrderException.BAD_KEY, () -> new Entry(SELLER, new byte[32], null));
-        refused(OrderException.MALFORMED, () -> new Entry(" ", new byte[32], signing.verifyingKey()));
+        assertRefused(OrderException.class, OrderException.BAD_KEY, () -> new Entry(SELLER, new byte[31], signing.verifyingKey()));
+        assertRefused(OrderException.class, OrderException.BAD_KEY, () -> new Entry(SELLER, new byte[32], null));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Entry(" ", new byte[32], signing.verifyingKey()));
 
         byte[] x25519 = DirectoryKeys.generate(SELLER, new KeyDirectory()).publicKey();
         byte[] original = x25519.clone();

@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -101,9 +101,6 @@ class PartyChannelTest {
 
     final MutableClock clock = new MutableClock();
 
-    static void refused(String code, Executable action) {
-        assertEquals(code, assertThrows(OrderException.class, action).code());
-    }
 
     static Function<Hello, Challenge> via(Receiver receiver) {
         return receiver::challenge;
@@ -188,7 +185,7 @@ class PartyChannelTest {
         assertEquals(BOB, impostor.myId());
 
         OrderException e = assertThrows(OrderException.class, () -> PartyChannel.confirm(w.alice(), BOB, via(impostor)));
-        assertEquals(PartyChannel.UNAUTHENTICATED, e.code());
+        assertEquals(OrderException.PARTY_UNAUTHENTICATED, e.code());
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
     }
 
@@ -199,9 +196,9 @@ class PartyChannelTest {
         Receiver bob = new Receiver(w.bob(), clock);
         Challenge old = bob.challenge(new Hello(ALICE, BOB, nonce()));
 
-        refused(PartyChannel.UNAUTHENTICATED, () -> PartyChannel.confirm(w.alice(), BOB, hello -> old));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> PartyChannel.confirm(w.alice(), BOB, hello -> old));
         // Bob's proof for Alice's hello does not confirm Bob to Carol either.
-        refused(PartyChannel.UNAUTHENTICATED, () -> PartyChannel.confirm(w.carol(), BOB,
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> PartyChannel.confirm(w.carol(), BOB,
                 hello -> bob.challenge(new Hello(ALICE, BOB, hello.nonce()))));
     }
 
@@ -211,7 +208,7 @@ class PartyChannelTest {
         World w = World.of(mode);
         Receiver bob = new Receiver(w.bob(), clock);
         // The impostor cannot confirm Bob ...
-        refused(PartyChannel.UNAUTHENTICATED, () -> PartyChannel.confirm(w.fakeAlice(), BOB, via(bob)));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> PartyChannel.confirm(w.fakeAlice(), BOB, via(bob)));
 
         // ... so it skips the check: it takes Bob's real challenge and swaps in a proof under its own key.
         Session session = PartyChannel.confirm(w.fakeAlice(), BOB, hello -> {
@@ -224,7 +221,7 @@ class PartyChannelTest {
         assertEquals(ALICE, forged.from());
 
         OrderException e = assertThrows(OrderException.class, () -> bob.receive(forged));
-        assertEquals(PartyChannel.UNAUTHENTICATED, e.code());
+        assertEquals(OrderException.PARTY_UNAUTHENTICATED, e.code());
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
     }
 
@@ -238,9 +235,9 @@ class PartyChannelTest {
         assertArrayEquals(BODY, bob.receive(request).body());
 
         OrderException e = assertThrows(OrderException.class, () -> bob.receive(request));
-        assertEquals(PartyChannel.CHALLENGE_UNKNOWN, e.code());
+        assertEquals(OrderException.CHALLENGE_UNKNOWN, e.code());
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
-        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(request));
+        assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN, () -> bob.receive(request));
     }
 
     @ParameterizedTest
@@ -254,7 +251,7 @@ class PartyChannelTest {
         Request carolRequest = carol.request(KIND, BODY);
 
         // Alice's sealed request on the challenge Bob gave Carol.
-        refused(PartyChannel.CHALLENGE_UNKNOWN,
+        assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN,
                 () -> bob.receive(new Request(ALICE, BOB, KIND, carolRequest.senderNonce(), carolRequest.nonce(), aliceRequest.sealed())));
         // Alice's genuine request is untouched by that attempt.
         assertEquals(ALICE, bob.receive(aliceRequest).from());
@@ -272,12 +269,12 @@ class PartyChannelTest {
         }
         Request request = alice.request(KIND, BODY);
         // a challenge the receiver never made, or made by another receiver (another secret), is unknown
-        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(new Request(ALICE, BOB, KIND, request.senderNonce(),
+        assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN, () -> bob.receive(new Request(ALICE, BOB, KIND, request.senderNonce(),
                 nonce(), request.sealed())));
         Receiver otherBob = new Receiver(w.bob(), clock);
-        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> otherBob.receive(request));
+        assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN, () -> otherBob.receive(request));
         // the same challenge with another hello nonce is unknown too
-        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(new Request(ALICE, BOB, KIND, nonce(), request.nonce(),
+        assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN, () -> bob.receive(new Request(ALICE, BOB, KIND, nonce(), request.nonce(),
                 request.sealed())));
         assertArrayEquals(BODY, bob.receive(request).body());
     }
@@ -291,7 +288,7 @@ class PartyChannelTest {
         Session late = PartyChannel.confirm(w.alice(), BOB, via(bob));
         Request lateRequest = late.request(KIND, BODY);
         clock.advance(PartyChannel.CHALLENGE_LIFETIME);
-        refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(lateRequest));
+        assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN, () -> bob.receive(lateRequest));
 
         Session inTime = PartyChannel.confirm(w.alice(), BOB, via(bob));
         Request inTimeRequest = inTime.request(KIND, BODY);
@@ -304,12 +301,12 @@ class PartyChannelTest {
     void helloAndRequestForAnotherPartyAreWrongRecipient(Mode mode) {
         World w = World.of(mode);
         Receiver bob = new Receiver(w.bob(), clock);
-        refused(OrderException.WRONG_RECIPIENT, () -> bob.challenge(new Hello(ALICE, CAROL, nonce())));
-        refused(OrderException.WRONG_RECIPIENT, () -> PartyChannel.confirm(w.alice(), CAROL, via(bob)));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> bob.challenge(new Hello(ALICE, CAROL, nonce())));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> PartyChannel.confirm(w.alice(), CAROL, via(bob)));
 
         Session session = PartyChannel.confirm(w.alice(), BOB, via(bob));
         Request request = session.request(KIND, BODY);
-        refused(OrderException.WRONG_RECIPIENT,
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT,
                 () -> bob.receive(new Request(ALICE, CAROL, KIND, request.senderNonce(), request.nonce(), request.sealed())));
         // Checked before the challenge is looked up: the genuine request still goes through.
         assertEquals(ALICE, bob.receive(request).from());
@@ -319,10 +316,10 @@ class PartyChannelTest {
     void anUnknownPartyIsRefusedOnBothSides() {
         World w = World.of(Mode.DIRECTORY);
         Receiver bob = new Receiver(w.bob(), clock);
-        refused(OrderException.UNKNOWN_PARTY, () -> bob.challenge(new Hello("nobody.example", BOB, nonce())));
+        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY, () -> bob.challenge(new Hello("nobody.example", BOB, nonce())));
 
         List<Hello> sent = new ArrayList<>();
-        refused(OrderException.UNKNOWN_PARTY, () -> PartyChannel.confirm(w.alice(), "nobody.example", hello -> {
+        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY, () -> PartyChannel.confirm(w.alice(), "nobody.example", hello -> {
             sent.add(hello);
             return bob.challenge(hello);
         }));
@@ -339,24 +336,24 @@ class PartyChannelTest {
             Request request = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
             int length = request.sealed().length;
             int index = which == 0 ? 0 : which == 1 ? length / 2 : length - 1;
-            refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, request.senderNonce(),
+            assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, request.senderNonce(),
                     request.nonce(), flip(request.sealed(), index))));
             // a forgery does not burn the challenge: the genuine request still goes through, once
             assertEquals(ALICE, bob.receive(request).from());
-            refused(PartyChannel.CHALLENGE_UNKNOWN, () -> bob.receive(request));
+            assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN, () -> bob.receive(request));
         }
 
         Request kindChanged = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
-        refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB,
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB,
                 OrderMessage.Kind.DELIVER.wireName(), kindChanged.senderNonce(), kindChanged.nonce(), kindChanged.sealed())));
         assertEquals(KIND, bob.receive(kindChanged).kind());
 
         Request fromChanged = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
-        refused(PartyChannel.CHALLENGE_UNKNOWN,
+        assertRefused(OrderException.class, OrderException.CHALLENGE_UNKNOWN,
                 () -> bob.receive(new Request(CAROL, BOB, KIND, fromChanged.senderNonce(), fromChanged.nonce(), fromChanged.sealed())));
 
         Request truncated = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
-        refused(PartyChannel.UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, truncated.senderNonce(), truncated.nonce(),
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, truncated.senderNonce(), truncated.nonce(),
                 java.util.Arrays.copyOf(truncated.sealed(), 10))));
     }
 
@@ -373,16 +370,16 @@ class PartyChannelTest {
         Reply toFirst = firstReceived.reply(ANSWER);
         Reply toSecond = secondReceived.reply(ANSWER);
 
-        refused(PartyChannel.UNAUTHENTICATED, () -> first.open(toSecond));
-        refused(PartyChannel.UNAUTHENTICATED, () -> second.open(toFirst));
-        refused(PartyChannel.UNAUTHENTICATED, () -> first.open(new Reply(flip(toFirst.sealed(), toFirst.sealed().length - 1))));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(toSecond));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> second.open(toFirst));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(new Reply(flip(toFirst.sealed(), toFirst.sealed().length - 1))));
         // The sender's own request reflected back as the reply.
-        refused(PartyChannel.UNAUTHENTICATED, () -> first.open(new Reply(firstRequest.sealed())));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(new Reply(firstRequest.sealed())));
         // A reply from another party (Carol, also talking to Alice) does not open either.
         Receiver carol = new Receiver(w.carol(), clock);
         Session toCarol = PartyChannel.confirm(w.alice(), CAROL, via(carol));
         Reply fromCarol = carol.receive(toCarol.request(KIND, BODY)).reply(ANSWER);
-        refused(PartyChannel.UNAUTHENTICATED, () -> first.open(fromCarol));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(fromCarol));
 
         assertArrayEquals(ANSWER, first.open(toFirst));
         assertArrayEquals(ANSWER, second.open(toSecond));
@@ -397,7 +394,7 @@ class PartyChannelTest {
         // Someone without any key says hello as Alice and sends Bob's own proof back as the request.
         byte[] helloNonce = nonce();
         Challenge challenge = bob.challenge(new Hello(ALICE, BOB, helloNonce));
-        refused(PartyChannel.UNAUTHENTICATED,
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED,
                 () -> bob.receive(new Request(ALICE, BOB, KIND, helloNonce, challenge.nonce(), challenge.proof())));
 
         // Bob's proof in a genuine session, played back to Alice as Bob's reply.
@@ -407,13 +404,13 @@ class PartyChannelTest {
             return seen.get();
         });
         Request request = session.request(KIND, BODY);
-        refused(PartyChannel.UNAUTHENTICATED, () -> session.open(new Reply(seen.get().proof())));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> session.open(new Reply(seen.get().proof())));
 
         // Alice's request to Bob, turned round and sent to Alice's own receiver as if from Bob.
         Receiver alice = new Receiver(w.alice(), clock);
         byte[] bobsHello = nonce();
         Challenge aliceChallenge = alice.challenge(new Hello(BOB, ALICE, bobsHello));
-        refused(PartyChannel.UNAUTHENTICATED,
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED,
                 () -> alice.receive(new Request(BOB, ALICE, KIND, bobsHello, aliceChallenge.nonce(), request.sealed())));
 
         assertNotNull(bob.receive(request));
@@ -436,11 +433,11 @@ class PartyChannelTest {
 
     @Test
     void malformedMessagesAreRefusedAndRecordsCopyTheirBytes() {
-        refused(OrderException.MALFORMED, () -> new Hello(ALICE, BOB, new byte[PartyChannel.NONCE_LENGTH - 1]));
-        refused(OrderException.MALFORMED, () -> new Hello("", BOB, nonce()));
-        refused(OrderException.MALFORMED, () -> new Challenge(null, new byte[0]));
-        refused(OrderException.MALFORMED, () -> new Request(ALICE, BOB, " ", nonce(), nonce(), new byte[0]));
-        refused(OrderException.MALFORMED, () -> new Request(ALICE, BOB, KIND, nonce(), new byte[PartyChannel.NONCE_LENGTH + 1], new byte[0]));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Hello(ALICE, BOB, new byte[PartyChannel.NONCE_LENGTH - 1]));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Hello("", BOB, nonce()));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Challenge(null, new byte[0]));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Request(ALICE, BOB, " ", nonce(), nonce(), new byte[0]));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Request(ALICE, BOB, KIND, nonce(), new byte[PartyChannel.NONCE_LENGTH + 1], new byte[0]));
 
         byte[] n = nonce();
         Hello hello = new Hello(ALICE, BOB, n);

@@ -4,6 +4,7 @@ import static escudo.s2.protocol.OrderParties.COURIER;
 import static escudo.s2.protocol.OrderParties.HOLDER;
 import static escudo.s2.protocol.OrderParties.ISSUER;
 import static escudo.s2.protocol.OrderParties.SELLER;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,9 +47,6 @@ class SplitOrderTest {
         return SplitOrder.seal(Form.standard(), orderId, p.holder(), parts());
     }
 
-    static void refused(String code, Supplier<?> action) {
-        assertEquals(code, assertThrows(OrderException.class, action::get).code());
-    }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
@@ -78,14 +75,14 @@ class SplitOrderTest {
         OrderParties p = OrderParties.of(mode);
         Sealed bundle = seal(p, "order-1");
         // The seller has no part addressed to... the issuer's name with its own keys.
-        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, ISSUER, p.seller()));
-        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, ISSUER, p.seller()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory()));
         // The seller re-labels the issuer's part as its own (and fixes the digest): its key does not open it.
         Sealed relabelled = rebuild(bundle, swapRecipients(bundle.parts(), SELLER, ISSUER), true);
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(relabelled, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(relabelled, SELLER, p.seller()));
         // Without fixing the digest, the binding check refuses first.
         Sealed lazy = rebuild(bundle, swapRecipients(bundle.parts(), SELLER, ISSUER), false);
-        refused(OrderException.BINDING_MISMATCH, () -> SplitOrder.open(lazy, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(lazy, SELLER, p.seller()));
     }
 
     @ParameterizedTest
@@ -97,16 +94,16 @@ class SplitOrderTest {
         // The issuer part of order 1 replaces that of order 2, commitment and all, digest recomputed.
         List<SealedPart> mixed = new ArrayList<>(second.parts());
         mixed.set(1, first.parts().get(1));
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(second, mixed, true), ISSUER, p.issuer()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(second, mixed, true), ISSUER, p.issuer()));
         // Same with the order id of the first order: the other parts then belong elsewhere.
         Sealed sameId = new Sealed("order-1", HOLDER, mixed, SplitOrder.digest("order-1", HOLDER, mixed));
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(sameId, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(sameId, SELLER, p.seller()));
         // Renaming the order alone.
         Sealed renamed = new Sealed("order-9", HOLDER, first.parts(), SplitOrder.digest("order-9", HOLDER, first.parts()));
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(renamed, ISSUER, p.issuer()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(renamed, ISSUER, p.issuer()));
         // Keeping the old digest: binding mismatch.
-        refused(OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(second, mixed, false), ISSUER, p.issuer()));
-        refused(OrderException.BINDING_MISMATCH,
+        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(second, mixed, false), ISSUER, p.issuer()));
+        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH,
                 () -> SplitOrder.open(new Sealed("order-2", HOLDER, second.parts(), first.digest()), SELLER, p.seller()));
     }
 
@@ -121,15 +118,15 @@ class SplitOrderTest {
         SealedPart courier = parts.get(2);
         parts.set(2, new SealedPart(Role.COURIER, "mallory", courier.commitment(), courier.ciphertext()));
         Sealed readdressed = rebuild(bundle, parts, true);
-        refused(OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(readdressed, COURIER, p.courier()));
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(readdressed, "mallory", p.mallory()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(readdressed, COURIER, p.courier()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(readdressed, "mallory", p.mallory()));
         // The courier's own part with its role changed.
         parts.set(2, new SealedPart(Role.SELLER, COURIER, courier.commitment(), courier.ciphertext()));
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), COURIER, p.courier()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), COURIER, p.courier()));
         // A bundle claiming another holder.
         Sealed otherHolder = new Sealed(bundle.orderId(), "mallory", bundle.parts(),
                 SplitOrder.digest(bundle.orderId(), "mallory", bundle.parts()));
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(otherHolder, COURIER, p.courier()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(otherHolder, COURIER, p.courier()));
     }
 
     @ParameterizedTest
@@ -143,16 +140,16 @@ class SplitOrderTest {
             ciphertext[i] ^= 1;
             List<SealedPart> parts = new ArrayList<>(bundle.parts());
             parts.set(1, new SealedPart(Role.ISSUER, ISSUER, issuer.commitment(), ciphertext));
-            refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, false), ISSUER, p.issuer()));
+            assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, false), ISSUER, p.issuer()));
         }
         // A commitment changed (another part's, in this case): the digest no longer matches ...
         byte[] commitment = issuer.commitment();
         commitment[0] ^= 1;
         List<SealedPart> parts = new ArrayList<>(bundle.parts());
         parts.set(1, new SealedPart(Role.ISSUER, ISSUER, commitment, issuer.ciphertext()));
-        refused(OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(bundle, parts, false), SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(bundle, parts, false), SELLER, p.seller()));
         // ... and if recomputed, every part's associated data changes.
-        refused(OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), SELLER, p.seller()));
         // Encoded bundle with a flipped byte: refused, never accepted.
         byte[] encoded = bundle.encode();
         for (int i = 0; i < encoded.length; i += 5) {
@@ -165,7 +162,7 @@ class SplitOrderTest {
                 SplitOrder.open(damaged, COURIER, p.courier());
             });
         }
-        refused(OrderException.MALFORMED, () -> Sealed.decode(new byte[] {1, 2, 3}));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> Sealed.decode(new byte[] {1, 2, 3}));
     }
 
     @Test
@@ -173,36 +170,36 @@ class SplitOrderTest {
         OrderParties p = OrderParties.of(Mode.DIRECTORY);
         List<Part> leaky = new ArrayList<>(parts());
         leaky.set(0, Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CARD_NUMBER, CARD)));
-        refused(OrderException.FIELD_NOT_ALLOWED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), leaky));
+        assertRefused(OrderException.class, OrderException.FIELD_NOT_ALLOWED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), leaky));
         leaky.set(0, parts().get(0));
         leaky.set(1, Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.DESTINATION, DEST)));
-        refused(OrderException.FIELD_NOT_ALLOWED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), leaky));
+        assertRefused(OrderException.class, OrderException.FIELD_NOT_ALLOWED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), leaky));
         // A form that would give the card number to the seller, or the destination to the issuer, is no form.
         Map<Role, SortedSet<String>> fields = new java.util.EnumMap<>(Form.standard().fields());
         fields.put(Role.SELLER, new TreeSet<>(List.of(SplitOrder.CARD_NUMBER)));
-        refused(OrderException.MALFORMED, () -> new Form(fields));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Form(fields));
         fields.put(Role.SELLER, Form.standard().fieldsOf(Role.SELLER));
         fields.put(Role.ISSUER, new TreeSet<>(List.of(SplitOrder.DESTINATION)));
-        refused(OrderException.MALFORMED, () -> new Form(fields));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Form(fields));
     }
 
     @Test
     void unknownPartiesAndMalformedOrdersAreRefused() {
         OrderParties p = OrderParties.of(Mode.DIRECTORY);
         List<Part> withStranger = List.of(Part.of(Role.COURIER, "stranger", Map.of(SplitOrder.DESTINATION, DEST)));
-        refused(OrderException.UNKNOWN_PARTY, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), withStranger));
+        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), withStranger));
         // A bundle from a holder the directory does not know.
         KeyDirectory other = new KeyDirectory();
         DirectoryKeys ghost = DirectoryKeys.generate("ghost", other);
         other.register("ghost", ghost.publicKey(), escudo.crypto.SigningKey.generate().verifyingKey());
         other.register(SELLER, PairwiseKeysTest.enrol("x", new KeyDirectory()).publicKey(), escudo.crypto.SigningKey.generate().verifyingKey());
         Sealed fromGhost = SplitOrder.seal(Form.standard(), "o", ghost, List.of(parts().get(0)));
-        refused(OrderException.UNKNOWN_PARTY, () -> SplitOrder.open(fromGhost, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY, () -> SplitOrder.open(fromGhost, SELLER, p.seller()));
 
-        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of()));
-        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of(parts().get(0), parts().get(0))));
-        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "", p.holder(), parts()));
-        refused(OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(),
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of()));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of(parts().get(0), parts().get(0))));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "", p.holder(), parts()));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(),
                 List.of(Part.of(Role.SELLER, HOLDER, Map.of(SplitOrder.ITEMS, "x")))));
     }
 
@@ -212,7 +209,7 @@ class SplitOrderTest {
         Sealed bundle = seal(p, "order-1");
         SeenOrders seen = new SeenOrders();
         seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller()));
-        refused(OrderException.REPLAYED, () -> seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller())));
+        assertRefused(OrderException.class, OrderException.REPLAYED, () -> seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller())));
         seen.firstSight(SplitOrder.open(seal(p, "order-2"), SELLER, p.seller()));
     }
 

@@ -51,7 +51,7 @@ public final class OrderChannel {
             Kind kind = Kind.of(request.kind());
             Handler<OrderMessage> handler = handlers.get(kind);
             if (handler == null) {
-                throw OrderException.of(escudo.core.EscudoException.Kind.INVALID, OrderException.MALFORMED,
+                throw OrderException.of(OrderException.MALFORMED,
                         receiver.myId() + " does not take " + kind.wireName() + " requests");
             }
             PartyChannel.Received received = receiver.receive(request);

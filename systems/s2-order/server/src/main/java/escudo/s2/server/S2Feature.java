@@ -94,7 +94,7 @@ public final class S2Feature implements Feature {
         Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
         party.routes(r -> {
             Routes.get(r, "/issuer/directory/{id}", req -> OrderApi.DirectoryEntry.of(directory.find(req.path("id"))
-                    .orElseThrow(() -> OrderException.of(EscudoException.Kind.NOT_FOUND, OrderException.UNKNOWN_PARTY,
+                    .orElseThrow(() -> OrderException.of(OrderException.UNKNOWN_PARTY,
                             "no key directory entry for party " + req.path("id")))));
             Routes.post(r, "/issuer/directory", OrderApi.Registration.class, (body, req) -> {
                 desk.require(req);
@@ -177,7 +177,7 @@ public final class S2Feature implements Feature {
             try (PartyClient desk = new PartyClient(bank.client().baseUri(), party.secrets().bankDeskToken().orElseThrow())) {
                 RemoteDirectory.register(desk, party.id(), own.publicKey(), party.secrets().signingKey());
             } catch (EscudoException e) {
-                if (!"node.operator-only".equals(e.code())) {
+                if (e.code() != Desk.OPERATOR_ONLY) {
                     throw e;
                 }
                 // a node of another operator than the bank's: it runs, and the bank's desk registers it

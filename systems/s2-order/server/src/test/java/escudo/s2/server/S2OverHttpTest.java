@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
+import escudo.node.http.Desk;
+import escudo.s2.protocol.OrderException;
 import escudo.s2.api.PaymentCard;
 import escudo.bank.client.BankApi;
 import escudo.s2.api.OrderApi;
@@ -33,7 +35,7 @@ import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.client.Shopper;
 import escudo.s2.protocol.SplitOrder;
 import escudo.storage.Database;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -198,12 +200,12 @@ class S2OverHttpTest {
         startWithDirectory();
         Offer offer = offer(new Basket.Line(firstSku(), 1));
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, seal(offer, "01/21")));
-        assertEquals("order.card-declined", e.code());
+        assertEquals(OrderException.CARD_DECLINED, e.code());
         assertUntouched();
         OrderStatus status = holder(holderKeys).call(OrderMessage.Kind.ORDER_STATUS,
                 new OrderMessage.StatusQuery(offer.orderId()), OrderStatus.class);
         assertEquals(OrderState.DECLINED, status.state());
-        assertEquals("order.card-declined", status.reason());
+        assertEquals(OrderException.CARD_DECLINED.value(), status.reason());
         assertNoLeaks();
     }
 
@@ -212,7 +214,7 @@ class S2OverHttpTest {
         startWithDirectory();
         Offer offer = offer(new Basket.Line(mostExpensiveSku(), 20));
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, seal(offer, card.expiry())));
-        assertEquals("order.insufficient-funds", e.code());
+        assertEquals(OrderException.INSUFFICIENT_FUNDS, e.code());
         assertUntouched();
     }
 
@@ -223,7 +225,7 @@ class S2OverHttpTest {
         SplitOrder.Sealed bundle = seal(offer, card.expiry());
         place(holderKeys, bundle);
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, bundle));
-        assertEquals("order.replayed", e.code());
+        assertEquals(OrderException.REPLAYED, e.code());
         assertEquals(offer.amount(), merchantBalance());
         assertEquals(1, courierDesk.get("/courier/deliveries", OrderApi.Deliveries.class).deliveries().size());
     }
@@ -235,7 +237,7 @@ class S2OverHttpTest {
         // same identifier, other key: the shop's proof is made with the real alice's key
         PairwiseKeys impostor = DirectoryKeys.generate(HOLDER, RemoteDirectory.over(track(new PartyClient(bankNode.uri()))));
         EscudoException e = assertThrows(EscudoException.class, () -> place(impostor, seal(offer, card.expiry())));
-        assertEquals("order.party-unauthenticated", e.code());
+        assertEquals(OrderException.PARTY_UNAUTHENTICATED, e.code());
         assertUntouched();
     }
 
@@ -246,7 +248,7 @@ class S2OverHttpTest {
         KeyDirectory directory = RemoteDirectory.over(track(new PartyClient(bankNode.uri())));
         PairwiseKeys stranger = DirectoryKeys.generate("mallory", directory);
         EscudoException e = assertThrows(EscudoException.class, () -> place(stranger, new Shopper(stranger, BANK).seal(offer, details(card.expiry()))));
-        assertEquals("order.unknown-party", e.code());
+        assertEquals(OrderException.UNKNOWN_PARTY, e.code());
         assertUntouched();
     }
 
@@ -259,7 +261,7 @@ class S2OverHttpTest {
         RemoteDirectory.register(bankDesk, "other-shop",
                 DirectoryKeys.generate("other-shop", new KeyDirectory()).publicKey(), SigningKey.generate());
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, seal(elsewhere, card.expiry())));
-        assertEquals("order.wrong-recipient", e.code());
+        assertEquals(OrderException.WRONG_RECIPIENT, e.code());
         assertUntouched();
     }
 
@@ -278,7 +280,7 @@ class S2OverHttpTest {
         }
         SplitOrder.Sealed tampered = new SplitOrder.Sealed(bundle.orderId(), bundle.holderId(), parts, bundle.digest());
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, tampered));
-        assertEquals("order.part-tampered", e.code());
+        assertEquals(OrderException.PART_TAMPERED, e.code());
         assertUntouched();
     }
 
@@ -293,7 +295,7 @@ class S2OverHttpTest {
         }
         SplitOrder.Sealed spliced = new SplitOrder.Sealed(second.orderId(), second.holderId(), parts, second.digest());
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, spliced));
-        assertEquals("order.binding-mismatch", e.code());
+        assertEquals(OrderException.BINDING_MISMATCH, e.code());
         assertUntouched();
     }
 
@@ -307,10 +309,10 @@ class S2OverHttpTest {
                 escudo.http.Json.write(new OrderMessage.StatusQuery(offer.orderId())));
         EscudoException first = assertThrows(EscudoException.class,
                 () -> shop.post("/merchant/s2/requests", request, escudo.s2.protocol.PartyChannel.Reply.class));
-        assertEquals("order.not-found", first.code(), "no such order yet: the request itself was authentic");
+        assertEquals(OrderException.NOT_FOUND, first.code(), "no such order yet: the request itself was authentic");
         EscudoException replay = assertThrows(EscudoException.class,
                 () -> shop.post("/merchant/s2/requests", request, escudo.s2.protocol.PartyChannel.Reply.class));
-        assertEquals("order.challenge-unknown", replay.code());
+        assertEquals(OrderException.CHALLENGE_UNKNOWN, replay.code());
     }
 
     @Test
@@ -319,9 +321,9 @@ class S2OverHttpTest {
         PartyClient anonymousBank = track(new PartyClient(bankNode.uri()));
         EscudoException e = assertThrows(EscudoException.class, () -> anonymousBank.post("/issuer/payment-cards",
                 new OrderApi.IssuePaymentCard(HOLDER), PaymentCard.class));
-        assertEquals("node.operator-only", e.code());
+        assertEquals(Desk.OPERATOR_ONLY, e.code());
         PartyClient anonymousCourier = track(new PartyClient(courierNode.uri()));
-        assertEquals("node.operator-only", assertThrows(EscudoException.class,
+        assertEquals(Desk.OPERATOR_ONLY, assertThrows(EscudoException.class,
                 () -> anonymousCourier.get("/courier/deliveries", OrderApi.Deliveries.class)).code());
         // the directory publishes public keys to anyone, and refuses a registration without a valid proof
         assertEquals(BANK, anonymousBank.get("/issuer/directory/" + BANK, OrderApi.DirectoryEntry.class).id());
@@ -330,7 +332,7 @@ class S2OverHttpTest {
         EscudoException badProof = assertThrows(EscudoException.class, () -> bankDesk.post("/issuer/directory",
                 new OrderApi.Registration("eve", x, key.verifyingKey(), new byte[64]), OrderApi.DirectoryEntry.class));
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, badProof.kind());
-        assertEquals("order.unknown-party", assertThrows(EscudoException.class,
+        assertEquals(OrderException.UNKNOWN_PARTY, assertThrows(EscudoException.class,
                 () -> anonymousBank.get("/issuer/directory/eve", OrderApi.DirectoryEntry.class)).code());
     }
 
@@ -340,7 +342,7 @@ class S2OverHttpTest {
         PartyNode other = track(courier("other-courier", OrderKeys.Directory.ephemeral(), "not-the-banks-token-" + "y".repeat(32)));
         assertEquals("other-courier", track(new PartyClient(other.uri())).get("/courier", OrderApi.CourierInfo.class).courierId());
         PartyClient anyone = track(new PartyClient(bankNode.uri()));
-        assertEquals("order.unknown-party", assertThrows(EscudoException.class,
+        assertEquals(OrderException.UNKNOWN_PARTY, assertThrows(EscudoException.class,
                 () -> anyone.get("/issuer/directory/other-courier", OrderApi.DirectoryEntry.class)).code());
     }
 

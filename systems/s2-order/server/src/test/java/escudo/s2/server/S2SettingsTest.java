@@ -1,7 +1,7 @@
 package escudo.s2.server;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.EscudoException;
@@ -23,9 +23,8 @@ class S2SettingsTest {
 
     @Test
     void anotherModeIsRefusedNamingItsSource() {
-        EscudoException mode = assertThrows(EscudoException.class,
+        EscudoException mode = assertRefused(NodeConfig.INVALID,
                 () -> NodeConfig.load(null, Map.of("ESCUDO_ORDER_KEYS", "rsa"), Map.of()));
-        assertEquals("config.invalid", mode.code());
         assertTrue(mode.getMessage().contains("escudo.order.keys (environment variable ESCUDO_ORDER_KEYS) is directory or blom"),
                 mode.getMessage());
     }

@@ -8,7 +8,6 @@ import escudo.cardos.HolderStatus;
 import escudo.cardos.Operation;
 import escudo.core.Bytes;
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.JointKey;
@@ -112,12 +111,12 @@ public final class Card {
         } catch (CardOsException e) {
             throw CardException.of(e);
         }
-        byte[] record = application.record().orElseThrow(() -> new CardException(Kind.NOT_FOUND, CardException.NOT_FOUND,
+        byte[] record = application.record().orElseThrow(() -> new CardException(CardException.NOT_FOUND,
                 "the card in " + directory + " has no S3 application"));
         try {
             return new Card(application, clock, CardState.decode(record));
         } catch (RuntimeException e) { // parse errors name a field or a rule, never its bytes
-            throw new CardException(Kind.INTERNAL, CardException.STORAGE_CORRUPT, "the card's S3 record cannot be parsed", e);
+            throw new CardException(CardException.STORAGE_CORRUPT, "the card's S3 record cannot be parsed", e);
         } finally {
             Arrays.fill(record, (byte) 0);
         }
@@ -163,7 +162,7 @@ public final class Card {
         Objects.requireNonNull(sealedBankShare, "sealedBankShare");
         Objects.requireNonNull(bankKey, "bankKey");
         if (initialBalance < 0) {
-            throw new CardException(Kind.INVALID, CardException.BAD_AMOUNT, "the initial balance must not be negative");
+            throw new CardException(CardException.BAD_AMOUNT, "the initial balance must not be negative");
         }
         KeyShare bankShare;
         try {
@@ -210,20 +209,20 @@ public final class Card {
             }
             Instant now = clock.instant();
             if (!now.isBefore(cert.validUntil())) {
-                throw new CardException(Kind.REFUSED, CardException.EXPIRED, "the card's certificate expired at " + cert.validUntil());
+                throw new CardException(CardException.EXPIRED, "the card's certificate expired at " + cert.validUntil());
             }
             if (now.isBefore(cert.validFrom())) {
-                throw new CardException(Kind.REFUSED, CardException.EXPIRED, "the card's certificate is valid only from " + cert.validFrom());
+                throw new CardException(CardException.EXPIRED, "the card's certificate is valid only from " + cert.validFrom());
             }
             long newBalance;
             if (cert.kind() == CardKind.CHEQUE) {
                 if (state.balance() <= 0) {
-                    throw new CardException(Kind.REFUSED, CardException.NO_CHEQUES_LEFT, "the card has no cheques left");
+                    throw new CardException(CardException.NO_CHEQUES_LEFT, "the card has no cheques left");
                 }
                 newBalance = state.balance() - 1;
             } else {
                 if (state.balance() < amount.minorUnits()) {
-                    throw new CardException(Kind.REFUSED, CardException.INSUFFICIENT_BALANCE,
+                    throw new CardException(CardException.INSUFFICIENT_BALANCE,
                             "the card holds " + new Money(state.balance(), amount.currency()) + ", the payment is " + amount);
                 }
                 newBalance = state.balance() - amount.minorUnits();
@@ -255,11 +254,11 @@ public final class Card {
                 throw currencyMismatch(amount);
             }
             if (amount.minorUnits() < 0 || (amount.minorUnits() == 0 && !renew)) {
-                throw new CardException(Kind.INVALID, CardException.BAD_AMOUNT,
+                throw new CardException(CardException.BAD_AMOUNT,
                         "a withdrawal moves a positive amount, or zero to renew the certificate");
             }
             if (state.balance() > Long.MAX_VALUE - amount.minorUnits()) {
-                throw new CardException(Kind.INVALID, CardException.BAD_AMOUNT, "the balance would overflow");
+                throw new CardException(CardException.BAD_AMOUNT, "the balance would overflow");
             }
             long sequence = state.nextSequence();
             Money balance = new Money(state.balance(), amount.currency());
@@ -291,12 +290,12 @@ public final class Card {
         try {
             ack.verify(state.bankKey());
         } catch (ProtocolException e) {
-            throw new CardException(Kind.UNAUTHENTICATED, CardException.MESSAGE_FORGED,
+            throw new CardException(CardException.MESSAGE_FORGED,
                     "the withdrawal acknowledgement is not signed by the card's bank", e);
         }
         CardState.Pending pending = state.pending();
         if (pending == null) {
-            throw new CardException(Kind.CONFLICT, CardException.NO_PENDING_WITHDRAWAL,
+            throw new CardException(CardException.NO_PENDING_WITHDRAWAL,
                     "no withdrawal is pending; seq# " + ack.sequence() + " was answered already or never requested");
         }
         CardCertificate cert = state.certificate();
@@ -378,34 +377,34 @@ public final class Card {
 
     private void requirePersonalised() {
         if (!state.personalised()) {
-            throw new CardException(Kind.INVALID, CardException.NOT_PERSONALISED, "the card is not personalised yet");
+            throw new CardException(CardException.NOT_PERSONALISED, "the card is not personalised yet");
         }
     }
 
     private void requireWithdrawalSupported() {
         if (state.certificate().kind() == CardKind.CHEQUE) {
-            throw new CardException(Kind.INVALID, CardException.NOT_SUPPORTED, "a cheque card has no withdrawal");
+            throw new CardException(CardException.NOT_SUPPORTED, "a cheque card has no withdrawal");
         }
     }
 
     private static CardException alreadyPersonalised() {
-        return new CardException(Kind.CONFLICT, CardException.ALREADY_PERSONALISED, "the card is personalised already");
+        return new CardException(CardException.ALREADY_PERSONALISED, "the card is personalised already");
     }
 
     private static CardException mismatch(String message, Throwable cause) {
-        return new CardException(Kind.UNAUTHENTICATED, CardException.PERSONALISATION_MISMATCH, message, cause);
+        return new CardException(CardException.PERSONALISATION_MISMATCH, message, cause);
     }
 
     private CardException currencyMismatch(Money amount) {
-        return new CardException(Kind.INVALID, CardException.CURRENCY_MISMATCH,
+        return new CardException(CardException.CURRENCY_MISMATCH,
                 "the card holds " + state.certificate().currency() + ", not " + amount.currencyCode());
     }
 
     private static CardException ackMismatch(String message) {
-        return new CardException(Kind.INVALID, CardException.ACK_MISMATCH, message);
+        return new CardException(CardException.ACK_MISMATCH, message);
     }
 
     private static CardException renewalMismatch(String message, Throwable cause) {
-        return new CardException(Kind.INVALID, CardException.RENEWAL_MISMATCH, message, cause);
+        return new CardException(CardException.RENEWAL_MISMATCH, message, cause);
     }
 }

@@ -1,7 +1,7 @@
 package escudo.s3.card;
 
 import static escudo.s3.card.TestBank.PIN;
-import static escudo.s3.card.TestBank.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +81,7 @@ class PaymentTest {
     @Test
     void insufficientBalanceChangesNothingAndDoesNotConsumeTheSerial() {
         Card card = bank.issue(dir, CardKind.CASH, 1_000);
-        CardException e = assertCode(CardException.INSUFFICIENT_BALANCE, () -> card.pay(bank.spec(1_001, "big"), PIN));
+        CardException e = assertRefused(CardException.class, CardException.INSUFFICIENT_BALANCE, () -> card.pay(bank.spec(1_001, "big"), PIN));
         assertEquals(Kind.REFUSED, e.kind());
         CardStatus status = bank.open(dir).status();
         assertEquals(1_000, status.balance());
@@ -95,7 +95,7 @@ class PaymentTest {
     void paymentInAnotherCurrencyIsRefused() {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
         PaymentSpec dollars = new PaymentSpec("shop-1", bank.now(), Money.of(100, "USD"), "", "usd-1");
-        assertCode(CardException.CURRENCY_MISMATCH, () -> card.pay(dollars, PIN));
+        assertRefused(CardException.CURRENCY_MISMATCH, () -> card.pay(dollars, PIN));
         assertEquals(1, card.status().nextSerial());
         assertEquals(10_000, card.status().balance());
     }
@@ -105,7 +105,7 @@ class PaymentTest {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
         card.pay(bank.spec(100, "before"), PIN);
         bank.clock.advance(Duration.ofDays(366));
-        CardException e = assertCode(CardException.EXPIRED, () -> card.pay(bank.spec(100, "after"), PIN));
+        CardException e = assertRefused(CardException.class, CardException.EXPIRED, () -> card.pay(bank.spec(100, "after"), PIN));
         assertEquals(Kind.REFUSED, e.kind());
         assertEquals(2, card.status().nextSerial());
         assertEquals(9_900, card.status().balance());
@@ -117,7 +117,7 @@ class PaymentTest {
         bank.clock.advance(Duration.between(bank.now(), card.status().validUntil()).minusMillis(1));
         card.pay(bank.spec(100, "last-ms"), PIN);
         bank.clock.advance(Duration.ofMillis(1));
-        assertCode(CardException.EXPIRED, () -> card.pay(bank.spec(100, "too-late"), PIN));
+        assertRefused(CardException.EXPIRED, () -> card.pay(bank.spec(100, "too-late"), PIN));
     }
 
     @Test
@@ -128,7 +128,7 @@ class PaymentTest {
         assertEquals(1, card.status().balance());
         assertEquals(2, card.pay(bank.spec(1_000_000_00, "cheque-2"), PIN).serial());
         assertEquals(0, bank.open(dir).status().balance());
-        CardException e = assertCode(CardException.NO_CHEQUES_LEFT, () -> card.pay(bank.spec(1, "cheque-3"), PIN));
+        CardException e = assertRefused(CardException.class, CardException.NO_CHEQUES_LEFT, () -> card.pay(bank.spec(1, "cheque-3"), PIN));
         assertEquals(Kind.REFUSED, e.kind());
         assertEquals(3, card.status().nextSerial());
     }
@@ -138,7 +138,7 @@ class PaymentTest {
         Card card = bank.issue(dir, CardKind.CREDIT, 50_000);
         card.pay(bank.spec(20_000, "tv"), PIN).verify(card.certificate());
         assertEquals(30_000, card.status().balance());
-        assertCode(CardException.INSUFFICIENT_BALANCE, () -> card.pay(bank.spec(30_001, "sofa"), PIN));
+        assertRefused(CardException.INSUFFICIENT_BALANCE, () -> card.pay(bank.spec(30_001, "sofa"), PIN));
     }
 
     @Test

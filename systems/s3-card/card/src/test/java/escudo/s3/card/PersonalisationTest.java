@@ -2,7 +2,7 @@ package escudo.s3.card;
 
 import static escudo.s3.card.TestBank.CARD_NUMBER;
 import static escudo.s3.card.TestBank.PIN;
-import static escudo.s3.card.TestBank.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,8 +36,8 @@ class PersonalisationTest {
         assertFalse(status.personalised());
         assertNull(status.cardNumber());
         assertEquals(32, card.transportKey().length);
-        assertCode(CardException.NOT_PERSONALISED, card::certificate);
-        assertCode(CardException.NOT_PERSONALISED, () -> card.pay(bank.spec(100, "r1"), PIN));
+        assertRefused(CardException.NOT_PERSONALISED, card::certificate);
+        assertRefused(CardException.NOT_PERSONALISED, () -> card.pay(bank.spec(100, "r1"), PIN));
     }
 
     @Test
@@ -60,8 +60,8 @@ class PersonalisationTest {
         CardCertificate cert = bank.certify(card, CardKind.CASH);
         card.personalise(PIN, cert, sealed, bank.key.verifyingKey(), 10_000);
 
-        assertCode(CardException.ALREADY_PERSONALISED, card::transportKey);
-        CardException e = assertCode(CardException.ALREADY_PERSONALISED,
+        assertRefused(CardException.ALREADY_PERSONALISED, card::transportKey);
+        CardException e = assertRefused(CardException.class, CardException.ALREADY_PERSONALISED,
                 () -> card.personalise("0000", cert, sealed, bank.key.verifyingKey(), 99_999));
         assertEquals(Kind.CONFLICT, e.kind());
         assertEquals(10_000, bank.open(dir).status().balance());
@@ -73,9 +73,9 @@ class PersonalisationTest {
         CardCertificate cert = bank.certify(card, CardKind.CASH);
         byte[] sealed = bank.seal(card);
         for (String pin : new String[] {"123", "1234567890123", "12a4", "", "١٢٣٤", " 1234"}) {
-            assertCode(CardException.BAD_PIN_FORMAT, () -> card.personalise(pin, cert, sealed, bank.key.verifyingKey(), 1));
+            assertRefused(CardException.BAD_PIN_FORMAT, () -> card.personalise(pin, cert, sealed, bank.key.verifyingKey(), 1));
         }
-        assertCode(CardException.BAD_PIN_FORMAT, () -> card.personalise(null, cert, sealed, bank.key.verifyingKey(), 1));
+        assertRefused(CardException.BAD_PIN_FORMAT, () -> card.personalise(null, cert, sealed, bank.key.verifyingKey(), 1));
         card.personalise("123456789012", cert, sealed, bank.key.verifyingKey(), 1);
         assertTrue(card.status().personalised());
     }
@@ -144,7 +144,7 @@ class PersonalisationTest {
         byte[] before = Files.readAllBytes(stateFile);
         byte[] transportKey = card.transportKey();
 
-        CardException e = assertCode(CardException.PERSONALISATION_MISMATCH,
+        CardException e = assertRefused(CardException.class, CardException.PERSONALISATION_MISMATCH,
                 () -> card.personalise(PIN, cert, sealed, escudo.crypto.VerifyingKey.of(bankKey), 10_000));
         assertEquals(Kind.UNAUTHENTICATED, e.kind());
 

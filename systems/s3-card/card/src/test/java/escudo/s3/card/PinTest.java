@@ -1,7 +1,7 @@
 package escudo.s3.card;
 
 import static escudo.s3.card.TestBank.PIN;
-import static escudo.s3.card.TestBank.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,11 +27,11 @@ class PinTest {
     @Test
     void wrongPinSaysTriesLeftAndRightPinResetsTheCounter() {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
-        CardException e = assertCode(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
+        CardException e = assertRefused(CardException.class, CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
         assertEquals(Kind.UNAUTHENTICATED, e.kind());
         assertTrue(e.getMessage().contains("2 tries left"), e.getMessage());
         assertEquals(2, bank.open(dir).status().pinTriesLeft(), "the decrement is on disk");
-        assertCode(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
+        assertRefused(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
         assertEquals(1, card.status().pinTriesLeft());
 
         card.pay(bank.spec(100, "a"), PIN);
@@ -43,7 +43,7 @@ class PinTest {
     @Test
     void wrongPinChangesNeitherSerialNorBalance() {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
-        assertCode(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
+        assertRefused(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
         assertEquals(1, card.status().nextSerial());
         assertEquals(10_000, card.status().balance());
     }
@@ -51,28 +51,28 @@ class PinTest {
     @Test
     void rightPinThenRefusedPaymentStillResetsTheCounter() {
         Card card = bank.issue(dir, CardKind.CASH, 100);
-        assertCode(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
-        assertCode(CardException.INSUFFICIENT_BALANCE, () -> card.pay(bank.spec(101, "a"), PIN));
+        assertRefused(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), WRONG));
+        assertRefused(CardException.INSUFFICIENT_BALANCE, () -> card.pay(bank.spec(101, "a"), PIN));
         assertEquals(3, bank.open(dir).status().pinTriesLeft());
     }
 
     @Test
     void threeWrongPinsLockTheCardForGoodEvenAfterReopening() {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
-        assertCode(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), "1111"));
-        assertCode(CardException.WRONG_PIN, () -> card.requestWithdrawal(Money.of(100, "EUR"), false, "2222"));
-        CardException third = assertCode(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), "3333"));
+        assertRefused(CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), "1111"));
+        assertRefused(CardException.WRONG_PIN, () -> card.requestWithdrawal(Money.of(100, "EUR"), false, "2222"));
+        CardException third = assertRefused(CardException.class, CardException.WRONG_PIN, () -> card.pay(bank.spec(100, "a"), "3333"));
         assertTrue(third.getMessage().contains("locked"), third.getMessage());
         assertTrue(card.status().locked());
 
-        CardException locked = assertCode(CardException.LOCKED, () -> card.pay(bank.spec(100, "a"), PIN));
+        CardException locked = assertRefused(CardException.class, CardException.LOCKED, () -> card.pay(bank.spec(100, "a"), PIN));
         assertEquals(Kind.REFUSED, locked.kind());
 
         Card reopened = bank.open(dir);
         assertTrue(reopened.status().locked());
         assertEquals(0, reopened.status().pinTriesLeft());
-        assertCode(CardException.LOCKED, () -> reopened.pay(bank.spec(100, "a"), PIN));
-        assertCode(CardException.LOCKED, () -> reopened.requestWithdrawal(Money.of(100, "EUR"), false, PIN));
+        assertRefused(CardException.LOCKED, () -> reopened.pay(bank.spec(100, "a"), PIN));
+        assertRefused(CardException.LOCKED, () -> reopened.requestWithdrawal(Money.of(100, "EUR"), false, PIN));
         assertEquals(1, reopened.status().nextSerial());
         assertEquals(1, reopened.status().nextSequence());
     }
@@ -81,7 +81,7 @@ class PinTest {
     void malformedPinIsRefusedWithoutSpendingATry() {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
         for (String pin : new String[] {"12", "abcd", "1234567890123", null}) {
-            assertCode(CardException.BAD_PIN_FORMAT, () -> card.pay(bank.spec(100, "a"), pin));
+            assertRefused(CardException.BAD_PIN_FORMAT, () -> card.pay(bank.spec(100, "a"), pin));
         }
         assertEquals(3, card.status().pinTriesLeft());
     }
@@ -97,9 +97,9 @@ class PinTest {
         Files.createDirectory(blocker);
         Files.writeString(blocker.resolve("x"), "blocks the temporary file");
 
-        CardException wrong = assertCode(CardException.STORAGE_FAILED, () -> card.pay(bank.spec(100, "a"), WRONG));
+        CardException wrong = assertRefused(CardException.class, CardException.STORAGE_FAILED, () -> card.pay(bank.spec(100, "a"), WRONG));
         assertEquals(Kind.INTERNAL, wrong.kind());
-        assertCode(CardException.STORAGE_FAILED, () -> card.pay(bank.spec(100, "a"), PIN));
+        assertRefused(CardException.STORAGE_FAILED, () -> card.pay(bank.spec(100, "a"), PIN));
         assertEquals(3, card.status().pinTriesLeft(), "the failed write changed nothing in memory either");
 
         Files.delete(blocker.resolve("x"));

@@ -2,7 +2,7 @@ package escudo.s3.card;
 
 import static escudo.s3.card.TestBank.CARD_NUMBER;
 import static escudo.s3.card.TestBank.PIN;
-import static escudo.s3.card.TestBank.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +34,7 @@ class StorageTest {
     @Test
     void manufactureRefusesADirectoryThatHoldsACard() {
         bank.manufacture(dir);
-        CardException e = assertCode(CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
+        CardException e = assertRefused(CardException.class, CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
         assertEquals(Kind.CONFLICT, e.kind());
     }
 
@@ -52,9 +52,9 @@ class StorageTest {
 
     @Test
     void openWithoutACardIsNotFound() {
-        CardException e = assertCode(CardException.NOT_FOUND, () -> bank.open(dir));
+        CardException e = assertRefused(CardException.class, CardException.NOT_FOUND, () -> bank.open(dir));
         assertEquals(Kind.NOT_FOUND, e.kind());
-        assertCode(CardException.NOT_FOUND, () -> bank.open(dir.resolve("missing")));
+        assertRefused(CardException.NOT_FOUND, () -> bank.open(dir.resolve("missing")));
     }
 
     @Test
@@ -77,13 +77,13 @@ class StorageTest {
             byte[] tampered = sealed.clone();
             tampered[i] ^= 0x01;
             Files.write(state, tampered);
-            CardException e = assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+            CardException e = assertRefused(CardException.class, CardException.STORAGE_CORRUPT, () -> bank.open(dir));
             assertEquals(Kind.INTERNAL, e.kind());
         }
         Files.write(state, Arrays.copyOf(sealed, sealed.length - 1));
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
         Files.write(state, new byte[0]);
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
         Files.write(state, sealed);
         assertEquals(10_000, bank.open(dir).status().balance());
     }
@@ -96,14 +96,14 @@ class StorageTest {
         new TestBank().issue(other, CardKind.CASH, 1);
         Files.copy(mine.resolve(CardOs.STATE_FILE), other.resolve(CardOs.STATE_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(other));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(other));
     }
 
     @Test
     void storageKeyOfTheWrongLengthIsCorrupt() throws Exception {
         bank.manufacture(dir);
         Files.write(dir.resolve(CardOs.KEY_FILE), new byte[31]);
-        assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
     }
 
     @Test
@@ -148,7 +148,7 @@ class StorageTest {
     @Test
     void cardWithoutTheS3ApplicationIsNotFound() {
         CardOs.create(dir, new ApplicationId("test.other"), new byte[] {1});
-        CardException e = assertCode(CardException.NOT_FOUND, () -> bank.open(dir));
+        CardException e = assertRefused(CardException.class, CardException.NOT_FOUND, () -> bank.open(dir));
         assertEquals(Kind.NOT_FOUND, e.kind());
     }
 
@@ -156,14 +156,14 @@ class StorageTest {
     void cardFromBeforeTheCardOsDoesNotOpen() throws Exception {
         Files.write(dir.resolve(CardOs.KEY_FILE), new byte[32]);
         Files.write(dir.resolve("card.state"), new byte[64]);
-        assertCode(CardException.EARLIER_FORMAT, () -> bank.open(dir));
-        assertCode(CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
+        assertRefused(CardException.EARLIER_FORMAT, () -> bank.open(dir));
+        assertRefused(CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
     }
 
     @Test
     void unparsableS3RecordIsCorrupt() {
         CardOs.create(dir, Card.APPLICATION, new byte[] {1, 2, 3});
-        CardException e = assertCode(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        CardException e = assertRefused(CardException.class, CardException.STORAGE_CORRUPT, () -> bank.open(dir));
         assertEquals(Kind.INTERNAL, e.kind());
     }
 

@@ -10,11 +10,10 @@ import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.PaymentSpec;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
+import escudo.testing.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.function.Executable;
 
 /** Plays the bank of seed 003, steps 250 and 260 and 900 and 910, through the public API only. */
 final class TestBank {
@@ -73,10 +72,4 @@ final class TestBank {
                 request.cardBalance().plus(request.amount()), renewed, now(), key);
     }
 
-    /** Asserts that {@code action} fails with a {@link CardException} of {@code code}. */
-    static CardException assertCode(String code, Executable action) {
-        CardException e = Assertions.assertThrows(CardException.class, action);
-        Assertions.assertEquals(code, e.code(), e.getMessage());
-        return e;
-    }
 }

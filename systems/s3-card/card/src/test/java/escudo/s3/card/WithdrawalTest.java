@@ -2,7 +2,7 @@ package escudo.s3.card;
 
 import static escudo.s3.card.TestBank.CARD_NUMBER;
 import static escudo.s3.card.TestBank.PIN;
-import static escudo.s3.card.TestBank.assertCode;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,9 +86,9 @@ class WithdrawalTest {
         Card card = bank.issue(dir, CardKind.CASH, 1_000);
         WithdrawalAck ack = bank.ack(card.requestWithdrawal(eur(5_000), false, PIN));
         card.completeWithdrawal(ack);
-        CardException e = assertCode(CardException.NO_PENDING_WITHDRAWAL, () -> card.completeWithdrawal(ack));
+        CardException e = assertRefused(CardException.class, CardException.NO_PENDING_WITHDRAWAL, () -> card.completeWithdrawal(ack));
         assertEquals(Kind.CONFLICT, e.kind());
-        assertCode(CardException.NO_PENDING_WITHDRAWAL, () -> bank.open(dir).completeWithdrawal(ack));
+        assertRefused(CardException.NO_PENDING_WITHDRAWAL, () -> bank.open(dir).completeWithdrawal(ack));
         assertEquals(6_000, bank.open(dir).status().balance());
     }
 
@@ -98,7 +98,7 @@ class WithdrawalTest {
         WithdrawalAck first = bank.ack(card.requestWithdrawal(eur(5_000), false, PIN));
         card.completeWithdrawal(first);
         WithdrawalRequest second = card.requestWithdrawal(eur(5_000), false, PIN);
-        assertCode(CardException.ACK_MISMATCH, () -> card.completeWithdrawal(first));
+        assertRefused(CardException.ACK_MISMATCH, () -> card.completeWithdrawal(first));
         card.completeWithdrawal(bank.ack(second));
         assertEquals(11_000, card.status().balance());
     }
@@ -109,7 +109,7 @@ class WithdrawalTest {
         WithdrawalRequest abandoned = card.requestWithdrawal(eur(5_000), false, PIN);
         WithdrawalRequest current = card.requestWithdrawal(eur(2_000), false, PIN);
         assertEquals(2, current.sequence());
-        assertCode(CardException.ACK_MISMATCH, () -> card.completeWithdrawal(bank.ack(abandoned)));
+        assertRefused(CardException.ACK_MISMATCH, () -> card.completeWithdrawal(bank.ack(abandoned)));
         card.completeWithdrawal(bank.ack(current));
         assertEquals(3_000, card.status().balance());
     }
@@ -125,7 +125,7 @@ class WithdrawalTest {
         WithdrawalAck wrongCard = WithdrawalAck.sign("4000-0000-0002", 1, eur(5_000), eur(6_000), null, t, bank.key);
         WithdrawalAck wrongCurrency = WithdrawalAck.sign(CARD_NUMBER, 1, Money.of(5_000, "USD"), Money.of(6_000, "USD"), null, t, bank.key);
         for (WithdrawalAck ack : new WithdrawalAck[] {wrongSeq, wrongAmount, wrongBalance, wrongCard, wrongCurrency}) {
-            assertCode(CardException.ACK_MISMATCH, () -> card.completeWithdrawal(ack));
+            assertRefused(CardException.ACK_MISMATCH, () -> card.completeWithdrawal(ack));
             assertEquals(1_000, card.status().balance());
         }
         card.completeWithdrawal(bank.ack(r));
@@ -137,12 +137,12 @@ class WithdrawalTest {
         Card card = bank.issue(dir, CardKind.CASH, 1_000);
         WithdrawalRequest r = card.requestWithdrawal(eur(5_000), false, PIN);
         WithdrawalAck forged = WithdrawalAck.sign(CARD_NUMBER, 1, eur(5_000), eur(6_000), null, bank.now(), SigningKey.generate());
-        CardException e = assertCode(CardException.MESSAGE_FORGED, () -> card.completeWithdrawal(forged));
+        CardException e = assertRefused(CardException.class, CardException.MESSAGE_FORGED, () -> card.completeWithdrawal(forged));
         assertEquals(Kind.UNAUTHENTICATED, e.kind());
         WithdrawalAck honest = bank.ack(r);
         WithdrawalAck altered = new WithdrawalAck(CARD_NUMBER, 1, eur(5_000), eur(6_000), null,
                 honest.time().plusMillis(1), honest.signature());
-        assertCode(CardException.MESSAGE_FORGED, () -> card.completeWithdrawal(altered));
+        assertRefused(CardException.MESSAGE_FORGED, () -> card.completeWithdrawal(altered));
         assertEquals(1_000, card.status().balance());
         card.completeWithdrawal(honest);
         assertEquals(6_000, card.status().balance());
@@ -181,9 +181,9 @@ class WithdrawalTest {
     @Test
     void zeroWithdrawalWithoutRenewalIsRefused() {
         Card card = bank.issue(dir, CardKind.CASH, 1_000);
-        assertCode(CardException.BAD_AMOUNT, () -> card.requestWithdrawal(eur(0), false, PIN));
-        assertCode(CardException.BAD_AMOUNT, () -> card.requestWithdrawal(eur(-1), true, PIN));
-        assertCode(CardException.CURRENCY_MISMATCH, () -> card.requestWithdrawal(Money.of(100, "USD"), false, PIN));
+        assertRefused(CardException.BAD_AMOUNT, () -> card.requestWithdrawal(eur(0), false, PIN));
+        assertRefused(CardException.BAD_AMOUNT, () -> card.requestWithdrawal(eur(-1), true, PIN));
+        assertRefused(CardException.CURRENCY_MISMATCH, () -> card.requestWithdrawal(Money.of(100, "USD"), false, PIN));
         assertEquals(1, card.status().nextSequence());
         assertEquals(3, card.status().pinTriesLeft());
     }
@@ -202,7 +202,7 @@ class WithdrawalTest {
         CardCertificate foreignSigner = CardCertificate.issue(TestBank.BANK_ID, CARD_NUMBER, CardKind.CASH, "EUR",
                 old.validFrom(), later, "", bank.sC.publicShare(), card.userShare(), SigningKey.generate());
         for (CardCertificate bad : new CardCertificate[] {otherBankShare, otherUserShare, otherKind, notLater, foreignSigner}) {
-            CardException e = assertCode(CardException.RENEWAL_MISMATCH, () -> card.completeWithdrawal(bank.ack(r, bad)));
+            CardException e = assertRefused(CardException.class, CardException.RENEWAL_MISMATCH, () -> card.completeWithdrawal(bank.ack(r, bad)));
             assertEquals(Kind.INVALID, e.kind());
             assertEquals(old.validUntil(), card.status().validUntil());
             assertEquals(1_000, card.status().balance());
@@ -216,10 +216,10 @@ class WithdrawalTest {
     @Test
     void chequeCardHasNoWithdrawal() {
         Card card = bank.issue(dir, CardKind.CHEQUE, 10);
-        CardException e = assertCode(CardException.NOT_SUPPORTED, () -> card.requestWithdrawal(eur(1_000), false, PIN));
+        CardException e = assertRefused(CardException.class, CardException.NOT_SUPPORTED, () -> card.requestWithdrawal(eur(1_000), false, PIN));
         assertEquals(Kind.INVALID, e.kind());
         WithdrawalAck ack = WithdrawalAck.sign(CARD_NUMBER, 1, eur(1_000), eur(1_010), null, bank.now(), bank.key);
-        assertCode(CardException.NOT_SUPPORTED, () -> card.completeWithdrawal(ack));
+        assertRefused(CardException.NOT_SUPPORTED, () -> card.completeWithdrawal(ack));
         assertEquals(10, card.status().balance());
         assertEquals(3, card.status().pinTriesLeft());
     }

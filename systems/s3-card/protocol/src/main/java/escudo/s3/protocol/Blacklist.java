@@ -46,7 +46,7 @@ public record Blacklist(String bankId, Instant issuedAt, List<String> cardNumber
         try {
             bankKey.verify(signature.toByteArray(), signedBytes(bankId, issuedAt, cardNumbers), "blacklist");
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.MESSAGE_FORGED, "blacklist is not signed by bank " + bankId);
+            throw new ProtocolException(ProtocolException.MESSAGE_FORGED, "blacklist is not signed by bank " + bankId);
         }
     }
 }

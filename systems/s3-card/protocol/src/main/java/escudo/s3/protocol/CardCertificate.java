@@ -1,7 +1,6 @@
 package escudo.s3.protocol;
 
 import escudo.core.Bytes;
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -109,16 +108,16 @@ public record CardCertificate(
      */
     public void verify(VerifyingKey bankKey, String expectedBankId, Instant now) {
         if (!bankId.equals(expectedBankId)) {
-            throw new ProtocolException(Kind.REFUSED, ProtocolException.CARD_CERT_FOREIGN,
+            throw new ProtocolException(ProtocolException.CARD_CERT_FOREIGN,
                     "card " + cardNumber + " was issued by " + bankId + ", not by " + expectedBankId);
         }
         try {
             bankKey.verify(signature.toByteArray(), signedBytes(), "CARD-CERT");
             if (!JointKey.combine(userShare, bankShare).equals(jointKey)) {
-                throw ProtocolException.forged(ProtocolException.CARD_CERT_FORGED, "CARD-CERT joint key is not P_C + P_U");
+                throw new ProtocolException(ProtocolException.CARD_CERT_FORGED, "CARD-CERT joint key is not P_C + P_U");
             }
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.CARD_CERT_FORGED,
+            throw new ProtocolException(ProtocolException.CARD_CERT_FORGED,
                     "CARD-CERT of card " + cardNumber + " is not signed by bank " + expectedBankId);
         }
         checkValidAt(now);
@@ -127,11 +126,11 @@ public record CardCertificate(
     /** The validity interval alone, for a certificate whose signature is already known good. */
     public void checkValidAt(Instant now) {
         if (now.isBefore(validFrom)) {
-            throw new ProtocolException(Kind.REFUSED, ProtocolException.CARD_CERT_NOT_YET_VALID,
+            throw new ProtocolException(ProtocolException.CARD_CERT_NOT_YET_VALID,
                     "CARD-CERT of card " + cardNumber + " is valid only from " + validFrom);
         }
         if (!now.isBefore(validUntil)) {
-            throw new ProtocolException(Kind.REFUSED, ProtocolException.CARD_CERT_EXPIRED,
+            throw new ProtocolException(ProtocolException.CARD_CERT_EXPIRED,
                     "CARD-CERT of card " + cardNumber + " expired at " + validUntil);
         }
     }

@@ -74,7 +74,7 @@ public record DepositReceipt(String bankId, String merchantId, String requestNon
         try {
             bankKey.verify(signature.toByteArray(), signedBytes(bankId, merchantId, requestNonce, time, statuses), "deposit receipt");
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.MESSAGE_FORGED, "deposit receipt is not signed by bank " + bankId);
+            throw new ProtocolException(ProtocolException.MESSAGE_FORGED, "deposit receipt is not signed by bank " + bankId);
         }
     }
 }

@@ -63,7 +63,7 @@ public record DepositRequest(String merchantId, Instant time, String nonce, List
         try {
             merchantKey.verify(signature.toByteArray(), signedBytes(), "deposit");
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.MESSAGE_FORGED, "deposit is not signed by merchant " + merchantId);
+            throw new ProtocolException(ProtocolException.MESSAGE_FORGED, "deposit is not signed by merchant " + merchantId);
         }
     }
 }

@@ -37,7 +37,7 @@ public record PaymentCertificate(String cardNumber, long serial, PaymentSpec spe
     /** Seed 003, step 540 / 670: the joint signature under the card's certified joint key. */
     public void verify(CardCertificate card) {
         if (!card.cardNumber().equals(cardNumber)) {
-            throw ProtocolException.forged(ProtocolException.PAYMENT_CARD_MISMATCH,
+            throw new ProtocolException(ProtocolException.PAYMENT_CARD_MISMATCH,
                     "PAYMENT-CERT names card " + cardNumber + " but CARD-CERT is for card " + card.cardNumber());
         }
         if (!card.currency().equals(spec.amount().currencyCode())) {
@@ -46,7 +46,7 @@ public record PaymentCertificate(String cardNumber, long serial, PaymentSpec spe
         try {
             card.jointKey().verify(signature.toByteArray(), signedBytes(), "PAYMENT-CERT");
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.PAYMENT_FORGED,
+            throw new ProtocolException(ProtocolException.PAYMENT_FORGED,
                     "PAYMENT-CERT ser# " + serial + " of card " + cardNumber + " does not verify under the card's joint key");
         }
     }

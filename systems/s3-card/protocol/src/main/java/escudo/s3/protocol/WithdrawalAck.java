@@ -67,7 +67,7 @@ public record WithdrawalAck(String cardNumber, long sequence, Money amount, Mone
         try {
             bankKey.verify(signature.toByteArray(), signedBytes(), "withdrawal acknowledgement");
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.MESSAGE_FORGED,
+            throw new ProtocolException(ProtocolException.MESSAGE_FORGED,
                     "withdrawal acknowledgement for seq# " + sequence + " is not signed by the bank");
         }
     }

@@ -55,7 +55,7 @@ public record WithdrawalRequest(String cardNumber, long sequence, Money cardBala
             }
             card.jointKey().verify(signature.toByteArray(), signedBytes(), "withdrawal request");
         } catch (CryptoException e) {
-            throw ProtocolException.forged(ProtocolException.MESSAGE_FORGED,
+            throw new ProtocolException(ProtocolException.MESSAGE_FORGED,
                     "withdrawal request seq# " + sequence + " is not signed by card " + cardNumber);
         }
     }

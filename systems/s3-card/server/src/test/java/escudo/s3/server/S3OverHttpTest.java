@@ -11,16 +11,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.bank.BankException;
+import escudo.node.http.Desk;
 import escudo.s3.card.Card;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
+import escudo.s3.protocol.ProtocolException;
+import escudo.s3.server.issuer.IssuerException;
 import escudo.s3.api.CardAccount;
 import escudo.s3.api.CardApplication;
 import escudo.s3.api.IssuedCard;
 import escudo.s3.api.AcceptedPayment;
 import escudo.s3.api.DepositSummary;
 import escudo.bank.client.BankApi;
+import escudo.bank.client.RemoteBank;
 import escudo.s3.api.MerchantApi;
 import escudo.http.PartyClient;
 import escudo.s3.protocol.CardKind;
@@ -30,7 +35,7 @@ import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,14 +117,14 @@ class S3OverHttpTest {
         card.completeWithdrawal(bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
         assertEquals(50_00, card.status().balance());
         EscudoException replay = assertThrows(EscudoException.class, () -> bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
-        assertEquals("issuer.replayed-request", replay.code());
+        assertEquals(IssuerException.REPLAYED_REQUEST, replay.code());
         assertEquals(EscudoException.Kind.CONFLICT, replay.kind());
     }
 
     @Test
     void refusalsTravelAsProblemDocumentsWithTheirStableCode() throws Exception {
         EscudoException unknown = assertThrows(EscudoException.class, () -> bank.get("/issuer/cards/6099000000000000", CardAccount.class));
-        assertEquals("issuer.unknown-card", unknown.code());
+        assertEquals(BankException.UNKNOWN_CARD, unknown.code());
         assertEquals(EscudoException.Kind.NOT_FOUND, unknown.kind());
 
         PaymentSpec spec = new PaymentSpec("coffee", Instant.now(), Money.parse("1.00 EUR"), "x", "r-1");
@@ -127,7 +132,7 @@ class S3OverHttpTest {
         DepositRequest forged = DepositRequest.sign("coffee", Instant.now(), "n-1",
                 List.of(new DepositRequest.Payment(card.certificate(), payment)), SigningKey.generate());
         EscudoException e = assertThrows(EscudoException.class, () -> bank.post("/issuer/deposits", forged, Object.class));
-        assertEquals("s3.message-forged", e.code());
+        assertEquals(ProtocolException.MESSAGE_FORGED, e.code());
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
         assertEquals(Money.parse("0.00 EUR"), bank.get("/issuer/merchants/coffee", BankApi.Balance.class).balance());
 
@@ -146,9 +151,9 @@ class S3OverHttpTest {
             for (PartyClient client : List.of(stranger, guesser)) {
                 EscudoException e = assertThrows(EscudoException.class, () -> client.post("/issuer/customers",
                         new BankApi.OpenCustomer("mallory", "Mallory", Money.parse("1000000.00 EUR")), BankApi.Balance.class));
-                assertEquals("node.operator-only", e.code());
+                assertEquals(Desk.OPERATOR_ONLY, e.code());
                 assertEquals(EscudoException.Kind.UNAUTHENTICATED, e.kind());
-                assertEquals("node.operator-only", assertThrows(EscudoException.class,
+                assertEquals(Desk.OPERATOR_ONLY, assertThrows(EscudoException.class,
                         () -> client.get("/issuer/ledger", BankApi.LedgerView.class)).code());
             }
             stranger.get("/issuer/blacklist", escudo.s3.protocol.Blacklist.class); // open: merchants fetch it
@@ -160,7 +165,7 @@ class S3OverHttpTest {
     @Test
     void aMerchantRefusesToRunAgainstABankWithAnotherIdentity() {
         EscudoException e = assertThrows(EscudoException.class, () -> merchant("m2", "other-bank"));
-        assertEquals("node.wrong-bank", e.code());
+        assertEquals(RemoteBank.WRONG_BANK, e.code());
     }
 
     /** A merchant node with a 50.00 EUR online limit that expects the bank {@code bankId}. */

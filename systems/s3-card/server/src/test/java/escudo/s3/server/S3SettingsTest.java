@@ -1,7 +1,7 @@
 package escudo.s3.server;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.EscudoException;
@@ -30,8 +30,7 @@ class S3SettingsTest {
     @Test
     void aNegativeLimitIsRefusedNamingTheFile() throws IOException {
         Path file = Files.writeString(dir.resolve("escudo.properties"), "escudo.merchant.online.limit=-1\n");
-        EscudoException e = assertThrows(EscudoException.class, () -> NodeConfig.load(file, Map.of(), Map.of()));
-        assertEquals("config.invalid", e.code());
+        EscudoException e = assertRefused(NodeConfig.INVALID, () -> NodeConfig.load(file, Map.of(), Map.of()));
         assertTrue(e.getMessage().contains("escudo.merchant.online.limit (in " + file + ") must be at least 0"), e.getMessage());
     }
 

@@ -4,7 +4,7 @@ import escudo.s0.api.DeviceView;
 import escudo.s0.api.DeviceStatus;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
-import escudo.core.EscudoException;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
@@ -138,7 +138,7 @@ public final class TradeCenter {
      */
     public RegistrationReceipt register(byte[] sealedRegistration) {
         if (sealedRegistration == null || sealedRegistration.length == 0 || sealedRegistration.length > MAX_SEALED_REGISTRATION) {
-            throw new TradeException(Kind.INVALID, TradeException.MALFORMED, "a sealed registration holds 1 byte to 64 KiB");
+            throw new TradeException(TradeException.MALFORMED, "a sealed registration holds 1 byte to 64 KiB");
         }
         DeviceRegistration registration;
         try {
@@ -146,7 +146,7 @@ public final class TradeCenter {
         } catch (IllegalStateException e) {
             // BouncyCastle's X25519 refuses a low-order ephemeral key (such as all zeros) this way,
             // past Hpke.open's own checks: it is a registration that does not open like any other.
-            throw new TradeException(Kind.UNAUTHENTICATED, TradeException.SEALED_LAYER,
+            throw new TradeException(TradeException.SEALED_LAYER,
                     "the registration is not sealed to this issuer's registration key");
         }
         byte[] presented = codeHash(normalise(registration.enrolmentCode()));
@@ -156,11 +156,11 @@ public final class TradeCenter {
         return db.inTransaction(tx -> {
             Long enrolment = matchingEnrolment(tx, registration.customerId(), presented, now);
             if (enrolment == null) {
-                throw new TradeCenterException(Kind.UNAUTHENTICATED, TradeCenterException.BAD_ENROLMENT,
+                throw new TradeCenterException(TradeCenterException.BAD_ENROLMENT,
                         "the enrolment code is wrong, used or expired, or not for this customer");
             }
             if (keyRegistered(tx, registration.deviceKey())) {
-                throw new TradeCenterException(Kind.CONFLICT, TradeCenterException.KEY_REGISTERED,
+                throw new TradeCenterException(TradeCenterException.KEY_REGISTERED,
                         "this device key is already registered; a device registers a fresh key pair");
             }
             Account current = bank.currentAccount(tx, registration.customerId());
@@ -200,7 +200,7 @@ public final class TradeCenter {
                 return true;
             }
             if (keyRegistered(tx, registration.deviceKey())) {
-                throw new TradeCenterException(Kind.CONFLICT, TradeCenterException.KEY_REGISTERED,
+                throw new TradeCenterException(TradeCenterException.KEY_REGISTERED,
                         "could not record the device: its key was registered concurrently");
             }
             return false; // the device id was taken: draw another
@@ -213,7 +213,7 @@ public final class TradeCenter {
             try {
                 ledger.open(tx, savings, AccountKind.SAVINGS, customerId, current.currency(), 0);
             } catch (LedgerException e) {
-                if (!LedgerException.DUPLICATE_ACCOUNT.equals(e.code())) {
+                if (e.code() != LedgerException.DUPLICATE_ACCOUNT) {
                     throw e; // else opened concurrently (the insert ran under a savepoint): fine
                 }
             }
@@ -226,7 +226,7 @@ public final class TradeCenter {
     public TradeEnvelope handle(String deviceId, TradeEnvelope request) {
         Objects.requireNonNull(request, "request");
         if (!request.deviceId().equals(deviceId)) {
-            throw new TradeException(Kind.INVALID, TradeException.WRONG_DEVICE,
+            throw new TradeException(TradeException.WRONG_DEVICE,
                     "a message of device " + request.deviceId() + " was sent as device " + deviceId + "'s");
         }
         return handle(request);
@@ -242,7 +242,7 @@ public final class TradeCenter {
      */
     public TradeEnvelope handle(TradeEnvelope request) {
         if (request == null) {
-            throw new TradeException(Kind.INVALID, TradeException.MALFORMED, "no trade message");
+            throw new TradeException(TradeException.MALFORMED, "no trade message");
         }
         DeviceRow device = db.inTransaction(tx -> device(tx, request.deviceId(), false));
         requireActive(device);
@@ -288,8 +288,8 @@ public final class TradeCenter {
                 throw e;
             }
             // Each of these refused before writing anything: the business step left no trace.
-            String code = LedgerException.INSUFFICIENT_FUNDS.equals(e.code()) ? BankException.INSUFFICIENT_FUNDS : e.code();
-            return new TradeResponse.Refused(code, e.getMessage());
+            ErrorCode code = e.code() == LedgerException.INSUFFICIENT_FUNDS ? BankException.INSUFFICIENT_FUNDS : e.code();
+            return new TradeResponse.Refused(code.value(), e.getMessage());
         }
     }
 
@@ -297,7 +297,7 @@ public final class TradeCenter {
         return switch (name) {
             case CURRENT -> bank.currentAccount(tx, customerId).id();
             case SAVINGS -> savingsAccount(customerId);
-            default -> throw new TradeCenterException(Kind.INVALID, TradeCenterException.UNKNOWN_ACCOUNT,
+            default -> throw new TradeCenterException(TradeCenterException.UNKNOWN_ACCOUNT,
                     "own transfers are between \"" + CURRENT + "\" and \"" + SAVINGS + "\"");
         };
     }
@@ -316,14 +316,14 @@ public final class TradeCenter {
 
     private static void requireActive(DeviceRow device) {
         if (device.status() != DeviceStatus.ACTIVE) {
-            throw new TradeCenterException(Kind.REFUSED, TradeCenterException.DEVICE_REVOKED,
+            throw new TradeCenterException(TradeCenterException.DEVICE_REVOKED,
                     "device " + device.id() + " was revoked at " + device.revokedAt());
         }
     }
 
     private static void requireFresh(DeviceRow device, long counter) {
         if (counter <= device.lastIn()) {
-            throw new TradeException(Kind.CONFLICT, TradeException.REPLAYED, "device " + device.id() + " already sent counter "
+            throw new TradeException(TradeException.REPLAYED, "device " + device.id() + " already sent counter "
                     + device.lastIn() + "; message " + counter + " is a replay or out of order");
         }
     }
@@ -338,7 +338,7 @@ public final class TradeCenter {
             secret = r.bytes();
             r.end();
         } catch (CryptoException | IllegalArgumentException e) {
-            throw new EscudoException(Kind.INTERNAL, "s0.device-secrets-unreadable",
+            throw new TradeCenterException(TradeCenterException.SECRETS_UNREADABLE,
                     "the stored secrets of device " + device.id() + " do not open with this node's storage key");
         }
         return new TradeChannel.IssuerEnd(device.id(), device.order(), VerifyingKey.ofHex(device.deviceKey()),
@@ -386,7 +386,7 @@ public final class TradeCenter {
     private static DeviceRow device(Tx tx, String deviceId, boolean forUpdate) {
         return tx.queryOne("SELECT " + DEVICE_COLUMNS + " FROM issuer_device WHERE device_id = ?" + (forUpdate ? " FOR UPDATE" : ""),
                         TradeCenter::row, deviceId)
-                .orElseThrow(() -> new TradeCenterException(Kind.NOT_FOUND, TradeCenterException.UNKNOWN_DEVICE,
+                .orElseThrow(() -> new TradeCenterException(TradeCenterException.UNKNOWN_DEVICE,
                         "no device " + deviceId + " is registered at this bank"));
     }
 

@@ -1,5 +1,6 @@
 package escudo.s0.server.issuer;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 
 /**
@@ -10,17 +11,19 @@ import escudo.core.EscudoException;
 public final class TradeCenterException extends EscudoException {
 
     /** The enrolment code is wrong, used, expired or not for that customer (UNAUTHENTICATED). */
-    public static final String BAD_ENROLMENT = "s0.bad-enrolment";
+    public static final ErrorCode BAD_ENROLMENT = ErrorCode.declare("s0.bad-enrolment", Kind.UNAUTHENTICATED);
     /** No device with that id is registered here (NOT_FOUND). */
-    public static final String UNKNOWN_DEVICE = "s0.unknown-device";
+    public static final ErrorCode UNKNOWN_DEVICE = ErrorCode.declare("s0.unknown-device", Kind.NOT_FOUND);
     /** The device was revoked; it can no longer trade (REFUSED). */
-    public static final String DEVICE_REVOKED = "s0.device-revoked";
+    public static final ErrorCode DEVICE_REVOKED = ErrorCode.declare("s0.device-revoked", Kind.REFUSED);
     /** The device key is already registered to a device (CONFLICT). */
-    public static final String KEY_REGISTERED = "s0.device-key-registered";
+    public static final ErrorCode KEY_REGISTERED = ErrorCode.declare("s0.device-key-registered", Kind.CONFLICT);
     /** An own transfer names an account other than "current" or "savings" (answered as a refusal). */
-    public static final String UNKNOWN_ACCOUNT = "s0.unknown-account";
+    public static final ErrorCode UNKNOWN_ACCOUNT = ErrorCode.declare("s0.unknown-account", Kind.INVALID);
+    /** A registered device's sealed secrets do not open with this node's storage key. */
+    public static final ErrorCode SECRETS_UNREADABLE = ErrorCode.declare("s0.device-secrets-unreadable", Kind.INTERNAL);
 
-    TradeCenterException(Kind kind, String code, String message) {
-        super(kind, code, message);
+    TradeCenterException(ErrorCode code, String message) {
+        super(code, message);
     }
 }

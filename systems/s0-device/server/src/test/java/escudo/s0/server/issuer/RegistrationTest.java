@@ -3,7 +3,9 @@ package escudo.s0.server.issuer;
 import escudo.s0.api.DeviceStatus;
 import escudo.s0.api.DeviceView;
 import escudo.bank.BankException;
+import escudo.core.ErrorCode;
 import escudo.crypto.X25519;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
@@ -41,11 +42,9 @@ class RegistrationTest {
         centre.close();
     }
 
-    private void refused(String code, Kind kind, Executable action) {
+    private void refused(ErrorCode code, Kind kind, Executable action) {
         Map<String, Object> before = centre.snapshot();
-        EscudoException e = assertThrows(EscudoException.class, action);
-        assertEquals(code, e.code(), e.getMessage());
-        assertEquals(kind, e.kind());
+        assertRefused(code, kind, action);
         assertEquals(before, centre.snapshot(), "a refusal writes nothing");
     }
 
@@ -120,7 +119,7 @@ class RegistrationTest {
         String code = center.issueEnrolment("alice").code();
         Centre.Phone phone = new Centre.Phone(LayerOrder.SYMMETRIC_INSIDE, "SER-1");
         String wrong = (code.charAt(0) == 'A' ? "B" : "A") + code.substring(1);
-        refused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
+        assertRefused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
                 () -> center.register(phone.registration(info, "alice", wrong)));
         phone.registered(center.register(phone.registration(info, "alice", code)), info);
     }
@@ -131,7 +130,7 @@ class RegistrationTest {
         Centre.Phone first = new Centre.Phone(LayerOrder.SYMMETRIC_INSIDE, "SER-1");
         first.registered(center.register(first.registration(info, "alice", code)), info);
         Centre.Phone second = new Centre.Phone(LayerOrder.SYMMETRIC_INSIDE, "SER-2");
-        refused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
+        assertRefused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
                 () -> center.register(second.registration(info, "alice", code)));
         assertEquals(1, centre.count("SELECT COUNT(*) FROM issuer_enrolment WHERE device_id = ?", first.deviceId));
     }
@@ -141,7 +140,7 @@ class RegistrationTest {
         String code = center.issueEnrolment("alice").code();
         centre.clock.advance(TradeCenter.ENROLMENT_VALIDITY.plus(Duration.ofSeconds(1)));
         Centre.Phone phone = new Centre.Phone(LayerOrder.ASYMMETRIC_INSIDE, "SER-1");
-        refused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
+        assertRefused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
                 () -> center.register(phone.registration(info, "alice", code)));
     }
 
@@ -149,7 +148,7 @@ class RegistrationTest {
     void aCodeIsOnlyForTheCustomerItWasGivenTo() {
         String alicesCode = center.issueEnrolment("alice").code();
         Centre.Phone phone = new Centre.Phone(LayerOrder.SYMMETRIC_INSIDE, "SER-1");
-        refused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
+        assertRefused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
                 () -> center.register(phone.registration(info, "bob", alicesCode)));
     }
 
@@ -157,14 +156,14 @@ class RegistrationTest {
     void aRegistrationForAnUnknownCustomerIsABadEnrolmentAndTellsNothingMore() {
         String code = center.issueEnrolment("alice").code();
         Centre.Phone phone = new Centre.Phone(LayerOrder.SYMMETRIC_INSIDE, "SER-1");
-        refused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
+        assertRefused(TradeCenterException.BAD_ENROLMENT, Kind.UNAUTHENTICATED,
                 () -> center.register(phone.registration(info, "mallory", code)));
     }
 
     @Test
     void theDeskGivesCodesOnlyToCustomers() {
-        refused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND, () -> center.issueEnrolment("mallory"));
-        refused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND, () -> center.devices("mallory"));
+        assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND, () -> center.issueEnrolment("mallory"));
+        assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND, () -> center.devices("mallory"));
     }
 
     @Test
@@ -172,16 +171,16 @@ class RegistrationTest {
         String code = center.issueEnrolment("alice").code();
         Centre.Phone phone = new Centre.Phone(LayerOrder.SYMMETRIC_INSIDE, "SER-1");
         RegistrationInfo impostor = new RegistrationInfo("test-bank", Hpke.Recipient.generate().publicKey(), info.issuerKey());
-        refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(phone.registration(impostor, "alice", code)));
+        assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(phone.registration(impostor, "alice", code)));
         RegistrationInfo otherBank = new RegistrationInfo("other-bank", info.registrationKey(), info.issuerKey());
-        refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(phone.registration(otherBank, "alice", code)));
+        assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(phone.registration(otherBank, "alice", code)));
         byte[] sealed = phone.registration(info, "alice", code);
         sealed[sealed.length - 1] ^= 1;
-        refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(sealed));
-        refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(Centre.random(100)));
-        refused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(new byte[64])); // a low-order X25519 point
-        refused(TradeException.MALFORMED, Kind.INVALID, () -> center.register(new byte[0]));
-        refused(TradeException.MALFORMED, Kind.INVALID, () -> center.register(null));
+        assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(sealed));
+        assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(Centre.random(100)));
+        assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(new byte[64])); // a low-order X25519 point
+        assertRefused(TradeException.MALFORMED, Kind.INVALID, () -> center.register(new byte[0]));
+        assertRefused(TradeException.MALFORMED, Kind.INVALID, () -> center.register(null));
     }
 
     @Test
@@ -189,7 +188,7 @@ class RegistrationTest {
         Centre.Phone phone = centre.phone("alice", LayerOrder.SYMMETRIC_INSIDE);
         String code = center.issueEnrolment("alice").code();
         Centre.Phone again = new Centre.Phone(phone.key, phone.seal, "OTHER-SERIAL", LayerOrder.SYMMETRIC_INSIDE);
-        refused(TradeCenterException.KEY_REGISTERED, Kind.CONFLICT, () -> center.register(again.registration(info, "alice", code)));
+        assertRefused(TradeCenterException.KEY_REGISTERED, Kind.CONFLICT, () -> center.register(again.registration(info, "alice", code)));
     }
 
     @Test

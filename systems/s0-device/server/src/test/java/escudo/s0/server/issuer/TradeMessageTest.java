@@ -3,15 +3,18 @@ package escudo.s0.server.issuer;
 import escudo.s0.api.DeviceStatus;
 import escudo.s0.api.DeviceView;
 import escudo.bank.BankException;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.SecretBox;
+import escudo.ledger.LedgerException;
 import escudo.s0.protocol.Direction;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.TradeEnvelope;
@@ -42,11 +45,9 @@ class TradeMessageTest {
         return Money.parse(amount + " EUR");
     }
 
-    private void refused(String code, Kind kind, Executable action) {
+    private void refused(ErrorCode code, Kind kind, Executable action) {
         Map<String, Object> before = centre.snapshot();
-        EscudoException e = assertThrows(EscudoException.class, action);
-        assertEquals(code, e.code(), e.getMessage());
-        assertEquals(kind, e.kind());
+        assertRefused(code, kind, action);
         assertEquals(before, centre.snapshot(), "a refusal writes nothing");
     }
 
@@ -99,7 +100,7 @@ class TradeMessageTest {
         assertEquals(41, center.device(phone.deviceId).lastCounterFromDevice());
         phone.counter = 10;
         TradeEnvelope old = phone.envelope(new TradeRequest.BalanceInquiry());
-        refused(TradeException.REPLAYED, Kind.CONFLICT, () -> center.handle(old));
+        assertRefused(TradeException.REPLAYED, Kind.CONFLICT, () -> center.handle(old));
     }
 
     @ParameterizedTest
@@ -109,7 +110,7 @@ class TradeMessageTest {
         TradeEnvelope pay = phone.envelope(new TradeRequest.PurchaseOrder("o-1", "shop", eur("5.00"), "coffee"));
         center.handle(pay);
         DeviceView before = center.device(phone.deviceId);
-        refused(TradeException.REPLAYED, Kind.CONFLICT, () -> center.handle(pay));
+        assertRefused(TradeException.REPLAYED, Kind.CONFLICT, () -> center.handle(pay));
         assertEquals(before, center.device(phone.deviceId));
         assertEquals(1, before.lastCounterFromDevice());
         assertEquals(eur("5.00"), centre.issuer.merchantBalance("shop"));
@@ -130,7 +131,7 @@ class TradeMessageTest {
                         center.handle(pay);
                         return "ok";
                     } catch (EscudoException e) {
-                        return e.code();
+                        return e.code().value();
                     }
                 }));
             }
@@ -140,7 +141,7 @@ class TradeMessageTest {
                 codes.add(outcome.get());
             }
             assertEquals(1, codes.stream().filter("ok"::equals).count(), codes.toString());
-            assertEquals(senders - 1, codes.stream().filter(TradeException.REPLAYED::equals).count(), codes.toString());
+            assertEquals(senders - 1, codes.stream().filter(TradeException.REPLAYED.value()::equals).count(), codes.toString());
         }
         assertEquals(eur("5.00"), centre.issuer.merchantBalance("shop"));
         assertEquals(1, center.device(phone.deviceId).lastCounterToDevice());
@@ -152,7 +153,7 @@ class TradeMessageTest {
     void aKeyPairCopiedToAnotherSerialCannotTrade(LayerOrder order) {
         Centre.Phone phone = centre.phone("alice", order);
         Centre.Phone copy = phone.copiedTo("another-machine");
-        refused(TradeException.SYMMETRIC_LAYER, Kind.UNAUTHENTICATED,
+        assertRefused(TradeException.SYMMETRIC_LAYER, Kind.UNAUTHENTICATED,
                 () -> center.handle(copy.envelope(new TradeRequest.OwnTransfer("t-1", "current", "savings", eur("1.00")))));
         // nor can it read what the centre answers the real device
         TradeEnvelope answer = center.handle(phone.envelope(new TradeRequest.BalanceInquiry()));
@@ -168,7 +169,7 @@ class TradeMessageTest {
         for (int position : new int[] {0, 20, envelope.body().length - 1}) {
             byte[] body = envelope.body();
             body[position] ^= 0x40;
-            refused(TradeException.SYMMETRIC_LAYER, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, body)));
+            assertRefused(TradeException.SYMMETRIC_LAYER, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, body)));
         }
         center.handle(envelope); // the original still goes through
     }
@@ -179,10 +180,10 @@ class TradeMessageTest {
         TradeEnvelope envelope = phone.envelope(new TradeRequest.BalanceInquiry());
         byte[] signature = envelope.body();
         signature[signature.length - 10] ^= 1; // the Ed25519 signature is the last 64 bytes
-        refused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, signature)));
+        assertRefused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, signature)));
         byte[] content = envelope.body();
         content[content.length - 64 - 10] ^= 1; // inside the symmetric layer the signature covers
-        refused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, content)));
+        assertRefused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, content)));
         center.handle(envelope);
     }
 
@@ -191,13 +192,13 @@ class TradeMessageTest {
     void theClearHeaderIsBoundToBothLayers(LayerOrder order) {
         Centre.Phone phone = centre.phone("alice", order);
         TradeEnvelope envelope = phone.envelope(new TradeRequest.BalanceInquiry());
-        String code = order == LayerOrder.SYMMETRIC_INSIDE ? TradeException.BAD_SIGNATURE : TradeException.SYMMETRIC_LAYER;
-        refused(code, Kind.UNAUTHENTICATED, () -> center.handle(
+        ErrorCode code = order == LayerOrder.SYMMETRIC_INSIDE ? TradeException.BAD_SIGNATURE : TradeException.SYMMETRIC_LAYER;
+        assertRefused(code, Kind.UNAUTHENTICATED, () -> center.handle(
                 new TradeEnvelope(envelope.deviceId(), envelope.direction(), 99, envelope.order(), envelope.body())));
         LayerOrder other = order == LayerOrder.SYMMETRIC_INSIDE ? LayerOrder.ASYMMETRIC_INSIDE : LayerOrder.SYMMETRIC_INSIDE;
-        refused(TradeException.WRONG_ORDER, Kind.INVALID, () -> center.handle(
+        assertRefused(TradeException.WRONG_ORDER, Kind.INVALID, () -> center.handle(
                 new TradeEnvelope(envelope.deviceId(), envelope.direction(), envelope.counter(), other, envelope.body())));
-        refused(TradeException.WRONG_DIRECTION, Kind.INVALID, () -> center.handle(
+        assertRefused(TradeException.WRONG_DIRECTION, Kind.INVALID, () -> center.handle(
                 new TradeEnvelope(envelope.deviceId(), Direction.TO_DEVICE, envelope.counter(), order, envelope.body())));
         center.handle(envelope);
     }
@@ -207,8 +208,8 @@ class TradeMessageTest {
         Centre.Phone alices = centre.phone("alice", LayerOrder.SYMMETRIC_INSIDE);
         Centre.Phone bobs = centre.phone("bob", LayerOrder.SYMMETRIC_INSIDE);
         TradeEnvelope envelope = alices.envelope(new TradeRequest.OwnTransfer("t-1", "current", "savings", eur("1.00")));
-        refused(TradeException.WRONG_DEVICE, Kind.INVALID, () -> center.handle(bobs.deviceId, envelope));
-        refused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(
+        assertRefused(TradeException.WRONG_DEVICE, Kind.INVALID, () -> center.handle(bobs.deviceId, envelope));
+        assertRefused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(
                 new TradeEnvelope(bobs.deviceId, envelope.direction(), envelope.counter(), envelope.order(), envelope.body())));
         center.handle(alices.deviceId, envelope);
     }
@@ -217,10 +218,10 @@ class TradeMessageTest {
     void anUnknownDeviceIsNotFound() {
         Centre.Phone phone = centre.phone("alice", LayerOrder.SYMMETRIC_INSIDE);
         TradeEnvelope envelope = phone.envelope(new TradeRequest.BalanceInquiry());
-        refused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> center.handle(
+        assertRefused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> center.handle(
                 new TradeEnvelope("dev-0000000000000000", envelope.direction(), envelope.counter(), envelope.order(), envelope.body())));
-        refused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> center.revoke("dev-0000000000000000"));
-        refused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> center.device("dev-0000000000000000"));
+        assertRefused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> center.revoke("dev-0000000000000000"));
+        assertRefused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> center.device("dev-0000000000000000"));
     }
 
     @Test
@@ -233,7 +234,7 @@ class TradeMessageTest {
         assertNotNull(revoked.revokedAt());
         assertEquals(revoked, center.revoke(phone.deviceId), "revoking again changes nothing");
         assertEquals(List.of(revoked), center.devices("alice"));
-        refused(TradeCenterException.DEVICE_REVOKED, Kind.REFUSED, () -> center.handle(pending));
+        assertRefused(TradeCenterException.DEVICE_REVOKED, Kind.REFUSED, () -> center.handle(pending));
         assertEquals(eur("0.00"), centre.issuer.merchantBalance("shop"));
     }
 
@@ -242,13 +243,13 @@ class TradeMessageTest {
     void aMalformedBodyOrPayloadIsRefused(LayerOrder order) {
         Centre.Phone phone = centre.phone("alice", order);
         TradeEnvelope envelope = phone.envelope(new TradeRequest.BalanceInquiry());
-        String code = order == LayerOrder.SYMMETRIC_INSIDE ? TradeException.BAD_SIGNATURE : TradeException.SYMMETRIC_LAYER;
-        refused(code, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, new byte[] {1, 2, 3})));
-        refused(code, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, Centre.random(500))));
+        ErrorCode code = order == LayerOrder.SYMMETRIC_INSIDE ? TradeException.BAD_SIGNATURE : TradeException.SYMMETRIC_LAYER;
+        assertRefused(code, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, new byte[] {1, 2, 3})));
+        assertRefused(code, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, Centre.random(500))));
         // authentic layers around something that is not a trade request
         TradeEnvelope junk = phone.end.seal(++phone.counter, "not a request".getBytes());
-        refused(TradeException.MALFORMED, Kind.INVALID, () -> center.handle(junk));
-        refused(TradeException.MALFORMED, Kind.INVALID, () -> center.handle(null));
+        assertRefused(TradeException.MALFORMED, Kind.INVALID, () -> center.handle(junk));
+        assertRefused(TradeException.MALFORMED, Kind.INVALID, () -> center.handle(null));
         assertEquals(0, center.device(phone.deviceId).lastCounterFromDevice());
     }
 
@@ -262,10 +263,10 @@ class TradeMessageTest {
         assertRefusal(BankException.INSUFFICIENT_FUNDS, centre.ask(phone, new TradeRequest.OwnTransfer("t-1", "savings", "current", eur("0.01"))));
         assertRefusal(BankException.UNKNOWN_MERCHANT, centre.ask(phone, new TradeRequest.PurchaseOrder("o-2", "nowhere", eur("1.00"), "")));
         assertRefusal(TradeCenterException.UNKNOWN_ACCOUNT, centre.ask(phone, new TradeRequest.OwnTransfer("t-2", "current", "customer:bob", eur("1.00"))));
-        assertRefusal("ledger.same-account", centre.ask(phone, new TradeRequest.OwnTransfer("t-3", "current", "current", eur("1.00"))));
-        assertRefusal("ledger.currency-mismatch", centre.ask(phone, new TradeRequest.OwnTransfer("t-4", "current", "savings", Money.parse("1.00 USD"))));
+        assertRefusal(LedgerException.SAME_ACCOUNT, centre.ask(phone, new TradeRequest.OwnTransfer("t-3", "current", "current", eur("1.00"))));
+        assertRefusal(LedgerException.CURRENCY_MISMATCH, centre.ask(phone, new TradeRequest.OwnTransfer("t-4", "current", "savings", Money.parse("1.00 USD"))));
         centre.ask(phone, new TradeRequest.PurchaseOrder("o-3", "shop", eur("2.00"), ""));
-        assertRefusal("ledger.transfer-conflict", centre.ask(phone, new TradeRequest.PurchaseOrder("o-3", "shop", eur("3.00"), "")));
+        assertRefusal(LedgerException.TRANSFER_CONFLICT, centre.ask(phone, new TradeRequest.PurchaseOrder("o-3", "shop", eur("3.00"), "")));
 
         before.put("account customer:alice", eur("198.00"));
         before.put("account merchant:shop", eur("2.00"));
@@ -280,7 +281,7 @@ class TradeMessageTest {
         Centre.Phone phone = centre.phone("alice", LayerOrder.SYMMETRIC_INSIDE);
         TradeCenter otherNode = new TradeCenter(centre.issuer, centre.db, centre.bankKey, centre.registrationKey,
                 SecretBox.derive(Centre.random(32), null, "test/devices"), centre.clock);
-        refused("s0.device-secrets-unreadable", Kind.INTERNAL, () -> otherNode.handle(phone.envelope(new TradeRequest.BalanceInquiry())));
+        assertRefused(TradeCenterException.SECRETS_UNREADABLE, Kind.INTERNAL, () -> otherNode.handle(phone.envelope(new TradeRequest.BalanceInquiry())));
     }
 
     private Map<String, Object> balancesOnly() {
@@ -289,8 +290,9 @@ class TradeMessageTest {
         return state;
     }
 
-    private static void assertRefusal(String code, TradeResponse response) {
+    /** The trade channel answered a refusal (a wire message, not an exception) with {@code code}. */
+    private static void assertRefusal(ErrorCode code, TradeResponse response) {
         TradeResponse.Refused refused = assertInstanceOf(TradeResponse.Refused.class, response);
-        assertEquals(code, refused.code(), refused.message());
+        assertEquals(code.value(), refused.code(), refused.message());
     }
 }

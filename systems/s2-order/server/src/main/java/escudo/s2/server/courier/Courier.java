@@ -1,7 +1,6 @@
 package escudo.s2.server.courier;
 
 import escudo.s2.api.Delivery;
-import escudo.core.EscudoException.Kind;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
@@ -79,13 +78,13 @@ public final class Courier {
         boolean fromItsSeller = bundle.parts().stream()
                 .anyMatch(p -> p.role() == SplitOrder.Role.SELLER && p.recipient().equals(sellerId));
         if (!fromItsSeller) {
-            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+            throw OrderException.of(OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " was not placed with " + sellerId);
         }
         // 2. Open our own part, and only if it is the courier's: a part of another role addressed
         // to us (say the issuer's, with the card number) is not ours to read.
         if (bundle.partFor(courierId()).role() != SplitOrder.Role.COURIER) {
-            throw OrderException.of(Kind.REFUSED, OrderException.WRONG_RECIPIENT,
+            throw OrderException.of(OrderException.WRONG_RECIPIENT,
                     "order " + bundle.orderId() + " addresses no courier part to " + courierId());
         }
         SplitOrder.Opened part = SplitOrder.open(bundle, courierId(), keys);
@@ -113,7 +112,7 @@ public final class Courier {
             boolean anEarlierCopy = !stored.delivery.trackingId().equals(trackingId);
             if (anEarlierCopy && !(stored.digest.equals(digest) && stored.delivery.sellerId().equals(sellerId)
                     && stored.delivery.parcel().equals(parcel))) {
-                throw OrderException.of(Kind.CONFLICT, OrderException.REPLAYED,
+                throw OrderException.of(OrderException.REPLAYED,
                         "order " + part.orderId() + " of " + part.holderId() + " was already received");
             }
             return stored.delivery.receipt();
@@ -147,7 +146,7 @@ public final class Courier {
                 return delivery.receipt();
             }
             if (!allowed(delivery.state(), next)) {
-                throw new CourierException(Kind.INVALID, CourierException.BAD_TRANSITION,
+                throw new CourierException(CourierException.BAD_TRANSITION,
                         "delivery " + trackingId + " cannot go from " + delivery.state() + " to " + next);
             }
             Instant now = now();
@@ -220,10 +219,10 @@ public final class Courier {
     }
 
     private static OrderException malformed(String message) {
-        return OrderException.of(Kind.INVALID, OrderException.MALFORMED, message);
+        return OrderException.of(OrderException.MALFORMED, message);
     }
 
     private static OrderException notFound(String trackingId) {
-        return OrderException.of(Kind.NOT_FOUND, OrderException.NOT_FOUND, "no delivery " + trackingId);
+        return OrderException.of(OrderException.NOT_FOUND, "no delivery " + trackingId);
     }
 }

@@ -1,5 +1,6 @@
 package escudo.s2.server.courier;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 
 /**
@@ -10,9 +11,9 @@ import escudo.core.EscudoException;
 public final class CourierException extends EscudoException {
 
     /** The delivery cannot move to that state from where it is (e.g. back from DELIVERED). */
-    public static final String BAD_TRANSITION = "courier.bad-transition";
+    public static final ErrorCode BAD_TRANSITION = ErrorCode.declare("courier.bad-transition", Kind.INVALID);
 
-    CourierException(Kind kind, String code, String message) {
-        super(kind, code, message);
+    CourierException(ErrorCode code, String message) {
+        super(code, message);
     }
 }

@@ -2,6 +2,7 @@ package escudo.s2.server.issuer;
 
 import escudo.s2.api.PaymentCard;
 import escudo.bank.Bank;
+import escudo.core.ErrorCode;
 import escudo.bank.CardNumbers;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
@@ -124,7 +125,7 @@ public final class CardAuthoriser {
         Objects.requireNonNull(request, "request");
         Sealed bundle = Sealed.decode(request.bundle());
         if (bundle.orderId().length() > MAX_ORDER_ID) {
-            throw OrderException.of(Kind.INVALID, OrderException.MALFORMED, "an order id has at most " + MAX_ORDER_ID + " characters");
+            throw OrderException.of(OrderException.MALFORMED, "an order id has at most " + MAX_ORDER_ID + " characters");
         }
         Opened part;
         try {
@@ -135,7 +136,7 @@ public final class CardAuthoriser {
         // From here on the bundle is the holder's own order for this seller: its decline is final.
         try {
             if (part.role() != Role.ISSUER) {
-                throw OrderException.of(Kind.REFUSED, OrderException.WRONG_RECIPIENT,
+                throw OrderException.of(OrderException.WRONG_RECIPIENT,
                         "order " + bundle.orderId() + " gives this bank the " + part.role() + "'s part, not the issuer's");
             }
             // 3. The seller is paid into its deposit account here.
@@ -156,7 +157,7 @@ public final class CardAuthoriser {
      */
     private Opened open(String sellerId, Sealed bundle) {
         if (bundle.parts().stream().noneMatch(p -> p.role() == Role.SELLER && p.recipient().equals(sellerId))) {
-            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+            throw OrderException.of(OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " has no seller part for " + sellerId);
         }
         return SplitOrder.open(bundle, keys.myId(), keys);
@@ -190,7 +191,7 @@ public final class CardAuthoriser {
             answer = declined(bundle, refusal(e));
         }
         // A replay is about another request's answer, which stands: nothing to record.
-        if (answer.decision() == Decision.DECLINED && !OrderException.REPLAYED.equals(answer.reason())) {
+        if (answer.decision() == Decision.DECLINED && !OrderException.REPLAYED.value().equals(answer.reason())) {
             tx.update("INSERT INTO issuer_s2_decline (" + DECLINE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                     holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), answer.reason(), answer.detail(), clock.instant());
         }
@@ -210,14 +211,14 @@ public final class CardAuthoriser {
         return db.inTransaction(tx -> {
             Approved approved = approved(tx, request.holderId(), request.orderId())
                     .filter(a -> a.sellerId().equals(sellerId) && a.authorisationId().equals(request.authorisationId()))
-                    .orElseThrow(() -> OrderException.of(Kind.NOT_FOUND, OrderException.NOT_FOUND,
+                    .orElseThrow(() -> OrderException.of(OrderException.NOT_FOUND,
                             "no authorisation " + abbreviate(request.authorisationId()) + " of this seller for that order"));
             Transfer paid;
             try {
                 paid = ledger.post(tx, holdId(approved.holderId(), approved.orderId()));
             } catch (LedgerException e) {
-                if (LedgerException.HOLD_EXPIRED.equals(e.code()) || LedgerException.HOLD_VOIDED.equals(e.code())) {
-                    throw OrderException.of(Kind.REFUSED, OrderException.AUTHORISATION_EXPIRED,
+                if (e.code() == LedgerException.HOLD_EXPIRED || e.code() == LedgerException.HOLD_VOIDED) {
+                    throw OrderException.of(OrderException.AUTHORISATION_EXPIRED,
                             "authorisation " + approved.authorisationId() + " expired before it was captured");
                 }
                 throw e;
@@ -291,10 +292,10 @@ public final class CardAuthoriser {
             ledger.hold(tx, new HoldRequest(holdId(holderId, orderId), current.id(), merchant.id(), asked,
                     "S2 order " + authorisationId + " for " + sellerId, clock.instant().plus(HOLD_LIFETIME)));
         } catch (LedgerException e) {
-            if (LedgerException.INSUFFICIENT_FUNDS.equals(e.code())) {
+            if (e.code() == LedgerException.INSUFFICIENT_FUNDS) {
                 return declined(bundle, OrderException.INSUFFICIENT_FUNDS, "the holder's account cannot pay the amount");
             }
-            if (LedgerException.TRANSFER_CONFLICT.equals(e.code())) {
+            if (e.code() == LedgerException.TRANSFER_CONFLICT) {
                 throw replayed(orderId); // this order's hold reserves something else: never under the order's lock
             }
             if (e.kind() != Kind.INTERNAL) {
@@ -367,6 +368,10 @@ public final class CardAuthoriser {
         return new Authorisation(bundle.orderId(), bundle.holderId(), bundle.digest(), Decision.DECLINED, null, null, reason, shown);
     }
 
+    private static Authorisation declined(Sealed bundle, ErrorCode reason, String detail) {
+        return declined(bundle, reason.value(), detail);
+    }
+
     private static Authorisation declined(Sealed bundle, EscudoException refusal) {
         return declined(bundle, refusal.code(), refusal.getMessage());
     }
@@ -383,7 +388,7 @@ public final class CardAuthoriser {
     }
 
     private static OrderException replayed(String orderId) {
-        return OrderException.of(Kind.CONFLICT, OrderException.REPLAYED, "order " + orderId + " was already decided for another request");
+        return OrderException.of(OrderException.REPLAYED, "order " + orderId + " was already decided for another request");
     }
 
     /** An order's ledger hold id derives from (holder, order id) alone, so a retry cannot hold or pay twice. */

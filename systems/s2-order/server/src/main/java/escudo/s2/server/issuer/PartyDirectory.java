@@ -1,6 +1,5 @@
 package escudo.s2.server.issuer;
 
-import escudo.core.EscudoException.Kind;
 import escudo.crypto.VerifyingKey;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderException;
@@ -23,9 +22,6 @@ import java.util.Optional;
  */
 public final class PartyDirectory {
 
-    /** The identifier is registered already, with other keys (CONFLICT). */
-    public static final String PARTY_EXISTS = "order.party-exists";
-
     private static final HexFormat HEX = HexFormat.of();
 
     private final Database db;
@@ -42,7 +38,7 @@ public final class PartyDirectory {
      * Publishes {@code entry} once {@code proof} (the party's {@link KeyDirectory.Entry#prove}) verifies
      * ({@code crypto.bad-signature} otherwise). A small-order X25519 key is {@code order.bad-key}.
      * Registering the same keys again returns the entry; other keys for a registered identifier
-     * are {@value #PARTY_EXISTS}.
+     * are {@code order.party-exists}.
      */
     public KeyDirectory.Entry register(KeyDirectory.Entry entry, byte[] proof) {
         Objects.requireNonNull(entry, "entry");
@@ -56,7 +52,7 @@ public final class PartyDirectory {
             }
             KeyDirectory.Entry existing = find(tx, entry.id()).orElseThrow();
             if (!existing.equals(entry)) {
-                throw OrderException.of(Kind.CONFLICT, PARTY_EXISTS, "party " + entry.id() + " is already registered with other keys");
+                throw OrderException.of(OrderException.PARTY_EXISTS, "party " + entry.id() + " is already registered with other keys");
             }
             return existing;
         });

@@ -1,12 +1,9 @@
 package escudo.s2.server.issuer;
 
 import escudo.s2.api.PaymentCard;
-import escudo.bank.BankException;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.bank.CardNumbers;
-import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.storage.Database;
 import escudo.storage.Tx;
 import java.security.SecureRandom;
@@ -78,7 +75,7 @@ public final class PaymentCards {
         db.run(tx -> {
             if (tx.update("UPDATE issuer_payment_card SET blocked_at = ? WHERE card_number = ? AND blocked_at IS NULL",
                     clock.instant(), cardNumber) == 0 && find(tx, cardNumber, false).isEmpty()) {
-                throw new EscudoException(Kind.NOT_FOUND, BankException.UNKNOWN_CARD,
+                throw new BankException(BankException.UNKNOWN_CARD,
                         "no payment card " + PaymentCard.mask(String.valueOf(cardNumber)) + " at this bank");
             }
         });

@@ -30,6 +30,6 @@ public record CatalogueItem(String sku, String name, Money unitPrice) {
     }
 
     private static EscudoException invalid(String message) {
-        return new EscudoException(EscudoException.Kind.INVALID, "shop.invalid-catalogue", message);
+        return new EscudoException(Shop.INVALID_CATALOGUE, message);
     }
 }

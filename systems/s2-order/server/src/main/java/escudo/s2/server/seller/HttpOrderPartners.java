@@ -2,7 +2,6 @@ package escudo.s2.server.seller;
 
 import escudo.s2.client.ChannelClient;
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.s2.server.seller.OrderPartners;
 import escudo.s2.protocol.OrderMessage;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class HttpOrderPartners implements OrderPartners, AutoCloseable {
     private static ChannelClient peer(Map<String, ChannelClient> peers, String id) {
         ChannelClient client = peers.get(id);
         if (client == null) {
-            throw new EscudoException(Kind.NOT_FOUND, escudo.s2.protocol.OrderException.UNKNOWN_PARTY,
+            throw new EscudoException(escudo.s2.protocol.OrderException.UNKNOWN_PARTY,
                     "this seller has no address for party " + id);
         }
         return client;

@@ -1,5 +1,6 @@
 package escudo.s2.server.seller;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -72,6 +73,11 @@ import java.util.regex.Pattern;
  */
 public final class Shop {
 
+    /** The shop's settings are unusable (refused at start). */
+    public static final ErrorCode INVALID_SETTINGS = ErrorCode.declare("shop.invalid-settings", Kind.INVALID);
+    /** The shop's catalogue is unusable (refused at start). */
+    public static final ErrorCode INVALID_CATALOGUE = ErrorCode.declare("shop.invalid-catalogue", Kind.INVALID);
+
     /**
      * @param issuerId the issuer every offer names (it authorises the amount, and pays it on capture)
      * @param courierId the courier every offer names
@@ -129,7 +135,7 @@ public final class Shop {
         }
 
         private static EscudoException invalidSettings(String message) {
-            return new EscudoException(Kind.INVALID, "shop.invalid-settings", message);
+            return new EscudoException(INVALID_SETTINGS, message);
         }
     }
 
@@ -255,14 +261,14 @@ public final class Shop {
         // 1. The bundle must be the sender's own order.
         Sealed bundle = Sealed.decode(encoded);
         if (!bundle.holderId().equals(holderId)) {
-            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+            throw OrderException.of(OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " is not the sending holder's");
         }
         // 2. Open the seller's part (recipient, digest, AEAD, header, commitment), and only if it is
         // the seller's: a part of another role addressed to us (the courier's, with the destination)
         // is not ours to read.
         if (bundle.partFor(settings.sellerId()).role() != Role.SELLER) {
-            throw OrderException.of(Kind.REFUSED, OrderException.WRONG_RECIPIENT,
+            throw OrderException.of(OrderException.WRONG_RECIPIENT,
                     "order " + bundle.orderId() + " addresses no seller part to " + settings.sellerId());
         }
         Opened mine = SplitOrder.open(bundle, settings.sellerId(), sellerKeys);
@@ -273,16 +279,16 @@ public final class Shop {
             throw replayed(bundle.orderId());
         }
         if (!now.isBefore(offer.expiresAt())) {
-            throw OrderException.of(Kind.NOT_FOUND, OrderException.OFFER_UNKNOWN, "the offer for order " + offer.orderId() + " expired");
+            throw OrderException.of(OrderException.OFFER_UNKNOWN, "the offer for order " + offer.orderId() + " expired");
         }
         checkParties(bundle, offer);
         SellerPart part = sellerPart(mine);
         if (!part.items().equals(offer.items())) {
-            throw OrderException.of(Kind.REFUSED, OrderException.ITEMS_MISMATCH,
+            throw OrderException.of(OrderException.ITEMS_MISMATCH,
                     "the order names other items than offer " + offer.orderId());
         }
         if (!part.amount().equals(offer.amount())) {
-            throw OrderException.of(Kind.REFUSED, OrderException.AMOUNT_MISMATCH,
+            throw OrderException.of(OrderException.AMOUNT_MISMATCH,
                     "the amount in the seller's part differs from the offer's");
         }
         if (!Shopper.FULL_PAYMENT.equals(part.paymentType())) {
@@ -337,13 +343,13 @@ public final class Shop {
         Map<Role, String> recipients = new EnumMap<>(Role.class);
         for (SplitOrder.SealedPart part : bundle.parts()) {
             if (recipients.put(part.role(), part.recipient()) != null) {
-                throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+                throw OrderException.of(OrderException.BINDING_MISMATCH,
                         "order " + bundle.orderId() + " has two parts for the " + part.role());
             }
         }
         if (recipients.size() != Role.values().length || !offer.issuerId().equals(recipients.get(Role.ISSUER))
                 || !offer.courierId().equals(recipients.get(Role.COURIER))) {
-            throw OrderException.of(Kind.UNAUTHENTICATED, OrderException.BINDING_MISMATCH,
+            throw OrderException.of(OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " is not addressed to the issuer and courier of its offer");
         }
     }
@@ -356,7 +362,7 @@ public final class Shop {
         SortedMap<String, String> fields = mine.fields();
         for (String name : fields.keySet()) {
             if (!FORM.fieldsOf(Role.SELLER).contains(name)) {
-                throw OrderException.of(Kind.INVALID, OrderException.FIELD_NOT_ALLOWED,
+                throw OrderException.of(OrderException.FIELD_NOT_ALLOWED,
                         "the order form does not give field '" + abbreviate(name) + "' to the SELLER");
             }
         }
@@ -455,12 +461,12 @@ public final class Shop {
             return new Step(move(order, OrderState.AWAITING_AUTHORISATION, OrderState.AUTHORISED, "authorisation_id",
                     answer.authorisationId()), null);
         }
-        String reason = answer.reason() != null && DECLINE_CODE.matcher(answer.reason()).matches()
-                ? answer.reason() : OrderException.CARD_DECLINED;
-        Order declined = decline(order, reason);
+        ErrorCode reason = answer.reason() != null && DECLINE_CODE.matcher(answer.reason()).matches()
+                ? ErrorCode.decode(answer.reason(), Kind.REFUSED) : OrderException.CARD_DECLINED;
+        Order declined = decline(order, reason.value());
         String detail = answer.detail() == null ? "" : ": " + abbreviate(answer.detail());
         return new Step(declined, declined.state() == OrderState.DECLINED
-                ? OrderException.of(Kind.REFUSED, reason, "the issuer declined order " + order.orderId() + detail) : null);
+                ? OrderException.relayed(Kind.REFUSED, reason, "the issuer declined order " + order.orderId() + detail) : null);
     }
 
     /** The issuer's answer must be about this order and bundle, and approve exactly its amount. */
@@ -676,20 +682,20 @@ public final class Shop {
     }
 
     private static OrderException malformed(String message) {
-        return OrderException.of(Kind.INVALID, OrderException.MALFORMED, message);
+        return OrderException.of(OrderException.MALFORMED, message);
     }
 
     private static OrderException replayed(String orderId) {
-        return OrderException.of(Kind.CONFLICT, OrderException.REPLAYED, "order " + orderId + " was already placed");
+        return OrderException.of(OrderException.REPLAYED, "order " + orderId + " was already placed");
     }
 
     private static OrderException offerUnknown(String orderId) {
-        return OrderException.of(Kind.NOT_FOUND, OrderException.OFFER_UNKNOWN,
+        return OrderException.of(OrderException.OFFER_UNKNOWN,
                 "this shop has no open offer " + abbreviate(orderId, 64));
     }
 
     private static OrderException notFound(String orderId) {
-        return OrderException.of(Kind.NOT_FOUND, OrderException.NOT_FOUND,
+        return OrderException.of(OrderException.NOT_FOUND,
                 "no order " + (orderId == null ? "" : abbreviate(orderId, 64)) + " of yours at this shop");
     }
 }

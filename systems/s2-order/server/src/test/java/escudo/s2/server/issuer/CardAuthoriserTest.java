@@ -11,6 +11,7 @@ import static escudo.s2.server.issuer.Market.PRICE;
 import static escudo.s2.server.issuer.Market.SHOP;
 import static escudo.s2.server.issuer.Market.USD_SHOP;
 import static escudo.s2.server.issuer.Market.request;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.bank.CardNumbers;
@@ -37,7 +39,7 @@ import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
 import escudo.s2.protocol.SplitOrder.SealedPart;
 import escudo.storage.Database;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,8 +55,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -64,14 +66,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Seed 002, Fig. 1 from the card manager's chair: open the bank's part, check card and holder, pay. */
 class CardAuthoriserTest {
 
-    static void refused(String code, Supplier<?> action) {
-        assertEquals(code, assertThrows(EscudoException.class, action::get).code());
-    }
-
     /** The refusal (an exception: the bundle does not decode) changed nothing: same balances, no transfer, no row. */
-    static void refusedAndNothingMoved(Market m, String code, Supplier<?> action) {
+    static void refusedAndNothingMoved(Market m, ErrorCode code, Executable action) {
         Market.Books before = m.books();
-        refused(code, action);
+        assertRefused(code, action);
         assertEquals(before, m.books());
         m.assertBooksBalance();
     }
@@ -80,12 +78,12 @@ class CardAuthoriserTest {
      * {@code seller}'s request is a DECLINED answer with {@code reason}, about the bundle it sent,
      * that moved no money and recorded nothing: not the holder's order for this seller, or a replay.
      */
-    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, Money asked, String reason) {
+    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, Money asked, ErrorCode reason) {
         Market.Books before = m.books();
         Money heldBefore = m.currentAccount(ALICE).pendingDebits();
         Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(Decision.DECLINED, answer.decision());
-        assertEquals(reason, answer.reason());
+        assertEquals(reason.value(), answer.reason());
         assertFalse(answer.detail().isEmpty());
         assertNull(answer.amount());
         assertNull(answer.authorisationId());
@@ -97,7 +95,7 @@ class CardAuthoriserTest {
         return answer;
     }
 
-    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, String reason) {
+    static Authorisation declinedUnrecorded(Market m, String seller, Sealed bundle, ErrorCode reason) {
         return declinedUnrecorded(m, seller, bundle, PRICE, reason);
     }
 
@@ -223,7 +221,7 @@ class CardAuthoriserTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("declines")
-    void aDeclineNamesTheReasonMovesNoMoneyAndIsRecorded(String why, Map<String, String> changes, String reason, String detail) {
+    void aDeclineNamesTheReasonMovesNoMoneyAndIsRecorded(String why, Map<String, String> changes, ErrorCode reason, String detail) {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             Map<String, String> fields = new HashMap<>(changes);
             if ("LUHN".equals(fields.get(SplitOrder.CARD_NUMBER))) {
@@ -300,7 +298,7 @@ class CardAuthoriserTest {
             Money tooMuch = Money.parse("200.01 EUR");
             Sealed order = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
             Authorisation first = assertDeclined(m, order, tooMuch, OrderException.INSUFFICIENT_FUNDS, "cannot pay");
-            assertEquals(List.of(SHOP, java.util.HexFormat.of().formatHex(order.digest()), OrderException.INSUFFICIENT_FUNDS,
+            assertEquals(List.of(SHOP, java.util.HexFormat.of().formatHex(order.digest()), OrderException.INSUFFICIENT_FUNDS.value(),
                     first.detail()), m.decline(ALICE, "order-1").orElseThrow());
 
             // The holder tops up: the same bundle, months later, is still declined, for the same reason.
@@ -317,12 +315,12 @@ class CardAuthoriserTest {
             Sealed resealed = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
             Authorisation resent = m.authoriser.authorise(SHOP, request(resealed, tooMuch));
             assertEquals(Decision.DECLINED, resent.decision());
-            assertEquals(OrderException.INSUFFICIENT_FUNDS, resent.reason());
+            assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), resent.reason());
             assertArrayEquals(resealed.digest(), resent.digest());
             // Another seller is told it is a replay, not why the order was declined.
             Sealed elsewhere = m.order(m.keys(ALICE), "order-1", OTHER_SHOP,
                     Market.issuerFields(m.aliceCard, Map.of(SplitOrder.AMOUNT, tooMuch.toString())));
-            assertEquals(OrderException.REPLAYED, m.authoriser.authorise(OTHER_SHOP, request(elsewhere, tooMuch)).reason());
+            assertEquals(OrderException.REPLAYED.value(), m.authoriser.authorise(OTHER_SHOP, request(elsewhere, tooMuch)).reason());
             assertEquals(before, m.books(), "no money moved, no second record");
             assertEquals(1, m.count("issuer_s2_decline"));
             assertEquals(0, m.count("issuer_s2_authorisation"));
@@ -356,17 +354,17 @@ class CardAuthoriserTest {
         }
     }
 
-    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail) {
+    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, ErrorCode reason, String detail) {
         return assertDeclined(m, bundle, asked, reason, detail, SHOP);
     }
 
     /** The holder's own order from its seller, declined: no money moved, one decline recorded, and asking again gets it again. */
-    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, String reason, String detail, String seller) {
+    static Authorisation assertDeclined(Market m, Sealed bundle, Money asked, ErrorCode reason, String detail, String seller) {
         Market.Books before = m.books();
         Money heldBefore = m.currentAccount(ALICE).pendingDebits();
         Authorisation answer = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(Decision.DECLINED, answer.decision());
-        assertEquals(reason, answer.reason());
+        assertEquals(reason.value(), answer.reason());
         assertTrue(answer.detail().contains(detail), answer.detail());
         assertFalse(answer.detail().contains(m.aliceCard.cardNumber()) || answer.detail().contains(m.bobCard.cardNumber()));
         assertNull(answer.amount());
@@ -377,10 +375,10 @@ class CardAuthoriserTest {
         assertEquals(before.plusDecline(), m.books());
         assertEquals(before.alice(), m.available(ALICE));
         assertEquals(heldBefore, m.currentAccount(ALICE).pendingDebits(), "a decline holds nothing");
-        assertEquals(List.of(seller, java.util.HexFormat.of().formatHex(bundle.digest()), reason, answer.detail()),
+        assertEquals(List.of(seller, java.util.HexFormat.of().formatHex(bundle.digest()), reason.value(), answer.detail()),
                 m.decline(bundle.holderId(), bundle.orderId()).orElseThrow());
         Authorisation again = m.authoriser.authorise(seller, request(bundle, asked));
-        assertEquals(List.of(Decision.DECLINED, reason, answer.detail()), List.of(again.decision(), again.reason(), again.detail()));
+        assertEquals(List.of(Decision.DECLINED, reason.value(), answer.detail()), List.of(again.decision(), again.reason(), again.detail()));
         assertEquals(before.plusDecline(), m.books());
         m.assertBooksBalance();
         return answer;
@@ -473,7 +471,7 @@ class CardAuthoriserTest {
             Sealed posing = new Sealed("order-1", ALICE, forged.parts(), forged.digest());
             declinedUnrecorded(m, SHOP, posing, OrderException.BINDING_MISMATCH);
             declinedUnrecorded(m, OTHER_SHOP, order, OrderException.BINDING_MISMATCH);
-            assertEquals(OrderException.CARD_DECLINED, m.decline(ALICE, "order-1").orElseThrow().get(2));
+            assertEquals(OrderException.CARD_DECLINED.value(), m.decline(ALICE, "order-1").orElseThrow().get(2));
         }
     }
 
@@ -488,7 +486,7 @@ class CardAuthoriserTest {
             Sealed bundle = m.offerOrder("order-1");
             Market.Books before = m.books();
             Authorisation answer = wrong.authorise(SHOP, request(bundle));
-            assertEquals(List.of(Decision.DECLINED, OrderException.PART_TAMPERED), List.of(answer.decision(), answer.reason()));
+            assertEquals(List.of(Decision.DECLINED, OrderException.PART_TAMPERED.value()), List.of(answer.decision(), answer.reason()));
             assertEquals(before, m.books());
         }
     }
@@ -521,7 +519,7 @@ class CardAuthoriserTest {
             assertEquals(EscudoException.Kind.INTERNAL, e.kind());
             assertEquals(before, m.books());
             // The seller asks again once the bank is back: the order is decided then, once.
-            assertEquals(OrderException.INSUFFICIENT_FUNDS, m.authoriser.authorise(SHOP, request(bundle, Money.parse("200.01 EUR"))).reason());
+            assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), m.authoriser.authorise(SHOP, request(bundle, Money.parse("200.01 EUR"))).reason());
             assertEquals(before.plusDecline(), m.books());
         }
     }
@@ -563,7 +561,7 @@ class CardAuthoriserTest {
             List<Authorisation> outcomes = race(8, () -> m.authoriser.authorise(SHOP, requests.get(next.getAndIncrement())));
             List<Authorisation> approved = outcomes.stream().filter(a -> a.decision() == Decision.APPROVED).toList();
             assertEquals(1, approved.size(), outcomes.toString());
-            assertEquals(7, outcomes.stream().filter(a -> OrderException.REPLAYED.equals(a.reason())).count(), outcomes.toString());
+            assertEquals(7, outcomes.stream().filter(a -> OrderException.REPLAYED.value().equals(a.reason())).count(), outcomes.toString());
             assertEquals(0, m.count("issuer_s2_decline"));
             assertEquals(before.alice().minus(approved.getFirst().amount()), m.available(ALICE));
             assertEquals(before.shop().plus(approved.getFirst().amount()), m.due(SHOP));
@@ -606,11 +604,11 @@ class CardAuthoriserTest {
                     if (approvals == 1) {
                         // Approved first: the paying bundle's answer stands, the other is a replay.
                         assertEquals(bundle == pays ? Decision.APPROVED : Decision.DECLINED, answer.decision());
-                        assertEquals(bundle == pays ? null : OrderException.REPLAYED, answer.reason());
+                        assertEquals(bundle == pays ? null : OrderException.REPLAYED.value(), answer.reason());
                     } else {
                         // Declined first: final, for both bundles.
                         assertEquals(Decision.DECLINED, answer.decision());
-                        assertEquals(OrderException.CARD_DECLINED, answer.reason());
+                        assertEquals(OrderException.CARD_DECLINED.value(), answer.reason());
                     }
                 }
                 approvedRounds += (int) approvals;
@@ -681,10 +679,10 @@ class CardAuthoriserTest {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             Authorisation approved = m.authoriser.authorise(SHOP, request(m.offerOrder("order-1")));
             Market.Books before = m.books();
-            refused(OrderException.NOT_FOUND, () -> m.authoriser.capture(OTHER_SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
-            refused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, "AUTH-AAAAAAAAAAAA")));
-            refused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", BOB, approved.authorisationId())));
-            refused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-2", ALICE, approved.authorisationId())));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(OTHER_SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, "AUTH-AAAAAAAAAAAA")));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", BOB, approved.authorisationId())));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.capture(SHOP, new CaptureRequest("order-2", ALICE, approved.authorisationId())));
             assertEquals(before, m.books());
             assertEquals(Money.parse("0.00 EUR"), m.issuer.merchantBalance(SHOP));
         }
@@ -699,7 +697,7 @@ class CardAuthoriserTest {
                     request(m.order("order-1", Map.of(SplitOrder.AMOUNT, big.toString())), big)).decision());
             // The balance is still 200.00, but 150.00 of it is held.
             Authorisation second = m.authoriser.authorise(SHOP, request(m.order("order-2", Map.of(SplitOrder.AMOUNT, rest.toString())), rest));
-            assertEquals(OrderException.INSUFFICIENT_FUNDS, second.reason());
+            assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), second.reason());
             assertEquals(Money.parse("200.00 EUR"), m.issuer.customerBalance(ALICE));
             assertEquals(Money.parse("50.00 EUR"), m.available(ALICE));
         }
@@ -712,12 +710,12 @@ class CardAuthoriserTest {
             Authorisation approved = m.authoriser.authorise(SHOP, request(bundle));
             m.clock.advance(CardAuthoriser.HOLD_LIFETIME);
 
-            refused(OrderException.AUTHORISATION_EXPIRED,
+            assertRefused(OrderException.AUTHORISATION_EXPIRED,
                     () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
             assertEquals(1, m.issuer.ledger().voidExpiredHolds());
             assertEquals(Money.parse("200.00 EUR"), m.available(ALICE));
             assertEquals(Money.parse("0.00 EUR"), m.due(SHOP));
-            refused(OrderException.AUTHORISATION_EXPIRED,
+            assertRefused(OrderException.AUTHORISATION_EXPIRED,
                     () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
             // The order stays decided: authorising it again is the first answer, with nothing held.
             assertEquals(approved.authorisationId(), m.authoriser.authorise(SHOP, request(bundle)).authorisationId());

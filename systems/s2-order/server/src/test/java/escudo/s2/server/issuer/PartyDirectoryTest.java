@@ -1,11 +1,13 @@
 package escudo.s2.server.issuer;
 
 import escudo.bank.Bank;
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.crypto.CryptoException;
 import escudo.crypto.SigningKey;
@@ -13,11 +15,11 @@ import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderException;
 import escudo.storage.Database;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Supplier;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,9 +53,9 @@ class PartyDirectoryTest {
         return Party.of(id, new KeyDirectory(directory::find));
     }
 
-    private void refusedAndNothingStored(String code, Supplier<?> action) {
+    private void refusedAndNothingStored(ErrorCode code, Executable action) {
         List<KeyDirectory.Entry> before = directory.entries();
-        assertEquals(code, assertThrows(EscudoException.class, action::get).code());
+        assertRefused(code, action);
         assertEquals(before, directory.entries());
     }
 
@@ -87,13 +89,13 @@ class PartyDirectoryTest {
         Party shop = party("shop-1");
         directory.register(shop.entry(), shop.proof());
         Party squatter = party("shop-1");
-        refusedAndNothingStored(PartyDirectory.PARTY_EXISTS, () -> directory.register(squatter.entry(), squatter.proof()));
+        refusedAndNothingStored(OrderException.PARTY_EXISTS, () -> directory.register(squatter.entry(), squatter.proof()));
         assertEquals(EscudoException.Kind.CONFLICT,
                 assertThrows(OrderException.class, () -> directory.register(squatter.entry(), squatter.proof())).kind());
         // Same X25519 key with another signing key is other keys too.
         SigningKey other = SigningKey.generate();
         KeyDirectory.Entry resigned = new KeyDirectory.Entry("shop-1", shop.keys().publicKey(), other.verifyingKey());
-        refusedAndNothingStored(PartyDirectory.PARTY_EXISTS, () -> directory.register(resigned, resigned.prove(other)));
+        refusedAndNothingStored(OrderException.PARTY_EXISTS, () -> directory.register(resigned, resigned.prove(other)));
         assertEquals(shop.entry(), directory.find("shop-1").orElseThrow());
     }
 

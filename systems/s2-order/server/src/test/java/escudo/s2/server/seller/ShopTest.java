@@ -1,5 +1,6 @@
 package escudo.s2.server.seller;
 
+import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
@@ -31,8 +33,8 @@ import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
 import escudo.s2.protocol.SplitOrder.SealedPart;
 import escudo.storage.Database;
-import escudo.storage.TestClock;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestClock;
+import escudo.testing.TestDatabase;
 import escudo.storage.Tx;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
@@ -129,9 +131,6 @@ class ShopTest {
         return new StatusQuery(offer.orderId());
     }
 
-    private static void refused(String code, Supplier<?> action) {
-        assertEquals(code, assertThrows(EscudoException.class, action::get).code());
-    }
 
     /** The offer naming another issuer, as a confused holder's wallet might fill it. */
     private static Offer withIssuer(Offer offer, String issuerId) {
@@ -237,7 +236,7 @@ class ShopTest {
                 List.of(new Basket.Line("mug", -1)),
                 List.of(new Basket.Line("mug", 1), new Basket.Line("kettle", 1), new Basket.Line("mug", 2)),
                 List.of(new Basket.Line(null, 1)))) {
-            refused(OrderException.MALFORMED, () -> shop.offer(new Basket(lines)));
+            assertRefused(OrderException.MALFORMED, () -> shop.offer(new Basket(lines)));
         }
         assertEquals(0, count("shop_offer"), "a refused basket leaves no offer");
     }
@@ -263,7 +262,7 @@ class ShopTest {
 
         List<Basket.Line> overLimit = new ArrayList<>(atLimit);
         overLimit.set(22, new Basket.Line(overLimit.get(22).sku(), 10));
-        refused(OrderException.MALFORMED, () -> wide.offer(new Basket(overLimit)));
+        assertRefused(OrderException.MALFORMED, () -> wide.offer(new Basket(overLimit)));
         assertEquals(1, count("shop_offer"), "the refused basket leaves no offer");
 
         // The longest basket goes all the way to the courier.
@@ -276,12 +275,12 @@ class ShopTest {
         open(Mode.DIRECTORY);
         assertThrows(IllegalArgumentException.class, () -> new Shop(Shop.Settings.defaults(SELLER, ISSUER, COURIER, "EUR"), db,
                 parties.issuer(), partners, clock));
-        assertEquals("shop.invalid-settings", assertThrows(EscudoException.class,
+        assertEquals(Shop.INVALID_SETTINGS, assertThrows(EscudoException.class,
                 () -> Shop.Settings.defaults(SELLER, ISSUER, ISSUER, "EUR")).code());
-        assertEquals("shop.invalid-settings", assertThrows(EscudoException.class, () -> new Shop.Settings(SELLER, ISSUER, COURIER,
+        assertEquals(Shop.INVALID_SETTINGS, assertThrows(EscudoException.class, () -> new Shop.Settings(SELLER, ISSUER, COURIER,
                 Duration.ofMinutes(5), List.of(new CatalogueItem("a", "A", Money.parse("1.00 EUR")),
                         new CatalogueItem("b", "B", Money.parse("1.00 USD"))))).code());
-        assertEquals("shop.invalid-catalogue", assertThrows(EscudoException.class,
+        assertEquals(Shop.INVALID_CATALOGUE, assertThrows(EscudoException.class,
                 () -> new CatalogueItem("two words", "x", Money.parse("1.00 EUR"))).code());
     }
 
@@ -353,7 +352,7 @@ class ShopTest {
     void aDeclineReachesTheHolderWithTheIssuersCodeAndNothingIsDelivered() {
         open(Mode.DIRECTORY);
         partners.issuer = TestPartners.IssuerMode.DECLINE;
-        partners.declineReason = OrderException.INSUFFICIENT_FUNDS;
+        partners.declineReason = OrderException.INSUFFICIENT_FUNDS.value();
         Offer offer = teaAndKettle();
 
         EscudoException declined = assertThrows(EscudoException.class,
@@ -363,7 +362,7 @@ class ShopTest {
 
         OrderStatus status = shop.status(HOLDER, query(offer));
         assertEquals(OrderState.DECLINED, status.state());
-        assertEquals(OrderException.INSUFFICIENT_FUNDS, status.reason());
+        assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), status.reason());
         assertNull(status.authorisationId());
         assertNull(status.trackingId());
         assertEquals(1, partners.authorisations.get(), "a declined order is not asked again");
@@ -375,10 +374,10 @@ class ShopTest {
     void aCardDeclineKeepsTheIssuersCode() {
         open(Mode.DIRECTORY);
         partners.issuer = TestPartners.IssuerMode.DECLINE;
-        partners.declineReason = OrderException.CARD_DECLINED;
+        partners.declineReason = OrderException.CARD_DECLINED.value();
         Offer offer = teaAndKettle();
-        refused(OrderException.CARD_DECLINED, () -> shop.place(HOLDER, placement(alice.seal(offer, DETAILS))));
-        assertEquals(OrderException.CARD_DECLINED, shop.orders().getFirst().reason());
+        assertRefused(OrderException.CARD_DECLINED, () -> shop.place(HOLDER, placement(alice.seal(offer, DETAILS))));
+        assertEquals(OrderException.CARD_DECLINED.value(), shop.orders().getFirst().reason());
     }
 
     @ParameterizedTest
@@ -398,7 +397,7 @@ class ShopTest {
 
         EscudoException declined = assertThrows(EscudoException.class,
                 () -> shop.place(HOLDER, placement(alice.seal(offer, DETAILS))));
-        assertEquals(stored, declined.code());
+        assertEquals(stored, declined.code().value());
         assertEquals(EscudoException.Kind.REFUSED, declined.kind());
         OrderStatus status = shop.status(HOLDER, query(offer));
         assertEquals(OrderState.DECLINED, status.state());
@@ -425,7 +424,7 @@ class ShopTest {
     void anExceptionFromTheIssuerIsNoAnswerAndTheNextStatusQueryCompletesTheOrder(EscudoException.Kind kind, String code) {
         open(Mode.DIRECTORY);
         partners.issuer = TestPartners.IssuerMode.THROW;
-        partners.thrown = new EscudoException(kind, code, "from the wire");
+        partners.thrown = new EscudoException(kind, ErrorCode.decode(code, kind), "from the wire");
         Offer offer = teaAndKettle();
 
         OrderStatus placed = shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
@@ -592,8 +591,8 @@ class ShopTest {
         Offer offer = teaAndKettle();
         Sealed bundle = alice.seal(offer, DETAILS);
         shop.place(HOLDER, placement(bundle));
-        refused(OrderException.REPLAYED, () -> shop.place(HOLDER, placement(bundle)));
-        refused(OrderException.REPLAYED, () -> shop.place(HOLDER, placement(alice.seal(offer, DETAILS))));
+        assertRefused(OrderException.REPLAYED, () -> shop.place(HOLDER, placement(bundle)));
+        assertRefused(OrderException.REPLAYED, () -> shop.place(HOLDER, placement(alice.seal(offer, DETAILS))));
         assertEquals(1, partners.authorisations.get());
         assertEquals(1, partners.deliveries.get());
         assertEquals(1, count("shop_order"));
@@ -605,7 +604,7 @@ class ShopTest {
         Offer real = teaAndKettle();
         Offer invented = new Offer("ORD-AAAAAAAAAAAAAAAA", SELLER, ISSUER, COURIER, real.items(), real.amount(), real.form(),
                 real.expiresAt());
-        refused(OrderException.OFFER_UNKNOWN, () -> shop.place(HOLDER, placement(alice.seal(invented, DETAILS))));
+        assertRefused(OrderException.OFFER_UNKNOWN, () -> shop.place(HOLDER, placement(alice.seal(invented, DETAILS))));
         assertEquals(0, count("shop_order"));
         assertEquals(0, partners.authorisations.get());
     }
@@ -616,9 +615,9 @@ class ShopTest {
         Offer offer = teaAndKettle();
         Sealed bundle = alice.seal(offer, DETAILS);
         clock.advance(Duration.ofMinutes(15));
-        refused(OrderException.OFFER_UNKNOWN, () -> shop.place(HOLDER, placement(bundle)));
+        assertRefused(OrderException.OFFER_UNKNOWN, () -> shop.place(HOLDER, placement(bundle)));
         clock.advance(Duration.ofSeconds(1));
-        refused(OrderException.OFFER_UNKNOWN, () -> shop.place(HOLDER, placement(bundle)));
+        assertRefused(OrderException.OFFER_UNKNOWN, () -> shop.place(HOLDER, placement(bundle)));
         assertEquals(0, count("shop_order"));
         assertEquals(0, partners.authorisations.get());
 
@@ -638,13 +637,13 @@ class ShopTest {
     void otherItemsOrAnotherAmountAreRefusedAndLeaveTheOfferOpen() {
         open(Mode.DIRECTORY);
         Offer offer = teaAndKettle();
-        refused(OrderException.ITEMS_MISMATCH, () -> shop.place(HOLDER,
+        assertRefused(OrderException.ITEMS_MISMATCH, () -> shop.place(HOLDER,
                 placement(sealedWith(offer, "1 x mug", offer.amount()))));
         EscudoException amount = assertThrows(EscudoException.class, () -> shop.place(HOLDER,
                 placement(sealedWith(offer, offer.itemsText(), Money.parse("1.00 EUR")))));
         assertEquals(OrderException.AMOUNT_MISMATCH, amount.code());
         assertFalse(amount.getMessage().matches("(?s).*(\\d|EUR).*"), "no figures in a clear-text refusal: " + amount.getMessage());
-        refused(OrderException.AMOUNT_MISMATCH, () -> shop.place(HOLDER,
+        assertRefused(OrderException.AMOUNT_MISMATCH, () -> shop.place(HOLDER,
                 placement(sealedWith(offer, offer.itemsText(), Money.parse("52.90 USD")))));
         assertEquals(0, count("shop_order"));
         assertEquals("OPEN", offerState(offer));
@@ -659,7 +658,7 @@ class ShopTest {
         Offer offer = teaAndKettle();
         Map<String, String> seller = new TreeMap<>(Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.ITEMS, offer.itemsText(),
                 SplitOrder.AMOUNT, offer.amount().toString(), SplitOrder.PAYMENT_TYPE, "instalments"));
-        refused(OrderException.MALFORMED, () -> shop.place(HOLDER, placement(sealWithSellerPart(offer, SplitOrder.Form.standard(), seller))));
+        assertRefused(OrderException.MALFORMED, () -> shop.place(HOLDER, placement(sealWithSellerPart(offer, SplitOrder.Form.standard(), seller))));
 
         Map<Role, java.util.SortedSet<String>> fields = new EnumMap<>(SplitOrder.Form.standard().fields());
         java.util.SortedSet<String> sellerFields = new java.util.TreeSet<>(fields.get(Role.SELLER));
@@ -668,13 +667,13 @@ class ShopTest {
         Map<String, String> noted = new TreeMap<>(seller);
         noted.put(SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT);
         noted.put("note", "leave at the door");
-        refused(OrderException.FIELD_NOT_ALLOWED,
+        assertRefused(OrderException.FIELD_NOT_ALLOWED,
                 () -> shop.place(HOLDER, placement(sealWithSellerPart(offer, new SplitOrder.Form(fields), noted))));
 
         Map<String, String> noContact = new TreeMap<>(noted);
         noContact.remove("note");
         noContact.remove(SplitOrder.CONTACT);
-        refused(OrderException.MALFORMED, () -> shop.place(HOLDER, placement(sealWithSellerPart(offer, SplitOrder.Form.standard(), noContact))));
+        assertRefused(OrderException.MALFORMED, () -> shop.place(HOLDER, placement(sealWithSellerPart(offer, SplitOrder.Form.standard(), noContact))));
         assertEquals(0, count("shop_order"));
         assertEquals("OPEN", offerState(offer));
     }
@@ -699,7 +698,7 @@ class ShopTest {
         assertEquals("OPEN", offerState(offer));
         assertEquals(OrderState.DISPATCHED, shop.place(HOLDER, placement(bundle)).state());
         // Once Alice's order is in, the offer is used: Mallory cannot place it as her own either.
-        refused(OrderException.REPLAYED, () -> shop.place(MALLORY, placement(mallory.seal(offer, DETAILS))));
+        assertRefused(OrderException.REPLAYED, () -> shop.place(MALLORY, placement(mallory.seal(offer, DETAILS))));
     }
 
     @Test
@@ -709,24 +708,24 @@ class ShopTest {
         Sealed bundle = alice.seal(offer, DETAILS);
 
         // A flipped bit in the seller's ciphertext.
-        refused(OrderException.PART_TAMPERED, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER, p -> {
+        assertRefused(OrderException.PART_TAMPERED, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER, p -> {
             byte[] c = p.ciphertext();
             c[c.length - 1] ^= 1;
             return new SealedPart(p.role(), p.recipient(), p.commitment(), c);
         }))));
         // The issuer's part re-addressed to another issuer: the digest no longer matches.
-        refused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.ISSUER,
+        assertRefused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.ISSUER,
                 p -> new SealedPart(p.role(), OTHER_ISSUER, p.commitment(), p.ciphertext())))));
         // The seller's part re-addressed away from this shop: no part for the shop.
-        refused(OrderException.WRONG_RECIPIENT, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER,
+        assertRefused(OrderException.WRONG_RECIPIENT, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER,
                 p -> new SealedPart(p.role(), MALLORY, p.commitment(), p.ciphertext())))));
         // The seller's part relabelled in the clear: not a seller part, so the shop does not open it.
-        refused(OrderException.WRONG_RECIPIENT, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER,
+        assertRefused(OrderException.WRONG_RECIPIENT, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER,
                 p -> new SealedPart(Role.COURIER, p.recipient(), p.commitment(), p.ciphertext())))));
         // Another part relabelled in the clear: the digest no longer matches.
-        refused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.ISSUER,
+        assertRefused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.ISSUER,
                 p -> new SealedPart(Role.SELLER, p.recipient(), p.commitment(), p.ciphertext())))));
-        refused(OrderException.MALFORMED, () -> shop.place(HOLDER, new Placement(new byte[] {1, 2, 3})));
+        assertRefused(OrderException.MALFORMED, () -> shop.place(HOLDER, new Placement(new byte[] {1, 2, 3})));
 
         assertEquals(0, count("shop_order"));
         assertEquals("OPEN", offerState(offer));
@@ -767,7 +766,7 @@ class ShopTest {
         Offer offer = teaAndKettle();
         Sealed elsewhere = new Shopper(parties.holder(), OTHER_ISSUER).seal(withIssuer(offer, OTHER_ISSUER), DETAILS);
         assertEquals(OTHER_ISSUER, elsewhere.parts().stream().filter(p -> p.role() == Role.ISSUER).findFirst().orElseThrow().recipient());
-        refused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(elsewhere)));
+        assertRefused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(elsewhere)));
         assertEquals(0, partners.authorisations.get());
         assertEquals(0, count("shop_order"));
         assertEquals("OPEN", offerState(offer));
@@ -778,9 +777,9 @@ class ShopTest {
         open(Mode.DIRECTORY);
         Offer offer = teaAndKettle();
         shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
-        refused(OrderException.NOT_FOUND, () -> shop.status(MALLORY, query(offer)));
-        refused(OrderException.NOT_FOUND, () -> shop.status(HOLDER, new StatusQuery("ORD-AAAAAAAAAAAAAAAA")));
-        refused(OrderException.NOT_FOUND, () -> shop.status(HOLDER, new StatusQuery(null)));
+        assertRefused(OrderException.NOT_FOUND, () -> shop.status(MALLORY, query(offer)));
+        assertRefused(OrderException.NOT_FOUND, () -> shop.status(HOLDER, new StatusQuery("ORD-AAAAAAAAAAAAAAAA")));
+        assertRefused(OrderException.NOT_FOUND, () -> shop.status(HOLDER, new StatusQuery(null)));
         assertEquals(0, partners.deliveryQueries.get(), "asking for another's order asks the courier nothing");
         assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
     }
@@ -795,12 +794,12 @@ class ShopTest {
         shop.place(HOLDER, placement(alice.seal(paid, DETAILS)));
         partners.issuer = TestPartners.IssuerMode.DECLINE;
         Offer declined = shop.offer(new Basket(List.of(new Basket.Line("mug", 2))));
-        refused(OrderException.CARD_DECLINED, () -> shop.place(HOLDER, placement(alice.seal(declined, DETAILS))));
+        assertRefused(OrderException.CARD_DECLINED, () -> shop.place(HOLDER, placement(alice.seal(declined, DETAILS))));
         partners.issuer = TestPartners.IssuerMode.UNREACHABLE;
         Offer waiting = shop.offer(new Basket(List.of(new Basket.Line("kettle", 1))));
         shop.place(HOLDER, placement(alice.seal(waiting, DETAILS)));
         Offer mismatched = shop.offer(new Basket(List.of(new Basket.Line("kettle", 2))));
-        refused(OrderException.ITEMS_MISMATCH, () -> shop.place(HOLDER,
+        assertRefused(OrderException.ITEMS_MISMATCH, () -> shop.place(HOLDER,
                 placement(sealedWith(mismatched, "1 x mug", mismatched.amount()))));
 
         Set<String> tables = new HashSet<>();

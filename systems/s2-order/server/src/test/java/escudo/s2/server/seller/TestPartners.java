@@ -1,6 +1,8 @@
 package escudo.s2.server.seller;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.s2.protocol.OrderException;
 import escudo.s2.protocol.OrderMessage.Authorisation;
@@ -31,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TestPartners implements OrderPartners {
 
+    /** The node's code for a party it cannot reach; it lives in escudo-node, which this module does not see. */
+    static final ErrorCode PARTY_UNREACHABLE = ErrorCode.decode("party.unreachable", Kind.INTERNAL);
+
     enum IssuerMode {
         APPROVE,
         DECLINE,
@@ -48,8 +53,8 @@ final class TestPartners implements OrderPartners {
     private final Clock clock;
 
     volatile IssuerMode issuer = IssuerMode.APPROVE;
-    volatile String declineReason = OrderException.CARD_DECLINED;
-    volatile EscudoException thrown = OrderException.of(EscudoException.Kind.REFUSED, OrderException.CARD_DECLINED, "forged");
+    volatile String declineReason = OrderException.CARD_DECLINED.value();
+    volatile EscudoException thrown = OrderException.of(OrderException.CARD_DECLINED, "forged");
     /** The issuer's answers (approvals and declines) name another digest than the bundle's. */
     volatile boolean otherDigest;
     volatile boolean courierDown;
@@ -103,7 +108,7 @@ final class TestPartners implements OrderPartners {
         byte[] digest = otherDigest ? new byte[32] : bundle.digest();
         if (!Money.parse(part.fields().get(SplitOrder.AMOUNT)).equals(request.amount())) {
             return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
-                    OrderException.AMOUNT_MISMATCH, "the seller asks another amount than the holder authorised");
+                    OrderException.AMOUNT_MISMATCH.value(), "the seller asks another amount than the holder authorised");
         }
         if (issuer == IssuerMode.DECLINE) {
             return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
@@ -122,7 +127,7 @@ final class TestPartners implements OrderPartners {
         }
         Money amount = approved.get(request.authorisationId());
         if (amount == null) {
-            throw OrderException.of(EscudoException.Kind.NOT_FOUND, OrderException.NOT_FOUND, "no such authorisation");
+            throw OrderException.of(OrderException.NOT_FOUND, "no such authorisation");
         }
         Money paid = captureOtherAmount ? amount.plus(new Money(1, amount.currency())) : amount;
         return new Capture(request.orderId(), request.holderId(), request.authorisationId(), paid, clock.instant());
@@ -151,13 +156,13 @@ final class TestPartners implements OrderPartners {
         }
         Opened part = deliveriesByTracking.get(query.trackingId());
         if (part == null) {
-            throw OrderException.of(EscudoException.Kind.NOT_FOUND, OrderException.NOT_FOUND, "no such delivery");
+            throw OrderException.of(OrderException.NOT_FOUND, "no such delivery");
         }
         return new DeliveryReceipt(query.trackingId(), part.orderId(), part.holderId(), deliveryState, clock.instant());
     }
 
     private static EscudoException unreachable(String party) {
-        return new EscudoException(EscudoException.Kind.INTERNAL, "party.unreachable", party + " is unreachable");
+        return new EscudoException(PARTY_UNREACHABLE, party + " is unreachable");
     }
 
     private static void await(CountDownLatch gate) {

@@ -2,7 +2,6 @@ package escudo.s3.server.issuer;
 
 import escudo.core.Bytes;
 import escudo.bank.BankException;
-import escudo.core.EscudoException.Kind;
 import escudo.s3.protocol.CardCertificate;
 import escudo.s3.protocol.CardKind;
 import escudo.storage.Tx;
@@ -71,7 +70,7 @@ final class CardRegistry {
     }
 
     static IssuerException unknown(String cardNumber) {
-        return new IssuerException(Kind.NOT_FOUND, BankException.UNKNOWN_CARD, "card " + cardNumber + " is not a card of this bank");
+        return new IssuerException(BankException.UNKNOWN_CARD, "card " + cardNumber + " is not a card of this bank");
     }
 
     private static Row row(ResultSet r) throws SQLException {

@@ -1,6 +1,7 @@
 package escudo.s3.server.issuer;
 
 import escudo.bank.Bank;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -54,7 +55,7 @@ final class DepositClearing {
 
     static void requireFresh(Instant time, Instant now, String what) {
         if (Duration.between(time, now).abs().compareTo(Issuer.FRESHNESS) > 0) {
-            throw new IssuerException(Kind.UNAUTHENTICATED, IssuerException.STALE_REQUEST,
+            throw new IssuerException(IssuerException.STALE_REQUEST,
                     "the " + what + " request is dated " + time + ", more than " + Issuer.FRESHNESS.toMinutes()
                             + " minutes from the bank's clock; sign a new one");
         }
@@ -75,7 +76,7 @@ final class DepositClearing {
             String seen = tx.queryOne("SELECT request_digest FROM issuer_deposit_request WHERE merchant_id = ? AND nonce = ?",
                     r -> r.getString(1), request.merchantId(), request.nonce()).orElseThrow();
             if (!MessageDigest.isEqual(seen.getBytes(), digest.getBytes())) {
-                throw new IssuerException(Kind.CONFLICT, IssuerException.REPLAYED_REQUEST,
+                throw new IssuerException(IssuerException.REPLAYED_REQUEST,
                         "deposit nonce " + request.nonce() + " was already used for another request");
             }
         });
@@ -90,7 +91,7 @@ final class DepositClearing {
             if (e.kind() == EscudoException.Kind.INTERNAL) {
                 throw e; // a fault on our side is not a verdict: the whole deposit fails and the merchant sends it again
             }
-            if (IssuerException.INSUFFICIENT_CARD_BALANCE.equals(e.code()) || IssuerException.OVER_CREDIT_LIMIT.equals(e.code())) {
+            if (e.code() == IssuerException.INSUFFICIENT_CARD_BALANCE || e.code() == IssuerException.OVER_CREDIT_LIMIT) {
                 // A genuine card never signs more than the bank holds for it: a clone or a tampered card.
                 issuer.db().run(tx -> {
                     cards.blacklist(tx, payment.cardNumber(), "signed more than the bank holds for it", now);
@@ -105,7 +106,7 @@ final class DepositClearing {
         Money amount = payment.spec().amount();
         // Step 660: the CARD-CERT: bank signature, valid when the payment was made, a card of ours, not blacklisted.
         if (payment.spec().time().isAfter(now.plus(Issuer.FRESHNESS))) {
-            throw new IssuerException(Kind.INVALID, IssuerException.PAYMENT_FROM_FUTURE,
+            throw new IssuerException(IssuerException.PAYMENT_FROM_FUTURE,
                     "payment ser# " + payment.serial() + " is dated in the future: " + payment.spec().time());
         }
         CardRegistry.Row row = cards.require(tx, card.cardNumber());
@@ -115,21 +116,21 @@ final class DepositClearing {
             card.verify(issuer.publicKey(), issuer.bankId(), payment.spec().time());
         }
         if (!row.certificate().jointKey().equals(card.jointKey())) {
-            throw new IssuerException(Kind.UNAUTHENTICATED, IssuerException.CERTIFICATE_NOT_REGISTERED,
+            throw new IssuerException(IssuerException.CERTIFICATE_NOT_REGISTERED,
                     "CARD-CERT of card " + card.cardNumber() + " does not carry the card's registered joint key");
         }
         if (row.blacklisted()) {
-            throw new IssuerException(Kind.REFUSED, IssuerException.CARD_BLACKLISTED,
+            throw new IssuerException(IssuerException.CARD_BLACKLISTED,
                     "card " + card.cardNumber() + " is blacklisted: " + row.blacklistReason());
         }
         // Step 670: the PAYMENT-CERT: joint signature, S_id of the depositing merchant, ser# never cleared before.
         payment.verify(card);
         if (!payment.spec().merchantId().equals(merchant.id())) {
-            throw new IssuerException(Kind.REFUSED, IssuerException.WRONG_MERCHANT,
+            throw new IssuerException(IssuerException.WRONG_MERCHANT,
                     "payment ser# " + payment.serial() + " is made out to " + payment.spec().merchantId() + ", not to " + merchant.id());
         }
         if (!amount.currencyCode().equals(merchant.currency())) {
-            throw new IssuerException(Kind.INVALID, IssuerException.CURRENCY_MISMATCH,
+            throw new IssuerException(IssuerException.CURRENCY_MISMATCH,
                     "merchant " + merchant.id() + " banks in " + merchant.currency() + ", payment is in " + amount.currencyCode());
         }
         String digest = sha256(payment.signedBytes());
@@ -166,7 +167,7 @@ final class DepositClearing {
                     issuer.ledger().transfer(tx, new TransferRequest(transferId, customer.accountId(), merchant.accountId(), amount,
                             "cheque ser# " + payment.serial() + " of card " + payment.cardNumber()));
                 } catch (LedgerException e) {
-                    if (LedgerException.INSUFFICIENT_FUNDS.equals(e.code())) {
+                    if (e.code() == LedgerException.INSUFFICIENT_FUNDS) {
                         throw new BouncedCheque("cheque ser# " + payment.serial() + " of card " + payment.cardNumber()
                                 + " bounced: the drawer's account does not cover " + amount);
                     }
@@ -201,19 +202,20 @@ final class DepositClearing {
         return status(payment, Outcome.REFUSED, IssuerException.DOUBLE_SPEND, detail);
     }
 
-    private void transfer(Tx tx, String id, String from, String to, Money amount, String shortfallCode, String shortfall) {
+    private void transfer(Tx tx, String id, String from, String to, Money amount, ErrorCode shortfallCode, String shortfall) {
         try {
             issuer.ledger().transfer(tx, new TransferRequest(id, from, to, amount, "offline payment " + id));
         } catch (LedgerException e) {
-            if (LedgerException.INSUFFICIENT_FUNDS.equals(e.code())) {
-                throw new IssuerException(Kind.REFUSED, shortfallCode, shortfall);
+            if (e.code() == LedgerException.INSUFFICIENT_FUNDS) {
+                throw new IssuerException(shortfallCode, shortfall);
             }
             throw e;
         }
     }
 
-    private static Status status(PaymentCertificate payment, Outcome outcome, String code, String detail) {
-        return status(payment, outcome, Money.zero(payment.spec().amount().currency()), code, detail);
+    /** A refusal or bounce: nothing credited, the code says why. */
+    private static Status status(PaymentCertificate payment, Outcome outcome, ErrorCode code, String detail) {
+        return status(payment, outcome, Money.zero(payment.spec().amount().currency()), code.value(), detail);
     }
 
     private static Status status(PaymentCertificate payment, Outcome outcome, Money credited, String code, String detail) {

@@ -4,12 +4,11 @@ import escudo.s3.api.Alert;
 import escudo.s3.api.CardAccount;
 import escudo.s3.api.CardApplication;
 import escudo.s3.api.IssuedCard;
-import escudo.bank.CardNumbers;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.bank.CardNumbers;
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
@@ -115,11 +114,11 @@ public final class Issuer {
             Bank.Customer customer = customer(tx, application.customerId());
             Money amount = application.amount();
             if (!amount.currency().getCurrencyCode().equals(customer.currency())) {
-                throw new IssuerException(Kind.INVALID, IssuerException.CURRENCY_MISMATCH,
+                throw new IssuerException(IssuerException.CURRENCY_MISMATCH,
                         "customer " + customer.id() + " banks in " + customer.currency() + ", not " + amount.currencyCode());
             }
             if (amount.minorUnits() < 0 || (application.kind() != CardKind.CASH && !amount.isPositive())) {
-                throw new IssuerException(Kind.INVALID, BankException.INVALID_APPLICATION,
+                throw new IssuerException(BankException.INVALID_APPLICATION,
                         application.kind() == CardKind.CASH ? "the initial value cannot be negative"
                                 : "a " + application.kind() + " card needs a positive " + (application.kind() == CardKind.CREDIT ? "credit limit" : "number of cheques"));
             }
@@ -145,7 +144,7 @@ public final class Issuer {
             try {
                 sealed = BankShare.seal(bankShare, application.transportKey(), cardNumber);
             } catch (EscudoException e) {
-                throw new IssuerException(Kind.INVALID, BankException.INVALID_APPLICATION, "the card's transport key is not an X25519 key");
+                throw new IssuerException(BankException.INVALID_APPLICATION, "the card's transport key is not an X25519 key");
             }
             return new IssuedCard(cert, sealed, publicKey(), amount.minorUnits());
         });
@@ -196,8 +195,9 @@ public final class Issuer {
         bank.moveCustomerFunds(tx, transferId, customer, toAccount, amount, memo);
     }
 
-    void alert(Tx tx, String cardNumber, String kind, String detail) {
-        tx.update("INSERT INTO issuer_alert (card_number, kind, detail, created_at) VALUES (?, ?, ?, ?)", cardNumber, kind, detail, now());
+    void alert(Tx tx, String cardNumber, ErrorCode kind, String detail) {
+        tx.update("INSERT INTO issuer_alert (card_number, kind, detail, created_at) VALUES (?, ?, ?, ?)", cardNumber, kind.value(),
+                detail, now());
     }
 
     Instant now() {

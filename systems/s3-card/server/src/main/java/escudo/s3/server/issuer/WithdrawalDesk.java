@@ -1,7 +1,6 @@
 package escudo.s3.server.issuer;
 
 import escudo.core.EscudoException;
-import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.ledger.Account;
 import escudo.s3.protocol.CardCertificate;
@@ -32,7 +31,7 @@ final class WithdrawalDesk {
         try {
             return issuer.db().inTransaction(tx -> withdraw(tx, request, now));
         } catch (EscudoException e) {
-            if (IssuerException.BALANCE_MISMATCH.equals(e.code())) {
+            if (e.code() == IssuerException.BALANCE_MISMATCH) {
                 issuer.db().run(tx -> issuer.alert(tx, request.cardNumber(), e.code(), e.getMessage()));
             }
             throw e;
@@ -43,20 +42,20 @@ final class WithdrawalDesk {
         // Step 880: a card of ours in good standing, the request signed by its joint key, a new seq#.
         CardRegistry.Row card = cards.lock(tx, request.cardNumber());
         if (card.blacklisted()) {
-            throw new IssuerException(Kind.REFUSED, IssuerException.CARD_BLACKLISTED,
+            throw new IssuerException(IssuerException.CARD_BLACKLISTED,
                     "card " + card.cardNumber() + " is blacklisted: " + card.blacklistReason());
         }
         request.verify(card.certificate());
         if (card.kind() == CardKind.CHEQUE) {
-            throw new IssuerException(Kind.INVALID, IssuerException.NOT_SUPPORTED, "a cheque card has no withdrawal (seed 003)");
+            throw new IssuerException(IssuerException.NOT_SUPPORTED, "a cheque card has no withdrawal (seed 003)");
         }
         if (request.sequence() <= card.lastSequence()) {
-            throw new IssuerException(Kind.CONFLICT, IssuerException.REPLAYED_REQUEST,
+            throw new IssuerException(IssuerException.REPLAYED_REQUEST,
                     "withdrawal seq# " + request.sequence() + " of card " + card.cardNumber() + " was already used");
         }
         Money amount = request.amount();
         if (!amount.currencyCode().equals(card.certificate().currency()) || !request.cardBalance().currencyCode().equals(amount.currencyCode())) {
-            throw new IssuerException(Kind.INVALID, IssuerException.CURRENCY_MISMATCH, "card " + card.cardNumber()
+            throw new IssuerException(IssuerException.CURRENCY_MISMATCH, "card " + card.cardNumber()
                     + " is a " + card.certificate().currency() + " card");
         }
         // Compare the card's balance with the bank's record of it: the card can only hold less
@@ -65,11 +64,11 @@ final class WithdrawalDesk {
         Money bankSide = card.kind() == CardKind.CASH ? account.balance()
                 : account.balance().plus(new Money(account.creditLimitMinor(), amount.currency())); // available credit
         if (request.cardBalance().compareTo(bankSide) > 0) {
-            throw new IssuerException(Kind.REFUSED, IssuerException.BALANCE_MISMATCH, "card " + card.cardNumber()
+            throw new IssuerException(IssuerException.BALANCE_MISMATCH, "card " + card.cardNumber()
                     + " claims " + request.cardBalance() + " but the bank holds " + bankSide + " for it");
         }
         if (card.kind() == CardKind.CREDIT && request.cardBalance().plus(amount).minorUnits() > account.creditLimitMinor()) {
-            throw new IssuerException(Kind.REFUSED, IssuerException.OVER_CREDIT_LIMIT, "settling " + amount
+            throw new IssuerException(IssuerException.OVER_CREDIT_LIMIT, "settling " + amount
                     + " would raise the available credit of card " + card.cardNumber() + " above its limit");
         }
         // Step 900: adjust the accounts.

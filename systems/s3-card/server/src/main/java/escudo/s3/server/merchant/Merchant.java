@@ -82,7 +82,7 @@ public final class Merchant {
     /** Seed 003, step 440: the payment specification the user is asked to approve. */
     public PaymentSpec checkout(Money amount, String details) {
         if (!amount.currencyCode().equals(settings.currency())) {
-            throw new MerchantException(Kind.INVALID, MerchantException.INVALID_CHECKOUT,
+            throw new MerchantException(MerchantException.INVALID_CHECKOUT,
                     "this merchant sells in " + settings.currency() + ", not " + amount.currencyCode());
         }
         byte[] random = new byte[16];
@@ -91,7 +91,7 @@ public final class Merchant {
         try {
             spec = new PaymentSpec(settings.merchantId(), clock.instant(), amount, details, HexFormat.of().formatHex(random));
         } catch (escudo.s3.protocol.ProtocolException e) {
-            throw new MerchantException(Kind.INVALID, MerchantException.INVALID_CHECKOUT, e.getMessage());
+            throw new MerchantException(MerchantException.INVALID_CHECKOUT, e.getMessage());
         }
         db.run(tx -> {
             tx.update("INSERT INTO merchant_checkout (reference, amount_minor, currency, details, spec_time) VALUES (?, ?, ?, ?, ?)",
@@ -110,7 +110,7 @@ public final class Merchant {
         Instant now = clock.instant();
         card.verify(bankKey, settings.bankId(), now);
         if (isBlacklisted(card.cardNumber())) {
-            throw new MerchantException(Kind.REFUSED, MerchantException.CARD_BLACKLISTED,
+            throw new MerchantException(MerchantException.CARD_BLACKLISTED,
                     "card " + card.cardNumber() + " is on the bank's blacklist");
         }
         payment.verify(card);
@@ -122,7 +122,7 @@ public final class Merchant {
                     payment.cardNumber(), payment.serial(), spec.reference(), B64.encodeToString(card.signedBytes()),
                     card.signature().base64(), payment.signature().base64(),
                     spec.amount().minorUnits(), spec.amount().currencyCode(), now)) {
-                throw new MerchantException(Kind.CONFLICT, MerchantException.DUPLICATE_PAYMENT,
+                throw new MerchantException(MerchantException.DUPLICATE_PAYMENT,
                         "payment ser# " + payment.serial() + " of card " + payment.cardNumber() + " was already accepted");
             }
         });
@@ -152,7 +152,7 @@ public final class Merchant {
                 if (second.kind() != Kind.INTERNAL) {
                     throw second;
                 }
-                throw new MerchantException(Kind.INTERNAL, MerchantException.ONLINE_CLEARING_UNAVAILABLE,
+                throw new MerchantException(MerchantException.ONLINE_CLEARING_UNAVAILABLE,
                         "the bank could not clear " + payment.spec().amount() + " online (" + second.getMessage()
                                 + "); the payment is kept and goes with the next deposit: do not hand over the goods until it clears");
             }
@@ -160,7 +160,7 @@ public final class Merchant {
         DepositReceipt.Status status = receipt.statuses().getFirst();
         db.run(tx -> recordOutcome(tx, status, clock.instant()));
         if (status.outcome() != Outcome.CLEARED && status.outcome() != Outcome.ALREADY_CLEARED) {
-            throw new MerchantException(Kind.REFUSED, MerchantException.ONLINE_CLEARING_REFUSED,
+            throw new MerchantException(MerchantException.ONLINE_CLEARING_REFUSED,
                     "the bank refused to clear " + payment.spec().amount() + " online: " + status.detail() + " (" + status.code() + ")");
         }
     }
@@ -195,14 +195,14 @@ public final class Merchant {
         Blacklist list = bank.blacklist();
         list.verify(bankKey);
         if (!list.bankId().equals(settings.bankId())) {
-            throw new MerchantException(Kind.UNAUTHENTICATED, MerchantException.FOREIGN_BLACKLIST,
+            throw new MerchantException(MerchantException.FOREIGN_BLACKLIST,
                     "the blacklist is bank " + list.bankId() + "'s, not " + settings.bankId() + "'s");
         }
         db.run(tx -> {
             Instant held = tx.queryOne("SELECT issued_at FROM merchant_blacklist_version WHERE id = 1 FOR UPDATE",
                     r -> Tx.instant(r, "issued_at")).orElse(null);
             if (held != null && list.issuedAt().isBefore(held)) {
-                throw new MerchantException(Kind.CONFLICT, MerchantException.STALE_BLACKLIST,
+                throw new MerchantException(MerchantException.STALE_BLACKLIST,
                         "the blacklist offered (" + list.issuedAt() + ") is older than the one held (" + held + ")");
             }
             tx.update("DELETE FROM merchant_blacklist");
@@ -229,8 +229,8 @@ public final class Merchant {
 
     public AcceptedPayment payment(String cardNumber, long serial) {
         return db.inTransaction(tx -> tx.queryOne("SELECT * FROM merchant_payment WHERE card_number = ? AND serial = ?",
-                Merchant::accepted, cardNumber, serial)).orElseThrow(() -> new MerchantException(Kind.NOT_FOUND,
-                "merchant.unknown-payment", "no payment ser# " + serial + " of card " + cardNumber));
+                Merchant::accepted, cardNumber, serial)).orElseThrow(() -> new MerchantException(
+                MerchantException.UNKNOWN_PAYMENT, "no payment ser# " + serial + " of card " + cardNumber));
     }
 
     /** The spec must be one this merchant presented, unchanged, unpaid and not expired. */
@@ -240,18 +240,18 @@ public final class Merchant {
         Checkout checkout = tx.queryOne("SELECT * FROM merchant_checkout WHERE reference = ? FOR UPDATE",
                 r -> new Checkout(Money.of(r.getLong("amount_minor"), r.getString("currency")), r.getString("details"),
                         Tx.instant(r, "spec_time"), r.getBoolean("paid")), spec.reference())
-                .orElseThrow(() -> new MerchantException(Kind.NOT_FOUND, MerchantException.UNKNOWN_CHECKOUT,
+                .orElseThrow(() -> new MerchantException(MerchantException.UNKNOWN_CHECKOUT,
                         "this merchant presented no payment specification " + spec.reference()));
         if (!spec.merchantId().equals(settings.merchantId()) || !spec.amount().equals(checkout.amount())
                 || !spec.details().equals(checkout.details()) || !spec.time().equals(checkout.time())) {
-            throw new MerchantException(Kind.INVALID, MerchantException.CHECKOUT_MISMATCH,
+            throw new MerchantException(MerchantException.CHECKOUT_MISMATCH,
                     "the signed payment specification differs from the one presented");
         }
         if (checkout.paid()) {
-            throw new MerchantException(Kind.CONFLICT, MerchantException.DUPLICATE_PAYMENT, "checkout " + spec.reference() + " is already paid");
+            throw new MerchantException(MerchantException.DUPLICATE_PAYMENT, "checkout " + spec.reference() + " is already paid");
         }
         if (now.isAfter(checkout.time().plus(CHECKOUT_LIFETIME))) {
-            throw new MerchantException(Kind.REFUSED, MerchantException.CHECKOUT_EXPIRED, "checkout " + spec.reference() + " expired");
+            throw new MerchantException(MerchantException.CHECKOUT_EXPIRED, "checkout " + spec.reference() + " expired");
         }
         tx.update("UPDATE merchant_checkout SET paid = TRUE WHERE reference = ?", spec.reference());
     }
@@ -273,7 +273,7 @@ public final class Merchant {
             matches = status.cardNumber().equals(sent.cardNumber()) && status.serial() == sent.serial();
         }
         if (!matches) {
-            throw new MerchantException(Kind.UNAUTHENTICATED, MerchantException.RECEIPT_MISMATCH,
+            throw new MerchantException(MerchantException.RECEIPT_MISMATCH,
                     "the bank's receipt does not answer this deposit");
         }
         return receipt;

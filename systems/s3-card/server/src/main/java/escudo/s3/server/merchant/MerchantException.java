@@ -1,23 +1,25 @@
 package escudo.s3.server.merchant;
 
+import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 
 /** A payment or deposit the merchant refuses; the code is stable, the message says why. */
 public final class MerchantException extends EscudoException {
 
-    public static final String UNKNOWN_CHECKOUT = "merchant.unknown-checkout";
-    public static final String CHECKOUT_MISMATCH = "merchant.checkout-mismatch";
-    public static final String CHECKOUT_EXPIRED = "merchant.checkout-expired";
-    public static final String DUPLICATE_PAYMENT = "merchant.duplicate-payment";
-    public static final String CARD_BLACKLISTED = "merchant.card-blacklisted";
-    public static final String ONLINE_CLEARING_REFUSED = "merchant.online-clearing-refused";
-    public static final String ONLINE_CLEARING_UNAVAILABLE = "merchant.online-clearing-unavailable";
-    public static final String INVALID_CHECKOUT = "merchant.invalid-checkout";
-    public static final String STALE_BLACKLIST = "merchant.stale-blacklist";
-    public static final String FOREIGN_BLACKLIST = "merchant.foreign-blacklist";
-    public static final String RECEIPT_MISMATCH = "merchant.receipt-mismatch";
+    public static final ErrorCode UNKNOWN_PAYMENT = ErrorCode.declare("merchant.unknown-payment", Kind.NOT_FOUND);
+    public static final ErrorCode UNKNOWN_CHECKOUT = ErrorCode.declare("merchant.unknown-checkout", Kind.NOT_FOUND);
+    public static final ErrorCode CHECKOUT_MISMATCH = ErrorCode.declare("merchant.checkout-mismatch", Kind.INVALID);
+    public static final ErrorCode CHECKOUT_EXPIRED = ErrorCode.declare("merchant.checkout-expired", Kind.REFUSED);
+    public static final ErrorCode DUPLICATE_PAYMENT = ErrorCode.declare("merchant.duplicate-payment", Kind.CONFLICT);
+    public static final ErrorCode CARD_BLACKLISTED = ErrorCode.declare("merchant.card-blacklisted", Kind.REFUSED);
+    public static final ErrorCode ONLINE_CLEARING_REFUSED = ErrorCode.declare("merchant.online-clearing-refused", Kind.REFUSED);
+    public static final ErrorCode ONLINE_CLEARING_UNAVAILABLE = ErrorCode.declare("merchant.online-clearing-unavailable", Kind.INTERNAL);
+    public static final ErrorCode INVALID_CHECKOUT = ErrorCode.declare("merchant.invalid-checkout", Kind.INVALID);
+    public static final ErrorCode STALE_BLACKLIST = ErrorCode.declare("merchant.stale-blacklist", Kind.CONFLICT);
+    public static final ErrorCode FOREIGN_BLACKLIST = ErrorCode.declare("merchant.foreign-blacklist", Kind.UNAUTHENTICATED);
+    public static final ErrorCode RECEIPT_MISMATCH = ErrorCode.declare("merchant.receipt-mismatch", Kind.UNAUTHENTICATED);
 
-    MerchantException(Kind kind, String code, String message) {
-        super(kind, code, message);
+    MerchantException(ErrorCode code, String message) {
+        super(code, message);
     }
 }

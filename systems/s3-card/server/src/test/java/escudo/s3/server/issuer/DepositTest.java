@@ -15,6 +15,7 @@ import escudo.s3.protocol.DepositReceipt.Outcome;
 import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;
+import escudo.s3.protocol.ProtocolException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,15 +105,15 @@ class DepositTest {
         assertEquals(Outcome.CLEARED, bank.deposit(shop, card, genuine).statuses().getFirst().outcome());
         DepositReceipt.Status status = bank.deposit(books, clone, cloned).statuses().getFirst();
         assertEquals(Outcome.REFUSED, status.outcome());
-        assertEquals(IssuerException.DOUBLE_SPEND, status.code());
+        assertEquals(IssuerException.DOUBLE_SPEND.value(), status.code());
         assertTrue(bank.issuer.card(cardNumber()).blacklisted());
         assertTrue(bank.issuer.blacklist().contains(cardNumber()));
         bank.issuer.blacklist().verify(bank.issuer.publicKey());
-        assertEquals(IssuerException.DOUBLE_SPEND, bank.issuer.alerts().getFirst().kind());
+        assertEquals(IssuerException.DOUBLE_SPEND.value(), bank.issuer.alerts().getFirst().kind());
         assertEquals(Money.zero(Money.currency("EUR")), bank.accounts.merchantBalance("books"));
         // From now on every payment of the card is refused, even a fresh ser#.
         PaymentCertificate later = bank.pay(card, shop, "1.00 EUR", "1234");
-        assertEquals(IssuerException.CARD_BLACKLISTED, bank.deposit(shop, card, later).statuses().getFirst().code());
+        assertEquals(IssuerException.CARD_BLACKLISTED.value(), bank.deposit(shop, card, later).statuses().getFirst().code());
         bank.assertBooksBalance();
     }
 
@@ -121,7 +122,7 @@ class DepositTest {
         BankFixture.Shop thief = bank.shop("thief");
         PaymentCertificate p = bank.pay(card, shop, "5.00 EUR", "1234");
         DepositReceipt.Status status = bank.deposit(thief, card, p).statuses().getFirst();
-        assertEquals(IssuerException.WRONG_MERCHANT, status.code());
+        assertEquals(IssuerException.WRONG_MERCHANT.value(), status.code());
         assertEquals(Money.zero(Money.currency("EUR")), bank.accounts.merchantBalance("thief"));
         // ...and the rightful merchant can still deposit it.
         assertEquals(Outcome.CLEARED, bank.deposit(shop, card, p).statuses().getFirst().outcome());
@@ -136,7 +137,7 @@ class DepositTest {
                 new PaymentSpec(s.merchantId(), s.time(), Money.parse("20.00 EUR"), s.details(), s.reference()), signed.signature());
         DepositReceipt receipt = bank.deposit(shop, card, good, inflated);
         assertEquals(Outcome.CLEARED, receipt.statuses().get(0).outcome());
-        assertEquals("s3.payment-forged", receipt.statuses().get(1).code());
+        assertEquals(ProtocolException.PAYMENT_FORGED.value(), receipt.statuses().get(1).code());
         assertEquals(Money.parse("1.00 EUR"), bank.accounts.merchantBalance("coffee"));
     }
 
@@ -148,7 +149,7 @@ class DepositTest {
                 c.validUntil().plus(Duration.ofDays(3650)), c.constraints(), c.bankShare(), c.userShare(), escudo.crypto.SigningKey.generate());
         DepositReceipt receipt = bank.issuer.deposit(DepositRequest.sign(shop.id(), bank.clock.instant(), "n-forged",
                 List.of(new DepositRequest.Payment(forged, p)), shop.key()));
-        assertEquals("s3.card-cert-forged", receipt.statuses().getFirst().code());
+        assertEquals(ProtocolException.CARD_CERT_FORGED.value(), receipt.statuses().getFirst().code());
         assertEquals(Money.zero(Money.currency("EUR")), bank.accounts.merchantBalance("coffee"));
     }
 
@@ -158,7 +159,7 @@ class DepositTest {
         BankFixture.Shop stranger = new BankFixture.Shop("stranger", escudo.crypto.SigningKey.generate());
         assertEquals(BankException.UNKNOWN_MERCHANT, assertThrows(EscudoException.class, () -> bank.deposit(stranger, card, p)).code());
         BankFixture.Shop impostor = new BankFixture.Shop("coffee", escudo.crypto.SigningKey.generate());
-        assertEquals("s3.message-forged", assertThrows(EscudoException.class, () -> bank.deposit(impostor, card, p)).code());
+        assertEquals(ProtocolException.MESSAGE_FORGED, assertThrows(EscudoException.class, () -> bank.deposit(impostor, card, p)).code());
         DepositRequest old = bank.depositRequest(shop, Map.of(card.certificate(), List.of(p)));
         bank.clock.advance(Duration.ofMinutes(6));
         assertEquals(IssuerException.STALE_REQUEST, assertThrows(EscudoException.class, () -> bank.issuer.deposit(old)).code());
@@ -173,7 +174,7 @@ class DepositTest {
         // the certificate alone, before it looks at the signature.
         PaymentCertificate late = new PaymentCertificate(cardNumber(), 99, spec, Bytes.of(new byte[64]));
         DepositReceipt.Status status = bank.deposit(shop, card, late).statuses().getFirst();
-        assertEquals("s3.card-cert-expired", status.code());
+        assertEquals(ProtocolException.CARD_CERT_EXPIRED.value(), status.code());
     }
 
     @Test

@@ -68,7 +68,7 @@ class VariantsTest {
         DepositReceipt receipt = bank.deposit(shop, card, covered, uncovered);
         assertEquals(Outcome.CLEARED, receipt.statuses().get(0).outcome());
         assertEquals(Outcome.BOUNCED, receipt.statuses().get(1).outcome());
-        assertEquals(IssuerException.CHEQUE_BOUNCED, receipt.statuses().get(1).code());
+        assertEquals(IssuerException.CHEQUE_BOUNCED.value(), receipt.statuses().get(1).code());
         assertEquals(Money.parse("50.00 EUR"), bank.accounts.customerBalance("alice"));
         assertEquals(Money.parse("150.00 EUR"), bank.accounts.merchantBalance("shop"));
         assertEquals(1, card.status().balance());

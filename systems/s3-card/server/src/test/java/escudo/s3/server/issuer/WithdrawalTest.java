@@ -9,6 +9,7 @@ import escudo.s3.card.Card;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.s3.protocol.CardKind;
+import escudo.s3.protocol.ProtocolException;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class WithdrawalTest {
         WithdrawalRequest real = card.requestWithdrawal(Money.parse("20.00 EUR"), false, "1234");
         WithdrawalRequest inflated = new WithdrawalRequest(real.cardNumber(), real.sequence(), real.cardBalance(),
                 Money.parse("90.00 EUR"), false, real.time(), real.signature());
-        assertEquals("s3.message-forged", assertThrows(EscudoException.class, () -> bank.issuer.withdraw(inflated)).code());
+        assertEquals(ProtocolException.MESSAGE_FORGED, assertThrows(EscudoException.class, () -> bank.issuer.withdraw(inflated)).code());
         bank.clock.advance(Duration.ofMinutes(10));
         assertEquals(IssuerException.STALE_REQUEST, assertThrows(EscudoException.class, () -> bank.issuer.withdraw(real)).code());
         assertEquals(Money.parse("150.00 EUR"), bank.accounts.customerBalance("alice"));

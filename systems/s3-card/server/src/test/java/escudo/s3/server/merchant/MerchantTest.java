@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.ErrorCode;
+import escudo.core.EscudoException.Kind;
 import escudo.s3.card.Card;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
+import escudo.s3.protocol.ProtocolException;
 import escudo.s3.api.CardApplication;
 import escudo.s3.api.IssuedCard;
 import escudo.s3.server.issuer.Issuer;
@@ -22,8 +25,9 @@ import escudo.s3.protocol.DepositReceipt.Outcome;
 import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;
+import escudo.s3.server.issuer.IssuerException;
 import escudo.storage.Database;
-import escudo.storage.TestDatabase;
+import escudo.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 003, Fig. 8 and the merchant's side of Fig. 9, against a real bank on its own database. */
 class MerchantTest {
+
+    /** The node's code for a party it cannot reach; it lives in escudo-node, which this module does not see. */
+    static final ErrorCode PARTY_UNREACHABLE = ErrorCode.decode("party.unreachable", Kind.INTERNAL);
 
     /** The bank as the merchant reaches it, counting calls and able to go offline. */
     static final class CountingLink implements BankLink {
@@ -54,12 +61,12 @@ class MerchantTest {
         @Override
         public DepositReceipt deposit(DepositRequest request) {
             if (down.get()) {
-                throw new EscudoException(EscudoException.Kind.INTERNAL, "party.unreachable", "bank unreachable");
+                throw new EscudoException(PARTY_UNREACHABLE, "bank unreachable");
             }
             deposits.incrementAndGet();
             DepositReceipt receipt = issuer.deposit(request);
             if (loseNextAnswer.getAndSet(false)) {
-                throw new EscudoException(EscudoException.Kind.INTERNAL, "party.unreachable", "no answer within 30 s");
+                throw new EscudoException(PARTY_UNREACHABLE, "no answer within 30 s");
             }
             return receipt;
         }
@@ -201,7 +208,7 @@ class MerchantTest {
         cloneSpendsElsewhere();
         buy("2.00 EUR"); // offline: the merchant cannot know yet
         DepositSummary summary = merchant.depositCollected();
-        assertEquals("issuer.double-spend", summary.receipt().statuses().getFirst().code());
+        assertEquals(IssuerException.DOUBLE_SPEND.value(), summary.receipt().statuses().getFirst().code());
         Blacklist list = merchant.refreshBlacklist();
         assertTrue(list.contains(card.certificate().cardNumber()));
         assertEquals(MerchantException.CARD_BLACKLISTED, assertThrows(EscudoException.class, () -> buy("1.00 EUR")).code());
@@ -236,11 +243,11 @@ class MerchantTest {
         byte[] sig = p.signature().toByteArray();
         sig[10] ^= 1;
         PaymentCertificate tampered = new PaymentCertificate(p.cardNumber(), p.serial(), p.spec(), Bytes.of(sig));
-        assertEquals("s3.payment-forged", assertThrows(EscudoException.class, () -> merchant.accept(card.certificate(), tampered)).code());
+        assertEquals(ProtocolException.PAYMENT_FORGED, assertThrows(EscudoException.class, () -> merchant.accept(card.certificate(), tampered)).code());
         var c = card.certificate();
         var forged = escudo.s3.protocol.CardCertificate.issue(c.bankId(), c.cardNumber(), c.kind(), c.currency(), c.validFrom(),
                 c.validUntil(), c.constraints(), c.bankShare(), c.userShare(), SigningKey.generate());
-        assertEquals("s3.card-cert-forged", assertThrows(EscudoException.class, () -> merchant.accept(forged, p)).code());
+        assertEquals(ProtocolException.CARD_CERT_FORGED, assertThrows(EscudoException.class, () -> merchant.accept(forged, p)).code());
         assertTrue(merchant.payments().isEmpty());
     }
 
@@ -254,7 +261,7 @@ class MerchantTest {
         assertEquals(MerchantException.STALE_BLACKLIST, assertThrows(EscudoException.class, viaOld::refreshBlacklist).code());
         Merchant viaForged = new Merchant(new Merchant.Settings("coffee", "test-bank", "EUR", 100_00), shopDb, shopKey,
                 issuer.publicKey(), new FixedList(forged), Clock.systemUTC());
-        assertEquals("s3.message-forged", assertThrows(EscudoException.class, viaForged::refreshBlacklist).code());
+        assertEquals(ProtocolException.MESSAGE_FORGED, assertThrows(EscudoException.class, viaForged::refreshBlacklist).code());
     }
 
     @Test
@@ -264,7 +271,7 @@ class MerchantTest {
         Clock afterExpiry = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(366));
         Merchant later = new Merchant(new Merchant.Settings("coffee", "test-bank", "EUR", 100_00), shopDb, shopKey,
                 issuer.publicKey(), link, afterExpiry);
-        assertEquals("s3.card-cert-expired", assertThrows(EscudoException.class, () -> later.accept(card.certificate(), p)).code());
+        assertEquals(ProtocolException.CARD_CERT_EXPIRED, assertThrows(EscudoException.class, () -> later.accept(card.certificate(), p)).code());
         assertTrue(merchant.payments().isEmpty());
     }
 

@@ -1,5 +1,6 @@
-package escudo.storage;
+package escudo.testing;
 
+import escudo.storage.Database;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

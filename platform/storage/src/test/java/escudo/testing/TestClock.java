@@ -1,4 +1,4 @@
-package escudo.storage;
+package escudo.testing;
 
 import java.time.Clock;
 import java.time.Duration;
