@@ -1,5 +1,11 @@
 package escudo.s3.card;
 
+import escudo.cardos.Application;
+import escudo.cardos.ApplicationId;
+import escudo.cardos.CardOs;
+import escudo.cardos.CardOsException;
+import escudo.cardos.HolderStatus;
+import escudo.cardos.Operation;
 import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.Money;
@@ -18,6 +24,7 @@ import escudo.s3.protocol.WithdrawalRequest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.Objects;
 
@@ -29,37 +36,35 @@ import java.util.Objects;
  * PAYMENT-CERTs and withdrawal requests with the joint key S_U + S_C. No method, message,
  * {@code toString} or file shows S_U, S_C, the joint scalar or the PIN.
  *
- * <p>Every state change is written to disk before its result leaves the card: the state is
- * encoded canonically, sealed with AES-GCM under a key derived from {@code storage.key}, and
- * atomically renamed over the old state file, so a crash at any point leaves either the old or
- * the new state. The ser# of a PAYMENT-CERT that was returned is therefore never used again.
+ * <p>The card is the first application on the card OS ({@link CardOs}, application id
+ * {@code escudo.s3}): its state ({@link CardState}) is the application's record, and the PIN,
+ * its try counter and the lock are the OS's. Every state change is one OS operation whose commit
+ * writes the record (with the PIN's restored tries) to disk before its result leaves the card, in
+ * one atomic write, so a crash at any point leaves either the old or the new state. The ser# of a
+ * PAYMENT-CERT that was returned is therefore never used again. The OS persists a spent PIN try
+ * before it compares the PIN ({@link Operation#verifyHolder}), so killing the process mid-check
+ * gives no free guess; three wrong PINs in a row lock the card for good.
  *
- * <p><b>Why the PIN counter is written before the comparison.</b> If the card compared first and
- * counted afterwards, an attacker could try a PIN and kill the process (or pull the power) as soon
- * as the answer is known to be wrong but before the decrement is persisted, and so guess without
- * limit. The card therefore persists "one try fewer" first, then compares; a right PIN restores
- * the three tries in the write that also records the operation's own change (or, if the operation
- * is refused, in a write of its own). Three wrong PINs in a row lock the card for good.
- *
- * <p><b>The limit of a software secure element.</b> A real card keeps its memory where nobody can
- * read or rewrite it. Here, whoever holds both the state file and {@code storage.key} can decrypt
- * the state (and so learn both shares), copy the card, or roll it back to an older state with a
- * higher balance, a lower ser# or more PIN tries. The protocol limits the damage: the bank keeps
- * the ser# of every payment it cleared per card (seed 003, step 670), so a payment from a cloned
- * or rolled-back card that reuses a ser# is caught at deposit, and a balance that was spent twice
- * shows up against the card account. Keep the card directory on storage only its holder can
- * read. The later Java Card applet keeps the same state inside tamper-resistant hardware and
- * removes this limit. An instance is meant for one process at a time; its methods are
- * synchronized for threads within that process.
+ * <p><b>The limit of a software secure element.</b> Whoever holds the card's two files can
+ * decrypt the state (and so learn both shares), copy the card, or roll it back to an older state
+ * with a higher balance, a lower ser# or more PIN tries ({@link CardOs} says more). The protocol
+ * limits the damage: the bank keeps the ser# of every payment it cleared per card (seed 003, step
+ * 670), so a payment from a cloned or rolled-back card that reuses a ser# is caught at deposit,
+ * and a balance that was spent twice shows up against the card account. The later Java Card
+ * applet keeps the same state inside tamper-resistant hardware and removes this limit. An instance
+ * is meant for one process at a time; its methods are synchronized for threads within that process.
  */
 public final class Card {
 
-    private final CardStorage storage;
+    /** The S3 application's id on the card OS. */
+    static final ApplicationId APPLICATION = new ApplicationId("escudo.s3");
+
+    private final Application application;
     private final Clock clock;
     private CardState state;
 
-    private Card(CardStorage storage, Clock clock, CardState state) {
-        this.storage = storage;
+    private Card(Application application, Clock clock, CardState state) {
+        this.application = application;
         this.clock = clock;
         this.state = state;
     }
@@ -77,22 +82,21 @@ public final class Card {
     static Card manufacture(Path directory, Clock clock) {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clock, "clock");
-        CardStorage storage = CardStorage.create(directory);
         CardState blank = CardState.blank(KeyShare.generate(), Hpke.Recipient.generate());
         try {
-            storage.write(blank);
-        } catch (RuntimeException e) {
-            storage.abandon();
-            throw e;
+            return new Card(CardOs.create(directory, APPLICATION, blank.encode()).application(APPLICATION), clock, blank);
+        } catch (CardOsException e) {
+            throw CardException.of(e);
         }
-        return new Card(storage, clock, blank);
     }
 
     /**
      * Loads the card in {@code directory}.
      *
-     * @throws CardException {@code card.not-found} if there is none, {@code card.storage-corrupt}
-     *                       if its state cannot be decrypted or parsed
+     * @throws CardException {@code card.not-found} if there is none (or the card there has no S3
+     *                       application), {@code card.storage-corrupt} if its state cannot be
+     *                       decrypted or parsed, {@code card.earlier-format} if the card was made
+     *                       before the card OS
      */
     public static Card open(Path directory) {
         return open(directory, Clock.systemUTC());
@@ -101,8 +105,21 @@ public final class Card {
     static Card open(Path directory, Clock clock) {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clock, "clock");
-        CardStorage storage = CardStorage.open(directory);
-        return new Card(storage, clock, storage.read());
+        Application application;
+        try {
+            application = CardOs.open(directory).application(APPLICATION);
+        } catch (CardOsException e) {
+            throw CardException.of(e);
+        }
+        byte[] record = application.record().orElseThrow(() -> new CardException(CardException.NOT_FOUND,
+                "the card in " + directory + " has no S3 application"));
+        try {
+            return new Card(application, clock, CardState.decode(record));
+        } catch (RuntimeException e) { // parse errors name a field or a rule, never its bytes
+            throw new CardException(CardException.STORAGE_CORRUPT, "the card's S3 record cannot be parsed", e);
+        } finally {
+            Arrays.fill(record, (byte) 0);
+        }
     }
 
     /** P_U, the public half of the user share, for the bank to certify. */
@@ -131,9 +148,16 @@ public final class Card {
         if (state.personalised()) {
             throw alreadyPersonalised();
         }
-        if (!Pin.wellFormed(pin)) {
-            throw badPinFormat();
+        try (Operation operation = application.begin()) {
+            operation.choosePin(pin);
+            personalise(operation, cert, sealedBankShare, bankKey, initialBalance);
+        } catch (CardOsException e) {
+            throw CardException.of(e);
         }
+    }
+
+    private void personalise(Operation operation, CardCertificate cert, byte[] sealedBankShare,
+            VerifyingKey bankKey, long initialBalance) {
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(sealedBankShare, "sealedBankShare");
         Objects.requireNonNull(bankKey, "bankKey");
@@ -159,9 +183,7 @@ public final class Card {
             throw mismatch("the CARD-CERT, the sealed bank share and the bank key do not fit this card ("
                     + e.code() + ")", e);
         }
-        byte[] salt = Pin.newSalt();
-        commit(new CardState(state.userShare(), null, bankShare, bankKey, cert, salt, Pin.hash(salt, pin),
-                CardState.MAX_PIN_TRIES, initialBalance, 1, 1, null));
+        commit(operation, new CardState(state.userShare(), null, bankShare, bankKey, cert, initialBalance, 1, 1, null));
     }
 
     /** Seed 003, step 410: the CARD-CERT the merchant reads and verifies. */
@@ -178,8 +200,8 @@ public final class Card {
     public synchronized PaymentCertificate pay(PaymentSpec spec, String pin) {
         Objects.requireNonNull(spec, "spec");
         requirePersonalised();
-        checkPin(pin);
-        try {
+        try (Operation operation = application.begin()) {
+            operation.verifyHolder(pin);
             CardCertificate cert = state.certificate();
             Money amount = spec.amount();
             if (!amount.currencyCode().equals(cert.currency())) {
@@ -208,11 +230,10 @@ public final class Card {
             long serial = state.nextSerial();
             byte[] signature = jointKey().sign(PaymentCertificate.signedBytes(cert.cardNumber(), serial, spec));
             PaymentCertificate payment = new PaymentCertificate(cert.cardNumber(), serial, spec, Bytes.of(signature));
-            commit(state.afterPayment(newBalance));
+            commit(operation, state.afterPayment(newBalance));
             return payment;
-        } catch (RuntimeException e) {
-            restorePinTries(e);
-            throw e;
+        } catch (CardOsException e) {
+            throw CardException.of(e);
         }
     }
 
@@ -226,8 +247,8 @@ public final class Card {
         Objects.requireNonNull(amount, "amount");
         requirePersonalised();
         requireWithdrawalSupported();
-        checkPin(pin);
-        try {
+        try (Operation operation = application.begin()) {
+            operation.verifyHolder(pin);
             CardCertificate cert = state.certificate();
             if (!amount.currencyCode().equals(cert.currency())) {
                 throw currencyMismatch(amount);
@@ -245,12 +266,11 @@ public final class Card {
             byte[] signature = jointKey().sign(
                     WithdrawalRequest.signedBytes(cert.cardNumber(), sequence, balance, amount, renew, now));
             WithdrawalRequest request = new WithdrawalRequest(cert.cardNumber(), sequence, balance, amount, renew, now, Bytes.of(signature));
-            commit(state.afterWithdrawalRequest(
+            commit(operation, state.afterWithdrawalRequest(
                     new CardState.Pending(sequence, amount.minorUnits(), state.balance(), renew)));
             return request;
-        } catch (RuntimeException e) {
-            restorePinTries(e);
-            throw e;
+        } catch (CardOsException e) {
+            throw CardException.of(e);
         }
     }
 
@@ -295,7 +315,11 @@ public final class Card {
             throw ackMismatch("the acknowledgement states a new balance of " + ack.newBalance() + ", expected " + expected);
         }
         CardCertificate next = ack.renewed().map(renewed -> checkRenewal(cert, renewed)).orElse(cert);
-        commit(state.afterWithdrawal(Math.addExact(state.balance(), pending.amount()), next));
+        try (Operation operation = application.begin()) {
+            commit(operation, state.afterWithdrawal(Math.addExact(state.balance(), pending.amount()), next));
+        } catch (CardOsException e) {
+            throw CardException.of(e);
+        }
     }
 
     /** What the card shows its holder; never a secret. */
@@ -304,47 +328,14 @@ public final class Card {
             return new CardStatus(null, null, null, 0, 0, 0, 0, false, false, null);
         }
         CardCertificate cert = state.certificate();
+        HolderStatus holder = application.holder();
         return new CardStatus(cert.cardNumber(), cert.kind(), cert.currency(), state.balance(),
-                state.nextSerial(), state.nextSequence(), state.pinTriesLeft(), state.locked(), true, cert.validUntil());
+                state.nextSerial(), state.nextSequence(), holder.pinTriesLeft(), holder.locked(), true, cert.validUntil());
     }
 
     @Override
     public synchronized String toString() {
         return "Card(" + (state.personalised() ? state.certificate().cardNumber() : "blank") + ")";
-    }
-
-    /**
-     * Locked cards refuse at once. Otherwise one try is taken and persisted, and only then is the
-     * PIN compared. The caller persists the restored three tries together with its own change, or
-     * through {@link #restorePinTries} when it refuses.
-     */
-    private void checkPin(String pin) {
-        if (state.locked()) {
-            throw new CardException(CardException.LOCKED,
-                    "the card is locked after " + CardState.MAX_PIN_TRIES + " wrong PINs");
-        }
-        if (!Pin.wellFormed(pin)) {
-            throw badPinFormat(); // cannot be the PIN, so no try is spent and nothing is learnt
-        }
-        int left = state.pinTriesLeft() - 1;
-        commit(state.withPinTries(left));
-        if (!Pin.matches(state.pinSalt(), state.pinHash(), pin)) {
-            throw new CardException(CardException.WRONG_PIN, left == 0
-                    ? "wrong PIN; no tries left, the card is now locked"
-                    : "wrong PIN; " + left + (left == 1 ? " try" : " tries") + " left");
-        }
-    }
-
-    /** After a right PIN, an operation that is refused still gives the holder the full tries back. */
-    private void restorePinTries(RuntimeException refusal) {
-        if (state.pinTriesLeft() == CardState.MAX_PIN_TRIES) {
-            return;
-        }
-        try {
-            commit(state.withPinTries(CardState.MAX_PIN_TRIES));
-        } catch (RuntimeException e) {
-            refusal.addSuppressed(e);
-        }
     }
 
     private CardCertificate checkRenewal(CardCertificate current, CardCertificate renewed) {
@@ -373,9 +364,14 @@ public final class Card {
         return JointKey.of(state.userShare(), state.bankShare());
     }
 
-    /** Persists {@code next} and only then makes it the card's state. */
-    private void commit(CardState next) {
-        storage.write(next);
+    /** Persists {@code next} as the S3 record and only then makes it the card's state. */
+    private void commit(Operation operation, CardState next) {
+        byte[] record = next.encode();
+        try {
+            operation.commit(record);
+        } finally {
+            Arrays.fill(record, (byte) 0);
+        }
         state = next;
     }
 
@@ -393,10 +389,6 @@ public final class Card {
 
     private static CardException alreadyPersonalised() {
         return new CardException(CardException.ALREADY_PERSONALISED, "the card is personalised already");
-    }
-
-    private static CardException badPinFormat() {
-        return new CardException(CardException.BAD_PIN_FORMAT, "a PIN has 4 to 12 digits");
     }
 
     private static CardException mismatch(String message, Throwable cause) {

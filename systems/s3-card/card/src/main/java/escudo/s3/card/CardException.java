@@ -1,24 +1,29 @@
 package escudo.s3.card;
 
+import escudo.cardos.CardOsException;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 
 /**
  * A card operation was refused or failed. The code is stable ({@code card.<reason>}); the message
  * is for the person at the terminal and never carries the PIN, a key share or the joint scalar.
+ * The codes of the card's storage and of the PIN are the card OS's ({@link CardOsException}),
+ * passed on with their kind and message.
  */
 public final class CardException extends EscudoException {
 
     /** {@link Card#manufacture} found a card (state file or storage key) in the directory. */
-    public static final ErrorCode ALREADY_EXISTS = ErrorCode.declare("card.already-exists", Kind.CONFLICT);
-    /** {@link Card#open} found no card in the directory. */
-    public static final ErrorCode NOT_FOUND = ErrorCode.declare("card.not-found", Kind.NOT_FOUND);
-    /** The state file cannot be decrypted or parsed: altered, truncated or from another card. */
-    public static final ErrorCode STORAGE_CORRUPT = ErrorCode.declare("card.storage-corrupt", Kind.INTERNAL);
+    public static final ErrorCode ALREADY_EXISTS = CardOsException.ALREADY_EXISTS;
+    /** {@link Card#open} found no card in the directory, or a card without the S3 application. */
+    public static final ErrorCode NOT_FOUND = CardOsException.NOT_FOUND;
+    /** The directory holds a card from before the card OS, which this release does not open. */
+    public static final ErrorCode EARLIER_FORMAT = CardOsException.EARLIER_FORMAT;
+    /** The state file or the S3 record cannot be decrypted or parsed: altered, truncated or from another card. */
+    public static final ErrorCode STORAGE_CORRUPT = CardOsException.STORAGE_CORRUPT;
     /** Reading or writing the card's files failed; the operation changed nothing. */
-    public static final ErrorCode STORAGE_FAILED = ErrorCode.declare("card.storage-failed", Kind.INTERNAL);
+    public static final ErrorCode STORAGE_FAILED = CardOsException.STORAGE_FAILED;
     /** A PIN must have 4 to 12 decimal digits. */
-    public static final ErrorCode BAD_PIN_FORMAT = ErrorCode.declare("card.bad-pin-format", Kind.INVALID);
+    public static final ErrorCode BAD_PIN_FORMAT = CardOsException.BAD_PIN_FORMAT;
     /** The card is personalised already; personalisation happens once. */
     public static final ErrorCode ALREADY_PERSONALISED = ErrorCode.declare("card.already-personalised", Kind.CONFLICT);
     /** The operation needs a personalised card. */
@@ -26,9 +31,9 @@ public final class CardException extends EscudoException {
     /** The certificate, sealed bank share or bank key do not belong together or to this card. */
     public static final ErrorCode PERSONALISATION_MISMATCH = ErrorCode.declare("card.personalisation-mismatch", Kind.UNAUTHENTICATED);
     /** Wrong PIN; the message says how many tries are left. */
-    public static final ErrorCode WRONG_PIN = ErrorCode.declare("card.wrong-pin", Kind.UNAUTHENTICATED);
+    public static final ErrorCode WRONG_PIN = CardOsException.WRONG_PIN;
     /** Three wrong PINs in a row locked the card; it refuses every PIN from then on. */
-    public static final ErrorCode LOCKED = ErrorCode.declare("card.locked", Kind.REFUSED);
+    public static final ErrorCode LOCKED = CardOsException.LOCKED;
     /** The payment or withdrawal is not in the card's currency. */
     public static final ErrorCode CURRENCY_MISMATCH = ErrorCode.declare("card.currency-mismatch", Kind.INVALID);
     /** The card's CARD-CERT has expired (or is not valid yet). */
@@ -56,5 +61,10 @@ public final class CardException extends EscudoException {
 
     CardException(ErrorCode code, String message, Throwable cause) {
         super(code, message, cause);
+    }
+
+    /** The card OS's refusal or failure, as the S3 card's. */
+    static CardException of(CardOsException e) {
+        return new CardException(e.code(), e.getMessage(), e);
     }
 }

@@ -11,10 +11,12 @@ import escudo.s3.protocol.CardCertificate;
 import java.util.Objects;
 
 /**
- * Everything the card remembers (seed 003, Fig. 6), immutable: an operation builds the next state,
- * persists it, and only then makes it current, so a failed write leaves the card as it was.
+ * Everything the S3 application remembers (seed 003, Fig. 6), immutable: an operation builds the
+ * next state, commits it as the application's record on the card OS, and only then makes it
+ * current, so a failed write leaves the card as it was. The PIN and its try counter are the card
+ * OS's, not part of this record.
  *
- * <p>Plaintext encoding, domain {@value #DOMAIN}, fields in this order:
+ * <p>Record encoding, domain {@value #DOMAIN}, fields in this order:
  * <pre>
  *   bytes  S_U, the user share (32-byte canonical scalar)
  *   u8     personalised (0 or 1)
@@ -23,9 +25,6 @@ import java.util.Objects;
  *          bytes  bank verifying key (32)
  *          bytes  CARD-CERT signed bytes
  *          bytes  CARD-CERT signature (64)
- *          bytes  PIN salt (16)
- *          bytes  PIN hash (32)
- *          u8     PIN tries left (0 = locked)
  *          i64    balance (minor units, or cheques left)
  *          i64    next ser#
  *          i64    next seq#
@@ -40,16 +39,12 @@ record CardState(
         KeyShare bankShare,
         VerifyingKey bankKey,
         CardCertificate certificate,
-        byte[] pinSalt,
-        byte[] pinHash,
-        int pinTriesLeft,
         long balance,
         long nextSerial,
         long nextSequence,
         Pending pending) {
 
-    static final String DOMAIN = "escudo/card-state/v1";
-    static final int MAX_PIN_TRIES = 3;
+    static final String DOMAIN = "escudo/s3/card/v1";
 
     /** A withdrawal request the card sent and the bank has not acknowledged yet. */
     record Pending(long sequence, long amount, long cardBalance, boolean renew) {
@@ -63,35 +58,26 @@ record CardState(
     }
 
     static CardState blank(KeyShare userShare, Hpke.Recipient transport) {
-        return new CardState(userShare, transport, null, null, null, null, null, 0, 0, 0, 0, null);
+        return new CardState(userShare, transport, null, null, null, 0, 0, 0, null);
     }
 
     boolean personalised() {
         return bankShare != null;
     }
 
-    boolean locked() {
-        return personalised() && pinTriesLeft == 0;
-    }
-
-    CardState withPinTries(int tries) {
-        return new CardState(userShare, transport, bankShare, bankKey, certificate, pinSalt, pinHash,
-                tries, balance, nextSerial, nextSequence, pending);
-    }
-
     CardState afterPayment(long newBalance) {
-        return new CardState(userShare, transport, bankShare, bankKey, certificate, pinSalt, pinHash,
-                MAX_PIN_TRIES, newBalance, nextSerial + 1, nextSequence, pending);
+        return new CardState(userShare, transport, bankShare, bankKey, certificate,
+                newBalance, nextSerial + 1, nextSequence, pending);
     }
 
     CardState afterWithdrawalRequest(Pending request) {
-        return new CardState(userShare, transport, bankShare, bankKey, certificate, pinSalt, pinHash,
-                MAX_PIN_TRIES, balance, nextSerial, nextSequence + 1, request);
+        return new CardState(userShare, transport, bankShare, bankKey, certificate,
+                balance, nextSerial, nextSequence + 1, request);
     }
 
     CardState afterWithdrawal(long newBalance, CardCertificate newCertificate) {
-        return new CardState(userShare, transport, bankShare, bankKey, newCertificate, pinSalt, pinHash,
-                pinTriesLeft, newBalance, nextSerial, nextSequence, null);
+        return new CardState(userShare, transport, bankShare, bankKey, newCertificate,
+                newBalance, nextSerial, nextSequence, null);
     }
 
     byte[] encode() {
@@ -104,9 +90,6 @@ record CardState(
                 .bytes(bankKey.bytes())
                 .bytes(certificate.signedBytes())
                 .bytes(certificate.signature())
-                .bytes(pinSalt)
-                .bytes(pinHash)
-                .u8(pinTriesLeft)
                 .i64(balance)
                 .i64(nextSerial)
                 .i64(nextSequence);
@@ -133,9 +116,6 @@ record CardState(
         VerifyingKey bankKey = VerifyingKey.of(r.bytes());
         byte[] signedBytes = r.bytes();
         CardCertificate certificate = CardCertificate.decode(signedBytes, Bytes.of(r.bytes()));
-        byte[] salt = r.bytes();
-        byte[] hash = r.bytes();
-        int tries = r.u8();
         long balance = r.i64();
         long nextSerial = r.i64();
         long nextSequence = r.i64();
@@ -147,10 +127,9 @@ record CardState(
             require(hasPending == 0);
         }
         r.end();
-        require(salt.length == Pin.SALT_LENGTH && hash.length == Pin.HASH_LENGTH);
-        require(tries <= MAX_PIN_TRIES && balance >= 0 && nextSerial >= 1 && nextSequence >= 1);
-        return new CardState(userShare, null, bankShare, bankKey, certificate, salt, hash,
-                tries, balance, nextSerial, nextSequence, pending);
+        require(balance >= 0 && nextSerial >= 1 && nextSequence >= 1);
+        return new CardState(userShare, null, bankShare, bankKey, certificate,
+                balance, nextSerial, nextSequence, pending);
     }
 
     private static void require(boolean condition) {
@@ -159,7 +138,7 @@ record CardState(
         }
     }
 
-    /** Never shows the shares, the PIN hash or the transport key. */
+    /** Never shows the shares or the transport key. */
     @Override
     public String toString() {
         return "CardState(" + (personalised() ? certificate.cardNumber() : "blank") + ")";

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.cardos.CardOs;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
@@ -139,7 +140,7 @@ class PersonalisationTest {
     /** The refused personalisation leaves file and card untouched; the right one still works afterwards. */
     private void assertMismatchChangesNothing(Path cardDir, Card card, CardCertificate cert, byte[] sealed, byte[] bankKey)
             throws Exception {
-        Path stateFile = cardDir.resolve(CardStorage.STATE_FILE);
+        Path stateFile = cardDir.resolve(CardOs.STATE_FILE);
         byte[] before = Files.readAllBytes(stateFile);
         byte[] transportKey = card.transportKey();
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.cardos.CardOs;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.s3.protocol.CardKind;
@@ -92,7 +93,7 @@ class PinTest {
     @Test
     void pinIsNotComparedUnlessTheDecrementWasPersisted() throws Exception {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
-        Path blocker = dir.resolve("card.state.tmp");
+        Path blocker = dir.resolve(CardOs.STATE_FILE + ".tmp");
         Files.createDirectory(blocker);
         Files.writeString(blocker.resolve("x"), "blocks the temporary file");
 

@@ -3,10 +3,14 @@ package escudo.s3.card;
 import static escudo.s3.card.TestBank.CARD_NUMBER;
 import static escudo.s3.card.TestBank.PIN;
 import static escudo.testing.Refusals.assertRefused;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.cardos.ApplicationId;
+import escudo.cardos.CardOs;
+import escudo.cardos.Operation;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.SecretAccess;
 import escudo.s3.protocol.CardKind;
@@ -38,12 +42,12 @@ class StorageTest {
     void manufactureCreatesStorageKeyReadableOnlyByItsOwner() throws Exception {
         Path cardDir = dir.resolve("new/card");
         bank.manufacture(cardDir);
-        Path key = cardDir.resolve(CardStorage.KEY_FILE);
+        Path key = cardDir.resolve(CardOs.KEY_FILE);
         assertEquals(32, Files.size(key));
-        assertTrue(Files.isRegularFile(cardDir.resolve(CardStorage.STATE_FILE)));
+        assertTrue(Files.isRegularFile(cardDir.resolve(CardOs.STATE_FILE)));
         Assumptions.assumeTrue(key.getFileSystem().supportedFileAttributeViews().contains("posix"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cardDir.resolve(CardStorage.STATE_FILE))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cardDir.resolve(CardOs.STATE_FILE))));
     }
 
     @Test
@@ -67,7 +71,7 @@ class StorageTest {
     @Test
     void tamperedStateFileIsCorrupt() throws Exception {
         bank.issue(dir, CardKind.CASH, 10_000);
-        Path state = dir.resolve(CardStorage.STATE_FILE);
+        Path state = dir.resolve(CardOs.STATE_FILE);
         byte[] sealed = Files.readAllBytes(state);
         for (int i : new int[] {0, 12, sealed.length / 2, sealed.length - 1}) {
             byte[] tampered = sealed.clone();
@@ -90,7 +94,7 @@ class StorageTest {
         Path other = dir.resolve("other");
         bank.issue(mine, CardKind.CASH, 10_000);
         new TestBank().issue(other, CardKind.CASH, 1);
-        Files.copy(mine.resolve(CardStorage.STATE_FILE), other.resolve(CardStorage.STATE_FILE),
+        Files.copy(mine.resolve(CardOs.STATE_FILE), other.resolve(CardOs.STATE_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(other));
     }
@@ -98,7 +102,7 @@ class StorageTest {
     @Test
     void storageKeyOfTheWrongLengthIsCorrupt() throws Exception {
         bank.manufacture(dir);
-        Files.write(dir.resolve(CardStorage.KEY_FILE), new byte[31]);
+        Files.write(dir.resolve(CardOs.KEY_FILE), new byte[31]);
         assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
     }
 
@@ -108,10 +112,10 @@ class StorageTest {
         Card card = bank.manufacture(dir);
         card.personalise(pin, bank.certify(card, CardKind.CASH), bank.seal(card), bank.key.verifyingKey(), 123_456_789);
         card.pay(bank.spec(100, "x"), pin);
-        byte[] file = Files.readAllBytes(dir.resolve(CardStorage.STATE_FILE));
+        byte[] file = Files.readAllBytes(dir.resolve(CardOs.STATE_FILE));
 
         // the test may look inside (same package) to learn the secrets it must not find
-        CardState state = CardStorage.open(dir).read();
+        CardState state = CardState.decode(CardOs.open(dir).application(Card.APPLICATION).record().orElseThrow());
         byte[] sU = state.userShare().toBytes(SecretAccess.forSealedStorage());
         byte[] sC = bank.sC.toBytes(SecretAccess.forSealedStorage());
 
@@ -133,12 +137,51 @@ class StorageTest {
     void interruptedWriteLeavesTheOldState() throws Exception {
         Card card = bank.issue(dir, CardKind.CASH, 10_000);
         // a crash after writing the temporary file but before the rename: the temp file is ignored
-        Files.write(dir.resolve("card.state.tmp"), new byte[] {1, 2, 3});
+        Files.write(dir.resolve(CardOs.STATE_FILE + ".tmp"), new byte[] {1, 2, 3});
         Card reopened = bank.open(dir);
         assertEquals(10_000, reopened.status().balance());
         reopened.pay(bank.spec(100, "after-crash"), PIN);
         assertEquals(9_900, bank.open(dir).status().balance());
-        assertFalse(Files.exists(dir.resolve("card.state.tmp")));
+        assertFalse(Files.exists(dir.resolve(CardOs.STATE_FILE + ".tmp")));
+    }
+
+    @Test
+    void cardWithoutTheS3ApplicationIsNotFound() {
+        CardOs.create(dir, new ApplicationId("test.other"), new byte[] {1});
+        CardException e = assertRefused(CardException.class, CardException.NOT_FOUND, () -> bank.open(dir));
+        assertEquals(Kind.NOT_FOUND, e.kind());
+    }
+
+    @Test
+    void cardFromBeforeTheCardOsDoesNotOpen() throws Exception {
+        Files.write(dir.resolve(CardOs.KEY_FILE), new byte[32]);
+        Files.write(dir.resolve("card.state"), new byte[64]);
+        assertRefused(CardException.EARLIER_FORMAT, () -> bank.open(dir));
+        assertRefused(CardException.ALREADY_EXISTS, () -> bank.manufacture(dir));
+    }
+
+    @Test
+    void unparsableS3RecordIsCorrupt() {
+        CardOs.create(dir, Card.APPLICATION, new byte[] {1, 2, 3});
+        CardException e = assertRefused(CardException.class, CardException.STORAGE_CORRUPT, () -> bank.open(dir));
+        assertEquals(Kind.INTERNAL, e.kind());
+    }
+
+    /** The S3 card is one application among others: another one's record and the S3 state leave each other alone. */
+    @Test
+    void anotherApplicationOnTheCardLeavesTheS3StateAlone() {
+        bank.issue(dir, CardKind.CASH, 10_000);
+        ApplicationId other = new ApplicationId("test.other");
+        try (Operation operation = CardOs.open(dir).application(other).begin()) {
+            operation.verifyHolder(PIN);
+            operation.commit(new byte[] {7});
+        }
+        Card card = bank.open(dir);
+        assertEquals(10_000, card.status().balance());
+        card.pay(bank.spec(100, "r1"), PIN);
+        CardOs os = CardOs.open(dir);
+        assertArrayEquals(new byte[] {7}, os.application(other).record().orElseThrow());
+        assertEquals(9_900, CardState.decode(os.application(Card.APPLICATION).record().orElseThrow()).balance());
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {
