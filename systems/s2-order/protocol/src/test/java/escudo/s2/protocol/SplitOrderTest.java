@@ -7,7 +7,6 @@ import static escudo.s2.protocol.OrderParties.SELLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.Money;
 import escudo.s2.protocol.OrderParties.Mode;
