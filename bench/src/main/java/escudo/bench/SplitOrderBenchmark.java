@@ -21,6 +21,7 @@ import escudo.s2.protocol.OrderMessage.Basket;
 import escudo.s2.protocol.OrderMessage.Offer;
 import escudo.s2.protocol.OrderMessage.OrderState;
 import escudo.s2.protocol.OrderMessage.OrderStatus;
+import escudo.s2.protocol.OrderPart;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.client.Shopper;
 import escudo.s2.protocol.SplitOrder;
@@ -242,6 +243,9 @@ public class SplitOrderBenchmark {
 
         private final List<Part> parts = new ArrayList<>();
         private final SplitOrder.Form form = SplitOrder.Form.standard();
+        /** The part each recipient (shop, bank, courier) opens. */
+        private static final List<Class<? extends OrderPart>> PART_TYPES =
+                List.of(OrderPart.SellerPart.class, OrderPart.IssuerPart.class, OrderPart.CourierPart.class);
         private PairwiseKeys directoryHolder;
         private PairwiseKeys[] directoryRecipients;
         private PairwiseKeys blomHolder;
@@ -284,8 +288,8 @@ public class SplitOrderBenchmark {
         private void check(PairwiseKeys holder, PairwiseKeys[] recipients) {
             SplitOrder.Sealed sealed = SplitOrder.seal(form, "ORD-BENCH", holder, parts);
             for (int i = 0; i < recipients.length; i++) {
-                SplitOrder.Opened opened = SplitOrder.open(sealed, recipients[i].myId(), recipients[i]);
-                if (!opened.fields().equals(parts.get(i).fields())) {
+                SplitOrder.Opened<?> opened = SplitOrder.open(sealed, recipients[i].myId(), recipients[i], PART_TYPES.get(i));
+                if (!opened.part().fields().equals(parts.get(i).fields())) {
                     throw new IllegalStateException(recipients[i].myId() + " opened other fields than were sealed");
                 }
             }
@@ -330,8 +334,8 @@ public class SplitOrderBenchmark {
 
     private static void sealAndOpen(Crypto c, PairwiseKeys holder, PairwiseKeys[] recipients, Blackhole bh) {
         SplitOrder.Sealed sealed = SplitOrder.seal(c.form, "ORD-BENCH", holder, c.parts);
-        for (PairwiseKeys recipient : recipients) {
-            bh.consume(SplitOrder.open(sealed, recipient.myId(), recipient));
+        for (int i = 0; i < recipients.length; i++) {
+            bh.consume(SplitOrder.open(sealed, recipients[i].myId(), recipients[i], Crypto.PART_TYPES.get(i)));
         }
     }
 }

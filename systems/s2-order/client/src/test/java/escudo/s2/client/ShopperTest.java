@@ -14,6 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import escudo.core.Money;
 import escudo.s2.protocol.OrderMessage.Item;
 import escudo.s2.protocol.OrderMessage.Offer;
+import escudo.s2.protocol.OrderMessage.Basket.Line;
+import escudo.s2.protocol.OrderPart.CourierPart;
+import escudo.s2.protocol.OrderPart.IssuerPart;
+import escudo.s2.protocol.OrderPart.SellerPart;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
@@ -26,6 +30,7 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +40,7 @@ class ShopperTest {
 
     static final String CONTACT = "Alice Silva, +351 21 000 0000";
     static final String CARD = "4111111111111111";
-    static final String EXPIRY = "2030-12";
+    static final String EXPIRY = "12/30";
     static final String DEST = "Rua das Flores 12, 1200-192 Lisboa";
     static final Shopper.Details DETAILS = new Shopper.Details(CONTACT, CARD, EXPIRY, DEST);
     static final List<Item> ITEMS = List.of(
@@ -66,29 +71,30 @@ class ShopperTest {
         assertEquals(HOLDER, shopper.holderId());
         Sealed bundle = Sealed.decode(shopper.seal(offer("order-7"), DETAILS).encode());
 
-        Opened seller = SplitOrder.open(bundle, SELLER, p.seller());
-        Opened issuer = SplitOrder.open(bundle, ISSUER, p.issuer());
-        Opened courier = SplitOrder.open(bundle, COURIER, p.courier());
+        Opened<SellerPart> seller = SplitOrder.open(bundle, SELLER, p.seller(), SellerPart.class);
+        Opened<IssuerPart> issuer = SplitOrder.open(bundle, ISSUER, p.issuer(), IssuerPart.class);
+        Opened<CourierPart> courier = SplitOrder.open(bundle, COURIER, p.courier(), CourierPart.class);
         String amount = AMOUNT.toString();
         assertEquals(Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.ITEMS, "2 x 978-0; 1 x mug-1",
-                SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT), seller.fields());
+                SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT), seller.part().fields());
         assertEquals(Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, EXPIRY, SplitOrder.CONTACT, CONTACT,
-                SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT), issuer.fields());
-        assertEquals(Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DEST), courier.fields());
-        assertEquals(AMOUNT, Money.parse(seller.fields().get(SplitOrder.AMOUNT)));
-        assertEquals(AMOUNT, Money.parse(issuer.fields().get(SplitOrder.AMOUNT)));
+                SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT), issuer.part().fields());
+        assertEquals(Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DEST), courier.part().fields());
+        assertEquals(Optional.of(AMOUNT), seller.part().amount());
+        assertEquals(Optional.of(AMOUNT), issuer.part().amount());
+        assertEquals(Optional.of(List.of(new Line("978-0", 2), new Line("mug-1", 1))), seller.part().items());
 
         // The privacy rule of S2, spelled out field by field and value by value.
         for (String hidden : List.of(SplitOrder.CARD_NUMBER, SplitOrder.EXPIRY, SplitOrder.DESTINATION)) {
-            assertFalse(seller.fields().containsKey(hidden), "seller gets " + hidden);
+            assertFalse(seller.part().fields().containsKey(hidden), "seller gets " + hidden);
         }
-        assertFalse(issuer.fields().containsKey(SplitOrder.DESTINATION));
-        assertFalse(courier.fields().containsKey(SplitOrder.CARD_NUMBER));
-        assertFalse(courier.fields().containsKey(SplitOrder.EXPIRY));
-        assertFalse(seller.fields().values().stream().anyMatch(v -> v.contains(CARD) || v.contains(DEST)));
-        assertFalse(issuer.fields().values().stream().anyMatch(v -> v.contains(DEST)));
-        assertFalse(courier.fields().values().stream().anyMatch(v -> v.contains(CARD) || v.contains(EXPIRY)));
-        for (Opened opened : List.of(seller, issuer, courier)) {
+        assertFalse(issuer.part().fields().containsKey(SplitOrder.DESTINATION));
+        assertFalse(courier.part().fields().containsKey(SplitOrder.CARD_NUMBER));
+        assertFalse(courier.part().fields().containsKey(SplitOrder.EXPIRY));
+        assertFalse(seller.part().fields().values().stream().anyMatch(v -> v.contains(CARD) || v.contains(DEST)));
+        assertFalse(issuer.part().fields().values().stream().anyMatch(v -> v.contains(DEST)));
+        assertFalse(courier.part().fields().values().stream().anyMatch(v -> v.contains(CARD) || v.contains(EXPIRY)));
+        for (Opened<?> opened : List.of(seller, issuer, courier)) {
             assertEquals("order-7", opened.orderId());
             assertEquals(HOLDER, opened.holderId());
         }
@@ -104,10 +110,17 @@ class ShopperTest {
         form.put(Role.COURIER, List.of(SplitOrder.DESTINATION));
         Sealed bundle = new Shopper(p.holder(), ISSUER).seal(offer("order-8", SELLER, ISSUER, COURIER, form), DETAILS);
 
-        assertEquals(Set.of(SplitOrder.ITEMS, SplitOrder.AMOUNT), SplitOrder.open(bundle, SELLER, p.seller()).fields().keySet());
-        assertEquals(Set.of(SplitOrder.CARD_NUMBER, SplitOrder.EXPIRY, SplitOrder.AMOUNT),
-                SplitOrder.open(bundle, ISSUER, p.issuer()).fields().keySet());
-        assertEquals(Map.of(SplitOrder.DESTINATION, DEST), SplitOrder.open(bundle, COURIER, p.courier()).fields());
+        // What the form leaves out is absent from the typed part, not an empty or default value.
+        SellerPart seller = SplitOrder.open(bundle, SELLER, p.seller(), SellerPart.class).part();
+        assertEquals(Set.of(SplitOrder.ITEMS, SplitOrder.AMOUNT), seller.fields().keySet());
+        assertEquals(Optional.empty(), seller.contact());
+        assertEquals(Optional.empty(), seller.paymentType());
+        assertEquals(Optional.of(AMOUNT), seller.amount());
+        IssuerPart issuer = SplitOrder.open(bundle, ISSUER, p.issuer(), IssuerPart.class).part();
+        assertEquals(Set.of(SplitOrder.CARD_NUMBER, SplitOrder.EXPIRY, SplitOrder.AMOUNT), issuer.fields().keySet());
+        assertEquals(Optional.empty(), issuer.contact());
+        assertEquals(new CourierPart(Optional.empty(), Optional.of(DEST)),
+                SplitOrder.open(bundle, COURIER, p.courier(), CourierPart.class).part());
     }
 
     @ParameterizedTest
@@ -124,14 +137,14 @@ class ShopperTest {
         }
         assertEquals(Map.of(Role.SELLER, SELLER, Role.ISSUER, ISSUER, Role.COURIER, COURIER), addressed);
         assertEquals(3, bundle.parts().size());
-        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory(), SellerPart.class));
 
         // Another courier in the offer: the part goes to that party, and the usual courier has none.
         Sealed other = new Shopper(p.holder(), ISSUER).seal(offer("order-10", SELLER, ISSUER, "mallory", standardForm()), DETAILS);
         assertEquals("mallory", other.partFor("mallory").recipient());
         assertEquals(Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DEST),
-                SplitOrder.open(other, "mallory", p.mallory()).fields());
-        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(other, COURIER, p.courier()));
+                SplitOrder.open(other, "mallory", p.mallory(), CourierPart.class).part().fields());
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(other, COURIER, p.courier(), CourierPart.class));
     }
 
     @Test

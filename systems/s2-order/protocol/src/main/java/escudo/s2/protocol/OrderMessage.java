@@ -114,13 +114,13 @@ public sealed interface OrderMessage {
             return new SplitOrder.Form(fields);
         }
 
-        /** The {@code items} field both seller and holder write: {@code <qty> x <sku>} lines joined by {@code "; "}. */
+        /** The {@code items} field both seller and holder write ({@link OrderPart.SellerPart#itemsText}). */
         public String itemsText() {
             return itemsText(items);
         }
 
         public static String itemsText(List<Item> items) {
-            return String.join("; ", items.stream().map(i -> i.quantity() + " x " + i.sku()).toList());
+            return OrderPart.SellerPart.itemsText(items.stream().map(i -> new Basket.Line(i.sku(), i.quantity())).toList());
         }
     }
 

@@ -13,7 +13,7 @@ public final class SeenOrders {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
     /** Records the order; a second sight of the same holder and order id is {@code order.replayed}. */
-    public SplitOrder.Opened firstSight(SplitOrder.Opened opened) {
+    public <P extends OrderPart> SplitOrder.Opened<P> firstSight(SplitOrder.Opened<P> opened) {
         String key = opened.holderId().length() + ":" + opened.holderId() + "|" + opened.orderId();
         if (!seen.add(key)) {
             throw OrderException.replayed(opened.orderId());

@@ -257,12 +257,17 @@ public final class SplitOrder {
         }
     }
 
-    /** What a party reads from its own part, after every check passed. */
-    public record Opened(String orderId, String holderId, Role role, String recipient, SortedMap<String, String> fields) {
+    /** What a party reads from its own part, after every check passed: the part of its role, typed. */
+    public record Opened<P extends OrderPart>(String orderId, String holderId, String recipient, P part) {
         public Opened {
-            SortedMap<String, String> copy = new TreeMap<>(UTF8_ORDER);
-            copy.putAll(fields);
-            fields = Collections.unmodifiableSortedMap(copy);
+            Objects.requireNonNull(orderId, "orderId");
+            Objects.requireNonNull(holderId, "holderId");
+            Objects.requireNonNull(recipient, "recipient");
+            Objects.requireNonNull(part, "part");
+        }
+
+        public Role role() {
+            return part.role();
         }
     }
 
@@ -323,16 +328,23 @@ public final class SplitOrder {
 
     /**
      * Opens the part of {@code bundle} addressed to {@code myId} with {@code keys} (which must be
-     * {@code myId}'s). Refusals: {@code order.wrong-recipient} (no part for me, or keys of another
-     * party), {@code order.binding-mismatch} (digest, header or commitment disagree with the
-     * bundle), {@code order.part-tampered} (AEAD fails), {@code order.unknown-party} (holder not in
-     * the directory), {@code order.malformed}.
+     * {@code myId}'s), if it is a part of the role of {@code type}, and reads it as that type.
+     * Refusals: {@code order.wrong-recipient} (no part for me, a part of another role, which is
+     * not opened at all, or keys of another party), {@code order.binding-mismatch} (digest, header
+     * or commitment disagree with the bundle), {@code order.part-tampered} (AEAD fails),
+     * {@code order.unknown-party} (holder not in the directory), {@code order.malformed} (also a
+     * field that does not read, see {@link OrderPart}), {@code order.field-not-allowed} (a field
+     * the role does not have).
      */
-    public static Opened open(Sealed bundle, String myId, PairwiseKeys keys) {
+    public static <P extends OrderPart> Opened<P> open(Sealed bundle, String myId, PairwiseKeys keys, Class<P> type) {
+        Role expected = PartFields.roleOf(type);
         if (!keys.myId().equals(myId)) {
             throw OrderException.wrongRecipient("these keys belong to " + keys.myId() + ", not to " + myId);
         }
         SealedPart part = bundle.partFor(myId);
+        if (part.role() != expected) {
+            throw OrderException.wrongRecipient("order " + bundle.orderId() + " addresses no " + expected + " part to " + myId);
+        }
         byte[] digest = digest(bundle.orderId(), bundle.holderId(), bundle.parts());
         if (!MessageDigest.isEqual(digest, bundle.digest)) {
             throw OrderException.bindingMismatch("the digest of order " + bundle.orderId() + " does not match its parts");
@@ -374,7 +386,7 @@ public final class SplitOrder {
             if (!MessageDigest.isEqual(commitment(orderId, recipient, salt, plaintext), part.commitment)) {
                 throw OrderException.bindingMismatch("the part does not match its commitment in order " + orderId);
             }
-            return new Opened(orderId, holderId, role, recipient, fields);
+            return new Opened<>(orderId, holderId, recipient, type.cast(PartFields.read(role, fields)));
         } catch (CryptoException e) {
             throw OrderException.malformed("the part's plaintext is malformed: " + e.getMessage());
         } finally {

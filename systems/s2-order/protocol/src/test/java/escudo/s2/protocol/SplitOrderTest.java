@@ -9,10 +9,13 @@ import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.Money;
 import escudo.s2.testing.OrderParties.Mode;
+import escudo.s2.protocol.OrderMessage.Basket.Line;
+import escudo.s2.protocol.OrderPart.CourierPart;
+import escudo.s2.protocol.OrderPart.IssuerPart;
+import escudo.s2.protocol.OrderPart.SellerPart;
 import escudo.s2.protocol.SplitOrder.Form;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Part;
@@ -23,6 +26,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -39,7 +43,7 @@ class SplitOrderTest {
         return List.of(
                 Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, "Alice, +351 21 000 0000",
                         SplitOrder.ITEMS, "2 x book #978-0", SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, "full")),
-                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "2030-12",
+                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "12/30",
                         SplitOrder.CONTACT, "Alice, +351 21 000 0000", SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, "full")),
                 Part.of(Role.COURIER, COURIER, Map.of(SplitOrder.CONTACT, "Alice, +351 21 000 0000", SplitOrder.DESTINATION, DEST)));
     }
@@ -55,19 +59,23 @@ class SplitOrderTest {
         OrderParties p = OrderParties.of(mode);
         Sealed bundle = Sealed.decode(seal(p, "order-1").encode());
 
-        Opened seller = SplitOrder.open(bundle, SELLER, p.seller());
-        Opened issuer = SplitOrder.open(bundle, ISSUER, p.issuer());
-        Opened courier = SplitOrder.open(bundle, COURIER, p.courier());
-        assertEquals(parts().get(0).fields(), seller.fields());
-        assertEquals(parts().get(1).fields(), issuer.fields());
-        assertEquals(parts().get(2).fields(), courier.fields());
-        assertEquals(Money.of(4_999, "EUR"), Money.parse(issuer.fields().get(SplitOrder.AMOUNT)));
-        assertEquals(new Opened("order-1", HOLDER, Role.SELLER, SELLER, parts().get(0).fields()), seller);
+        Opened<SellerPart> seller = SplitOrder.open(bundle, SELLER, p.seller(), SellerPart.class);
+        Opened<IssuerPart> issuer = SplitOrder.open(bundle, ISSUER, p.issuer(), IssuerPart.class);
+        Opened<CourierPart> courier = SplitOrder.open(bundle, COURIER, p.courier(), CourierPart.class);
+        // Typed, and written back, each part is exactly the fields that were sealed.
+        assertEquals(parts().get(0).fields(), seller.part().fields());
+        assertEquals(parts().get(1).fields(), issuer.part().fields());
+        assertEquals(parts().get(2).fields(), courier.part().fields());
+        assertEquals(Optional.of(Money.of(4_999, "EUR")), issuer.part().amount());
+        assertEquals(new Opened<>("order-1", HOLDER, SELLER, new SellerPart(Optional.of("Alice, +351 21 000 0000"),
+                Optional.of(List.of(new Line("book #978-0", 2))), Optional.of(Money.of(4_999, "EUR")), Optional.of("full"))), seller);
+        assertEquals(Role.SELLER, seller.role());
 
         assertFalse(seller.toString().contains(CARD) || seller.toString().contains(DEST));
         assertFalse(issuer.toString().contains(DEST));
         assertFalse(courier.toString().contains(CARD));
-        assertTrue(issuer.fields().containsValue(CARD) && courier.fields().containsValue(DEST));
+        assertEquals(Optional.of(CARD), issuer.part().cardNumber());
+        assertEquals(Optional.of(DEST), courier.part().destination());
     }
 
     @ParameterizedTest
@@ -76,14 +84,16 @@ class SplitOrderTest {
         OrderParties p = OrderParties.of(mode);
         Sealed bundle = seal(p, "order-1");
         // The seller has no part addressed to... the issuer's name with its own keys.
-        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, ISSUER, p.seller()));
-        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory()));
-        // The seller re-labels the issuer's part as its own (and fixes the digest): its key does not open it.
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, ISSUER, p.seller(), IssuerPart.class));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(bundle, "mallory", p.mallory(), SellerPart.class));
+        // The seller re-addresses the issuer's part to itself (and fixes the digest): as a seller it
+        // does not open an issuer's part, and trying to read it as one, its key does not open it.
         Sealed relabelled = rebuild(bundle, swapRecipients(bundle.parts(), SELLER, ISSUER), true);
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(relabelled, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(relabelled, SELLER, p.seller(), SellerPart.class));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(relabelled, SELLER, p.seller(), IssuerPart.class));
         // Without fixing the digest, the binding check refuses first.
         Sealed lazy = rebuild(bundle, swapRecipients(bundle.parts(), SELLER, ISSUER), false);
-        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(lazy, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(lazy, SELLER, p.seller(), IssuerPart.class));
     }
 
     @ParameterizedTest
@@ -95,17 +105,17 @@ class SplitOrderTest {
         // The issuer part of order 1 replaces that of order 2, commitment and all, digest recomputed.
         List<SealedPart> mixed = new ArrayList<>(second.parts());
         mixed.set(1, first.parts().get(1));
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(second, mixed, true), ISSUER, p.issuer()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(second, mixed, true), ISSUER, p.issuer(), IssuerPart.class));
         // Same with the order id of the first order: the other parts then belong elsewhere.
         Sealed sameId = new Sealed("order-1", HOLDER, mixed, SplitOrder.digest("order-1", HOLDER, mixed));
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(sameId, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(sameId, SELLER, p.seller(), SellerPart.class));
         // Renaming the order alone.
         Sealed renamed = new Sealed("order-9", HOLDER, first.parts(), SplitOrder.digest("order-9", HOLDER, first.parts()));
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(renamed, ISSUER, p.issuer()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(renamed, ISSUER, p.issuer(), IssuerPart.class));
         // Keeping the old digest: binding mismatch.
-        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(second, mixed, false), ISSUER, p.issuer()));
+        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(second, mixed, false), ISSUER, p.issuer(), IssuerPart.class));
         assertRefused(OrderException.class, OrderException.BINDING_MISMATCH,
-                () -> SplitOrder.open(new Sealed("order-2", HOLDER, second.parts(), first.digest()), SELLER, p.seller()));
+                () -> SplitOrder.open(new Sealed("order-2", HOLDER, second.parts(), first.digest()), SELLER, p.seller(), SellerPart.class));
     }
 
     @ParameterizedTest
@@ -119,15 +129,17 @@ class SplitOrderTest {
         SealedPart courier = parts.get(2);
         parts.set(2, new SealedPart(Role.COURIER, "mallory", courier.commitment(), courier.ciphertext()));
         Sealed readdressed = rebuild(bundle, parts, true);
-        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(readdressed, COURIER, p.courier()));
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(readdressed, "mallory", p.mallory()));
-        // The courier's own part with its role changed.
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(readdressed, COURIER, p.courier(), CourierPart.class));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(readdressed, "mallory", p.mallory(), CourierPart.class));
+        // The courier's own part with its role changed: the courier does not open a seller's part, and
+        // read as one, the associated data (which names the role) no longer matches.
         parts.set(2, new SealedPart(Role.SELLER, COURIER, courier.commitment(), courier.ciphertext()));
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), COURIER, p.courier()));
+        assertRefused(OrderException.class, OrderException.WRONG_RECIPIENT, () -> SplitOrder.open(rebuild(bundle, parts, true), COURIER, p.courier(), CourierPart.class));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), COURIER, p.courier(), SellerPart.class));
         // A bundle claiming another holder.
         Sealed otherHolder = new Sealed(bundle.orderId(), "mallory", bundle.parts(),
                 SplitOrder.digest(bundle.orderId(), "mallory", bundle.parts()));
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(otherHolder, COURIER, p.courier()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(otherHolder, COURIER, p.courier(), CourierPart.class));
     }
 
     @ParameterizedTest
@@ -141,16 +153,16 @@ class SplitOrderTest {
             ciphertext[i] ^= 1;
             List<SealedPart> parts = new ArrayList<>(bundle.parts());
             parts.set(1, new SealedPart(Role.ISSUER, ISSUER, issuer.commitment(), ciphertext));
-            assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, false), ISSUER, p.issuer()));
+            assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, false), ISSUER, p.issuer(), IssuerPart.class));
         }
         // A commitment changed (another part's, in this case): the digest no longer matches ...
         byte[] commitment = issuer.commitment();
         commitment[0] ^= 1;
         List<SealedPart> parts = new ArrayList<>(bundle.parts());
         parts.set(1, new SealedPart(Role.ISSUER, ISSUER, commitment, issuer.ciphertext()));
-        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(bundle, parts, false), SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(bundle, parts, false), SELLER, p.seller(), SellerPart.class));
         // ... and if recomputed, every part's associated data changes.
-        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), SELLER, p.seller(), SellerPart.class));
         // Encoded bundle with a flipped byte: refused, never accepted.
         byte[] encoded = bundle.encode();
         for (int i = 0; i < encoded.length; i += 5) {
@@ -158,9 +170,9 @@ class SplitOrderTest {
             copy[i] ^= 0x20;
             assertThrows(OrderException.class, () -> {
                 Sealed damaged = Sealed.decode(copy);
-                SplitOrder.open(damaged, SELLER, p.seller());
-                SplitOrder.open(damaged, ISSUER, p.issuer());
-                SplitOrder.open(damaged, COURIER, p.courier());
+                SplitOrder.open(damaged, SELLER, p.seller(), SellerPart.class);
+                SplitOrder.open(damaged, ISSUER, p.issuer(), IssuerPart.class);
+                SplitOrder.open(damaged, COURIER, p.courier(), CourierPart.class);
             });
         }
         assertRefused(OrderException.class, OrderException.MALFORMED, () -> Sealed.decode(new byte[] {1, 2, 3}));
@@ -195,7 +207,7 @@ class SplitOrderTest {
         other.register("ghost", ghost.publicKey(), escudo.crypto.SigningKey.generate().verifyingKey());
         other.register(SELLER, PairwiseKeysTest.enrol("x", new KeyDirectory()).publicKey(), escudo.crypto.SigningKey.generate().verifyingKey());
         Sealed fromGhost = SplitOrder.seal(Form.standard(), "o", ghost, List.of(parts().get(0)));
-        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY, () -> SplitOrder.open(fromGhost, SELLER, p.seller()));
+        assertRefused(OrderException.class, OrderException.UNKNOWN_PARTY, () -> SplitOrder.open(fromGhost, SELLER, p.seller(), SellerPart.class));
 
         assertRefused(OrderException.class, OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of()));
         assertRefused(OrderException.class, OrderException.MALFORMED, () -> SplitOrder.seal(Form.standard(), "o", p.holder(), List.of(parts().get(0), parts().get(0))));
@@ -209,9 +221,9 @@ class SplitOrderTest {
         OrderParties p = OrderParties.of(Mode.BLOM);
         Sealed bundle = seal(p, "order-1");
         SeenOrders seen = new SeenOrders();
-        seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller()));
-        assertRefused(OrderException.class, OrderException.REPLAYED, () -> seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller())));
-        seen.firstSight(SplitOrder.open(seal(p, "order-2"), SELLER, p.seller()));
+        seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller(), SellerPart.class));
+        assertRefused(OrderException.class, OrderException.REPLAYED, () -> seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller(), SellerPart.class)));
+        seen.firstSight(SplitOrder.open(seal(p, "order-2"), SELLER, p.seller(), SellerPart.class));
     }
 
     static Sealed rebuild(Sealed bundle, List<SealedPart> parts, boolean fixDigest) {

@@ -29,6 +29,7 @@ import escudo.s2.server.issuer.PartyDirectory;
 import escudo.s2.server.issuer.PaymentCards;
 import escudo.s2.server.seller.HttpOrderPartners;
 import escudo.s2.server.seller.Shop;
+import escudo.s2.server.seller.ShopSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -119,7 +120,7 @@ public final class S2Feature implements Feature {
                 new ChannelClient(me, bank.info().bankId(), new PartyClient(config.issuerUrl()), "/issuer"),
                 new ChannelClient(me, config.courierId(), new PartyClient(config.courierUrl()), "/courier"));
         party.onClose(partners);
-        Shop shop = new Shop(Shop.Settings.defaults(party.id(), bank.info().bankId(), config.courierId(), config.merchantCurrency()),
+        Shop shop = new Shop(ShopSettings.defaults(party.id(), bank.info().bankId(), config.courierId(), config.merchantCurrency()),
                 party.db(), me, partners, party.clock());
         OrderChannel channel = new OrderChannel(me, party.clock())
                 .on(OrderMessage.Kind.PLACE_ORDER, OrderMessage.Placement.class, shop::place)

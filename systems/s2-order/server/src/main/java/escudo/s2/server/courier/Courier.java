@@ -6,6 +6,7 @@ import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
 import escudo.s2.protocol.OrderMessage.DeliveryRequest;
 import escudo.s2.protocol.OrderMessage.DeliveryState;
+import escudo.s2.protocol.OrderPart.CourierPart;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
 import escudo.s2.protocol.SplitOrder;
@@ -39,8 +40,6 @@ public final class Courier {
     /** RFC 4648 base32: upper-case letters and 2-7, no look-alikes 0/1/8. */
     /** The column sizes of courier_delivery, checked before anything is written. */
     static final int MAX_ORDER_ID = 256;
-    static final int MAX_CONTACT = 1000;
-    static final int MAX_DESTINATION = 1000;
     static final int MAX_PARCEL = 2000;
     private static final String COLUMNS = "tracking_id, order_id, holder_id, seller_id, contact, destination, parcel,"
             + " order_digest, state, created_at, updated_at";
@@ -83,13 +82,9 @@ public final class Courier {
         }
         // 2. Open our own part, and only if it is the courier's: a part of another role addressed
         // to us (say the issuer's, with the card number) is not ours to read.
-        if (bundle.partFor(courierId()).role() != SplitOrder.Role.COURIER) {
-            throw OrderException.of(OrderException.WRONG_RECIPIENT,
-                    "order " + bundle.orderId() + " addresses no courier part to " + courierId());
-        }
-        SplitOrder.Opened part = SplitOrder.open(bundle, courierId(), keys);
-        String contact = required(part, SplitOrder.CONTACT, MAX_CONTACT);
-        String destination = required(part, SplitOrder.DESTINATION, MAX_DESTINATION);
+        SplitOrder.Opened<CourierPart> part = SplitOrder.open(bundle, courierId(), keys, CourierPart.class);
+        String contact = required(part, part.part().contact(), SplitOrder.CONTACT);
+        String destination = required(part, part.part().destination(), SplitOrder.DESTINATION);
         String parcel = request.parcel();
         if (parcel.isBlank() || parcel.length() > MAX_PARCEL) {
             throw malformed("the parcel (what to carry) has 1 to " + MAX_PARCEL + " characters");
@@ -184,7 +179,7 @@ public final class Courier {
     private record Stored(Delivery delivery, String digest) {
     }
 
-    private static Optional<Stored> recorded(Tx tx, SplitOrder.Opened part) {
+    private static Optional<Stored> recorded(Tx tx, SplitOrder.Opened<CourierPart> part) {
         return tx.queryOne("SELECT " + COLUMNS + " FROM courier_delivery WHERE holder_id = ? AND order_id = ?",
                 Courier::stored, part.holderId(), part.orderId());
     }
@@ -199,14 +194,9 @@ public final class Courier {
                 DeliveryState.valueOf(row.getString("state")), Tx.instant(row, "created_at"), Tx.instant(row, "updated_at"));
     }
 
-    /** A field of our part that must be there; the message names the field, never its value. */
-    private static String required(SplitOrder.Opened part, String field, int maxLength) {
-        String value = part.fields().get(field);
-        if (value == null || value.isBlank() || value.length() > maxLength) {
-            throw malformed("the courier's part of order " + part.orderId() + " needs a '" + field + "' of 1 to "
-                    + maxLength + " characters");
-        }
-        return value;
+    /** A field of our part that must be there (the protocol checked its length); the message names the field. */
+    private static String required(SplitOrder.Opened<CourierPart> part, Optional<String> value, String field) {
+        return value.orElseThrow(() -> malformed("the courier's part of order " + part.orderId() + " lacks its '" + field + "'"));
     }
 
     private static String drawTrackingId() {

@@ -24,7 +24,7 @@ import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
 import escudo.s2.protocol.SplitOrder;
-import escudo.s2.protocol.SplitOrder.Opened;
+import escudo.s2.protocol.OrderPart.IssuerPart;
 import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
 import escudo.storage.Database;
@@ -39,7 +39,6 @@ import java.util.Currency;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -127,7 +126,7 @@ public final class CardAuthoriser {
         if (bundle.orderId().length() > MAX_ORDER_ID) {
             throw OrderException.of(OrderException.MALFORMED, "an order id has at most " + MAX_ORDER_ID + " characters");
         }
-        Opened part;
+        IssuerPart part;
         try {
             part = open(sellerId, bundle);
         } catch (EscudoException e) {
@@ -135,10 +134,6 @@ public final class CardAuthoriser {
         }
         // From here on the bundle is the holder's own order for this seller: its decline is final.
         try {
-            if (part.role() != Role.ISSUER) {
-                throw OrderException.of(OrderException.WRONG_RECIPIENT,
-                        "order " + bundle.orderId() + " gives this bank the " + part.role() + "'s part, not the issuer's");
-            }
             // 3. The seller is paid into its deposit account here.
             db.inTransaction(tx -> bank.depositAccount(tx, sellerId));
         } catch (EscudoException e) {
@@ -146,21 +141,22 @@ public final class CardAuthoriser {
             return db.inTransaction(tx -> decide(tx, sellerId, bundle, () -> declined(bundle, refused)));
         }
         return db.inTransaction(tx -> decide(tx, sellerId, bundle,
-                () -> authorise(tx, sellerId, bundle, part.fields(), request.amount())));
+                () -> authorise(tx, sellerId, bundle, part, request.amount())));
     }
 
     /**
      * Steps 1 and 2: this seller's place in the bundle (a seller cannot cash another seller's
      * order) and the part addressed to the bank, which only the holder, who shares the key, could
      * have sealed. The bundle's digest binds every part's recipient and role, so once the part
-     * opens the seller part is the holder's too.
+     * opens the seller part is the holder's too. A part of another role addressed to the bank
+     * (say the courier's, with the destination) is not the bank's to read.
      */
-    private Opened open(String sellerId, Sealed bundle) {
+    private IssuerPart open(String sellerId, Sealed bundle) {
         if (bundle.parts().stream().noneMatch(p -> p.role() == Role.SELLER && p.recipient().equals(sellerId))) {
             throw OrderException.of(OrderException.BINDING_MISMATCH,
                     "order " + bundle.orderId() + " has no seller part for " + sellerId);
         }
-        return SplitOrder.open(bundle, keys.myId(), keys);
+        return SplitOrder.open(bundle, keys.myId(), keys, IssuerPart.class).part();
     }
 
     /**
@@ -238,12 +234,12 @@ public final class CardAuthoriser {
     }
 
     /** Steps 4 to 6, under the order's lock: the checks, then the approval recorded together with its hold. */
-    private Authorisation authorise(Tx tx, String sellerId, Sealed bundle, Map<String, String> fields, Money asked) {
+    private Authorisation authorise(Tx tx, String sellerId, Sealed bundle, IssuerPart part, Money asked) {
         String holderId = bundle.holderId();
         String orderId = bundle.orderId();
         Account merchant = bank.depositAccount(tx, sellerId);
         // 4. The card, its holder, the payment type and the amount.
-        String number = fields.get(SplitOrder.CARD_NUMBER);
+        String number = part.cardNumber().orElse(null);
         if (number == null || !CardNumbers.isValid(number)) {
             return declined(bundle, OrderException.CARD_DECLINED, "the card number is not 16 digits with a valid check digit");
         }
@@ -256,23 +252,20 @@ public final class CardAuthoriser {
         if (card.blocked()) {
             return declined(bundle, OrderException.CARD_DECLINED, "the card is blocked");
         }
-        if (!card.expiry().equals(fields.get(SplitOrder.EXPIRY))) {
+        if (!part.expiry().equals(Optional.of(card.expiry()))) {
             return declined(bundle, OrderException.CARD_DECLINED, "the expiry date does not match the card");
         }
         if (PaymentCards.expired(card.expiry(), clock.instant())) {
             return declined(bundle, OrderException.CARD_DECLINED, "the card has expired");
         }
-        if (!Shopper.FULL_PAYMENT.equals(fields.get(SplitOrder.PAYMENT_TYPE))) {
+        if (!part.paymentType().equals(Optional.of(Shopper.FULL_PAYMENT))) {
             return declined(bundle, OrderException.CARD_DECLINED, "the card pays in full only");
         }
         // Decline details reach the holder in clear problem documents: no amount and no currency in them.
-        Money told;
-        try {
-            told = Money.parse(fields.get(SplitOrder.AMOUNT));
-        } catch (EscudoException e) {
+        if (part.amount().isEmpty()) {
             return declined(bundle, OrderException.AMOUNT_MISMATCH, "the issuer's part holds no readable amount");
         }
-        if (!told.equals(asked)) {
+        if (!part.amount().get().equals(asked)) {
             return declined(bundle, OrderException.AMOUNT_MISMATCH, "the amount differs from the seller's");
         }
         if (!asked.isPositive()) {

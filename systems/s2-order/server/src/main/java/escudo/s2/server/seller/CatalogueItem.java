@@ -1,5 +1,7 @@
 package escudo.s2.server.seller;
 
+import escudo.core.ErrorCode;
+import escudo.core.EscudoException.Kind;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import java.util.Objects;
@@ -11,6 +13,9 @@ import java.util.regex.Pattern;
  * which holder and seller must write identically.
  */
 public record CatalogueItem(String sku, String name, Money unitPrice) {
+
+    /** The shop\'s catalogue is unusable (refused at start). */
+    public static final ErrorCode INVALID_CATALOGUE = ErrorCode.declare("shop.invalid-catalogue", Kind.INVALID);
 
     private static final Pattern SKU = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -30,6 +35,6 @@ public record CatalogueItem(String sku, String name, Money unitPrice) {
     }
 
     private static EscudoException invalid(String message) {
-        return new EscudoException(Shop.INVALID_CATALOGUE, message);
+        return new EscudoException(INVALID_CATALOGUE, message);
     }
 }

@@ -65,7 +65,7 @@ class CourierTest {
     static final String COURIER = "courier.example";
     static final String OTHER_COURIER = "courier.other";
     static final String CARD = "4111111111111111";
-    static final String EXPIRY = "2030-12";
+    static final String EXPIRY = "12/30";
     static final String CONTACT = "Alice Lima, +351 21 000 0000";
     static final String DEST = "Rua das Flores 12, 1200-195 Lisboa";
     static final String PARCEL = "2 x book-978-0 (one box, 1.2 kg)";

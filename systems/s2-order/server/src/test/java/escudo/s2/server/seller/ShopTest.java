@@ -73,7 +73,7 @@ class ShopTest {
     static final String CARD = "4111111111111111";
     static final String DESTINATION = "Rua das Flores 12, 1200-195 Lisboa";
     static final String CONTACT = "Alice Martins, +351 21 000 0000";
-    static final Shopper.Details DETAILS = new Shopper.Details(CONTACT, CARD, "2030-12", DESTINATION);
+    static final Shopper.Details DETAILS = new Shopper.Details(CONTACT, CARD, "12/30", DESTINATION);
 
     enum Mode { DIRECTORY, BLOM }
 
@@ -109,7 +109,7 @@ class ShopTest {
     private void open(Mode mode) {
         parties = Parties.of(mode);
         partners = new TestPartners(parties.issuer(), parties.courier(), clock);
-        shop = new Shop(Shop.Settings.defaults(SELLER, ISSUER, COURIER, "EUR"), db, parties.seller(), partners, clock);
+        shop = new Shop(ShopSettings.defaults(SELLER, ISSUER, COURIER, "EUR"), db, parties.seller(), partners, clock);
         alice = new Shopper(parties.holder(), ISSUER);
         mallory = new Shopper(parties.mallory(), ISSUER);
     }
@@ -248,7 +248,7 @@ class ShopTest {
         for (int i = 0; i < 30; i++) {
             catalogue.add(new CatalogueItem(String.format("sku-%02d-", i) + "x".repeat(53), "Article " + i, Money.parse("1.00 EUR")));
         }
-        Shop wide = new Shop(new Shop.Settings(SELLER, ISSUER, COURIER, Duration.ofMinutes(15), catalogue), db, parties.seller(),
+        Shop wide = new Shop(new ShopSettings(SELLER, ISSUER, COURIER, Duration.ofMinutes(15), catalogue), db, parties.seller(),
                 partners, clock);
         // 30 lines of "q x <60 characters>" joined by "; ": 1978 characters with every quantity 1,
         // one more for each line with a two-digit quantity.
@@ -273,14 +273,14 @@ class ShopTest {
     @Test
     void theShopRefusesKeysOfAnotherPartyAndInconsistentSettings() {
         open(Mode.DIRECTORY);
-        assertThrows(IllegalArgumentException.class, () -> new Shop(Shop.Settings.defaults(SELLER, ISSUER, COURIER, "EUR"), db,
+        assertThrows(IllegalArgumentException.class, () -> new Shop(ShopSettings.defaults(SELLER, ISSUER, COURIER, "EUR"), db,
                 parties.issuer(), partners, clock));
-        assertEquals(Shop.INVALID_SETTINGS, assertThrows(EscudoException.class,
-                () -> Shop.Settings.defaults(SELLER, ISSUER, ISSUER, "EUR")).code());
-        assertEquals(Shop.INVALID_SETTINGS, assertThrows(EscudoException.class, () -> new Shop.Settings(SELLER, ISSUER, COURIER,
+        assertEquals(ShopSettings.INVALID_SETTINGS, assertThrows(EscudoException.class,
+                () -> ShopSettings.defaults(SELLER, ISSUER, ISSUER, "EUR")).code());
+        assertEquals(ShopSettings.INVALID_SETTINGS, assertThrows(EscudoException.class, () -> new ShopSettings(SELLER, ISSUER, COURIER,
                 Duration.ofMinutes(5), List.of(new CatalogueItem("a", "A", Money.parse("1.00 EUR")),
                         new CatalogueItem("b", "B", Money.parse("1.00 USD"))))).code());
-        assertEquals(Shop.INVALID_CATALOGUE, assertThrows(EscudoException.class,
+        assertEquals(CatalogueItem.INVALID_CATALOGUE, assertThrows(EscudoException.class,
                 () -> new CatalogueItem("two words", "x", Money.parse("1.00 EUR"))).code());
     }
 
@@ -309,9 +309,9 @@ class ShopTest {
         assertEquals(clock.instant(), capturedAt(offer));
 
         // The issuer got the card and the amount the seller checked; the courier got the destination and the parcel.
-        assertEquals(CARD, partners.issuerParts.getFirst().fields().get(SplitOrder.CARD_NUMBER));
+        assertEquals(CARD, partners.issuerParts.getFirst().part().cardNumber().orElseThrow());
         assertEquals(List.of(offer.amount()), partners.requestedAmounts);
-        assertEquals(DESTINATION, partners.courierParts.getFirst().fields().get(SplitOrder.DESTINATION));
+        assertEquals(DESTINATION, partners.courierParts.getFirst().part().destination().orElseThrow());
         assertEquals(offer.itemsText(), partners.parcels.get(placed.trackingId()));
         assertEquals("USED", offerState(offer));
 
@@ -682,7 +682,7 @@ class ShopTest {
         String amount = offer.amount().toString();
         return SplitOrder.seal(form, offer.orderId(), parties.holder(), List.of(
                 Part.of(Role.SELLER, SELLER, sellerFields),
-                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "2030-12",
+                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "12/30",
                         SplitOrder.CONTACT, CONTACT, SplitOrder.AMOUNT, amount, SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT)),
                 Part.of(Role.COURIER, COURIER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DESTINATION))));
     }
@@ -745,7 +745,7 @@ class ShopTest {
         // Honestly sealed (digest and commitments hold), but the shop is given the courier's part.
         Sealed swapped = SplitOrder.seal(SplitOrder.Form.standard(), offer.orderId(), parties.holder(), List.of(
                 Part.of(Role.COURIER, SELLER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DESTINATION)),
-                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "2030-12",
+                Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, "12/30",
                         SplitOrder.CONTACT, CONTACT, SplitOrder.AMOUNT, offer.amount().toString(),
                         SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT)),
                 Part.of(Role.SELLER, COURIER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.ITEMS, offer.itemsText(),

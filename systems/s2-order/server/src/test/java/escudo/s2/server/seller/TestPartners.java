@@ -16,11 +16,14 @@ import escudo.s2.protocol.OrderMessage.DeliveryRequest;
 import escudo.s2.protocol.OrderMessage.DeliveryState;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.SplitOrder;
+import escudo.s2.protocol.OrderPart.CourierPart;
+import escudo.s2.protocol.OrderPart.IssuerPart;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Sealed;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -75,11 +78,11 @@ final class TestPartners implements OrderPartners {
     private final Map<String, Money> approved = new ConcurrentHashMap<>();
     final AtomicInteger deliveryQueries = new AtomicInteger();
     /** What the issuer and the courier read from their parts. */
-    final List<Opened> issuerParts = new CopyOnWriteArrayList<>();
-    final List<Opened> courierParts = new CopyOnWriteArrayList<>();
+    final List<Opened<IssuerPart>> issuerParts = new CopyOnWriteArrayList<>();
+    final List<Opened<CourierPart>> courierParts = new CopyOnWriteArrayList<>();
     final Map<String, String> parcels = new ConcurrentHashMap<>();
     final List<Money> requestedAmounts = new CopyOnWriteArrayList<>();
-    private final Map<String, Opened> deliveriesByTracking = new ConcurrentHashMap<>();
+    private final Map<String, Opened<CourierPart>> deliveriesByTracking = new ConcurrentHashMap<>();
 
     TestPartners(PairwiseKeys issuerKeys, PairwiseKeys courierKeys, Clock clock) {
         this.issuerKeys = issuerKeys;
@@ -99,14 +102,14 @@ final class TestPartners implements OrderPartners {
             throw unreachable(issuerId);
         }
         Sealed bundle = Sealed.decode(request.bundle());
-        Opened part = SplitOrder.open(bundle, issuerId, issuerKeys);
+        Opened<IssuerPart> part = SplitOrder.open(bundle, issuerId, issuerKeys, IssuerPart.class);
         issuerParts.add(part);
         requestedAmounts.add(request.amount());
         if (issuer == IssuerMode.THROW) {
             throw thrown;
         }
         byte[] digest = otherDigest ? new byte[32] : bundle.digest();
-        if (!Money.parse(part.fields().get(SplitOrder.AMOUNT)).equals(request.amount())) {
+        if (!part.part().amount().equals(Optional.of(request.amount()))) {
             return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
                     OrderException.AMOUNT_MISMATCH.value(), "the seller asks another amount than the holder authorised");
         }
@@ -140,7 +143,7 @@ final class TestPartners implements OrderPartners {
             throw unreachable(courierId);
         }
         Sealed bundle = Sealed.decode(request.bundle());
-        Opened part = SplitOrder.open(bundle, courierId, courierKeys);
+        Opened<CourierPart> part = SplitOrder.open(bundle, courierId, courierKeys, CourierPart.class);
         courierParts.add(part);
         String tracking = "TRK-" + bundle.orderId();
         parcels.put(tracking, request.parcel());
@@ -154,7 +157,7 @@ final class TestPartners implements OrderPartners {
         if (courierDown) {
             throw unreachable(courierId);
         }
-        Opened part = deliveriesByTracking.get(query.trackingId());
+        Opened<CourierPart> part = deliveriesByTracking.get(query.trackingId());
         if (part == null) {
             throw OrderException.of(OrderException.NOT_FOUND, "no such delivery");
         }

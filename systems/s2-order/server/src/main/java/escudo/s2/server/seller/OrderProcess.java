@@ -1,0 +1,212 @@
+package escudo.s2.server.seller;
+
+import escudo.core.ErrorCode;
+import static escudo.s2.server.seller.Refusals.abbreviate;
+
+import escudo.core.EscudoException;
+import escudo.core.EscudoException.Kind;
+import escudo.s2.protocol.OrderException;
+import escudo.s2.protocol.OrderMessage;
+import escudo.s2.protocol.OrderMessage.Authorisation;
+import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
+import escudo.s2.protocol.OrderMessage.Capture;
+import escudo.s2.protocol.OrderMessage.CaptureRequest;
+import escudo.s2.protocol.OrderMessage.DeliveryQuery;
+import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
+import escudo.s2.protocol.OrderMessage.DeliveryRequest;
+import escudo.s2.protocol.OrderMessage.OrderState;
+import escudo.s2.server.seller.ShopStore.StoredOrder;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * An order's way through the partners (seed 002, Fig. 1, steps 5 to 7): the issuer authorises
+ * and holds the amount, the courier takes the order, the issuer pays the seller on capture, and
+ * the courier reports the delivery. Only an answer that echoes the order (id, holder and, from the
+ * issuer, the bundle's digest) moves it on: a call that throws, whatever its code, is no answer,
+ * because problem documents are not authenticated. Such an order stays where it was until the
+ * next {@link #advance}.
+ */
+final class OrderProcess {
+
+    private static final System.Logger LOG = System.getLogger(Shop.class.getName());
+    /** A decline reason is a short code such as {@code order.card-declined} or {@code issuer.unknown-merchant}. */
+    private static final Pattern DECLINE_CODE = Pattern.compile("[a-z][a-z0-9-]{0,15}\\.[a-z0-9-]{1,47}");
+    private static final Pattern PARTNER_ID = Pattern.compile("\\S{1,128}");
+
+    /** Where an order got to, and the issuer's sealed decline to hand to the holder at placement. */
+    record Step(StoredOrder order, EscudoException refusal) {
+    }
+
+    private final ShopStore store;
+    private final OrderPartners partners;
+    private final Clock clock;
+
+    OrderProcess(ShopStore store, OrderPartners partners, Clock clock) {
+        this.store = store;
+        this.partners = partners;
+        this.clock = clock;
+    }
+
+    /** Whether the partners still have something to do for the order: authorise, deliver, or pay it. */
+    static boolean pending(StoredOrder order) {
+        OrderState state = order.state();
+        return state == OrderState.AWAITING_AUTHORISATION || state == OrderState.AUTHORISED || state == OrderState.DISPATCHED
+                || awaitsCapture(order);
+    }
+
+    /** Takes a pending order as far as the partners allow, under the lease the caller holds, and gives the lease up. */
+    Step advance(StoredOrder order, String lease) {
+        try {
+            StoredOrder current = order;
+            EscudoException refusal = null;
+            if (current.state() == OrderState.AWAITING_AUTHORISATION) {
+                Step step = authorise(current);
+                current = step.order();
+                refusal = step.refusal();
+            }
+            if (current.state() == OrderState.AUTHORISED) {
+                current = dispatch(current);
+            } else if (current.state() == OrderState.DISPATCHED) {
+                current = track(current);
+            }
+            if (awaitsCapture(current)) {
+                current = capture(current);
+            }
+            return new Step(current, refusal);
+        } finally {
+            store.release(order.orderId(), lease);
+        }
+    }
+
+    /**
+     * Step 5: the issuer authorises the amount over the order's digest, and holds it. Only its
+     * answer echoing the order can decline it; an exception, even one with an {@code order.*}
+     * code, is an unauthenticated problem document or a channel failure, so the order waits.
+     */
+    private Step authorise(StoredOrder order) {
+        Authorisation answer;
+        try {
+            answer = partners.authorise(order.issuerId(), new AuthorisationRequest(order.bundle(), order.amount()));
+        } catch (EscudoException e) {
+            LOG.log(System.Logger.Level.WARNING, "no authorisation for order {0} ({1}); asking again on the next status query",
+                    order.orderId(), e.code());
+            return new Step(order, null);
+        }
+        if (!answers(order, answer)) {
+            LOG.log(System.Logger.Level.WARNING, "issuer {0}''s answer does not match order {1}; asking again on the next status query",
+                    order.issuerId(), order.orderId());
+            return new Step(order, null);
+        }
+        if (answer.decision() == OrderMessage.Decision.APPROVED) {
+            return new Step(move(order, OrderState.AWAITING_AUTHORISATION, OrderState.AUTHORISED, "authorisation_id",
+                    answer.authorisationId()), null);
+        }
+        ErrorCode reason = answer.reason() != null && DECLINE_CODE.matcher(answer.reason()).matches()
+                ? ErrorCode.decode(answer.reason(), Kind.REFUSED) : OrderException.CARD_DECLINED;
+        StoredOrder declined = move(order, OrderState.AWAITING_AUTHORISATION, OrderState.DECLINED, "reason", reason.value());
+        String detail = answer.detail() == null ? "" : ": " + abbreviate(answer.detail());
+        return new Step(declined, declined.state() == OrderState.DECLINED
+                ? OrderException.relayed(Kind.REFUSED, reason, "the issuer declined order " + order.orderId() + detail) : null);
+    }
+
+    /** The issuer's answer must be about this order and bundle, and approve exactly its amount. */
+    private static boolean answers(StoredOrder order, Authorisation answer) {
+        if (answer == null || !order.orderId().equals(answer.orderId()) || !order.holderId().equals(answer.holderId())
+                || !MessageDigest.isEqual(HexFormat.of().parseHex(order.digest()), answer.digest())) {
+            return false;
+        }
+        return answer.decision() == OrderMessage.Decision.DECLINED
+                || order.amount().equals(answer.amount()) && validPartnerId(answer.authorisationId());
+    }
+
+    /** Step 6: the courier takes the paid order. */
+    private StoredOrder dispatch(StoredOrder order) {
+        DeliveryReceipt receipt;
+        try {
+            receipt = partners.deliver(order.courierId(), new DeliveryRequest(order.bundle(), order.items()));
+        } catch (EscudoException e) {
+            LOG.log(System.Logger.Level.WARNING, "courier {0} did not take order {1} ({2}); asking again on the next status query",
+                    order.courierId(), order.orderId(), e.code());
+            return order;
+        }
+        if (!answers(order, receipt) || !validPartnerId(receipt.trackingId())) {
+            LOG.log(System.Logger.Level.WARNING, "courier {0}''s receipt does not match order {1}; asking again on the next status query",
+                    order.courierId(), order.orderId());
+            return order;
+        }
+        return move(order, OrderState.AUTHORISED, stateOf(receipt.state()), "tracking_id", receipt.trackingId());
+    }
+
+    /**
+     * Step 7: the courier has the parcel, so the seller captures the held amount and the issuer
+     * pays it. Only an answer echoing the order, its authorisation id and amount counts as paid;
+     * anything else leaves the capture for the next status query, and a hold never captured
+     * expires at the issuer, which gives the holder the money back.
+     */
+    private StoredOrder capture(StoredOrder order) {
+        Capture paid;
+        try {
+            paid = partners.capture(order.issuerId(), new CaptureRequest(order.orderId(), order.holderId(), order.authorisationId()));
+        } catch (EscudoException e) {
+            LOG.log(System.Logger.Level.WARNING, "issuer {0} did not capture order {1} ({2}); asking again on the next status query",
+                    order.issuerId(), order.orderId(), e.code());
+            return order;
+        }
+        if (paid == null || !order.orderId().equals(paid.orderId()) || !order.holderId().equals(paid.holderId())
+                || !order.authorisationId().equals(paid.authorisationId()) || !order.amount().equals(paid.amount())) {
+            LOG.log(System.Logger.Level.WARNING, "issuer {0}''s capture does not match order {1}; asking again on the next status query",
+                    order.issuerId(), order.orderId());
+            return order;
+        }
+        return store.captured(order, clock.instant());
+    }
+
+    /** After dispatch: what the courier reports about the delivery. */
+    private StoredOrder track(StoredOrder order) {
+        DeliveryReceipt receipt;
+        try {
+            receipt = partners.deliveryStatus(order.courierId(), new DeliveryQuery(order.trackingId()));
+        } catch (EscudoException e) {
+            LOG.log(System.Logger.Level.WARNING, "courier {0} not reached about order {1} ({2})",
+                    order.courierId(), order.orderId(), e.code());
+            return order;
+        }
+        if (!answers(order, receipt) || !order.trackingId().equals(receipt.trackingId())) {
+            LOG.log(System.Logger.Level.WARNING, "courier {0}''s report does not match order {1}", order.courierId(), order.orderId());
+            return order;
+        }
+        OrderState next = stateOf(receipt.state());
+        return next == OrderState.DISPATCHED ? order : move(order, OrderState.DISPATCHED, next, null, null);
+    }
+
+    private static boolean answers(StoredOrder order, DeliveryReceipt receipt) {
+        return receipt != null && receipt.state() != null && order.orderId().equals(receipt.orderId())
+                && order.holderId().equals(receipt.holderId());
+    }
+
+    private static OrderState stateOf(OrderMessage.DeliveryState state) {
+        return switch (state) {
+            case ACCEPTED, PICKED_UP -> OrderState.DISPATCHED;
+            case DELIVERED -> OrderState.DELIVERED;
+            case FAILED -> OrderState.DELIVERY_FAILED;
+        };
+    }
+
+    private StoredOrder move(StoredOrder order, OrderState from, OrderState to, String column, String value) {
+        return store.move(order, from, to, column, value, clock.instant());
+    }
+
+    /** The courier took the order (whatever became of the delivery since) and the issuer has not paid it yet. */
+    private static boolean awaitsCapture(StoredOrder order) {
+        OrderState state = order.state();
+        return order.capturedAt() == null
+                && (state == OrderState.DISPATCHED || state == OrderState.DELIVERED || state == OrderState.DELIVERY_FAILED);
+    }
+
+    private static boolean validPartnerId(String id) {
+        return id != null && PARTNER_ID.matcher(id).matches();
+    }
+}
