@@ -4,6 +4,7 @@ import static escudo.s0.device.RegistrationAndTradeTest.SERIAL;
 import static escudo.s0.device.TestIssuer.CODE;
 import static escudo.s0.device.TestIssuer.CUSTOMER;
 import static escudo.testing.Refusals.assertRefused;
+import static escudo.testing.TestBytes.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,18 +168,5 @@ class WalletStorageTest {
         CanonicalReader r = CanonicalReader.expect(file, "escudo/s0/device-state-file/v1");
         r.bytes();
         return r.bytes().length;
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

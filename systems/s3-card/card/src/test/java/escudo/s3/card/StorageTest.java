@@ -3,6 +3,7 @@ package escudo.s3.card;
 import static escudo.s3.card.TestBank.CARD_NUMBER;
 import static escudo.s3.card.TestBank.PIN;
 import static escudo.testing.Refusals.assertRefused;
+import static escudo.testing.TestBytes.contains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -182,18 +183,5 @@ class StorageTest {
         CardOs os = CardOs.open(dir);
         assertArrayEquals(new byte[] {7}, os.application(other).record().orElseThrow());
         assertEquals(9_900, CardState.decode(os.application(Card.APPLICATION).record().orElseThrow()).balance());
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }
