@@ -17,7 +17,7 @@ final class BankCommands {
     static final class Customer extends Group {
 
         @Command(name = "open", description = "Open a customer's account with a first deposit.")
-        static final class Open extends Action {
+        static final class Open extends BankAction {
 
             @Option(names = "--id", required = true, paramLabel = "ID", description = "The customer's id.")
             String id;
@@ -28,32 +28,22 @@ final class BankCommands {
             @Option(names = "--deposit", required = true, paramLabel = "AMOUNT", description = "The first deposit, such as \"200.00 EUR\".")
             Money deposit;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank()) {
-                    var balance = bank.post("/issuer/customers", new BankApi.OpenCustomer(id, name, deposit), BankApi.Balance.class);
-                    out().println("customer " + id + " opened; balance " + balance.balance());
-                }
+            void run(PartyClient bank) {
+                var balance = bank.post("/issuer/customers", new BankApi.OpenCustomer(id, name, deposit), BankApi.Balance.class);
+                out().println("customer " + id + " opened; balance " + balance.balance());
             }
         }
 
         @Command(name = "show", description = "A customer's balance.")
-        static final class Show extends Action {
+        static final class Show extends BankAction {
 
             @Option(names = "--id", required = true, paramLabel = "ID", description = "The customer's id.")
             String id;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank()) {
-                    out().println("customer " + id + ": " + bank.get("/issuer/customers/" + id, BankApi.Balance.class).balance());
-                }
+            void run(PartyClient bank) {
+                out().println("customer " + id + ": " + bank.get("/issuer/customers/" + id, BankApi.Balance.class).balance());
             }
         }
     }

@@ -31,63 +31,48 @@ final class S0Commands {
     static final class Device extends Group {
 
         @Command(name = "enrol", description = "The bank's desk gives a one-time enrolment code.")
-        static final class Enrol extends Action {
+        static final class Enrol extends BankAction {
 
             @Option(names = "--customer", required = true, paramLabel = "ID", description = "The customer whose device it will be.")
             String customer;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank()) {
-                    var code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol(customer), TradeApi.EnrolmentCode.class);
-                    out().println("enrolment code for " + customer + ": " + code.code() + " (single use, until " + code.expiresAt() + ")");
-                }
+            void run(PartyClient bank) {
+                var code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol(customer), TradeApi.EnrolmentCode.class);
+                out().println("enrolment code for " + customer + ": " + code.code() + " (single use, until " + code.expiresAt() + ")");
             }
         }
 
         @Command(name = "revoke", description = "The bank's desk cuts a device off.")
-        static final class Revoke extends Action {
+        static final class Revoke extends BankAction {
 
             @Option(names = "--id", required = true, paramLabel = "DEVICE_ID", description = "The device's id, as 'device list' shows it.")
             String id;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank()) {
-                    DeviceView view = bank.post("/issuer/devices/" + id + "/revocation", new TradeApi.Revocation(), DeviceView.class);
-                    out().println("device " + view.deviceId() + " of " + view.customerId() + " is " + view.status() + " since " + view.revokedAt());
-                }
+            void run(PartyClient bank) {
+                DeviceView view = bank.post("/issuer/devices/" + id + "/revocation", new TradeApi.Revocation(), DeviceView.class);
+                out().println("device " + view.deviceId() + " of " + view.customerId() + " is " + view.status() + " since " + view.revokedAt());
             }
         }
 
         @Command(name = "list", description = "The bank's desk lists a customer's devices.")
-        static final class List extends Action {
+        static final class List extends BankAction {
 
             @Option(names = "--customer", required = true, paramLabel = "ID", description = "The customer.")
             String customer;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank()) {
-                    for (DeviceView d : bank.get("/issuer/customers/" + customer + "/devices", TradeApi.Devices.class).devices()) {
-                        out().println("  " + d.deviceId() + " " + d.label() + " (" + d.order() + ") " + d.status()
-                                + ", last counters in/out " + d.lastCounterFromDevice() + "/" + d.lastCounterToDevice());
-                    }
+            void run(PartyClient bank) {
+                for (DeviceView d : bank.get("/issuer/customers/" + customer + "/devices", TradeApi.Devices.class).devices()) {
+                    out().println("  " + d.deviceId() + " " + d.label() + " (" + d.order() + ") " + d.status()
+                            + ", last counters in/out " + d.lastCounterFromDevice() + "/" + d.lastCounterToDevice());
                 }
             }
         }
 
         @Command(name = "register", description = "This machine becomes the customer's device, with the desk's code.")
-        static final class Register extends Action {
+        static final class Register extends BankAction {
 
             @Mixin
             WalletOptions wallet;
@@ -105,17 +90,12 @@ final class S0Commands {
             @Option(names = "--label", paramLabel = "TEXT", description = "What the desk shows for it (default: the device's name).")
             String label;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
+            void run(PartyClient bank) {
                 Path dir = wallet.dir(nodes);
-                try (PartyClient bank = nodes.bank()) {
-                    Wallet device = Files.exists(dir) ? Wallet.open(dir, wallet.serial()) : Wallet.create(dir, wallet.serial());
-                    device.register(new HttpIssuerLink(bank), customer, code, order, label != null ? label : wallet.device);
-                    out().println("device " + device.status().deviceId() + " registered for " + customer + " (layer order " + order + ")");
-                }
+                Wallet device = Files.exists(dir) ? Wallet.open(dir, wallet.serial()) : Wallet.create(dir, wallet.serial());
+                device.register(new HttpIssuerLink(bank), customer, code, order, label != null ? label : wallet.device);
+                out().println("device " + device.status().deviceId() + " registered for " + customer + " (layer order " + order + ")");
             }
         }
 

@@ -29,21 +29,16 @@ final class S2Commands {
     static final class Shoppers extends Group {
 
         @Command(name = "enrol", description = "Make the holder's X25519 key (kept in --holders) and publish it in the bank's key directory.")
-        static final class Enrol extends Action {
+        static final class Enrol extends BankAction {
 
             @Mixin
             Holder holder;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank()) {
-                    DirectoryKeys keys = Shopping.enrol(bank, holder.dir(nodes), holder.id);
-                    out().println(holder.id + " enrolled for split orders; X25519 key " + HexFormat.of().formatHex(keys.publicKey())
-                            + " published in the bank's directory, private key in " + holder.dir(nodes));
-                }
+            void run(PartyClient bank) {
+                DirectoryKeys keys = Shopping.enrol(bank, holder.dir(nodes), holder.id);
+                out().println(holder.id + " enrolled for split orders; X25519 key " + HexFormat.of().formatHex(keys.publicKey())
+                        + " published in the bank's directory, private key in " + holder.dir(nodes));
             }
         }
     }
@@ -53,21 +48,16 @@ final class S2Commands {
     static final class PaymentCards extends Group {
 
         @Command(name = "issue", description = "Issue a payment card to a customer; prints its number and expiry.")
-        static final class Issue extends Action {
+        static final class Issue extends BankAction {
 
             @Option(names = "--customer", required = true, paramLabel = "ID", description = "The customer.")
             String customer;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank()) {
-                    PaymentCard card = bank.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard(customer), PaymentCard.class);
-                    out().println("payment card " + card.cardNumber() + " valid through " + card.expiry() + " issued to "
-                            + card.holderName() + " (" + card.customerId() + ")");
-                }
+            void run(PartyClient bank) {
+                PaymentCard card = bank.post("/issuer/payment-cards", new OrderApi.IssuePaymentCard(customer), PaymentCard.class);
+                out().println("payment card " + card.cardNumber() + " valid through " + card.expiry() + " issued to "
+                        + card.holderName() + " (" + card.customerId() + ")");
             }
         }
     }

@@ -28,7 +28,7 @@ final class S3Commands {
     static final class Cards extends Group {
 
         @Command(name = "issue", description = "The bank issues a card to a customer and loads it from the customer's account.")
-        static final class Issue extends Action {
+        static final class Issue extends BankAction {
 
             @Mixin
             CardName card;
@@ -45,17 +45,12 @@ final class S3Commands {
             @Option(names = "--kind", paramLabel = "KIND", defaultValue = "cash", description = "cash, credit or cheque (default: ${DEFAULT-VALUE}).")
             CardKind kind;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
+            void run(PartyClient bank) {
                 Path dir = card.dir(nodes);
-                try (PartyClient bank = nodes.bank()) {
-                    Card issued = CardHolder.issueCard(bank, dir, customer, kind, amount, pin);
-                    out().println("card " + issued.certificate().cardNumber() + " issued to " + customer + " and kept in " + dir);
-                    show(out(), issued.status());
-                }
+                Card issued = CardHolder.issueCard(bank, dir, customer, kind, amount, pin);
+                out().println("card " + issued.certificate().cardNumber() + " issued to " + customer + " and kept in " + dir);
+                show(out(), issued.status());
             }
         }
 
@@ -106,7 +101,7 @@ final class S3Commands {
     }
 
     @Command(name = "topup", description = "The bank loads the card from the customer's account.")
-    static final class TopUp extends Action {
+    static final class TopUp extends BankAction {
 
         @Mixin
         CardName card;
@@ -120,17 +115,12 @@ final class S3Commands {
         @Option(names = "--renew", description = "Renew the card's CARD-CERT too.")
         boolean renew;
 
-        @Mixin
-        Options.Nodes nodes;
-
         @Override
-        void run() {
+        void run(PartyClient bank) {
             Card loading = card.open(nodes);
-            try (PartyClient bank = nodes.bank()) {
-                WithdrawalAck ack = CardHolder.topUp(bank, loading, amount, renew, pin);
-                out().println("topped up " + ack.amount() + (ack.renewed().isPresent() ? ", CARD-CERT renewed" : ""));
-                show(out(), loading.status());
-            }
+            WithdrawalAck ack = CardHolder.topUp(bank, loading, amount, renew, pin);
+            out().println("topped up " + ack.amount() + (ack.renewed().isPresent() ? ", CARD-CERT renewed" : ""));
+            show(out(), loading.status());
         }
     }
 
@@ -189,34 +179,24 @@ final class S3Commands {
     }
 
     @Command(name = "balances", description = "The bank's ledger: every account, and the totals per currency.")
-    static final class Balances extends Action {
-
-        @Mixin
-        Options.Nodes nodes;
+    static final class Balances extends BankAction {
 
         @Override
-        void run() {
-            try (PartyClient bank = nodes.bank()) {
-                BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
-                ledger.accounts().stream().sorted(Comparator.comparing(BankApi.AccountView::id))
-                        .forEach(a -> out().printf("  %-28s %14s%n", a.id(), a.balance()));
-                out().println("  totals per currency (0 in double entry): " + ledger.totals());
-            }
+        void run(PartyClient bank) {
+            BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
+            ledger.accounts().stream().sorted(Comparator.comparing(BankApi.AccountView::id))
+                    .forEach(a -> out().printf("  %-28s %14s%n", a.id(), a.balance()));
+            out().println("  totals per currency (0 in double entry): " + ledger.totals());
         }
     }
 
     @Command(name = "alerts", description = "The bank's security alerts.")
-    static final class Alerts extends Action {
-
-        @Mixin
-        Options.Nodes nodes;
+    static final class Alerts extends BankAction {
 
         @Override
-        void run() {
-            try (PartyClient bank = nodes.bank()) {
-                bank.get("/issuer/alerts", escudo.s3.api.Alerts.class).alerts()
-                        .forEach(a -> out().println("  " + a.createdAt() + " card " + a.cardNumber() + " [" + a.kind() + "] " + a.detail()));
-            }
+        void run(PartyClient bank) {
+            bank.get("/issuer/alerts", escudo.s3.api.Alerts.class).alerts()
+                    .forEach(a -> out().println("  " + a.createdAt() + " card " + a.cardNumber() + " [" + a.kind() + "] " + a.detail()));
         }
     }
 
