@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import escudo.core.EscudoException;
 import escudo.testing.TestDatabase;
@@ -92,6 +93,7 @@ class DatabaseTest {
 
     @Test
     void aRealDeadlockIsResolvedByRetryingTheLoser() throws Exception {
+        assumeTrue(db.isPostgres(), "H2's transactions run one at a time, so they cannot deadlock");
         CyclicBarrier bothHoldOneRow = new CyclicBarrier(2);
         AtomicInteger attempts = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -108,6 +110,55 @@ class DatabaseTest {
         assertEquals(List.of(2L, 2L), db.inTransaction(tx -> tx.query(
                 "SELECT n FROM storagetest_counter ORDER BY id", row -> row.getLong(1))));
         assertTrue(attempts.get() >= 3, "one of the two transactions must have been run again");
+    }
+
+    @Test
+    void transactionsOnAnH2FileRunOneAtATimeAcrossEveryPoolOnIt(@TempDir Path dir) throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("serial") + ";DB_CLOSE_ON_EXIT=FALSE";
+        try (Database first = Database.open(url, "sa", ""); Database second = Database.open(url, "sa", "")) {
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger overlaps = new AtomicInteger();
+            ExecutorService threads = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> runs = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    Database db = t % 2 == 0 ? first : second;
+                    runs.add(threads.submit(() -> {
+                        for (int i = 0; i < 5; i++) {
+                            db.run(tx -> {
+                                if (inside.incrementAndGet() > 1) {
+                                    overlaps.incrementAndGet();
+                                }
+                                sleep(20);
+                                inside.decrementAndGet();
+                            });
+                        }
+                    }));
+                }
+                for (Future<?> run : runs) {
+                    run.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertEquals(0, overlaps.get(), "transactions that overlapped");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anH2FileIsOpenedWithItsCommitsWrittenAtOnce() {
+        assertEquals("jdbc:h2:file:/d/x;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", Database.durable("jdbc:h2:file:/d/x;DB_CLOSE_ON_EXIT=FALSE"));
+        assertEquals("jdbc:h2:file:/d/x;write_delay=100", Database.durable("jdbc:h2:file:/d/x;write_delay=100"));
+        assertEquals("jdbc:postgresql://db/escudo", Database.durable("jdbc:postgresql://db/escudo"));
     }
 
     /** Locks {@code first}, waits until the other thread holds the other row, then wants it too. */
