@@ -102,7 +102,7 @@ public final class Wallet {
                         "the registration secret must have 16 to 64 bytes");
             }
             DeviceState next = state.with(new DeviceState.Registration(receipt.deviceId(), info.issuerId(), info.issuerKey(),
-                    order, secret, customerId, label, 1, 0));
+                    order, Bytes.of(secret), customerId, label, 1, 0));
             storage.write(next);
             state = next;
             channel = null;
@@ -173,7 +173,7 @@ public final class Wallet {
     private TradeChannel.DeviceEnd channel() {
         if (channel == null) {
             DeviceState.Registration r = state.registration();
-            byte[] secret = r.secret();
+            byte[] secret = r.secret().toByteArray();
             try {
                 channel = new TradeChannel.DeviceEnd(r.deviceId(), r.order(), state.deviceKey(), state.sealKey(),
                         serial.getBytes(StandardCharsets.UTF_8), secret);

@@ -232,9 +232,9 @@ class RegistrationAndTradeTest {
             @Override
             public TradeEnvelope exchange(TradeEnvelope request) {
                 TradeEnvelope answer = issuer.exchange(request);
-                byte[] body = answer.body();
+                byte[] body = answer.body().toByteArray();
                 body[body.length - 1] ^= 1;
-                return new TradeEnvelope(answer.deviceId(), answer.direction(), answer.counter(), answer.order(), body);
+                return new TradeEnvelope(answer.deviceId(), answer.direction(), answer.counter(), answer.order(), Bytes.of(body));
             }
         };
         assertThrows(TradeException.class, () -> wallet.send(altering, new TradeRequest.BalanceInquiry()));

@@ -1,6 +1,6 @@
 package escudo.s0.api;
 
-import escudo.s0.api.DeviceView;
+import escudo.core.Bytes;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,7 +27,7 @@ public final class TradeApi {
     }
 
     /** {@code POST /issuer/devices}: a {@code DeviceRegistration} sealed to the registration key (base64 in JSON). */
-    public record Registration(byte[] sealed) {
+    public record Registration(Bytes sealed) {
     }
 
     /** {@code POST /issuer/devices/{id}/revocation}: an empty object. */

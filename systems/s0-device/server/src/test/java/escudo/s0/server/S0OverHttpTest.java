@@ -78,7 +78,7 @@ class S0OverHttpTest {
             assertTrue(code.expiresAt().isAfter(Instant.now()));
             byte[] sealed = new DeviceRegistration(key.verifyingKey(), Bytes.of(seal.publicKey()), serial, customerId, code.code(), order, "phone")
                     .seal(key, info.registrationKey(), info.issuerId());
-            RegistrationReceipt receipt = bank.post("/issuer/devices", new TradeApi.Registration(sealed), RegistrationReceipt.class);
+            RegistrationReceipt receipt = bank.post("/issuer/devices", new TradeApi.Registration(Bytes.of(sealed)), RegistrationReceipt.class);
             byte[] secret = receipt.openSecret(info.issuerKey(), seal, SecretAccess.forSealedStorage());
             deviceId = receipt.deviceId();
             end = new TradeChannel.DeviceEnd(deviceId, order, key, seal, serial.getBytes(StandardCharsets.UTF_8), secret);
@@ -197,13 +197,13 @@ class S0OverHttpTest {
         assertRefused(TradeException.WRONG_DEVICE, Kind.INVALID,
                 () -> bank.post("/issuer/devices/dev-0000000000000000/messages", envelope, TradeEnvelope.class));
         assertRefused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> bank.post("/issuer/devices/dev-0000000000000000/messages",
-                new TradeEnvelope("dev-0000000000000000", Direction.TO_ISSUER, 1, LayerOrder.SYMMETRIC_INSIDE, new byte[] {1}),
+                new TradeEnvelope("dev-0000000000000000", Direction.TO_ISSUER, 1, LayerOrder.SYMMETRIC_INSIDE, Bytes.of(new byte[] {1})),
                 TradeEnvelope.class));
         assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND,
                 () -> bank.post("/issuer/devices/enrolments", new TradeApi.Enrol("mallory"), TradeApi.EnrolmentCode.class));
         assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND, () -> bank.get("/issuer/customers/mallory/devices", TradeApi.Devices.class));
         assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED,
-                () -> bank.post("/issuer/devices", new TradeApi.Registration(new byte[64]), RegistrationReceipt.class));
+                () -> bank.post("/issuer/devices", new TradeApi.Registration(Bytes.of(new byte[64])), RegistrationReceipt.class));
         assertRefused(Json.MALFORMED, Kind.INVALID,
                 () -> bank.post("/issuer/devices", Map.of("sealed", "not base64!"), RegistrationReceipt.class));
         assertRefused(TradeException.MALFORMED, Kind.INVALID, () -> bank.post("/issuer/devices/" + phone.deviceId + "/messages",
