@@ -2,6 +2,7 @@ package escudo.s0.device;
 
 import escudo.core.Bytes;
 import escudo.http.PartyClient;
+import escudo.s0.api.RegistrationInfo;
 import escudo.s0.api.TradeApi;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeEnvelope;

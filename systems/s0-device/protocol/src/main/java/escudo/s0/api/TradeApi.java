@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The JSON bodies of the issuer's S0 device API (seed 000) that are not protocol messages
  * themselves; {@code TradeEnvelope} and {@code RegistrationReceipt} travel as they are, and
- * {@code GET /issuer/devices/registration} answers the registration info (issuer id, registration key, bank key).
+ * {@code GET /issuer/devices/registration} answers a {@link RegistrationInfo}.
  */
 public final class TradeApi {
 
