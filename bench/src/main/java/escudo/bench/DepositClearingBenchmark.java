@@ -1,5 +1,6 @@
 package escudo.bench;
 
+import escudo.core.Bytes;
 import escudo.bank.Bank;
 import escudo.node.NodeConfig;
 import escudo.node.NodeConfig.Role;
@@ -134,8 +135,8 @@ public class DepositClearingBenchmark {
         for (int i = 0; i < CARDS; i++) {
             Card card = Card.manufacture(cardRoot.resolve("card-" + i));
             IssuedCard issued = issuer.issueCard(new CardApplication(CUSTOMER, CardKind.CASH, Money.parse("1000000.00 EUR"),
-                    card.userShare(), card.transportKey()));
-            card.personalise(PIN, issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+                    card.userShare(), Bytes.of(card.transportKey())));
+            card.personalise(PIN, issued.certificate(), issued.sealedBankShare().toByteArray(), issued.bankKey(), issued.initialBalance());
             cards.add(card);
         }
         client = new PartyClient(node.uri());

@@ -1,5 +1,6 @@
 package escudo.cli;
 
+import escudo.core.Bytes;
 import escudo.s3.card.Card;
 import escudo.core.Money;
 import escudo.s3.api.CardApplication;
@@ -26,8 +27,8 @@ final class CardHolder {
     static Card issueCard(PartyClient bank, Path cardDir, String customerId, CardKind kind, Money amount, String pin) {
         Card card = Card.manufacture(cardDir);
         IssuedCard issued = bank.post("/issuer/cards",
-                new CardApplication(customerId, kind, amount, card.userShare(), card.transportKey()), IssuedCard.class);
-        card.personalise(pin, issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+                new CardApplication(customerId, kind, amount, card.userShare(), Bytes.of(card.transportKey())), IssuedCard.class);
+        card.personalise(pin, issued.certificate(), issued.sealedBankShare().toByteArray(), issued.bankKey(), issued.initialBalance());
         return card;
     }
 

@@ -36,7 +36,7 @@ import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;
 import escudo.s0.device.HardwareSerial;
 import escudo.s0.device.IssuerLink;
-import escudo.s0.device.RegistrationInfo;
+import escudo.s0.api.RegistrationInfo;
 import escudo.s0.device.Wallet;
 import escudo.s0.api.TradeApi;
 import escudo.s0.protocol.LayerOrder;

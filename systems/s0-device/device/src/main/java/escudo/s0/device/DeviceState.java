@@ -1,5 +1,6 @@
 package escudo.s0.device;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.Hpke;
@@ -35,8 +36,8 @@ record DeviceState(SigningKey deviceKey, Hpke.Recipient sealKey, Registration re
 
     static final String DOMAIN = "escudo/s0/device-state/v1";
 
-    /** What registration established, and the two counters. */
-    record Registration(String deviceId, String issuerId, VerifyingKey issuerKey, LayerOrder order, byte[] secret,
+    /** What registration established, and the two counters; printing it shows the secret's length only ({@link Bytes}). */
+    record Registration(String deviceId, String issuerId, VerifyingKey issuerKey, LayerOrder order, Bytes secret,
             String customerId, String label, long nextOutgoing, long lastIncoming) {
 
         Registration {
@@ -46,18 +47,12 @@ record DeviceState(SigningKey deviceKey, Hpke.Recipient sealKey, Registration re
             Objects.requireNonNull(order, "order");
             Objects.requireNonNull(customerId, "customerId");
             Objects.requireNonNull(label, "label");
-            if (secret == null || secret.length < 16 || secret.length > 64) {
+            if (secret == null || secret.length() < 16 || secret.length() > 64) {
                 throw new IllegalArgumentException("the registration secret has 16 to 64 bytes");
             }
-            secret = secret.clone();
             if (nextOutgoing < 1 || lastIncoming < 0) {
                 throw new IllegalArgumentException("counters out of range");
             }
-        }
-
-        @Override
-        public byte[] secret() {
-            return secret.clone();
         }
 
         Registration withNextOutgoing(long next) {
@@ -66,26 +61,6 @@ record DeviceState(SigningKey deviceKey, Hpke.Recipient sealKey, Registration re
 
         Registration withLastIncoming(long last) {
             return new Registration(deviceId, issuerId, issuerKey, order, secret, customerId, label, nextOutgoing, last);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Registration r && deviceId.equals(r.deviceId) && issuerId.equals(r.issuerId)
-                    && issuerKey.equals(r.issuerKey) && order == r.order && Arrays.equals(secret, r.secret)
-                    && customerId.equals(r.customerId) && label.equals(r.label)
-                    && nextOutgoing == r.nextOutgoing && lastIncoming == r.lastIncoming;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(deviceId, nextOutgoing, lastIncoming);
-        }
-
-        /** Never shows the secret. */
-        @Override
-        public String toString() {
-            return "Registration(" + deviceId + " at " + issuerId + ", " + order + ", next out " + nextOutgoing
-                    + ", last in " + lastIncoming + ")";
         }
     }
 
@@ -155,7 +130,7 @@ record DeviceState(SigningKey deviceKey, Hpke.Recipient sealKey, Registration re
         LayerOrder order = LayerOrder.valueOf(r.string());
         byte[] secret = r.bytes();
         try {
-            Registration registration = new Registration(deviceId, issuerId, issuerKey, order, secret, r.string(), r.string(),
+            Registration registration = new Registration(deviceId, issuerId, issuerKey, order, Bytes.of(secret), r.string(), r.string(),
                     r.i64(), r.i64());
             r.end();
             return new DeviceState(deviceKey, sealKey, registration);

@@ -1,7 +1,9 @@
 package escudo.s0.device;
 
-import escudo.s0.api.TradeApi;
+import escudo.core.Bytes;
 import escudo.http.PartyClient;
+import escudo.s0.api.RegistrationInfo;
+import escudo.s0.api.TradeApi;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeEnvelope;
 
@@ -21,7 +23,7 @@ public final class HttpIssuerLink implements IssuerLink {
 
     @Override
     public RegistrationReceipt register(byte[] sealedRegistration) {
-        return bank.post("/issuer/devices", new TradeApi.Registration(sealedRegistration), RegistrationReceipt.class);
+        return bank.post("/issuer/devices", new TradeApi.Registration(Bytes.of(sealedRegistration)), RegistrationReceipt.class);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package escudo.s0.device;
 
+import escudo.s0.api.RegistrationInfo;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeEnvelope;
 
@@ -9,7 +10,7 @@ import escudo.s0.protocol.TradeEnvelope;
  */
 public interface IssuerLink {
 
-    /** The issuer's id, registration key and bank key. */
+    /** The issuer's id, registration key and bank key; the wallet checks them before it uses them. */
     RegistrationInfo registrationInfo();
 
     /** Sends an HPKE-sealed {@link escudo.s0.protocol.DeviceRegistration}; answers the signed receipt. */

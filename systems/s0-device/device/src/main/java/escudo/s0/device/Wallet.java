@@ -2,6 +2,7 @@ package escudo.s0.device;
 
 import escudo.core.Bytes;
 import escudo.crypto.SecretAccess;
+import escudo.s0.api.RegistrationInfo;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.RegistrationReceipt;
@@ -86,10 +87,10 @@ public final class Wallet {
             throw new DeviceException(DeviceException.ALREADY_REGISTERED,
                     "this wallet is registered already as device " + state.registration().deviceId());
         }
-        RegistrationInfo info = Objects.requireNonNull(issuer.registrationInfo(), "registration info");
+        RegistrationInfo info = checked(issuer.registrationInfo());
         DeviceRegistration registration = new DeviceRegistration(state.deviceKey().verifyingKey(), Bytes.of(state.sealKey().publicKey()),
                 serial, customerId, enrolmentCode, order, label);
-        byte[] sealed = registration.seal(state.deviceKey(), info.registrationKey(), info.issuerId());
+        byte[] sealed = registration.seal(state.deviceKey(), info.registrationKey().toByteArray(), info.issuerId());
         RegistrationReceipt receipt = Objects.requireNonNull(issuer.register(sealed), "receipt");
         if (!receipt.deviceKey().equals(state.deviceKey().verifyingKey()) || receipt.order() != order) {
             throw new DeviceException(DeviceException.RECEIPT_MISMATCH,
@@ -102,7 +103,7 @@ public final class Wallet {
                         "the registration secret must have 16 to 64 bytes");
             }
             DeviceState next = state.with(new DeviceState.Registration(receipt.deviceId(), info.issuerId(), info.issuerKey(),
-                    order, secret, customerId, label, 1, 0));
+                    order, Bytes.of(secret), customerId, label, 1, 0));
             storage.write(next);
             state = next;
             channel = null;
@@ -158,6 +159,21 @@ public final class Wallet {
         return "Wallet(" + (r == null ? "unregistered" : r.deviceId() + " at " + r.issuerId()) + ")";
     }
 
+    /** The issuer's published keys are what the device will trust from now on: a malformed set is refused. */
+    private static RegistrationInfo checked(RegistrationInfo info) {
+        Objects.requireNonNull(info, "registration info");
+        if (info.issuerId() == null || info.issuerId().isBlank() || info.issuerId().length() > 64) {
+            throw new DeviceException(DeviceException.RECEIPT_MISMATCH, "issuerId must be 1 to 64 characters");
+        }
+        if (info.registrationKey() == null || info.registrationKey().length() != 32) {
+            throw new DeviceException(DeviceException.RECEIPT_MISMATCH, "the issuer's X25519 registration key has 32 bytes");
+        }
+        if (info.issuerKey() == null) {
+            throw new DeviceException(DeviceException.RECEIPT_MISMATCH, "the issuer's Ed25519 key is missing");
+        }
+        return info;
+    }
+
     private DeviceState.Registration requireRegistered() {
         if (!state.registered()) {
             throw new DeviceException(DeviceException.NOT_REGISTERED, "this wallet is not registered with an issuer yet");
@@ -173,7 +189,7 @@ public final class Wallet {
     private TradeChannel.DeviceEnd channel() {
         if (channel == null) {
             DeviceState.Registration r = state.registration();
-            byte[] secret = r.secret();
+            byte[] secret = r.secret().toByteArray();
             try {
                 channel = new TradeChannel.DeviceEnd(r.deviceId(), r.order(), state.deviceKey(), state.sealKey(),
                         serial.getBytes(StandardCharsets.UTF_8), secret);

@@ -75,7 +75,7 @@ class HardwareBindingTest {
         DeviceState stolen = wallet.state();
         DeviceState.Registration r = stolen.registration();
         TradeChannel.DeviceEnd thief = new TradeChannel.DeviceEnd(r.deviceId(), order, stolen.deviceKey(), stolen.sealKey(),
-                OTHER_SERIAL.getBytes(StandardCharsets.UTF_8), r.secret());
+                OTHER_SERIAL.getBytes(StandardCharsets.UTF_8), r.secret().toByteArray());
         TestIssuer.Device device = issuer.device(r.deviceId());
         long acceptedBefore = issuer.accepted;
         long lastBefore = device.lastIncoming;
@@ -88,7 +88,7 @@ class HardwareBindingTest {
 
         // control: the very same keys with the true serial are accepted, so the serial is what refused it
         TradeChannel.DeviceEnd sameMachine = new TradeChannel.DeviceEnd(r.deviceId(), order, stolen.deviceKey(), stolen.sealKey(),
-                SERIAL.getBytes(StandardCharsets.UTF_8), r.secret());
+                SERIAL.getBytes(StandardCharsets.UTF_8), r.secret().toByteArray());
         TradeEnvelope answer = issuer.exchange(sameMachine.seal(r.nextOutgoing(), new TradeRequest.BalanceInquiry().encode()));
         assertEquals(acceptedBefore + 1, issuer.accepted);
         assertEquals(new TradeResponse.Balances(TestIssuer.BALANCES), TradeResponse.decode(sameMachine.open(answer)));
@@ -105,12 +105,12 @@ class HardwareBindingTest {
         TradeEnvelope intercepted = wire.answers.getFirst();
 
         TradeChannel.DeviceEnd thief = new TradeChannel.DeviceEnd(r.deviceId(), order, stolen.deviceKey(), stolen.sealKey(),
-                OTHER_SERIAL.getBytes(StandardCharsets.UTF_8), r.secret());
+                OTHER_SERIAL.getBytes(StandardCharsets.UTF_8), r.secret().toByteArray());
         assertRefused(TradeException.class, TradeException.SYMMETRIC_LAYER, () -> thief.open(intercepted));
 
         // control: with the true serial the same intercepted answer opens
         TradeChannel.DeviceEnd sameMachine = new TradeChannel.DeviceEnd(r.deviceId(), order, stolen.deviceKey(), stolen.sealKey(),
-                SERIAL.getBytes(StandardCharsets.UTF_8), r.secret());
+                SERIAL.getBytes(StandardCharsets.UTF_8), r.secret().toByteArray());
         assertArrayEquals(new TradeResponse.Balances(TestIssuer.BALANCES).encode(), sameMachine.open(intercepted));
     }
 }

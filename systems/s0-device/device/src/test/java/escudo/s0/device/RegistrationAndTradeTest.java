@@ -13,6 +13,7 @@ import escudo.core.Bytes;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.Hpke;
 import escudo.crypto.SigningKey;
+import escudo.s0.api.RegistrationInfo;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.RegistrationReceipt;
@@ -119,6 +120,37 @@ class RegistrationAndTradeTest {
             assertRefused(DeviceException.RECEIPT_MISMATCH,
                     () -> wallet.register(swapping, CUSTOMER, CODE, LayerOrder.SYMMETRIC_INSIDE, "mine"));
             assertFalse(wallet.status().registered());
+            assertFalse(Wallet.open(dir, SERIAL).status().registered());
+        }
+    }
+
+    @Test
+    void malformedRegistrationInfoIsRefusedBeforeAnythingIsSent() {
+        Wallet wallet = Wallet.create(dir, SERIAL);
+        RegistrationInfo real = issuer.registrationInfo();
+        List<RegistrationInfo> malformed = List.of(
+                new RegistrationInfo(" ", real.registrationKey(), real.issuerKey()),
+                new RegistrationInfo("b".repeat(65), real.registrationKey(), real.issuerKey()),
+                new RegistrationInfo(real.issuerId(), Bytes.of(new byte[31]), real.issuerKey()),
+                new RegistrationInfo(real.issuerId(), null, real.issuerKey()),
+                new RegistrationInfo(real.issuerId(), real.registrationKey(), null));
+        for (RegistrationInfo info : malformed) {
+            List<byte[]> sent = new ArrayList<>();
+            IssuerLink link = new ForwardingLink(issuer) {
+                @Override
+                public RegistrationInfo registrationInfo() {
+                    return info;
+                }
+
+                @Override
+                public RegistrationReceipt register(byte[] sealedRegistration) {
+                    sent.add(sealedRegistration);
+                    return super.register(sealedRegistration);
+                }
+            };
+            assertRefused(DeviceException.RECEIPT_MISMATCH,
+                    () -> wallet.register(link, CUSTOMER, CODE, LayerOrder.SYMMETRIC_INSIDE, "mine"));
+            assertTrue(sent.isEmpty(), "nothing is sealed to a key the device refused");
             assertFalse(Wallet.open(dir, SERIAL).status().registered());
         }
     }
@@ -232,9 +264,9 @@ class RegistrationAndTradeTest {
             @Override
             public TradeEnvelope exchange(TradeEnvelope request) {
                 TradeEnvelope answer = issuer.exchange(request);
-                byte[] body = answer.body();
+                byte[] body = answer.body().toByteArray();
                 body[body.length - 1] ^= 1;
-                return new TradeEnvelope(answer.deviceId(), answer.direction(), answer.counter(), answer.order(), body);
+                return new TradeEnvelope(answer.deviceId(), answer.direction(), answer.counter(), answer.order(), Bytes.of(body));
             }
         };
         assertThrows(TradeException.class, () -> wallet.send(altering, new TradeRequest.BalanceInquiry()));

@@ -1,11 +1,13 @@
 package escudo.s0.device;
 
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.SigningKey;
+import escudo.s0.api.RegistrationInfo;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.RegistrationReceipt;
 import escudo.s0.protocol.TradeChannel;
@@ -60,7 +62,7 @@ final class TestIssuer implements IssuerLink {
 
     @Override
     public RegistrationInfo registrationInfo() {
-        return new RegistrationInfo(ID, registrationKey.publicKey(), bankKey.verifyingKey());
+        return new RegistrationInfo(ID, Bytes.of(registrationKey.publicKey()), bankKey.verifyingKey());
     }
 
     @Override

@@ -143,7 +143,7 @@ class WalletStorageTest {
         DeviceState state = wallet.state();
         byte[] seed = state.deviceKey().seed(SecretAccess.forSealedStorage());
         byte[] sealPrivate = state.sealKey().privateKey(SecretAccess.forSealedStorage());
-        byte[] secret = state.registration().secret();
+        byte[] secret = state.registration().secret().toByteArray();
         byte[] serial = SERIAL.getBytes(StandardCharsets.UTF_8);
         try (var files = Files.list(dir)) {
             for (Path file : files.toList()) {

@@ -1,13 +1,13 @@
 package escudo.s0.api;
 
-import escudo.s0.api.DeviceView;
+import escudo.core.Bytes;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The JSON bodies of the issuer's S0 device API (seed 000) that are not protocol messages
  * themselves; {@code TradeEnvelope} and {@code RegistrationReceipt} travel as they are, and
- * {@code GET /issuer/devices/registration} answers the registration info (issuer id, registration key, bank key).
+ * {@code GET /issuer/devices/registration} answers a {@link RegistrationInfo}.
  */
 public final class TradeApi {
 
@@ -27,7 +27,7 @@ public final class TradeApi {
     }
 
     /** {@code POST /issuer/devices}: a {@code DeviceRegistration} sealed to the registration key (base64 in JSON). */
-    public record Registration(byte[] sealed) {
+    public record Registration(Bytes sealed) {
     }
 
     /** {@code POST /issuer/devices/{id}/revocation}: an empty object. */

@@ -1,5 +1,6 @@
 package escudo.s0.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
@@ -64,14 +65,14 @@ public final class TradeChannel {
                 case SYMMETRIC_INSIDE -> signed(header, up.seal(message, header));
                 case ASYMMETRIC_INSIDE -> up.seal(signed(header, message), header);
             };
-            return new TradeEnvelope(deviceId, Direction.TO_ISSUER, counter, order, body);
+            return new TradeEnvelope(deviceId, Direction.TO_ISSUER, counter, order, Bytes.of(body));
         }
 
         public byte[] open(TradeEnvelope envelope) {
             byte[] header = checkHeader(envelope, deviceId, Direction.TO_DEVICE, order);
             return switch (order) {
-                case SYMMETRIC_INSIDE -> openSymmetric(down, unseal(envelope.body(), header), header);
-                case ASYMMETRIC_INSIDE -> unseal(openSymmetric(down, envelope.body(), header), header);
+                case SYMMETRIC_INSIDE -> openSymmetric(down, unseal(envelope.body().toByteArray(), header), header);
+                case ASYMMETRIC_INSIDE -> unseal(openSymmetric(down, envelope.body().toByteArray(), header), header);
             };
         }
 
@@ -112,8 +113,8 @@ public final class TradeChannel {
         public byte[] open(TradeEnvelope envelope) {
             byte[] header = checkHeader(envelope, deviceId, Direction.TO_ISSUER, order);
             return switch (order) {
-                case SYMMETRIC_INSIDE -> openSymmetric(up, verified(envelope.body(), header), header);
-                case ASYMMETRIC_INSIDE -> verified(openSymmetric(up, envelope.body(), header), header);
+                case SYMMETRIC_INSIDE -> openSymmetric(up, verified(envelope.body().toByteArray(), header), header);
+                case ASYMMETRIC_INSIDE -> verified(openSymmetric(up, envelope.body().toByteArray(), header), header);
             };
         }
 
@@ -123,7 +124,7 @@ public final class TradeChannel {
                 case SYMMETRIC_INSIDE -> Hpke.seal(deviceSealKey, SEAL_INFO, header, down.seal(message, header));
                 case ASYMMETRIC_INSIDE -> down.seal(Hpke.seal(deviceSealKey, SEAL_INFO, header, message), header);
             };
-            return new TradeEnvelope(deviceId, Direction.TO_DEVICE, counter, order, body);
+            return new TradeEnvelope(deviceId, Direction.TO_DEVICE, counter, order, Bytes.of(body));
         }
 
         private byte[] verified(byte[] signed, byte[] header) {

@@ -1,5 +1,6 @@
 package escudo.s0.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalWriter;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * is the associated data of every layer, so a message cannot be moved to another device, direction,
  * position in the sequence or layer order; {@code body} holds both layers.
  */
-public record TradeEnvelope(String deviceId, Direction direction, long counter, LayerOrder order, byte[] body) {
+public record TradeEnvelope(String deviceId, Direction direction, long counter, LayerOrder order, Bytes body) {
 
     static final String HEADER_DOMAIN = "escudo/s0/header/v1";
 
@@ -21,10 +22,9 @@ public record TradeEnvelope(String deviceId, Direction direction, long counter, 
         if (counter < 1) {
             throw TradeException.malformed("counters start at 1");
         }
-        if (body == null || body.length == 0 || body.length > (1 << 20)) {
+        if (body == null || body.isEmpty() || body.length() > (1 << 20)) {
             throw TradeException.malformed("body must hold 1 byte to 1 MiB");
         }
-        body = body.clone();
     }
 
     /** The associated data every layer is bound to (docs/protocol.md, S0 header). */
@@ -34,10 +34,5 @@ public record TradeEnvelope(String deviceId, Direction direction, long counter, 
 
     static byte[] header(String deviceId, Direction direction, long counter, LayerOrder order) {
         return CanonicalWriter.domain(HEADER_DOMAIN).string(deviceId).string(direction.name()).i64(counter).string(order.name()).toByteArray();
-    }
-
-    @Override
-    public byte[] body() {
-        return body.clone();
     }
 }

@@ -61,9 +61,9 @@ class TradeChannelTest {
     @EnumSource(LayerOrder.class)
     void tamperedBodiesForeignSignersAndMovedHeadersAreRefused(LayerOrder order) {
         TradeEnvelope up = device(order, serial).seal(7, message);
-        byte[] body = up.body();
+        byte[] body = up.body().toByteArray();
         body[body.length / 2] ^= 1;
-        assertThrows(TradeException.class, () -> issuer(order).open(new TradeEnvelope("dev-1", Direction.TO_ISSUER, 7, order, body)));
+        assertThrows(TradeException.class, () -> issuer(order).open(new TradeEnvelope("dev-1", Direction.TO_ISSUER, 7, order, Bytes.of(body))));
         // A different counter in the clear header no longer matches what the layers were bound to.
         assertThrows(TradeException.class, () -> issuer(order).open(new TradeEnvelope("dev-1", Direction.TO_ISSUER, 8, order, up.body())));
         assertEquals(TradeException.WRONG_DEVICE, assertThrows(TradeException.class,

@@ -45,7 +45,7 @@ public final class S0Feature implements Feature {
                 return new Created(new TradeApi.EnrolmentCode(enrolment.code(), enrolment.expiresAt()));
             });
             Routes.post(r, "/issuer/devices", TradeApi.Registration.class, (body, req) -> {
-                RegistrationReceipt receipt = trade.register(body.sealed());
+                RegistrationReceipt receipt = trade.register(body.sealed().toByteArray());
                 return new Created(receipt, "/issuer/devices/" + receipt.deviceId());
             });
             Routes.get(r, "/issuer/devices/{id}", req -> desk.only(req, () -> trade.device(req.path("id"))));

@@ -1,7 +1,6 @@
 package escudo.s0.server;
 
 import static escudo.testing.Refusals.assertRefused;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,7 +22,7 @@ import escudo.node.spi.Secrets;
 import escudo.s0.protocol.TradeException;
 import escudo.s0.api.DeviceStatus;
 import escudo.s0.api.DeviceView;
-import escudo.s0.server.issuer.RegistrationInfo;
+import escudo.s0.api.RegistrationInfo;
 import escudo.bank.client.BankApi;
 import escudo.s0.api.TradeApi;
 import escudo.http.PartyClient;
@@ -77,8 +76,8 @@ class S0OverHttpTest {
             TradeApi.EnrolmentCode code = bank.post("/issuer/devices/enrolments", new TradeApi.Enrol(customerId), TradeApi.EnrolmentCode.class);
             assertTrue(code.expiresAt().isAfter(Instant.now()));
             byte[] sealed = new DeviceRegistration(key.verifyingKey(), Bytes.of(seal.publicKey()), serial, customerId, code.code(), order, "phone")
-                    .seal(key, info.registrationKey(), info.issuerId());
-            RegistrationReceipt receipt = bank.post("/issuer/devices", new TradeApi.Registration(sealed), RegistrationReceipt.class);
+                    .seal(key, info.registrationKey().toByteArray(), info.issuerId());
+            RegistrationReceipt receipt = bank.post("/issuer/devices", new TradeApi.Registration(Bytes.of(sealed)), RegistrationReceipt.class);
             byte[] secret = receipt.openSecret(info.issuerKey(), seal, SecretAccess.forSealedStorage());
             deviceId = receipt.deviceId();
             end = new TradeChannel.DeviceEnd(deviceId, order, key, seal, serial.getBytes(StandardCharsets.UTF_8), secret);
@@ -177,6 +176,19 @@ class S0OverHttpTest {
     }
 
     @Test
+    void bytesTravelAsBase64Strings() throws Exception {
+        RegistrationInfo info = bank.get("/issuer/devices/registration", RegistrationInfo.class);
+        HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(bankNode.uri() + "/issuer/devices/registration")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, raw.statusCode());
+        assertTrue(raw.body().contains("\"registrationKey\":\"" + info.registrationKey().base64() + "\""), raw.body());
+        TradeEnvelope envelope = new TradeEnvelope("dev-1", Direction.TO_ISSUER, 1, LayerOrder.SYMMETRIC_INSIDE, Bytes.ofHex("010203"));
+        assertEquals("{\"deviceId\":\"dev-1\",\"direction\":\"TO_ISSUER\",\"counter\":1,\"order\":\"SYMMETRIC_INSIDE\",\"body\":\"AQID\"}",
+                new String(Json.write(envelope), StandardCharsets.UTF_8));
+        assertEquals(envelope, Json.read(Json.write(envelope), TradeEnvelope.class));
+    }
+
+    @Test
     void aRevokedDeviceIsRefused() {
         Phone phone = new Phone(LayerOrder.SYMMETRIC_INSIDE, "serial-1");
         phone.register(bank, "alice");
@@ -197,13 +209,13 @@ class S0OverHttpTest {
         assertRefused(TradeException.WRONG_DEVICE, Kind.INVALID,
                 () -> bank.post("/issuer/devices/dev-0000000000000000/messages", envelope, TradeEnvelope.class));
         assertRefused(TradeCenterException.UNKNOWN_DEVICE, Kind.NOT_FOUND, () -> bank.post("/issuer/devices/dev-0000000000000000/messages",
-                new TradeEnvelope("dev-0000000000000000", Direction.TO_ISSUER, 1, LayerOrder.SYMMETRIC_INSIDE, new byte[] {1}),
+                new TradeEnvelope("dev-0000000000000000", Direction.TO_ISSUER, 1, LayerOrder.SYMMETRIC_INSIDE, Bytes.of(new byte[] {1})),
                 TradeEnvelope.class));
         assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND,
                 () -> bank.post("/issuer/devices/enrolments", new TradeApi.Enrol("mallory"), TradeApi.EnrolmentCode.class));
         assertRefused(BankException.UNKNOWN_CUSTOMER, Kind.NOT_FOUND, () -> bank.get("/issuer/customers/mallory/devices", TradeApi.Devices.class));
         assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED,
-                () -> bank.post("/issuer/devices", new TradeApi.Registration(new byte[64]), RegistrationReceipt.class));
+                () -> bank.post("/issuer/devices", new TradeApi.Registration(Bytes.of(new byte[64])), RegistrationReceipt.class));
         assertRefused(Json.MALFORMED, Kind.INVALID,
                 () -> bank.post("/issuer/devices", Map.of("sealed", "not base64!"), RegistrationReceipt.class));
         assertRefused(TradeException.MALFORMED, Kind.INVALID, () -> bank.post("/issuer/devices/" + phone.deviceId + "/messages",
@@ -221,7 +233,7 @@ class S0OverHttpTest {
                 "escudo.issuer.port", "0");
         NodeConfig config = NodeConfig.load(null, Map.of(), settings);
         Phone phone = new Phone(LayerOrder.ASYMMETRIC_INSIDE, "serial-restart");
-        byte[] registrationKey;
+        Bytes registrationKey;
         try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.party(Role.ISSUER).orElseThrow().uri(), node.party(Role.ISSUER).orElseThrow().operatorToken())) {
             openAccounts(client);
             phone.register(client, "alice");
@@ -229,7 +241,7 @@ class S0OverHttpTest {
             registrationKey = client.get("/issuer/devices/registration", RegistrationInfo.class).registrationKey();
         }
         try (Node node = Node.start(config, Map.of()); PartyClient client = new PartyClient(node.party(Role.ISSUER).orElseThrow().uri(), node.party(Role.ISSUER).orElseThrow().operatorToken())) {
-            assertArrayEquals(registrationKey, client.get("/issuer/devices/registration", RegistrationInfo.class).registrationKey());
+            assertEquals(registrationKey, client.get("/issuer/devices/registration", RegistrationInfo.class).registrationKey());
             assertEquals(List.of(new AccountBalance("current", eur("90.00")), new AccountBalance("savings", eur("10.00"))),
                     ((TradeResponse.Balances) phone.ask(client, new TradeRequest.BalanceInquiry())).accounts());
         }

@@ -1,5 +1,6 @@
 package escudo.s3.api;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.VerifyingKey;
 import escudo.s3.protocol.CardKind;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * as minor units (CHEQUE).
  */
 public record CardApplication(String customerId, CardKind kind, Money amount,
-        VerifyingKey userShare, byte[] transportKey) {
+        VerifyingKey userShare, Bytes transportKey) {
 
     public CardApplication {
         Objects.requireNonNull(customerId, "customerId");
@@ -20,11 +21,5 @@ public record CardApplication(String customerId, CardKind kind, Money amount,
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(userShare, "userShare");
         Objects.requireNonNull(transportKey, "transportKey");
-        transportKey = transportKey.clone();
-    }
-
-    @Override
-    public byte[] transportKey() {
-        return transportKey.clone();
     }
 }

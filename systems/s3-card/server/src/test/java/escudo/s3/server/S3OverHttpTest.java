@@ -1,6 +1,7 @@
 package escudo.s3.server;
 
 
+import escudo.core.Bytes;
 import escudo.node.NodeConfig;
 import escudo.node.NodeConfig.Role;
 import escudo.node.PartyNode;
@@ -71,8 +72,8 @@ class S3OverHttpTest {
         bank.post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice", Money.parse("100.00 EUR")), BankApi.Balance.class);
         card = Card.manufacture(dir.resolve("alice"));
         IssuedCard issued = bank.post("/issuer/cards", new CardApplication("alice", CardKind.CASH, Money.parse("40.00 EUR"),
-                card.userShare(), card.transportKey()), IssuedCard.class);
-        card.personalise("4321", issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+                card.userShare(), Bytes.of(card.transportKey())), IssuedCard.class);
+        card.personalise("4321", issued.certificate(), issued.sealedBankShare().toByteArray(), issued.bankKey(), issued.initialBalance());
     }
 
     @AfterEach

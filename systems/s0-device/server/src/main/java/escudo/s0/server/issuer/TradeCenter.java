@@ -2,8 +2,10 @@ package escudo.s0.server.issuer;
 
 import escudo.s0.api.DeviceView;
 import escudo.s0.api.DeviceStatus;
+import escudo.s0.api.RegistrationInfo;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.CanonicalReader;
@@ -106,7 +108,7 @@ public final class TradeCenter {
 
     /** What a device needs to register: the issuer's id, registration key and bank key. */
     public RegistrationInfo registrationInfo() {
-        return new RegistrationInfo(bank.bankId(), registrationKey.publicKey(), bankKey.verifyingKey());
+        return new RegistrationInfo(bank.bankId(), Bytes.of(registrationKey.publicKey()), bankKey.verifyingKey());
     }
 
     // ---- enrolment and registration (seed 000, Figs. 11-14, steps 611-613) ----

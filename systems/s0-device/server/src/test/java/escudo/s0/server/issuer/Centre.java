@@ -9,6 +9,7 @@ import escudo.crypto.SecretAccess;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
 import escudo.bank.Bank;
+import escudo.s0.api.RegistrationInfo;
 import escudo.s0.protocol.DeviceRegistration;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s0.protocol.RegistrationReceipt;
@@ -57,7 +58,7 @@ final class Centre implements AutoCloseable {
 
         byte[] registration(RegistrationInfo info, String customerId, String code) {
             return new DeviceRegistration(key.verifyingKey(), Bytes.of(seal.publicKey()), serial, customerId, code, order, "phone of " + customerId)
-                    .seal(key, info.registrationKey(), info.issuerId());
+                    .seal(key, info.registrationKey().toByteArray(), info.issuerId());
         }
 
         void registered(RegistrationReceipt receipt, RegistrationInfo info) {

@@ -2,11 +2,12 @@ package escudo.s0.server.issuer;
 
 import escudo.s0.api.DeviceStatus;
 import escudo.s0.api.DeviceView;
+import escudo.s0.api.RegistrationInfo;
 import escudo.bank.BankException;
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.crypto.X25519;
 import static escudo.testing.Refusals.assertRefused;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,7 +52,7 @@ class RegistrationTest {
     @Test
     void registrationInfoPublishesTheIssuerIdAndBothKeys() {
         assertEquals("test-bank", info.issuerId());
-        assertArrayEquals(centre.registrationKey.publicKey(), info.registrationKey());
+        assertEquals(Bytes.of(centre.registrationKey.publicKey()), info.registrationKey());
         assertEquals(centre.bankKey.verifyingKey(), info.issuerKey());
     }
 
@@ -170,7 +171,7 @@ class RegistrationTest {
     void aRegistrationSealedToAnotherKeyOrGarbledDoesNotOpen() {
         String code = center.issueEnrolment("alice").code();
         Centre.Phone phone = new Centre.Phone(LayerOrder.SYMMETRIC_INSIDE, "SER-1");
-        RegistrationInfo impostor = new RegistrationInfo("test-bank", Hpke.Recipient.generate().publicKey(), info.issuerKey());
+        RegistrationInfo impostor = new RegistrationInfo("test-bank", Bytes.of(Hpke.Recipient.generate().publicKey()), info.issuerKey());
         assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(phone.registration(impostor, "alice", code)));
         RegistrationInfo otherBank = new RegistrationInfo("other-bank", info.registrationKey(), info.issuerKey());
         assertRefused(TradeException.SEALED_LAYER, Kind.UNAUTHENTICATED, () -> center.register(phone.registration(otherBank, "alice", code)));

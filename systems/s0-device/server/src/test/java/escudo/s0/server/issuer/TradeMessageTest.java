@@ -1,5 +1,6 @@
 package escudo.s0.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.s0.api.DeviceStatus;
 import escudo.s0.api.DeviceView;
 import escudo.bank.BankException;
@@ -52,7 +53,7 @@ class TradeMessageTest {
     }
 
     private static TradeEnvelope withBody(TradeEnvelope e, byte[] body) {
-        return new TradeEnvelope(e.deviceId(), e.direction(), e.counter(), e.order(), body);
+        return new TradeEnvelope(e.deviceId(), e.direction(), e.counter(), e.order(), Bytes.of(body));
     }
 
     @ParameterizedTest
@@ -166,8 +167,8 @@ class TradeMessageTest {
     void alteredCiphertextIsRefusedInTheAsymmetricInsideOrder() {
         Centre.Phone phone = centre.phone("alice", LayerOrder.ASYMMETRIC_INSIDE);
         TradeEnvelope envelope = phone.envelope(new TradeRequest.BalanceInquiry());
-        for (int position : new int[] {0, 20, envelope.body().length - 1}) {
-            byte[] body = envelope.body();
+        for (int position : new int[] {0, 20, envelope.body().length() - 1}) {
+            byte[] body = envelope.body().toByteArray();
             body[position] ^= 0x40;
             assertRefused(TradeException.SYMMETRIC_LAYER, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, body)));
         }
@@ -178,10 +179,10 @@ class TradeMessageTest {
     void anAlteredSignatureOrContentIsRefusedInTheSymmetricInsideOrder() {
         Centre.Phone phone = centre.phone("alice", LayerOrder.SYMMETRIC_INSIDE);
         TradeEnvelope envelope = phone.envelope(new TradeRequest.BalanceInquiry());
-        byte[] signature = envelope.body();
+        byte[] signature = envelope.body().toByteArray();
         signature[signature.length - 10] ^= 1; // the Ed25519 signature is the last 64 bytes
         assertRefused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, signature)));
-        byte[] content = envelope.body();
+        byte[] content = envelope.body().toByteArray();
         content[content.length - 64 - 10] ^= 1; // inside the symmetric layer the signature covers
         assertRefused(TradeException.BAD_SIGNATURE, Kind.UNAUTHENTICATED, () -> center.handle(withBody(envelope, content)));
         center.handle(envelope);

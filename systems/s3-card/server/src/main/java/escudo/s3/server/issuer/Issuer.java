@@ -7,6 +7,7 @@ import escudo.s3.api.IssuedCard;
 import escudo.bank.Bank;
 import escudo.bank.BankException;
 import escudo.bank.CardNumbers;
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
@@ -142,11 +143,11 @@ public final class Issuer {
             }
             byte[] sealed;
             try {
-                sealed = BankShare.seal(bankShare, application.transportKey(), cardNumber);
+                sealed = BankShare.seal(bankShare, application.transportKey().toByteArray(), cardNumber);
             } catch (EscudoException e) {
                 throw new IssuerException(BankException.INVALID_APPLICATION, "the card's transport key is not an X25519 key");
             }
-            return new IssuedCard(cert, sealed, publicKey(), amount.minorUnits());
+            return new IssuedCard(cert, Bytes.of(sealed), publicKey(), amount.minorUnits());
         });
     }
 

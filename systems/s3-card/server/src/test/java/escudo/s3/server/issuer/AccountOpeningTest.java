@@ -1,5 +1,6 @@
 package escudo.s3.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.s3.api.CardAccount;
 import escudo.s3.api.CardApplication;
 import escudo.s3.api.IssuedCard;
@@ -62,7 +63,7 @@ class AccountOpeningTest {
         bank.accounts.openCustomer("bob", "Bob", Money.parse("20.00 EUR"));
         Card card = Card.manufacture(dir.resolve("bob"));
         EscudoException e = assertThrows(EscudoException.class, () -> bank.issuer.issueCard(
-                new CardApplication("bob", CardKind.CASH, Money.parse("50.00 EUR"), card.userShare(), card.transportKey())));
+                new CardApplication("bob", CardKind.CASH, Money.parse("50.00 EUR"), card.userShare(), Bytes.of(card.transportKey()))));
         assertEquals(BankException.INSUFFICIENT_FUNDS, e.code());
         assertEquals(Money.parse("20.00 EUR"), bank.accounts.customerBalance("bob"));
         assertTrue(bank.issuer.ledger().accounts().stream().noneMatch(a -> a.kind() == AccountKind.CARD));
@@ -72,12 +73,12 @@ class AccountOpeningTest {
     void unknownCustomerDuplicateAccountsAndForeignCurrencyAreRefused() {
         Card card = Card.manufacture(dir.resolve("x"));
         assertEquals(BankException.UNKNOWN_CUSTOMER, assertThrows(EscudoException.class, () -> bank.issuer.issueCard(
-                new CardApplication("nobody", CardKind.CASH, Money.parse("1.00 EUR"), card.userShare(), card.transportKey()))).code());
+                new CardApplication("nobody", CardKind.CASH, Money.parse("1.00 EUR"), card.userShare(), Bytes.of(card.transportKey())))).code());
         bank.accounts.openCustomer("carol", "Carol", Money.parse("5.00 EUR"));
         assertEquals(BankException.DUPLICATE, assertThrows(EscudoException.class,
                 () -> bank.accounts.openCustomer("carol", "Carol", Money.parse("5.00 EUR"))).code());
         assertEquals(IssuerException.CURRENCY_MISMATCH, assertThrows(EscudoException.class, () -> bank.issuer.issueCard(
-                new CardApplication("carol", CardKind.CASH, Money.parse("1.00 USD"), card.userShare(), card.transportKey()))).code());
+                new CardApplication("carol", CardKind.CASH, Money.parse("1.00 USD"), card.userShare(), Bytes.of(card.transportKey())))).code());
         bank.shop("m1");
         assertEquals(BankException.DUPLICATE, assertThrows(EscudoException.class,
                 () -> bank.accounts.openMerchant("m1", "again", "EUR", SigningKey.generate().verifyingKey())).code());
@@ -89,9 +90,9 @@ class AccountOpeningTest {
         bank.accounts.openCustomer("dave", "Dave", Money.parse("50.00 EUR"));
         Card card = Card.manufacture(dir.resolve("dave"));
         IssuedCard issued = bank.issuer.issueCard(new CardApplication("dave", CardKind.CASH, Money.parse("5.00 EUR"),
-                card.userShare(), card.transportKey()));
+                card.userShare(), Bytes.of(card.transportKey())));
         var eavesdropper = escudo.crypto.Hpke.Recipient.generate();
-        assertThrows(EscudoException.class, () -> escudo.s3.protocol.BankShare.open(eavesdropper, issued.sealedBankShare(),
+        assertThrows(EscudoException.class, () -> escudo.s3.protocol.BankShare.open(eavesdropper, issued.sealedBankShare().toByteArray(),
                 issued.certificate().cardNumber()));
         KeyShare unrelated = KeyShare.generate();
         assertTrue(!unrelated.publicShare().equals(issued.certificate().bankShare()));

@@ -1,5 +1,6 @@
 package escudo.s3.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.s3.api.CardApplication;
 import escudo.s3.api.IssuedCard;
 import escudo.bank.Bank;
@@ -47,8 +48,8 @@ final class BankFixture implements AutoCloseable {
             accounts.openCustomer(customerId, "Customer " + customerId, Money.parse("200.00 EUR"));
         }
         Card card = Card.manufacture(dir);
-        IssuedCard issued = issuer.issueCard(new CardApplication(customerId, kind, Money.parse(amount), card.userShare(), card.transportKey()));
-        card.personalise(pin, issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+        IssuedCard issued = issuer.issueCard(new CardApplication(customerId, kind, Money.parse(amount), card.userShare(), Bytes.of(card.transportKey())));
+        card.personalise(pin, issued.certificate(), issued.sealedBankShare().toByteArray(), issued.bankKey(), issued.initialBalance());
         return card;
     }
 

@@ -106,8 +106,8 @@ class MerchantTest {
 
     private Card issue(Path where, CardKind kind, String amount) {
         Card c = Card.manufacture(where);
-        IssuedCard issued = issuer.issueCard(new CardApplication("alice", kind, Money.parse(amount), c.userShare(), c.transportKey()));
-        c.personalise("1234", issued.certificate(), issued.sealedBankShare(), issued.bankKey(), issued.initialBalance());
+        IssuedCard issued = issuer.issueCard(new CardApplication("alice", kind, Money.parse(amount), c.userShare(), Bytes.of(c.transportKey())));
+        c.personalise("1234", issued.certificate(), issued.sealedBankShare().toByteArray(), issued.bankKey(), issued.initialBalance());
         return c;
     }
 
