@@ -2,7 +2,9 @@ package escudo.core;
 
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * An amount of money in integer minor units (cents for EUR) of an ISO 4217 currency. Never a
@@ -14,6 +16,8 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
     public static final ErrorCode CURRENCY_MISMATCH = ErrorCode.declare("money.currency-mismatch", EscudoException.Kind.INVALID);
     /** An amount that does not parse, has too many decimals or is out of range. */
     public static final ErrorCode INVALID = ErrorCode.declare("money.invalid", EscudoException.Kind.INVALID);
+
+    private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
 
     public Money {
         Objects.requireNonNull(currency, "currency");
@@ -34,25 +38,30 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
         }
         String[] parts = text.trim().split("\\s+");
         if (parts.length != 2) {
-            throw invalid("amount must look like '12.50 EUR', got '" + text + "'");
+            throw invalid("an amount looks like '12.50 EUR'");
         }
         boolean codeFirst = parts[0].chars().allMatch(Character::isLetter);
-        Currency currency = currency(codeFirst ? parts[0] : parts[1]);
+        Currency currency = currency((codeFirst ? parts[0] : parts[1]).toUpperCase(Locale.ROOT)); // people type "eur"
         String number = codeFirst ? parts[1] : parts[0];
         try {
             BigDecimal decimal = new BigDecimal(number);
             long minor = decimal.movePointRight(currency.getDefaultFractionDigits()).longValueExact();
             return new Money(minor, currency);
         } catch (ArithmeticException | NumberFormatException e) {
-            throw invalid("'" + number + "' is not an amount in " + currency.getCurrencyCode());
+            throw invalid("not an amount in " + currency.getCurrencyCode() + " (at most "
+                    + currency.getDefaultFractionDigits() + " decimals)");
         }
     }
 
+    /** The ISO 4217 currency of a code such as {@code EUR}: three upper-case letters, as on the wire. */
     public static Currency currency(String code) {
+        if (code == null || !CURRENCY_CODE.matcher(code).matches()) {
+            throw invalid("a currency is an ISO 4217 code of three upper-case letters");
+        }
         try {
-            return Currency.getInstance(Objects.requireNonNull(code, "currency code").toUpperCase(java.util.Locale.ROOT));
+            return Currency.getInstance(code);
         } catch (IllegalArgumentException e) {
-            throw invalid("unknown currency '" + code + "'");
+            throw invalid("the currency is not an ISO 4217 code");
         }
     }
 

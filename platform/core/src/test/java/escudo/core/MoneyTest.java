@@ -1,6 +1,7 @@
 package escudo.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,17 @@ class MoneyTest {
     void refusesFractionsFinerThanTheMinorUnit() {
         EscudoException e = assertThrows(EscudoException.class, () -> Money.parse("0.001 EUR"));
         assertEquals(Money.INVALID, e.code());
+    }
+
+    @Test
+    void aCurrencyOnTheWireIsThreeUpperCaseLettersOfIso4217AndARefusalDoesNotEchoIt() {
+        assertEquals("EUR", Money.currency("EUR").getCurrencyCode());
+        for (String code : new String[] {"eur", "EURO", "QQQ", "E\u0000R", "<script>alert(1)</script>", ""}) {
+            EscudoException e = assertThrows(EscudoException.class, () -> Money.currency(code), code);
+            assertEquals(Money.INVALID, e.code());
+            assertFalse(!code.isEmpty() && e.getMessage().contains(code), "the message echoes " + code);
+        }
+        assertEquals(Money.of(1250, "EUR"), Money.parse("12.50 eur"), "people may type the code in lower case");
     }
 
     @Test

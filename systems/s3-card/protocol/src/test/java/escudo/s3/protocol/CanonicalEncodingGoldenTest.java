@@ -118,7 +118,7 @@ class CanonicalEncodingGoldenTest {
     void paymentCertEncodingIsTheSameForEquivalentInputs() {
         // the time is signed at millisecond precision; sub-millisecond digits are dropped
         PaymentSpec nanos = new PaymentSpec("merchant-42", Instant.parse("2025-03-14T09:26:53.589999999Z"),
-                Money.of(1250, "eur"), "2 × café", "order-0001");
+                Money.of(1250, "EUR"), "2 × café", "order-0001");
         assertEquals(PAYMENT_CERT_HEX, HEX.formatHex(PaymentCertificate.signedBytes(CARD, 7, nanos)));
         // details absent is the empty string
         PaymentSpec none = new PaymentSpec("m", Instant.EPOCH, Money.of(1, "EUR"), null, "r");
