@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -19,6 +20,8 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -27,6 +30,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import escudo.core.ErrorCode;
 import escudo.core.Bytes;
+import escudo.core.Text;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
@@ -49,9 +53,11 @@ import java.util.regex.Pattern;
  *   <li>{@code byte[]} and {@link Bytes} are base64 (the same encoding), {@link Instant} an ISO-8601 string such as
  *       {@code "2025-01-31T12:00:00Z"}, {@link Money} is {@code {"minor": 1250, "currency": "EUR"}}.</li>
  * </ul>
- * A failure to read becomes {@code EscudoException(MALFORMED, ...)} whose message
- * names the field but never echoes a value; an {@link EscudoException} thrown while building a value
- * (a record's compact constructor, {@link Money#currency}) is rethrown as is.
+ * A string that is not a {@linkplain Text#isPlain text} (a control character, a bidi override, a
+ * lone surrogate) is refused with {@link Text#INVALID}. A failure to read becomes
+ * {@code EscudoException(MALFORMED, ...)} whose message names the field but never echoes a value;
+ * an {@link EscudoException} thrown while building a value (a record's compact constructor,
+ * {@link Money#currency}) is rethrown as is.
  */
 public final class Json {
 
@@ -236,6 +242,20 @@ public final class Json {
                 } catch (DateTimeParseException e) {
                     throw JsonMappingException.from(p, "not an ISO-8601 instant", e);
                 }
+            }
+        });
+        // Every string field, of every type, is a text at least (core.Text): a control character, a
+        // bidi override or a lone surrogate is refused here, before any handler or database sees it.
+        module.addDeserializer(String.class, new StdScalarDeserializer<>(String.class) {
+            @Override
+            public String deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                return Text.requirePlain(p.currentName(), StringDeserializer.instance.deserialize(p, ctx));
+            }
+        });
+        module.addKeyDeserializer(String.class, new KeyDeserializer() {
+            @Override
+            public Object deserializeKey(String key, DeserializationContext ctx) {
+                return Text.requirePlain(null, key);
             }
         });
         // Bytes travel exactly as byte[] does (base64): Jackson's own byte[] handling, both ways.

@@ -13,6 +13,7 @@ import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
+import escudo.core.Text;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +50,33 @@ class JsonTest {
         String json = new String(Json.write(PAYMENT), UTF_8);
         assertEquals("{\"id\":\"p-1\",\"amount\":{\"minor\":1250,\"currency\":\"EUR\"},\"token\":\"AQID/w==\","
                 + "\"at\":\"2025-01-31T12:00:00.123Z\",\"memo\":null}", json);
+    }
+
+    record Labels(java.util.Map<String, String> labels) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\u0000", "\\r\\nSet-Cookie: a=1", "\\u202e", "\\ud800", "\\u0085", "\\u2028"})
+    void aStringFieldWithAControlBidiOrBrokenCharacterIsRefusedWithoutEchoingIt(String escaped) {
+        String body = "{\"id\":\"p-1\",\"amount\":{\"minor\":1,\"currency\":\"EUR\"},\"token\":\"AQ==\","
+                + "\"at\":\"2025-01-31T12:00:00Z\",\"memo\":\"<b>" + escaped + "</b>\"}";
+        EscudoException e = assertThrows(EscudoException.class, () -> Json.read(body.getBytes(UTF_8), Payment.class));
+        assertEquals(Text.INVALID, e.code());
+        assertEquals("'memo' holds a control, bidirectional or unpaired surrogate character", e.getMessage());
+        EscudoException key = assertThrows(EscudoException.class,
+                () -> Json.read(("{\"labels\":{\"a" + escaped + "\":\"x\"}}").getBytes(UTF_8), Labels.class));
+        assertEquals(Text.INVALID, key.code());
+        assertFalse(key.getMessage().contains("a" + escaped), key.getMessage());
+    }
+
+    @Test
+    void aCurrencyThatIsNotIso4217IsRefusedWithoutEchoingIt() {
+        String script = "<script>" + "x".repeat(5000) + "</script>";
+        String body = "{\"id\":\"p-1\",\"amount\":{\"minor\":1,\"currency\":\"" + script + "\"},\"token\":\"AQ==\","
+                + "\"at\":\"2025-01-31T12:00:00Z\",\"memo\":null}";
+        EscudoException e = assertThrows(EscudoException.class, () -> Json.read(body.getBytes(UTF_8), Payment.class));
+        assertEquals(Money.INVALID, e.code());
+        assertFalse(e.getMessage().contains("script"), e.getMessage());
     }
 
     @Test
