@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.s2.testing.OrderParties;
 import static escudo.s2.testing.OrderParties.COURIER;
 import static escudo.s2.testing.OrderParties.HOLDER;
@@ -148,18 +149,18 @@ class SplitOrderTest {
         OrderParties p = OrderParties.of(mode);
         Sealed bundle = seal(p, "order-1");
         SealedPart issuer = bundle.parts().get(1);
-        for (int i = 0; i < issuer.ciphertext().length; i += 7) {
-            byte[] ciphertext = issuer.ciphertext();
+        for (int i = 0; i < issuer.ciphertext().length(); i += 7) {
+            byte[] ciphertext = issuer.ciphertext().toByteArray();
             ciphertext[i] ^= 1;
             List<SealedPart> parts = new ArrayList<>(bundle.parts());
-            parts.set(1, new SealedPart(Role.ISSUER, ISSUER, issuer.commitment(), ciphertext));
+            parts.set(1, new SealedPart(Role.ISSUER, ISSUER, issuer.commitment(), Bytes.of(ciphertext)));
             assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, false), ISSUER, p.issuer(), IssuerPart.class));
         }
         // A commitment changed (another part's, in this case): the digest no longer matches ...
-        byte[] commitment = issuer.commitment();
+        byte[] commitment = issuer.commitment().toByteArray();
         commitment[0] ^= 1;
         List<SealedPart> parts = new ArrayList<>(bundle.parts());
-        parts.set(1, new SealedPart(Role.ISSUER, ISSUER, commitment, issuer.ciphertext()));
+        parts.set(1, new SealedPart(Role.ISSUER, ISSUER, Bytes.of(commitment), issuer.ciphertext()));
         assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(bundle, parts, false), SELLER, p.seller(), SellerPart.class));
         // ... and if recomputed, every part's associated data changes.
         assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), SELLER, p.seller(), SellerPart.class));
@@ -227,7 +228,7 @@ class SplitOrderTest {
     }
 
     static Sealed rebuild(Sealed bundle, List<SealedPart> parts, boolean fixDigest) {
-        byte[] digest = fixDigest ? SplitOrder.digest(bundle.orderId(), bundle.holderId(), parts) : bundle.digest();
+        Bytes digest = fixDigest ? SplitOrder.digest(bundle.orderId(), bundle.holderId(), parts) : bundle.digest();
         return new Sealed(bundle.orderId(), bundle.holderId(), parts, digest);
     }
 
