@@ -174,6 +174,7 @@ class KeyDirectorySourceTest {
         damaged[0] ^= 1;
         assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(Bytes.of(damaged))).code());
         assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(Bytes.of(new byte[3]))).code());
+        assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(null)).code());
     }
 
     @Test

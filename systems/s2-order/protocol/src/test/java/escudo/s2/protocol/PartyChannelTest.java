@@ -4,6 +4,7 @@ import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -447,5 +448,27 @@ class PartyChannelTest {
         n[0] ^= 1;
         hello.nonce().toByteArray()[1] ^= 1;
         assertArrayEquals(original, hello.nonce().toByteArray());
+    }
+
+    @Test
+    void requestsWithTheSameContentAreEqualAndTheArraysPassedInDoNotChangeThem() {
+        byte[] senderNonce = nonce().toByteArray();
+        byte[] receiverNonce = nonce().toByteArray();
+        byte[] sealed = "sealed body".getBytes(StandardCharsets.UTF_8);
+        Request request = new Request(ALICE, BOB, KIND, Bytes.of(senderNonce), Bytes.of(receiverNonce), Bytes.of(sealed));
+        Request sameContent = new Request(ALICE, BOB, KIND, Bytes.of(senderNonce.clone()), Bytes.of(receiverNonce.clone()),
+                Bytes.of(sealed.clone()));
+
+        assertEquals(sameContent, request);
+        assertEquals(sameContent.hashCode(), request.hashCode());
+        assertNotEquals(new Request(ALICE, BOB, KIND, Bytes.of(senderNonce), Bytes.of(receiverNonce), flip(Bytes.of(sealed), 0)), request);
+        assertNotEquals(new Request(ALICE, BOB, KIND, Bytes.of(senderNonce), flip(Bytes.of(receiverNonce), 31), Bytes.of(sealed)), request);
+
+        senderNonce[0] ^= 1;
+        receiverNonce[0] ^= 1;
+        sealed[0] ^= 1;
+        assertEquals(sameContent, request, "changing the arrays passed in does not change the request");
+        byte[] answer = "sealed answer".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Reply(Bytes.of(answer)), new Reply(Bytes.of(answer.clone())));
     }
 }

@@ -7,8 +7,10 @@ import static escudo.s2.testing.OrderParties.HOLDER;
 import static escudo.s2.testing.OrderParties.ISSUER;
 import static escudo.s2.testing.OrderParties.SELLER;
 import static escudo.testing.Refusals.assertRefused;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import escudo.core.Money;
@@ -225,6 +227,30 @@ class SplitOrderTest {
         seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller(), SellerPart.class));
         assertRefused(OrderException.class, OrderException.REPLAYED, () -> seen.firstSight(SplitOrder.open(bundle, SELLER, p.seller(), SellerPart.class)));
         seen.firstSight(SplitOrder.open(seal(p, "order-2"), SELLER, p.seller(), SellerPart.class));
+    }
+
+    @Test
+    void bundlesWithTheSameContentAreEqualAndTheArraysPassedInDoNotChangeThem() {
+        Sealed bundle = seal(OrderParties.of(Mode.DIRECTORY), "order-1");
+        SealedPart seller = bundle.parts().get(0);
+        byte[] commitment = seller.commitment().toByteArray();
+        byte[] ciphertext = seller.ciphertext().toByteArray();
+        byte[] digest = bundle.digest().toByteArray();
+        List<SealedPart> parts = new ArrayList<>(bundle.parts());
+        parts.set(0, new SealedPart(seller.role(), seller.recipient(), Bytes.of(commitment), Bytes.of(ciphertext)));
+        Sealed sameContent = new Sealed(bundle.orderId(), bundle.holderId(), parts, Bytes.of(digest));
+
+        assertEquals(bundle, sameContent);
+        assertEquals(bundle.hashCode(), sameContent.hashCode());
+        assertEquals(bundle, Sealed.decode(bundle.encode()));
+
+        commitment[0] ^= 1;
+        ciphertext[0] ^= 1;
+        digest[0] ^= 1;
+        assertEquals(bundle, sameContent, "changing the arrays passed in does not change the bundle");
+        assertArrayEquals(bundle.encode(), sameContent.encode());
+        assertNotEquals(bundle, new Sealed(bundle.orderId(), bundle.holderId(), bundle.parts(), Bytes.of(digest)));
+        assertNotEquals(seller, new SealedPart(seller.role(), seller.recipient(), seller.commitment(), Bytes.of(ciphertext)));
     }
 
     static Sealed rebuild(Sealed bundle, List<SealedPart> parts, boolean fixDigest) {
