@@ -3,6 +3,7 @@ package escudo.bench;
 import escudo.node.NodeConfig;
 import escudo.node.PartyNode;
 import escudo.node.spi.Secrets;
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
 import escudo.s2.api.PaymentCard;
@@ -305,7 +306,7 @@ public class SplitOrderBenchmark {
     public OrderStatus orderEndToEnd(Nodes n) {
         Offer offer = n.shop.post("/merchant/shop/offers", n.basket, Offer.class);
         SplitOrder.Sealed bundle = n.shopper.seal(offer, n.details);
-        OrderStatus status = n.holder.call(OrderMessage.Kind.PLACE_ORDER, new OrderMessage.Placement(bundle.encode()),
+        OrderStatus status = n.holder.call(OrderMessage.Kind.PLACE_ORDER, new OrderMessage.Placement(Bytes.of(bundle.encode())),
                 OrderStatus.class);
         if (status.state() != OrderState.DISPATCHED) {
             throw new IllegalStateException("order " + offer.orderId() + " ended " + status.state() + " " + status.reason());

@@ -12,7 +12,6 @@ import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.api.Delivery;
 import escudo.s2.api.PaymentCard;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ final class S2Commands {
             @Override
             void run(PartyClient bank) {
                 DirectoryKeys keys = Shopping.enrol(bank, holder.dir(nodes), holder.id);
-                out().println(holder.id + " enrolled for split orders; X25519 key " + HexFormat.of().formatHex(keys.publicKey())
+                out().println(holder.id + " enrolled for split orders; X25519 key " + keys.publicKey().hex()
                         + " published in the bank's directory, private key in " + holder.dir(nodes));
             }
         }

@@ -1,5 +1,6 @@
 package escudo.cli;
 
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
@@ -109,7 +110,7 @@ final class Shopping {
 
     /** Seals the order for the offer's parties (the card's issuer named by the holder) and places it. */
     static OrderStatus place(PairwiseKeys holder, String cardIssuerId, PartyClient shop, Offer offer, Shopper.Details details) {
-        byte[] bundle = new Shopper(holder, cardIssuerId).seal(offer, details).encode();
+        Bytes bundle = Bytes.of(new Shopper(holder, cardIssuerId).seal(offer, details).encode());
         try (ChannelClient seller = channel(holder, offer.sellerId(), shop)) {
             return seller.call(OrderMessage.Kind.PLACE_ORDER, new OrderMessage.Placement(bundle), OrderStatus.class);
         }

@@ -1,5 +1,6 @@
 package escudo.s2.client;
 
+import escudo.core.Bytes;
 import escudo.crypto.SecretAccess;
 import escudo.s2.protocol.BlomShare;
 import escudo.s2.protocol.DirectoryKeys;
@@ -18,29 +19,19 @@ public sealed interface OrderKeys {
     PairwiseKeys keysFor(String id, KeyDirectory directory);
 
     /** Static X25519 key agreement with the public keys of the bank's key directory. */
-    record Directory(byte[] x25519PrivateKey) implements OrderKeys {
+    record Directory(Bytes x25519PrivateKey) implements OrderKeys {
         public Directory {
-            x25519PrivateKey = Objects.requireNonNull(x25519PrivateKey, "x25519PrivateKey").clone();
+            Objects.requireNonNull(x25519PrivateKey, "x25519PrivateKey");
         }
 
         /** A fresh key pair that lives as long as the node: for tests, the demo and benchmarks. */
         public static Directory ephemeral() {
-            return new Directory(DirectoryKeys.generate("ephemeral", new KeyDirectory()).privateKey(SecretAccess.forSealedStorage()));
+            return new Directory(Bytes.of(DirectoryKeys.generate("ephemeral", new KeyDirectory()).privateKey(SecretAccess.forSealedStorage())));
         }
 
         @Override
         public PairwiseKeys keysFor(String id, KeyDirectory directory) {
-            return DirectoryKeys.fromPrivateKey(id, x25519PrivateKey, directory);
-        }
-
-        @Override
-        public byte[] x25519PrivateKey() {
-            return x25519PrivateKey.clone();
-        }
-
-        @Override
-        public String toString() {
-            return "OrderKeys.Directory[private key hidden]";
+            return DirectoryKeys.fromPrivateKey(id, x25519PrivateKey.toByteArray(), directory);
         }
     }
 

@@ -1,5 +1,6 @@
 package escudo.s2.client;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.crypto.SigningKey;
 import escudo.s2.api.OrderApi;
@@ -34,7 +35,7 @@ public final class RemoteDirectory {
      * Publishes a party's keys at the bank's desk ({@code bankDesk} carries the operator token),
      * signed with the party's Ed25519 key. Registering the same keys again is harmless.
      */
-    public static void register(PartyClient bankDesk, String id, byte[] x25519PublicKey, SigningKey signingKey) {
+    public static void register(PartyClient bankDesk, String id, Bytes x25519PublicKey, SigningKey signingKey) {
         KeyDirectory.Entry entry = new KeyDirectory.Entry(id, x25519PublicKey, signingKey.verifyingKey());
         bankDesk.post("/issuer/directory", new OrderApi.Registration(id, x25519PublicKey, signingKey.verifyingKey(),
                 entry.prove(signingKey)), OrderApi.DirectoryEntry.class);

@@ -1,5 +1,6 @@
 package escudo.s2.api;
 
+import escudo.core.Bytes;
 import escudo.crypto.VerifyingKey;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderMessage;
@@ -12,7 +13,7 @@ public final class OrderApi {
     }
 
     /** {@code GET /issuer/directory/{id}}: a party's public keys. */
-    public record DirectoryEntry(String id, byte[] x25519PublicKey, VerifyingKey verifyingKey) {
+    public record DirectoryEntry(String id, Bytes x25519PublicKey, VerifyingKey verifyingKey) {
 
         public static DirectoryEntry of(KeyDirectory.Entry entry) {
             return new DirectoryEntry(entry.id(), entry.x25519PublicKey(), entry.verifyingKey());
@@ -24,7 +25,7 @@ public final class OrderApi {
     }
 
     /** {@code POST /issuer/directory} (bank desk): a party's keys and its Ed25519 signature over them. */
-    public record Registration(String id, byte[] x25519PublicKey, VerifyingKey verifyingKey, byte[] proof) {
+    public record Registration(String id, Bytes x25519PublicKey, VerifyingKey verifyingKey, Bytes proof) {
     }
 
     /** {@code POST /issuer/payment-cards} (bank desk): a debit card on the customer's current account. */

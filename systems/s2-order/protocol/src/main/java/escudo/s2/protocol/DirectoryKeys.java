@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.X25519;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SecretBox;
@@ -24,7 +25,7 @@ public final class DirectoryKeys implements PairwiseKeys {
 
     private final String myId;
     private final PrivateKey privateKey;
-    private final byte[] publicKey;
+    private final Bytes publicKey;
     private final KeyDirectory directory;
     /**
      * X25519 with a peer is the costly step of every part and channel message; a peer's directory
@@ -41,7 +42,7 @@ public final class DirectoryKeys implements PairwiseKeys {
     private DirectoryKeys(String myId, KeyPair keyPair, KeyDirectory directory) {
         this.myId = PairKeyDerivation.checkId(myId);
         this.privateKey = keyPair.getPrivate();
-        this.publicKey = X25519.rawPublic(keyPair.getPublic());
+        this.publicKey = Bytes.of(X25519.rawPublic(keyPair.getPublic()));
         this.directory = java.util.Objects.requireNonNull(directory, "directory");
     }
 
@@ -66,8 +67,8 @@ public final class DirectoryKeys implements PairwiseKeys {
     }
 
     /** My raw 32-byte X25519 public key (RFC 7748). */
-    public byte[] publicKey() {
-        return publicKey.clone();
+    public Bytes publicKey() {
+        return publicKey;
     }
 
     /** My raw 32-byte X25519 private key; for sealed storage only. */
@@ -81,7 +82,7 @@ public final class DirectoryKeys implements PairwiseKeys {
         byte[] shared = sharedSecrets.get(peerId);
         if (shared == null) {
             KeyDirectory.Entry peer = directory.entry(peerId);
-            shared = OrderException.withPeerKey(() -> X25519.agree(privateKey, peer.x25519PublicKey()));
+            shared = OrderException.withPeerKey(() -> X25519.agree(privateKey, peer.x25519PublicKey().toByteArray()));
             sharedSecrets.put(peerId, shared);
         }
         return PairKeyDerivation.derive(MODE, shared, myId, peerId, purpose);

@@ -1,10 +1,10 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.X25519;
 import escudo.crypto.VerifyingKey;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.SigningKey;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,16 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KeyDirectory {
 
     /** One party's public keys. */
-    public record Entry(String id, byte[] x25519PublicKey, VerifyingKey verifyingKey) {
+    public record Entry(String id, Bytes x25519PublicKey, VerifyingKey verifyingKey) {
         public Entry {
             PairKeyDerivation.checkId(id);
-            if (x25519PublicKey == null || x25519PublicKey.length != X25519.KEY_LENGTH) {
+            if (x25519PublicKey == null || x25519PublicKey.length() != X25519.KEY_LENGTH) {
                 throw OrderException.badKey("an X25519 public key has 32 bytes");
             }
             if (verifyingKey == null) {
                 throw OrderException.badKey("a directory entry needs an Ed25519 verifying key");
             }
-            x25519PublicKey = x25519PublicKey.clone();
         }
 
         /**
@@ -45,39 +44,17 @@ public final class KeyDirectory {
                     .bytes(verifyingKey.bytes()).toByteArray();
         }
 
-        /** Checks the party's signature over {@link #signedBytes()}; else {@code crypto.bad-signature}. */
-        public void verifyProof(byte[] signature) {
-            verifyingKey.verify(signature, signedBytes(), "directory registration of " + id);
+        /** Checks the party's signature over {@link #signedBytes()}; else (also when there is none) {@code crypto.bad-signature}. */
+        public void verifyProof(Bytes signature) {
+            verifyingKey.verify(signature == null ? null : signature.toByteArray(), signedBytes(), "directory registration of " + id);
         }
 
         /** The party's proof for this entry. */
-        public byte[] prove(SigningKey key) {
+        public Bytes prove(SigningKey key) {
             if (!key.verifyingKey().equals(verifyingKey)) {
                 throw OrderException.badKey("the proof must be signed with the entry's own Ed25519 key");
             }
-            return key.sign(signedBytes());
-        }
-
-        @Override
-        public byte[] x25519PublicKey() {
-            return x25519PublicKey.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Entry e && id.equals(e.id) && Arrays.equals(x25519PublicKey, e.x25519PublicKey)
-                    && verifyingKey.equals(e.verifyingKey);
-        }
-
-        @Override
-        public int hashCode() {
-            return id.hashCode() * 31 + Arrays.hashCode(x25519PublicKey);
-        }
-
-        @Override
-        public String toString() {
-            return "Entry[id=" + id + ", x25519=" + java.util.HexFormat.of().formatHex(x25519PublicKey)
-                    + ", ed25519=" + verifyingKey.hex() + "]";
+            return Bytes.of(key.sign(signedBytes()));
         }
     }
 
@@ -95,9 +72,9 @@ public final class KeyDirectory {
     }
 
     /** Publishes a party's keys; refuses a small-order X25519 key or a change of an existing entry. */
-    public Entry register(String id, byte[] x25519PublicKey, VerifyingKey verifyingKey) {
+    public Entry register(String id, Bytes x25519PublicKey, VerifyingKey verifyingKey) {
         Entry entry = new Entry(id, x25519PublicKey, verifyingKey);
-        OrderException.withPeerKey(() -> X25519.checkNotSmallOrder(entry.x25519PublicKey));
+        OrderException.withPeerKey(() -> X25519.checkNotSmallOrder(entry.x25519PublicKey.toByteArray()));
         Entry existing = entries.putIfAbsent(id, entry);
         if (existing != null && !existing.equals(entry)) {
             throw OrderException.malformed("party " + id + " is already registered with other keys");
@@ -115,7 +92,7 @@ public final class KeyDirectory {
         if (!found.id().equals(id)) {
             throw OrderException.malformed("the directory answered for " + found.id() + " when asked for " + id);
         }
-        OrderException.withPeerKey(() -> X25519.checkNotSmallOrder(found.x25519PublicKey));
+        OrderException.withPeerKey(() -> X25519.checkNotSmallOrder(found.x25519PublicKey.toByteArray()));
         Entry cached = entries.putIfAbsent(id, found);
         return cached == null ? found : cached;
     }

@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import java.time.Instant;
 import java.util.Arrays;
@@ -125,14 +126,9 @@ public sealed interface OrderMessage {
     }
 
     /** Holder → seller ({@link Kind#PLACE_ORDER}); the sender must be the bundle's holder. */
-    record Placement(byte[] bundle) implements OrderMessage {
+    record Placement(Bytes bundle) implements OrderMessage {
         public Placement {
-            bundle = Objects.requireNonNull(bundle, "bundle").clone();
-        }
-
-        @Override
-        public byte[] bundle() {
-            return bundle.clone();
+            Objects.requireNonNull(bundle, "bundle");
         }
     }
 
@@ -162,15 +158,10 @@ public sealed interface OrderMessage {
     }
 
     /** Seller → issuer ({@link Kind#AUTHORISE}): the bundle and the amount the seller's part says. */
-    record AuthorisationRequest(byte[] bundle, Money amount) implements OrderMessage {
+    record AuthorisationRequest(Bytes bundle, Money amount) implements OrderMessage {
         public AuthorisationRequest {
-            bundle = Objects.requireNonNull(bundle, "bundle").clone();
+            Objects.requireNonNull(bundle, "bundle");
             Objects.requireNonNull(amount, "amount");
-        }
-
-        @Override
-        public byte[] bundle() {
-            return bundle.clone();
         }
     }
 
@@ -181,16 +172,11 @@ public sealed interface OrderMessage {
      * held for the seller and an authorisation id, or declined with a reason code ({@code order.card-declined},
      * {@code order.insufficient-funds}, {@code order.amount-mismatch}) and a detail.
      */
-    record Authorisation(String orderId, String holderId, byte[] digest, Decision decision, Money amount,
+    record Authorisation(String orderId, String holderId, Bytes digest, Decision decision, Money amount,
                          String authorisationId, String reason, String detail) implements OrderMessage {
         public Authorisation {
-            digest = Objects.requireNonNull(digest, "digest").clone();
+            Objects.requireNonNull(digest, "digest");
             Objects.requireNonNull(decision, "decision");
-        }
-
-        @Override
-        public byte[] digest() {
-            return digest.clone();
         }
     }
 
@@ -209,15 +195,10 @@ public sealed interface OrderMessage {
     }
 
     /** Seller → courier ({@link Kind#DELIVER}): the bundle and what to carry (the seller's instructions). */
-    record DeliveryRequest(byte[] bundle, String parcel) implements OrderMessage {
+    record DeliveryRequest(Bytes bundle, String parcel) implements OrderMessage {
         public DeliveryRequest {
-            bundle = Objects.requireNonNull(bundle, "bundle").clone();
+            Objects.requireNonNull(bundle, "bundle");
             Objects.requireNonNull(parcel, "parcel");
-        }
-
-        @Override
-        public byte[] bundle() {
-            return bundle.clone();
         }
     }
 

@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.Digest;
@@ -60,34 +61,19 @@ public final class PartyChannel {
     }
 
     /** The sender's opening: who it is, whom it wants, and its fresh nonce. */
-    public record Hello(String from, String to, byte[] nonce) {
+    public record Hello(String from, String to, Bytes nonce) {
         public Hello {
             PairKeyDerivation.checkId(from);
             PairKeyDerivation.checkId(to);
-            nonce = checkNonce(nonce);
-        }
-
-        @Override
-        public byte[] nonce() {
-            return nonce.clone();
+            checkNonce(nonce);
         }
     }
 
     /** The receiver's answer to a hello: its own nonce and the proof that it holds the pairwise key. */
-    public record Challenge(byte[] nonce, byte[] proof) {
+    public record Challenge(Bytes nonce, Bytes proof) {
         public Challenge {
-            nonce = checkNonce(nonce);
-            proof = Objects.requireNonNull(proof, "proof").clone();
-        }
-
-        @Override
-        public byte[] nonce() {
-            return nonce.clone();
-        }
-
-        @Override
-        public byte[] proof() {
-            return proof.clone();
+            checkNonce(nonce);
+            Objects.requireNonNull(proof, "proof");
         }
     }
 
@@ -95,43 +81,23 @@ public final class PartyChannel {
      * One authenticated request of {@code kind}: the sender's hello nonce and the receiver's
      * challenge {@code nonce} it answers, and the sealed body.
      */
-    public record Request(String from, String to, String kind, byte[] senderNonce, byte[] nonce, byte[] sealed) {
+    public record Request(String from, String to, String kind, Bytes senderNonce, Bytes nonce, Bytes sealed) {
         public Request {
             PairKeyDerivation.checkId(from);
             PairKeyDerivation.checkId(to);
             if (kind == null || kind.isBlank()) {
                 throw OrderException.malformed("a channel request names its kind");
             }
-            senderNonce = checkNonce(senderNonce);
-            nonce = checkNonce(nonce);
-            sealed = Objects.requireNonNull(sealed, "sealed").clone();
-        }
-
-        @Override
-        public byte[] senderNonce() {
-            return senderNonce.clone();
-        }
-
-        @Override
-        public byte[] nonce() {
-            return nonce.clone();
-        }
-
-        @Override
-        public byte[] sealed() {
-            return sealed.clone();
+            checkNonce(senderNonce);
+            checkNonce(nonce);
+            Objects.requireNonNull(sealed, "sealed");
         }
     }
 
     /** The receiver's sealed answer to a request. */
-    public record Reply(byte[] sealed) {
+    public record Reply(Bytes sealed) {
         public Reply {
-            sealed = Objects.requireNonNull(sealed, "sealed").clone();
-        }
-
-        @Override
-        public byte[] sealed() {
-            return sealed.clone();
+            Objects.requireNonNull(sealed, "sealed");
         }
     }
 
@@ -143,10 +109,10 @@ public final class PartyChannel {
      */
     public static Session confirm(PairwiseKeys me, String peer, Function<Hello, Challenge> transport) {
         SecretBox key = me.pairKey(peer, PURPOSE);
-        byte[] senderNonce = nonce();
+        Bytes senderNonce = nonce();
         Challenge challenge = transport.apply(new Hello(me.myId(), peer, senderNonce));
         try {
-            key.open(challenge.proof, ad(HELLO_TAG, me.myId(), peer, null, senderNonce, challenge.nonce), "challenge proof");
+            key.open(challenge.proof.toByteArray(), ad(HELLO_TAG, me.myId(), peer, null, senderNonce, challenge.nonce), "challenge proof");
         } catch (CryptoException e) {
             throw unauthenticated("the party answering for " + peer + " could not prove it is " + peer);
         }
@@ -158,11 +124,11 @@ public final class PartyChannel {
         private final String me;
         private final String peer;
         private final SecretBox key;
-        private final byte[] senderNonce;
-        private final byte[] receiverNonce;
+        private final Bytes senderNonce;
+        private final Bytes receiverNonce;
         private String kind;
 
-        private Session(String me, String peer, SecretBox key, byte[] senderNonce, byte[] receiverNonce) {
+        private Session(String me, String peer, SecretBox key, Bytes senderNonce, Bytes receiverNonce) {
             this.me = me;
             this.peer = peer;
             this.key = key;
@@ -179,10 +145,10 @@ public final class PartyChannel {
             if (this.kind != null) {
                 throw new IllegalStateException("a session carries one request; confirm the peer again");
             }
-            new Request(me, peer, kind, senderNonce, receiverNonce, new byte[0]); // checks kind before anything is sealed
+            new Request(me, peer, kind, senderNonce, receiverNonce, Bytes.EMPTY); // checks kind before anything is sealed
             this.kind = kind;
             return new Request(me, peer, kind, senderNonce, receiverNonce,
-                    key.seal(body, ad(REQUEST_TAG, me, peer, kind, senderNonce, receiverNonce)));
+                    Bytes.of(key.seal(body, ad(REQUEST_TAG, me, peer, kind, senderNonce, receiverNonce))));
         }
 
         /** Opens the peer's reply to this session's request. */
@@ -191,7 +157,7 @@ public final class PartyChannel {
                 throw new IllegalStateException("no request was sent in this session");
             }
             try {
-                return key.open(reply.sealed, ad(REPLY_TAG, me, peer, kind, senderNonce, receiverNonce), "reply");
+                return key.open(reply.sealed.toByteArray(), ad(REPLY_TAG, me, peer, kind, senderNonce, receiverNonce), "reply");
             } catch (CryptoException e) {
                 throw unauthenticated("the reply to " + kind + " did not come from " + peer + " or was altered");
             }
@@ -208,7 +174,7 @@ public final class PartyChannel {
         private final Clock clock;
         private final byte[] challengeKey = new byte[32];
         /** Challenges spent by authenticated requests, until they expire (epoch seconds). */
-        private final Map<ByteBuffer, Long> spent = new ConcurrentHashMap<>();
+        private final Map<Bytes, Long> spent = new ConcurrentHashMap<>();
         private final AtomicLong nextSweep = new AtomicLong();
 
         public Receiver(PairwiseKeys me, Clock clock) {
@@ -230,10 +196,10 @@ public final class PartyChannel {
             long expiry = clock.instant().plus(CHALLENGE_LIFETIME).getEpochSecond();
             byte[] random = new byte[8];
             RANDOM.nextBytes(random);
-            byte[] receiverNonce = ByteBuffer.allocate(NONCE_LENGTH).putLong(expiry).put(random)
-                    .put(mac(hello.from(), hello.nonce, expiry, random)).array();
+            Bytes receiverNonce = Bytes.of(ByteBuffer.allocate(NONCE_LENGTH).putLong(expiry).put(random)
+                    .put(mac(hello.from(), hello.nonce, expiry, random)).array());
             return new Challenge(receiverNonce,
-                    key.seal(new byte[0], ad(HELLO_TAG, hello.from(), me.myId(), null, hello.nonce, receiverNonce)));
+                    Bytes.of(key.seal(new byte[0], ad(HELLO_TAG, hello.from(), me.myId(), null, hello.nonce, receiverNonce))));
         }
 
         /**
@@ -246,7 +212,7 @@ public final class PartyChannel {
             if (!request.to().equals(me.myId())) {
                 throw OrderException.wrongRecipient("this is " + me.myId() + ", not " + request.to());
             }
-            ByteBuffer nonce = ByteBuffer.wrap(request.nonce);
+            ByteBuffer nonce = ByteBuffer.wrap(request.nonce.toByteArray());
             long expiry = nonce.getLong();
             byte[] random = new byte[8];
             nonce.get(random);
@@ -259,19 +225,19 @@ public final class PartyChannel {
             SecretBox key = me.pairKey(request.from(), PURPOSE);
             byte[] body;
             try {
-                body = key.open(request.sealed, ad(REQUEST_TAG, request.from(), me.myId(), request.kind(), request.senderNonce,
+                body = key.open(request.sealed.toByteArray(), ad(REQUEST_TAG, request.from(), me.myId(), request.kind(), request.senderNonce,
                         request.nonce), "request");
             } catch (CryptoException e) {
                 throw unauthenticated("the request did not come from " + request.from() + " or was altered");
             }
             sweep(now);
-            if (spent.putIfAbsent(ByteBuffer.wrap(request.nonce), expiry) != null) {
+            if (spent.putIfAbsent(request.nonce, expiry) != null) {
                 throw challengeUnknown();
             }
             return new Received(request.from(), request.kind(), body, key, request.senderNonce, request.nonce, me.myId());
         }
 
-        private byte[] mac(String from, byte[] senderNonce, long expiry, byte[] random) {
+        private byte[] mac(String from, Bytes senderNonce, long expiry, byte[] random) {
             byte[] full = Digest.hmacSha256(challengeKey, CanonicalWriter.domain(CHALLENGE_TAG).string(from).string(me.myId())
                     .bytes(senderNonce).i64(expiry).bytes(random).toByteArray());
             return Arrays.copyOf(full, MAC_LENGTH);
@@ -297,11 +263,11 @@ public final class PartyChannel {
         private final String kind;
         private final byte[] body;
         private final SecretBox key;
-        private final byte[] senderNonce;
-        private final byte[] receiverNonce;
+        private final Bytes senderNonce;
+        private final Bytes receiverNonce;
         private final String me;
 
-        private Received(String from, String kind, byte[] body, SecretBox key, byte[] senderNonce, byte[] receiverNonce,
+        private Received(String from, String kind, byte[] body, SecretBox key, Bytes senderNonce, Bytes receiverNonce,
                          String me) {
             this.from = from;
             this.kind = kind;
@@ -326,7 +292,7 @@ public final class PartyChannel {
         }
 
         public Reply reply(byte[] answer) {
-            return new Reply(key.seal(answer, ad(REPLY_TAG, from, me, kind, senderNonce, receiverNonce)));
+            return new Reply(Bytes.of(key.seal(answer, ad(REPLY_TAG, from, me, kind, senderNonce, receiverNonce))));
         }
     }
 
@@ -334,7 +300,7 @@ public final class PartyChannel {
         return new OrderException(OrderException.PARTY_UNAUTHENTICATED, message);
     }
 
-    private static byte[] ad(String tag, String from, String to, String kind, byte[] senderNonce, byte[] receiverNonce) {
+    private static byte[] ad(String tag, String from, String to, String kind, Bytes senderNonce, Bytes receiverNonce) {
         CanonicalWriter w = CanonicalWriter.domain(tag).string(from).string(to);
         if (kind != null) {
             w.string(kind);
@@ -342,16 +308,15 @@ public final class PartyChannel {
         return w.bytes(senderNonce).bytes(receiverNonce).toByteArray();
     }
 
-    private static byte[] nonce() {
+    private static Bytes nonce() {
         byte[] nonce = new byte[NONCE_LENGTH];
         RANDOM.nextBytes(nonce);
-        return nonce;
+        return Bytes.of(nonce);
     }
 
-    private static byte[] checkNonce(byte[] nonce) {
-        if (nonce == null || nonce.length != NONCE_LENGTH) {
+    private static void checkNonce(Bytes nonce) {
+        if (nonce == null || nonce.length() != NONCE_LENGTH) {
             throw OrderException.malformed("a channel nonce has " + NONCE_LENGTH + " bytes");
         }
-        return nonce.clone();
     }
 }

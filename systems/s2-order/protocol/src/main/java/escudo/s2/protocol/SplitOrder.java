@@ -1,12 +1,12 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.Digest;
 import escudo.crypto.SecretBox;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,46 +142,18 @@ public final class SplitOrder {
     }
 
     /** One sealed part as it travels: recipient and role in the clear, the commitment, the AEAD blob. */
-    public record SealedPart(Role role, String recipient, byte[] commitment, byte[] ciphertext) {
+    public record SealedPart(Role role, String recipient, Bytes commitment, Bytes ciphertext) {
         public SealedPart {
             Objects.requireNonNull(role, "role");
             PairKeyDerivation.checkId(recipient);
-            if (commitment == null || commitment.length != HASH_LENGTH || ciphertext == null) {
+            if (commitment == null || commitment.length() != HASH_LENGTH || ciphertext == null) {
                 throw OrderException.malformed("a sealed part has a 32-byte commitment and a ciphertext");
             }
-            commitment = commitment.clone();
-            ciphertext = ciphertext.clone();
-        }
-
-        @Override
-        public byte[] commitment() {
-            return commitment.clone();
-        }
-
-        @Override
-        public byte[] ciphertext() {
-            return ciphertext.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof SealedPart p && role == p.role && recipient.equals(p.recipient)
-                    && Arrays.equals(commitment, p.commitment) && Arrays.equals(ciphertext, p.ciphertext);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(role, recipient, Arrays.hashCode(commitment));
-        }
-
-        @Override
-        public String toString() {
-            return "SealedPart[" + role + " " + recipient + ", " + ciphertext.length + " bytes]";
         }
     }
 
     /** The bundle the holder sends to the seller: order id and holder id in the clear, the parts, the digest. */
-    public record Sealed(String orderId, String holderId, List<SealedPart> parts, byte[] digest) {
+    public record Sealed(String orderId, String holderId, List<SealedPart> parts, Bytes digest) {
         public Sealed {
             checkText(orderId, "order id");
             PairKeyDerivation.checkId(holderId);
@@ -189,15 +161,9 @@ public final class SplitOrder {
             if (parts.isEmpty() || parts.size() > MAX_PARTS) {
                 throw OrderException.malformed("a sealed order has 1 to " + MAX_PARTS + " parts");
             }
-            if (digest == null || digest.length != HASH_LENGTH) {
+            if (digest == null || digest.length() != HASH_LENGTH) {
                 throw OrderException.malformed("a sealed order has a 32-byte digest");
             }
-            digest = digest.clone();
-        }
-
-        @Override
-        public byte[] digest() {
-            return digest.clone();
         }
 
         /** The part addressed to {@code recipient}, or {@code order.wrong-recipient}. */
@@ -230,30 +196,15 @@ public final class SplitOrder {
                 }
                 List<SealedPart> parts = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    parts.add(new SealedPart(role(reader.string()), reader.string(), reader.bytes(), reader.bytes()));
+                    parts.add(new SealedPart(role(reader.string()), reader.string(), Bytes.of(reader.bytes()),
+                            Bytes.of(reader.bytes())));
                 }
-                byte[] digest = reader.bytes();
+                Bytes digest = Bytes.of(reader.bytes());
                 reader.end();
                 return new Sealed(orderId, holderId, parts, digest);
             } catch (CryptoException e) {
                 throw OrderException.malformed("not a sealed order: " + e.getMessage());
             }
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Sealed s && orderId.equals(s.orderId) && holderId.equals(s.holderId)
-                    && parts.equals(s.parts) && Arrays.equals(digest, s.digest);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(orderId, holderId, parts, Arrays.hashCode(digest));
-        }
-
-        @Override
-        public String toString() {
-            return "Sealed[order " + orderId + " from " + holderId + ", " + parts + "]";
         }
     }
 
@@ -300,7 +251,7 @@ public final class SplitOrder {
         // Keys first, so an unknown party is refused before anything is computed.
         List<SecretBox> keys = parts.stream().map(p -> holder.pairKey(p.recipient(), KEY_PURPOSE)).toList();
         List<byte[]> plaintexts = new ArrayList<>();
-        List<byte[]> commitments = new ArrayList<>();
+        List<Bytes> commitments = new ArrayList<>();
         for (Part part : parts) {
             byte[] salt = new byte[SALT_LENGTH];
             RANDOM.nextBytes(salt);
@@ -309,18 +260,19 @@ public final class SplitOrder {
             part.fields().forEach((name, value) -> writer.string(name).string(value));
             byte[] plaintext = writer.toByteArray();
             plaintexts.add(plaintext);
-            commitments.add(commitment(orderId, part.recipient(), salt, plaintext));
+            commitments.add(Bytes.of(commitment(orderId, part.recipient(), salt, plaintext)));
         }
         List<SealedPart> unsealed = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            unsealed.add(new SealedPart(parts.get(i).role(), parts.get(i).recipient(), commitments.get(i), new byte[0]));
+            unsealed.add(new SealedPart(parts.get(i).role(), parts.get(i).recipient(), commitments.get(i), Bytes.EMPTY));
         }
-        byte[] digest = digest(orderId, holderId, unsealed);
+        Bytes digest = digest(orderId, holderId, unsealed);
         List<SealedPart> sealed = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
             byte[] ad = associatedData(orderId, holderId, part.recipient(), part.role(), digest);
-            sealed.add(new SealedPart(part.role(), part.recipient(), commitments.get(i), keys.get(i).seal(plaintexts.get(i), ad)));
+            sealed.add(new SealedPart(part.role(), part.recipient(), commitments.get(i),
+                    Bytes.of(keys.get(i).seal(plaintexts.get(i), ad))));
             Arrays.fill(plaintexts.get(i), (byte) 0);
         }
         return new Sealed(orderId, holderId, sealed, digest);
@@ -345,15 +297,15 @@ public final class SplitOrder {
         if (part.role() != expected) {
             throw OrderException.wrongRecipient("order " + bundle.orderId() + " addresses no " + expected + " part to " + myId);
         }
-        byte[] digest = digest(bundle.orderId(), bundle.holderId(), bundle.parts());
-        if (!MessageDigest.isEqual(digest, bundle.digest)) {
+        Bytes digest = digest(bundle.orderId(), bundle.holderId(), bundle.parts());
+        if (!digest.equals(bundle.digest)) {
             throw OrderException.bindingMismatch("the digest of order " + bundle.orderId() + " does not match its parts");
         }
         SecretBox key = keys.pairKey(bundle.holderId(), KEY_PURPOSE);
         byte[] ad = associatedData(bundle.orderId(), bundle.holderId(), myId, part.role(), digest);
         byte[] plaintext;
         try {
-            plaintext = key.open(part.ciphertext, ad, "order part");
+            plaintext = key.open(part.ciphertext.toByteArray(), ad, "order part");
         } catch (CryptoException e) {
             throw OrderException.partTampered(myId);
         }
@@ -383,7 +335,7 @@ public final class SplitOrder {
                 previous = name;
             }
             reader.end();
-            if (!MessageDigest.isEqual(commitment(orderId, recipient, salt, plaintext), part.commitment)) {
+            if (!Bytes.of(commitment(orderId, recipient, salt, plaintext)).equals(part.commitment)) {
                 throw OrderException.bindingMismatch("the part does not match its commitment in order " + orderId);
             }
             return new Opened<>(orderId, holderId, recipient, type.cast(PartFields.read(role, fields)));
@@ -398,15 +350,15 @@ public final class SplitOrder {
         return Digest.sha256(CanonicalWriter.domain(COMMIT_TAG).string(orderId).string(recipient).bytes(salt).bytes(plaintext).toByteArray());
     }
 
-    static byte[] digest(String orderId, String holderId, List<SealedPart> parts) {
+    static Bytes digest(String orderId, String holderId, List<SealedPart> parts) {
         CanonicalWriter writer = CanonicalWriter.domain(DIGEST_TAG).string(orderId).string(holderId).u32(parts.size());
         for (SealedPart part : parts) {
             writer.string(part.recipient()).string(part.role().name()).bytes(part.commitment);
         }
-        return Digest.sha256(writer.toByteArray());
+        return Bytes.of(Digest.sha256(writer.toByteArray()));
     }
 
-    static byte[] associatedData(String orderId, String holderId, String recipient, Role role, byte[] digest) {
+    static byte[] associatedData(String orderId, String holderId, String recipient, Role role, Bytes digest) {
         return CanonicalWriter.domain(AD_TAG).string(orderId).string(holderId).string(recipient).string(role.name())
                 .bytes(digest).toByteArray();
     }

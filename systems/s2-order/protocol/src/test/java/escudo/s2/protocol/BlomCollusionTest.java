@@ -53,7 +53,7 @@ class BlomCollusionTest {
         SecretBox key = PairKeyDerivation.derive(BlomShare.MODE, BlomShare.toBytes(stolen), "issuer.example", "holder:alice",
                 SplitOrder.KEY_PURPOSE);
         SplitOrder.SealedPart part = bundle.partFor("issuer.example");
-        byte[] plaintext = key.open(part.ciphertext(), SplitOrder.associatedData("order-1", "holder:alice", "issuer.example",
+        byte[] plaintext = key.open(part.ciphertext().toByteArray(), SplitOrder.associatedData("order-1", "holder:alice", "issuer.example",
                 SplitOrder.Role.ISSUER, bundle.digest()), "stolen part");
         assertEquals(true, new String(plaintext, StandardCharsets.ISO_8859_1).contains("4111111111111111"));
     }

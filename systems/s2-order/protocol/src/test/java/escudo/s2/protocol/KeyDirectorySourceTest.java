@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
 import escudo.crypto.SigningKey;
 import escudo.s2.protocol.KeyDirectory.Entry;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +50,7 @@ class KeyDirectorySourceTest {
 
         Entry found = remote.entry(SELLER);
         assertEquals(banks.entry(SELLER), found);
-        assertArrayEquals(seller.publicKey(), found.x25519PublicKey());
+        assertEquals(seller.publicKey(), found.x25519PublicKey());
         assertSame(found, remote.entry(SELLER));
         assertTrue(remote.contains(SELLER));
         PairwiseKeysTest.assertEqualKeys(holder.pairKey(SELLER, "p"), seller.pairKey(HOLDER, "p"));
@@ -78,7 +78,7 @@ class KeyDirectorySourceTest {
 
         // A party that registers afterwards is found: absence is not cached.
         bank.entries.put(SELLER, banks.entry(SELLER));
-        assertArrayEquals(seller.publicKey(), remote.entry(SELLER).x25519PublicKey());
+        assertEquals(seller.publicKey(), remote.entry(SELLER).x25519PublicKey());
         assertRefused(OrderException.class, OrderException.MALFORMED, () -> remote.entry(""));
     }
 
@@ -110,7 +110,7 @@ class KeyDirectorySourceTest {
                 "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800");
         for (int i = 0; i < points.size(); i++) {
             String id = "evil-" + i;
-            smallOrder.put(id, new Entry(id, HexFormat.of().parseHex(points.get(i)), SigningKey.generate().verifyingKey()));
+            smallOrder.put(id, new Entry(id, Bytes.ofHex(points.get(i)), SigningKey.generate().verifyingKey()));
         }
         KeyDirectory remote = new KeyDirectory(id -> {
             asked.incrementAndGet();
@@ -150,18 +150,18 @@ class KeyDirectorySourceTest {
     @Test
     void proveAndVerifyRoundTripAndAnyOtherKeyOrEntryIsRefused() {
         SigningKey signing = SigningKey.generate();
-        byte[] x25519 = DirectoryKeys.generate(SELLER, new KeyDirectory()).publicKey();
+        Bytes x25519 = DirectoryKeys.generate(SELLER, new KeyDirectory()).publicKey();
         Entry entry = new Entry(SELLER, x25519, signing.verifyingKey());
         assertArrayEquals(CanonicalWriter.domain("escudo/s2/directory-entry/v1").string(SELLER).bytes(x25519)
                 .bytes(signing.verifyingKey().bytes()).toByteArray(), entry.signedBytes());
 
-        byte[] proof = entry.prove(signing);
+        Bytes proof = entry.prove(signing);
         entry.verifyProof(proof);
         new Entry(SELLER, x25519, signing.verifyingKey()).verifyProof(proof);
 
         SigningKey other = SigningKey.generate();
         assertRefused(OrderException.class, OrderException.BAD_KEY, () -> entry.prove(other));
-        CryptoException wrongSigner = assertThrows(CryptoException.class, () -> entry.verifyProof(other.sign(entry.signedBytes())));
+        CryptoException wrongSigner = assertThrows(CryptoException.class, () -> entry.verifyProof(Bytes.of(other.sign(entry.signedBytes()))));
         assertEquals(CryptoException.BAD_SIGNATURE, wrongSigner.code());
 
         // The same proof does not carry over to another identifier or another X25519 key.
@@ -170,26 +170,27 @@ class KeyDirectorySourceTest {
         for (Entry e : List.of(otherId, otherKey)) {
             assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> e.verifyProof(proof)).code());
         }
-        byte[] damaged = proof.clone();
+        byte[] damaged = proof.toByteArray();
         damaged[0] ^= 1;
-        assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(damaged)).code());
-        assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(new byte[3])).code());
+        assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(Bytes.of(damaged))).code());
+        assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(Bytes.of(new byte[3]))).code());
+        assertEquals(CryptoException.BAD_SIGNATURE, assertThrows(CryptoException.class, () -> entry.verifyProof(null)).code());
     }
 
     @Test
     void entriesCheckTheirKeysAndCopyTheirBytes() {
         SigningKey signing = SigningKey.generate();
-        assertRefused(OrderException.class, OrderException.BAD_KEY, () -> new Entry(SELLER, new byte[31], signing.verifyingKey()));
-        assertRefused(OrderException.class, OrderException.BAD_KEY, () -> new Entry(SELLER, new byte[32], null));
-        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Entry(" ", new byte[32], signing.verifyingKey()));
+        assertRefused(OrderException.class, OrderException.BAD_KEY, () -> new Entry(SELLER, Bytes.of(new byte[31]), signing.verifyingKey()));
+        assertRefused(OrderException.class, OrderException.BAD_KEY, () -> new Entry(SELLER, Bytes.of(new byte[32]), null));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Entry(" ", Bytes.of(new byte[32]), signing.verifyingKey()));
 
-        byte[] x25519 = DirectoryKeys.generate(SELLER, new KeyDirectory()).publicKey();
+        byte[] x25519 = DirectoryKeys.generate(SELLER, new KeyDirectory()).publicKey().toByteArray();
         byte[] original = x25519.clone();
-        Entry entry = new Entry(SELLER, x25519, signing.verifyingKey());
+        Entry entry = new Entry(SELLER, Bytes.of(x25519), signing.verifyingKey());
         x25519[0] ^= 1;
-        entry.x25519PublicKey()[1] ^= 1;
-        assertArrayEquals(original, entry.x25519PublicKey());
-        assertEquals(new Entry(SELLER, original, signing.verifyingKey()), entry);
-        assertEquals(new Entry(SELLER, original, signing.verifyingKey()).hashCode(), entry.hashCode());
+        entry.x25519PublicKey().toByteArray()[1] ^= 1;
+        assertArrayEquals(original, entry.x25519PublicKey().toByteArray());
+        assertEquals(new Entry(SELLER, Bytes.of(original), signing.verifyingKey()), entry);
+        assertEquals(new Entry(SELLER, Bytes.of(original), signing.verifyingKey()).hashCode(), entry.hashCode());
     }
 }

@@ -1,9 +1,9 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.s2.testing.OrderParties;
 import escudo.crypto.CryptoException;
 import escudo.crypto.X25519;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -63,7 +63,7 @@ class PairwiseKeysTest {
         // u = 0 and u = 1 are points of small order: X25519 with them is the all-zero secret.
         for (String u : List.of("00".repeat(32), "01" + "00".repeat(31),
                 "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")) {
-            OrderException bad = assertThrows(OrderException.class, () -> directory.register("evil", HexFormat.of().parseHex(u),
+            OrderException bad = assertThrows(OrderException.class, () -> directory.register("evil", Bytes.ofHex(u),
                     SigningKey.generate().verifyingKey()));
             assertEquals(OrderException.BAD_KEY, bad.code());
             assertEquals(CryptoException.BAD_KEY, assertThrows(CryptoException.class,
@@ -78,7 +78,7 @@ class PairwiseKeysTest {
         DirectoryKeys holder = enrol("holder", directory);
         DirectoryKeys seller = enrol("seller", directory);
         DirectoryKeys restored = DirectoryKeys.fromPrivateKey("holder", holder.privateKey(SecretAccess.forSealedStorage()), directory);
-        assertArrayEquals(holder.publicKey(), restored.publicKey());
+        assertEquals(holder.publicKey(), restored.publicKey());
         assertEqualKeys(restored.pairKey("seller", "p"), seller.pairKey("holder", "p"));
     }
 

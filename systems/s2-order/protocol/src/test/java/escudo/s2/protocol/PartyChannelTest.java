@@ -4,9 +4,11 @@ import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.crypto.CanonicalWriter;
 import escudo.s2.protocol.PartyChannel.Challenge;
@@ -106,20 +108,20 @@ class PartyChannelTest {
         return receiver::challenge;
     }
 
-    static byte[] nonce() {
+    static Bytes nonce() {
         byte[] nonce = new byte[PartyChannel.NONCE_LENGTH];
         new SecureRandom().nextBytes(nonce);
-        return nonce;
+        return Bytes.of(nonce);
     }
 
-    static byte[] flip(byte[] bytes, int index) {
-        byte[] copy = bytes.clone();
+    static Bytes flip(Bytes bytes, int index) {
+        byte[] copy = bytes.toByteArray();
         copy[index] ^= 1;
-        return copy;
+        return Bytes.of(copy);
     }
 
-    static boolean contains(byte[] haystack, byte[] needle) {
-        return HexFormat.of().formatHex(haystack).contains(HexFormat.of().formatHex(needle));
+    static boolean contains(Bytes haystack, byte[] needle) {
+        return haystack.hex().contains(HexFormat.of().formatHex(needle));
     }
 
     @ParameterizedTest
@@ -137,7 +139,7 @@ class PartyChannelTest {
         assertEquals(BOB, session.peer());
         assertEquals(ALICE, said.get().from());
         assertEquals(BOB, said.get().to());
-        assertEquals(PartyChannel.NONCE_LENGTH, said.get().nonce().length);
+        assertEquals(PartyChannel.NONCE_LENGTH, said.get().nonce().length());
 
         Request request = session.request(KIND, BODY);
         assertEquals(ALICE, request.from());
@@ -215,7 +217,7 @@ class PartyChannelTest {
             Challenge real = bob.challenge(hello);
             byte[] ad = CanonicalWriter.domain(PartyChannel.HELLO_TAG).string(ALICE).string(BOB)
                     .bytes(hello.nonce()).bytes(real.nonce()).toByteArray();
-            return new Challenge(real.nonce(), w.fakeAlice().pairKey(BOB, PartyChannel.PURPOSE).seal(new byte[0], ad));
+            return new Challenge(real.nonce(), Bytes.of(w.fakeAlice().pairKey(BOB, PartyChannel.PURPOSE).seal(new byte[0], ad)));
         });
         Request forged = session.request(KIND, BODY);
         assertEquals(ALICE, forged.from());
@@ -334,7 +336,7 @@ class PartyChannelTest {
 
         for (int which = 0; which < 3; which++) {
             Request request = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
-            int length = request.sealed().length;
+            int length = request.sealed().length();
             int index = which == 0 ? 0 : which == 1 ? length / 2 : length - 1;
             assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, request.senderNonce(),
                     request.nonce(), flip(request.sealed(), index))));
@@ -354,7 +356,7 @@ class PartyChannelTest {
 
         Request truncated = PartyChannel.confirm(w.alice(), BOB, via(bob)).request(KIND, BODY);
         assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> bob.receive(new Request(ALICE, BOB, KIND, truncated.senderNonce(), truncated.nonce(),
-                java.util.Arrays.copyOf(truncated.sealed(), 10))));
+                Bytes.of(java.util.Arrays.copyOf(truncated.sealed().toByteArray(), 10)))));
     }
 
     @ParameterizedTest
@@ -372,7 +374,7 @@ class PartyChannelTest {
 
         assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(toSecond));
         assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> second.open(toFirst));
-        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(new Reply(flip(toFirst.sealed(), toFirst.sealed().length - 1))));
+        assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(new Reply(flip(toFirst.sealed(), toFirst.sealed().length() - 1))));
         // The sender's own request reflected back as the reply.
         assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED, () -> first.open(new Reply(firstRequest.sealed())));
         // A reply from another party (Carol, also talking to Alice) does not open either.
@@ -392,7 +394,7 @@ class PartyChannelTest {
         Receiver bob = new Receiver(w.bob(), clock);
 
         // Someone without any key says hello as Alice and sends Bob's own proof back as the request.
-        byte[] helloNonce = nonce();
+        Bytes helloNonce = nonce();
         Challenge challenge = bob.challenge(new Hello(ALICE, BOB, helloNonce));
         assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED,
                 () -> bob.receive(new Request(ALICE, BOB, KIND, helloNonce, challenge.nonce(), challenge.proof())));
@@ -408,7 +410,7 @@ class PartyChannelTest {
 
         // Alice's request to Bob, turned round and sent to Alice's own receiver as if from Bob.
         Receiver alice = new Receiver(w.alice(), clock);
-        byte[] bobsHello = nonce();
+        Bytes bobsHello = nonce();
         Challenge aliceChallenge = alice.challenge(new Hello(BOB, ALICE, bobsHello));
         assertRefused(OrderException.class, OrderException.PARTY_UNAUTHENTICATED,
                 () -> alice.receive(new Request(BOB, ALICE, KIND, bobsHello, aliceChallenge.nonce(), request.sealed())));
@@ -422,7 +424,7 @@ class PartyChannelTest {
         World w = World.of(mode);
         Receiver bob = new Receiver(w.bob(), clock);
         Session fresh = PartyChannel.confirm(w.alice(), BOB, via(bob));
-        assertThrows(IllegalStateException.class, () -> fresh.open(new Reply(new byte[40])));
+        assertThrows(IllegalStateException.class, () -> fresh.open(new Reply(Bytes.of(new byte[40]))));
 
         Session session = PartyChannel.confirm(w.alice(), BOB, via(bob));
         Request request = session.request(KIND, BODY);
@@ -433,17 +435,40 @@ class PartyChannelTest {
 
     @Test
     void malformedMessagesAreRefusedAndRecordsCopyTheirBytes() {
-        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Hello(ALICE, BOB, new byte[PartyChannel.NONCE_LENGTH - 1]));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Hello(ALICE, BOB, Bytes.of(new byte[PartyChannel.NONCE_LENGTH - 1])));
         assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Hello("", BOB, nonce()));
-        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Challenge(null, new byte[0]));
-        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Request(ALICE, BOB, " ", nonce(), nonce(), new byte[0]));
-        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Request(ALICE, BOB, KIND, nonce(), new byte[PartyChannel.NONCE_LENGTH + 1], new byte[0]));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Challenge(null, Bytes.EMPTY));
+        assertRefused(OrderException.class, OrderException.MALFORMED, () -> new Request(ALICE, BOB, " ", nonce(), nonce(), Bytes.EMPTY));
+        assertRefused(OrderException.class, OrderException.MALFORMED,
+                () -> new Request(ALICE, BOB, KIND, nonce(), Bytes.of(new byte[PartyChannel.NONCE_LENGTH + 1]), Bytes.EMPTY));
 
-        byte[] n = nonce();
-        Hello hello = new Hello(ALICE, BOB, n);
+        byte[] n = nonce().toByteArray();
+        Hello hello = new Hello(ALICE, BOB, Bytes.of(n));
         byte[] original = n.clone();
         n[0] ^= 1;
-        hello.nonce()[1] ^= 1;
-        assertArrayEquals(original, hello.nonce());
+        hello.nonce().toByteArray()[1] ^= 1;
+        assertArrayEquals(original, hello.nonce().toByteArray());
+    }
+
+    @Test
+    void requestsWithTheSameContentAreEqualAndTheArraysPassedInDoNotChangeThem() {
+        byte[] senderNonce = nonce().toByteArray();
+        byte[] receiverNonce = nonce().toByteArray();
+        byte[] sealed = "sealed body".getBytes(StandardCharsets.UTF_8);
+        Request request = new Request(ALICE, BOB, KIND, Bytes.of(senderNonce), Bytes.of(receiverNonce), Bytes.of(sealed));
+        Request sameContent = new Request(ALICE, BOB, KIND, Bytes.of(senderNonce.clone()), Bytes.of(receiverNonce.clone()),
+                Bytes.of(sealed.clone()));
+
+        assertEquals(sameContent, request);
+        assertEquals(sameContent.hashCode(), request.hashCode());
+        assertNotEquals(new Request(ALICE, BOB, KIND, Bytes.of(senderNonce), Bytes.of(receiverNonce), flip(Bytes.of(sealed), 0)), request);
+        assertNotEquals(new Request(ALICE, BOB, KIND, Bytes.of(senderNonce), flip(Bytes.of(receiverNonce), 31), Bytes.of(sealed)), request);
+
+        senderNonce[0] ^= 1;
+        receiverNonce[0] ^= 1;
+        sealed[0] ^= 1;
+        assertEquals(sameContent, request, "changing the arrays passed in does not change the request");
+        byte[] answer = "sealed answer".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Reply(Bytes.of(answer)), new Reply(Bytes.of(answer.clone())));
     }
 }

@@ -1,13 +1,16 @@
 package escudo.s2.protocol;
 
+import escudo.core.Bytes;
 import escudo.s2.testing.OrderParties;
 import static escudo.s2.testing.OrderParties.COURIER;
 import static escudo.s2.testing.OrderParties.HOLDER;
 import static escudo.s2.testing.OrderParties.ISSUER;
 import static escudo.s2.testing.OrderParties.SELLER;
 import static escudo.testing.Refusals.assertRefused;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import escudo.core.Money;
@@ -148,18 +151,18 @@ class SplitOrderTest {
         OrderParties p = OrderParties.of(mode);
         Sealed bundle = seal(p, "order-1");
         SealedPart issuer = bundle.parts().get(1);
-        for (int i = 0; i < issuer.ciphertext().length; i += 7) {
-            byte[] ciphertext = issuer.ciphertext();
+        for (int i = 0; i < issuer.ciphertext().length(); i += 7) {
+            byte[] ciphertext = issuer.ciphertext().toByteArray();
             ciphertext[i] ^= 1;
             List<SealedPart> parts = new ArrayList<>(bundle.parts());
-            parts.set(1, new SealedPart(Role.ISSUER, ISSUER, issuer.commitment(), ciphertext));
+            parts.set(1, new SealedPart(Role.ISSUER, ISSUER, issuer.commitment(), Bytes.of(ciphertext)));
             assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, false), ISSUER, p.issuer(), IssuerPart.class));
         }
         // A commitment changed (another part's, in this case): the digest no longer matches ...
-        byte[] commitment = issuer.commitment();
+        byte[] commitment = issuer.commitment().toByteArray();
         commitment[0] ^= 1;
         List<SealedPart> parts = new ArrayList<>(bundle.parts());
-        parts.set(1, new SealedPart(Role.ISSUER, ISSUER, commitment, issuer.ciphertext()));
+        parts.set(1, new SealedPart(Role.ISSUER, ISSUER, Bytes.of(commitment), issuer.ciphertext()));
         assertRefused(OrderException.class, OrderException.BINDING_MISMATCH, () -> SplitOrder.open(rebuild(bundle, parts, false), SELLER, p.seller(), SellerPart.class));
         // ... and if recomputed, every part's associated data changes.
         assertRefused(OrderException.class, OrderException.PART_TAMPERED, () -> SplitOrder.open(rebuild(bundle, parts, true), SELLER, p.seller(), SellerPart.class));
@@ -226,8 +229,32 @@ class SplitOrderTest {
         seen.firstSight(SplitOrder.open(seal(p, "order-2"), SELLER, p.seller(), SellerPart.class));
     }
 
+    @Test
+    void bundlesWithTheSameContentAreEqualAndTheArraysPassedInDoNotChangeThem() {
+        Sealed bundle = seal(OrderParties.of(Mode.DIRECTORY), "order-1");
+        SealedPart seller = bundle.parts().get(0);
+        byte[] commitment = seller.commitment().toByteArray();
+        byte[] ciphertext = seller.ciphertext().toByteArray();
+        byte[] digest = bundle.digest().toByteArray();
+        List<SealedPart> parts = new ArrayList<>(bundle.parts());
+        parts.set(0, new SealedPart(seller.role(), seller.recipient(), Bytes.of(commitment), Bytes.of(ciphertext)));
+        Sealed sameContent = new Sealed(bundle.orderId(), bundle.holderId(), parts, Bytes.of(digest));
+
+        assertEquals(bundle, sameContent);
+        assertEquals(bundle.hashCode(), sameContent.hashCode());
+        assertEquals(bundle, Sealed.decode(bundle.encode()));
+
+        commitment[0] ^= 1;
+        ciphertext[0] ^= 1;
+        digest[0] ^= 1;
+        assertEquals(bundle, sameContent, "changing the arrays passed in does not change the bundle");
+        assertArrayEquals(bundle.encode(), sameContent.encode());
+        assertNotEquals(bundle, new Sealed(bundle.orderId(), bundle.holderId(), bundle.parts(), Bytes.of(digest)));
+        assertNotEquals(seller, new SealedPart(seller.role(), seller.recipient(), seller.commitment(), Bytes.of(ciphertext)));
+    }
+
     static Sealed rebuild(Sealed bundle, List<SealedPart> parts, boolean fixDigest) {
-        byte[] digest = fixDigest ? SplitOrder.digest(bundle.orderId(), bundle.holderId(), parts) : bundle.digest();
+        Bytes digest = fixDigest ? SplitOrder.digest(bundle.orderId(), bundle.holderId(), parts) : bundle.digest();
         return new Sealed(bundle.orderId(), bundle.holderId(), parts, digest);
     }
 

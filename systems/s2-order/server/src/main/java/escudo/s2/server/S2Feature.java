@@ -2,6 +2,7 @@ package escudo.s2.server;
 
 import escudo.bank.Bank;
 import escudo.bank.client.RemoteBank;
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.crypto.Digest;
 import escudo.crypto.SecretAccess;
@@ -164,7 +165,7 @@ public final class S2Feature implements Feature {
                 return new OrderKeys.Blom(BlomShares.read(BlomShares.file(party.config().dataDir().resolve(BlomShares.DIR), party.id())));
             }
             String name = "order-" + HexFormat.of().formatHex(Digest.sha256(party.id().getBytes(StandardCharsets.UTF_8)), 0, 16);
-            return new OrderKeys.Directory(party.secrets().sealKey(name).privateKey(SecretAccess.forSealedStorage()));
+            return new OrderKeys.Directory(Bytes.of(party.secrets().sealKey(name).privateKey(SecretAccess.forSealedStorage())));
         });
     }
 

@@ -1,5 +1,6 @@
 package escudo.s2.server;
 
+import escudo.core.Bytes;
 import escudo.node.NodeConfig;
 import escudo.node.NodeConfig.Role;
 import escudo.node.PartyNode;
@@ -272,11 +273,11 @@ class S2OverHttpTest {
         SplitOrder.Sealed bundle = seal(offer, card.expiry());
         List<SplitOrder.SealedPart> parts = new ArrayList<>();
         for (SplitOrder.SealedPart part : bundle.parts()) {
-            byte[] ciphertext = part.ciphertext();
+            byte[] ciphertext = part.ciphertext().toByteArray();
             if (part.role() == SplitOrder.Role.ISSUER) {
                 ciphertext[ciphertext.length - 1] ^= 1;
             }
-            parts.add(new SplitOrder.SealedPart(part.role(), part.recipient(), part.commitment(), ciphertext));
+            parts.add(new SplitOrder.SealedPart(part.role(), part.recipient(), part.commitment(), Bytes.of(ciphertext)));
         }
         SplitOrder.Sealed tampered = new SplitOrder.Sealed(bundle.orderId(), bundle.holderId(), parts, bundle.digest());
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, tampered));
@@ -328,9 +329,9 @@ class S2OverHttpTest {
         // the directory publishes public keys to anyone, and refuses a registration without a valid proof
         assertEquals(BANK, anonymousBank.get("/issuer/directory/" + BANK, OrderApi.DirectoryEntry.class).id());
         SigningKey key = SigningKey.generate();
-        byte[] x = DirectoryKeys.generate("eve", new KeyDirectory()).publicKey();
+        Bytes x = DirectoryKeys.generate("eve", new KeyDirectory()).publicKey();
         EscudoException badProof = assertThrows(EscudoException.class, () -> bankDesk.post("/issuer/directory",
-                new OrderApi.Registration("eve", x, key.verifyingKey(), new byte[64]), OrderApi.DirectoryEntry.class));
+                new OrderApi.Registration("eve", x, key.verifyingKey(), Bytes.of(new byte[64])), OrderApi.DirectoryEntry.class));
         assertEquals(EscudoException.Kind.UNAUTHENTICATED, badProof.kind());
         assertEquals(OrderException.UNKNOWN_PARTY, assertThrows(EscudoException.class,
                 () -> anonymousBank.get("/issuer/directory/eve", OrderApi.DirectoryEntry.class)).code());
@@ -391,7 +392,7 @@ class S2OverHttpTest {
     }
 
     private OrderStatus place(PairwiseKeys keys, SplitOrder.Sealed bundle) {
-        return holder(keys).call(OrderMessage.Kind.PLACE_ORDER, new OrderMessage.Placement(bundle.encode()), OrderStatus.class);
+        return holder(keys).call(OrderMessage.Kind.PLACE_ORDER, new OrderMessage.Placement(Bytes.of(bundle.encode())), OrderStatus.class);
     }
 
     private Money customerBalance() {

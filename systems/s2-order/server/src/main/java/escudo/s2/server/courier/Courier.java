@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,7 +42,6 @@ public final class Courier {
     static final int MAX_PARCEL = 2000;
     private static final String COLUMNS = "tracking_id, order_id, holder_id, seller_id, contact, destination, parcel,"
             + " order_digest, state, created_at, updated_at";
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Database db;
     private final PairwiseKeys keys;
@@ -73,7 +71,7 @@ public final class Courier {
         Objects.requireNonNull(sellerId, "sellerId");
         Objects.requireNonNull(request, "request");
         // 1. Only the seller the holder ordered from may hand the order over.
-        SplitOrder.Sealed bundle = SplitOrder.Sealed.decode(request.bundle());
+        SplitOrder.Sealed bundle = SplitOrder.Sealed.decode(request.bundle().toByteArray());
         boolean fromItsSeller = bundle.parts().stream()
                 .anyMatch(p -> p.role() == SplitOrder.Role.SELLER && p.recipient().equals(sellerId));
         if (!fromItsSeller) {
@@ -92,7 +90,7 @@ public final class Courier {
         if (part.orderId().length() > MAX_ORDER_ID) {
             throw malformed("an order id has at most " + MAX_ORDER_ID + " characters");
         }
-        String digest = HEX.formatHex(bundle.digest());
+        String digest = bundle.digest().hex();
         // 3-4. Record it once per (holder, order id); the unique key settles concurrent copies.
         return db.inTransaction(tx -> {
             Instant now = now();

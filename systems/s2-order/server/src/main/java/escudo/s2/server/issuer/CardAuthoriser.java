@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.s2.api.PaymentCard;
 import escudo.bank.Bank;
 import escudo.core.ErrorCode;
@@ -30,7 +31,6 @@ import escudo.s2.protocol.SplitOrder.Sealed;
 import escudo.storage.Database;
 import escudo.storage.StorageException;
 import escudo.storage.Tx;
-import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -122,7 +122,7 @@ public final class CardAuthoriser {
     public Authorisation authorise(String sellerId, AuthorisationRequest request) {
         Objects.requireNonNull(sellerId, "sellerId");
         Objects.requireNonNull(request, "request");
-        Sealed bundle = Sealed.decode(request.bundle());
+        Sealed bundle = Sealed.decode(request.bundle().toByteArray());
         if (bundle.orderId().length() > MAX_ORDER_ID) {
             throw OrderException.of(OrderException.MALFORMED, "an order id has at most " + MAX_ORDER_ID + " characters");
         }
@@ -189,7 +189,7 @@ public final class CardAuthoriser {
         // A replay is about another request's answer, which stands: nothing to record.
         if (answer.decision() == Decision.DECLINED && !OrderException.REPLAYED.value().equals(answer.reason())) {
             tx.update("INSERT INTO issuer_s2_decline (" + DECLINE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), answer.reason(), answer.detail(), clock.instant());
+                    holderId, orderId, sellerId, bundle.digest().hex(), answer.reason(), answer.detail(), clock.instant());
         }
         return answer;
     }
@@ -302,22 +302,22 @@ public final class CardAuthoriser {
         Iterator<String> ids = Stream.concat(Stream.of(authorisationId), Stream.generate(CardAuthoriser::newAuthorisationId)).iterator();
         String approvedId = tx.insertWithFreshId(ids::next,
                 id -> tx.tryInsert("INSERT INTO issuer_s2_authorisation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked.minorUnits(), currency.getCurrencyCode(),
+                        holderId, orderId, sellerId, bundle.digest().hex(), asked.minorUnits(), currency.getCurrencyCode(),
                         number, id, clock.instant()),
                 "authorisation id");
-        return new Approved(holderId, orderId, sellerId, HEX.formatHex(bundle.digest()), asked, approvedId).answer();
+        return new Approved(holderId, orderId, sellerId, bundle.digest().hex(), asked, approvedId).answer();
     }
 
     /** What was approved for one order: enough to answer a repeat with the first answer. */
     private record Approved(String holderId, String orderId, String sellerId, String digest, Money amount, String authorisationId) {
 
         Authorisation answer() {
-            return new Authorisation(orderId, holderId, HEX.parseHex(digest), Decision.APPROVED, amount, authorisationId, null, null);
+            return new Authorisation(orderId, holderId, Bytes.ofHex(digest), Decision.APPROVED, amount, authorisationId, null, null);
         }
 
         /** The first answer for the same bundle from the same seller; anything else is a replay. */
         Authorisation answerTo(String seller, Sealed bundle) {
-            if (!sellerId.equals(seller) || !MessageDigest.isEqual(HEX.parseHex(digest), bundle.digest())) {
+            if (!sellerId.equals(seller) || !Bytes.ofHex(digest).equals(bundle.digest())) {
                 return declined(bundle, replayed(orderId));
             }
             return answer();

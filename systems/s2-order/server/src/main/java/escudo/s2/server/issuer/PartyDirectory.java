@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.crypto.VerifyingKey;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderException;
@@ -8,7 +9,6 @@ import escudo.storage.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,8 +21,6 @@ import java.util.Optional;
  * through a {@link KeyDirectory} over {@link #find}.
  */
 public final class PartyDirectory {
-
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Database db;
     private final Clock clock;
@@ -40,14 +38,14 @@ public final class PartyDirectory {
      * Registering the same keys again returns the entry; other keys for a registered identifier
      * are {@code order.party-exists}.
      */
-    public KeyDirectory.Entry register(KeyDirectory.Entry entry, byte[] proof) {
+    public KeyDirectory.Entry register(KeyDirectory.Entry entry, Bytes proof) {
         Objects.requireNonNull(entry, "entry");
         entry.verifyProof(proof);
         // The throwaway directory runs escudo.order's own small-order check on the X25519 key.
         new KeyDirectory().register(entry.id(), entry.x25519PublicKey(), entry.verifyingKey());
         return db.inTransaction(tx -> {
             if (tx.tryInsert("INSERT INTO issuer_s2_party (party_id, x25519_key, verifying_key, proof, registered_at) VALUES (?, ?, ?, ?, ?)",
-                    entry.id(), HEX.formatHex(entry.x25519PublicKey()), entry.verifyingKey().hex(), HEX.formatHex(proof), clock.instant())) {
+                    entry.id(), entry.x25519PublicKey().hex(), entry.verifyingKey().hex(), proof.hex(), clock.instant())) {
                 return entry;
             }
             KeyDirectory.Entry existing = find(tx, entry.id()).orElseThrow();
@@ -73,6 +71,6 @@ public final class PartyDirectory {
     }
 
     private static KeyDirectory.Entry entry(ResultSet r) throws SQLException {
-        return new KeyDirectory.Entry(r.getString(1), HEX.parseHex(r.getString(2)), VerifyingKey.ofHex(r.getString(3)));
+        return new KeyDirectory.Entry(r.getString(1), Bytes.ofHex(r.getString(2)), VerifyingKey.ofHex(r.getString(3)));
     }
 }

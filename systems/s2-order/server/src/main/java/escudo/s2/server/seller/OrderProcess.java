@@ -1,5 +1,6 @@
 package escudo.s2.server.seller;
 
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import static escudo.s2.server.seller.Refusals.abbreviate;
 
@@ -16,9 +17,7 @@ import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
 import escudo.s2.protocol.OrderMessage.DeliveryRequest;
 import escudo.s2.protocol.OrderMessage.OrderState;
 import escudo.s2.server.seller.ShopStore.StoredOrder;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -115,7 +114,7 @@ final class OrderProcess {
     /** The issuer's answer must be about this order and bundle, and approve exactly its amount. */
     private static boolean answers(StoredOrder order, Authorisation answer) {
         if (answer == null || !order.orderId().equals(answer.orderId()) || !order.holderId().equals(answer.holderId())
-                || !MessageDigest.isEqual(HexFormat.of().parseHex(order.digest()), answer.digest())) {
+                || !Bytes.ofHex(order.digest()).equals(answer.digest())) {
             return false;
         }
         return answer.decision() == OrderMessage.Decision.DECLINED

@@ -95,7 +95,7 @@ public final class Shop {
     public OrderStatus place(String holderId, Placement placement) {
         Objects.requireNonNull(holderId, "holderId");
         Objects.requireNonNull(placement, "placement");
-        byte[] encoded = placement.bundle();
+        byte[] encoded = placement.bundle().toByteArray();
         // 1. The bundle must be the sender's own order.
         Sealed bundle = PlacementChecks.bundleOf(holderId, encoded);
         // 2. Open the seller's part (recipient, role, digest, AEAD, header, commitment, fields).

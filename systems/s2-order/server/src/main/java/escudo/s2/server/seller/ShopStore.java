@@ -3,6 +3,7 @@ package escudo.s2.server.seller;
 import static escudo.s2.server.seller.Refusals.offerUnknown;
 import static escudo.s2.server.seller.Refusals.replayed;
 
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.s2.protocol.OrderMessage.OrderState;
 import escudo.s2.protocol.RandomIds;
@@ -44,8 +45,8 @@ final class ShopStore {
     record StoredOrder(String orderId, String holderId, String items, Money amount, String issuerId, String courierId,
                        String digest, String bundleBase64, OrderState state, String authorisationId, String trackingId,
                        String reason, Instant placedAt, Instant updatedAt, Instant capturedAt) {
-        byte[] bundle() {
-            return Base64.getDecoder().decode(bundleBase64);
+        Bytes bundle() {
+            return Bytes.of(Base64.getDecoder().decode(bundleBase64));
         }
     }
 
@@ -88,7 +89,7 @@ final class ShopStore {
                 boolean placed = findOffer(tx, offer.orderId()).map(OfferRow::used).orElse(false);
                 throw placed ? replayed(offer.orderId()) : offerUnknown(offer.orderId());
             }
-            String digest = HexFormat.of().formatHex(bundle.digest());
+            String digest = bundle.digest().hex();
             String encodedBundle = Base64.getEncoder().encodeToString(encoded);
             if (!tx.tryInsert("INSERT INTO shop_order (order_id, holder_id, contact, items, amount_minor, currency, issuer_id,"
                             + " courier_id, digest, bundle, state, lease, lease_until, placed_at, updated_at)"

@@ -1,6 +1,7 @@
 package escudo.s2.server.courier;
 
 import static escudo.testing.Refusals.assertRefused;
+import escudo.core.Bytes;
 import escudo.s2.api.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -104,7 +105,7 @@ class CourierTest {
         }
 
         DeliveryRequest request(String orderId) {
-            return new DeliveryRequest(bundle(orderId), PARCEL);
+            return new DeliveryRequest(Bytes.of(bundle(orderId)), PARCEL);
         }
 
         Delivery only() {
@@ -238,12 +239,12 @@ class CourierTest {
         World w = new World(mode);
         // The holder chose another courier.
         byte[] elsewhere = new Shopper(w.holder(), ISSUER).seal(offer("order-1", OTHER_COURIER), details()).encode();
-        assertRefused(OrderException.WRONG_RECIPIENT, () -> w.courier.accept(SELLER, new DeliveryRequest(elsewhere, PARCEL)));
+        assertRefused(OrderException.WRONG_RECIPIENT, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(elsewhere), PARCEL)));
         // No courier at all (goods collected in the shop).
         Sealed noCourier = SplitOrder.seal(SplitOrder.Form.standard(), "order-2", w.holder(), List.of(
                 Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.ITEMS, "2 x book-978-0")),
                 Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.EXPIRY, EXPIRY))));
-        assertRefused(OrderException.WRONG_RECIPIENT, () -> w.courier.accept(SELLER, new DeliveryRequest(noCourier.encode(), PARCEL)));
+        assertRefused(OrderException.WRONG_RECIPIENT, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(noCourier.encode()), PARCEL)));
     }
 
     @ParameterizedTest
@@ -255,7 +256,7 @@ class CourierTest {
                 Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, CONTACT)),
                 Part.of(Role.ISSUER, COURIER, Map.of(SplitOrder.CARD_NUMBER, CARD, SplitOrder.CONTACT, CONTACT)),
                 Part.of(Role.COURIER, OTHER_COURIER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DEST))));
-        assertRefused(OrderException.WRONG_RECIPIENT, () -> w.courier.accept(SELLER, new DeliveryRequest(misaddressed.encode(), PARCEL)));
+        assertRefused(OrderException.WRONG_RECIPIENT, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(misaddressed.encode()), PARCEL)));
     }
 
     @ParameterizedTest
@@ -265,22 +266,22 @@ class CourierTest {
         Sealed bundle = Sealed.decode(w.bundle("order-1"));
         List<SealedPart> parts = new ArrayList<>();
         for (SealedPart part : bundle.parts()) {
-            byte[] ciphertext = part.ciphertext();
+            byte[] ciphertext = part.ciphertext().toByteArray();
             if (part.recipient().equals(COURIER)) {
                 ciphertext[ciphertext.length / 2] ^= 0x01;
             }
-            parts.add(new SealedPart(part.role(), part.recipient(), part.commitment(), ciphertext));
+            parts.add(new SealedPart(part.role(), part.recipient(), part.commitment(), Bytes.of(ciphertext)));
         }
         // The digest covers the commitments, not the ciphertexts: the AEAD is what notices.
         byte[] tampered = new Sealed(bundle.orderId(), bundle.holderId(), parts, bundle.digest()).encode();
-        assertRefused(OrderException.PART_TAMPERED, () -> w.courier.accept(SELLER, new DeliveryRequest(tampered, PARCEL)));
+        assertRefused(OrderException.PART_TAMPERED, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(tampered), PARCEL)));
 
         // A part list that no longer matches the digest (the courier's part swapped for another order's).
         Sealed other = Sealed.decode(w.bundle("order-1"));
         List<SealedPart> mixed = new ArrayList<>(bundle.parts());
         mixed.replaceAll(p -> p.recipient().equals(COURIER) ? other.partFor(COURIER) : p);
         byte[] spliced = new Sealed(bundle.orderId(), bundle.holderId(), mixed, bundle.digest()).encode();
-        assertRefused(OrderException.BINDING_MISMATCH, () -> w.courier.accept(SELLER, new DeliveryRequest(spliced, PARCEL)));
+        assertRefused(OrderException.BINDING_MISMATCH, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(spliced), PARCEL)));
     }
 
     @Test
@@ -289,28 +290,28 @@ class CourierTest {
         // Eve has keys but never registered them: nobody can derive a key with her.
         DirectoryKeys eve = DirectoryKeys.generate("holder:eve", w.directory);
         byte[] bundle = new Shopper(eve, ISSUER).seal(offer("order-1", COURIER), details()).encode();
-        assertRefused(OrderException.UNKNOWN_PARTY, () -> w.courier.accept(SELLER, new DeliveryRequest(bundle, PARCEL)));
+        assertRefused(OrderException.UNKNOWN_PARTY, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(bundle), PARCEL)));
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void malformedRequestsAreRefused(Mode mode) {
         World w = new World(mode);
-        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(new byte[] {1, 2, 3}, PARCEL)));
-        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(w.bundle("order-1"), " ")));
+        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(new byte[] {1, 2, 3}), PARCEL)));
+        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(w.bundle("order-1")), " ")));
         // The holder left out the destination (or wrote only blanks): nowhere to deliver.
         Sealed noDestination = SplitOrder.seal(SplitOrder.Form.standard(), "order-2", w.holder(), List.of(
                 Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, CONTACT)),
                 Part.of(Role.COURIER, COURIER, Map.of(SplitOrder.CONTACT, CONTACT))));
-        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(noDestination.encode(), PARCEL)));
+        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(noDestination.encode()), PARCEL)));
         Sealed blankContact = SplitOrder.seal(SplitOrder.Form.standard(), "order-3", w.holder(), List.of(
                 Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, CONTACT)),
                 Part.of(Role.COURIER, COURIER, Map.of(SplitOrder.CONTACT, "  ", SplitOrder.DESTINATION, DEST))));
-        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(blankContact.encode(), PARCEL)));
+        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(blankContact.encode()), PARCEL)));
         Sealed longDestination = SplitOrder.seal(SplitOrder.Form.standard(), "order-4", w.holder(), List.of(
                 Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, CONTACT)),
                 Part.of(Role.COURIER, COURIER, Map.of(SplitOrder.CONTACT, CONTACT, SplitOrder.DESTINATION, DEST.repeat(40)))));
-        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(longDestination.encode(), PARCEL)));
+        assertRefused(OrderException.MALFORMED, () -> w.courier.accept(SELLER, new DeliveryRequest(Bytes.of(longDestination.encode()), PARCEL)));
         assertEquals(0, rows());
     }
 

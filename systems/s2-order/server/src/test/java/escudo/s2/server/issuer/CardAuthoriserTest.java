@@ -12,13 +12,13 @@ import static escudo.s2.server.issuer.Market.SHOP;
 import static escudo.s2.server.issuer.Market.USD_SHOP;
 import static escudo.s2.server.issuer.Market.request;
 import static escudo.testing.Refusals.assertRefused;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
@@ -89,7 +89,7 @@ class CardAuthoriserTest {
         assertNull(answer.authorisationId());
         assertEquals(bundle.orderId(), answer.orderId());
         assertEquals(bundle.holderId(), answer.holderId());
-        assertArrayEquals(bundle.digest(), answer.digest());
+        assertEquals(bundle.digest(), answer.digest());
         assertEquals(before, m.books());
         m.assertBooksBalance();
         return answer;
@@ -115,7 +115,7 @@ class CardAuthoriserTest {
             assertTrue(answer.authorisationId().matches("AUTH-[A-Z2-7]{12}"), answer.authorisationId());
             assertEquals("order-1", answer.orderId());
             assertEquals(ALICE, answer.holderId());
-            assertArrayEquals(bundle.digest(), answer.digest());
+            assertEquals(bundle.digest(), answer.digest());
             assertNull(answer.reason());
             assertEquals(before.alice().minus(PRICE), m.available(ALICE));
             assertEquals(before.shop().plus(PRICE), m.due(SHOP));
@@ -133,7 +133,7 @@ class CardAuthoriserTest {
             assertEquals(1, desk.size());
             CardPayment payment = desk.getFirst();
             assertEquals(new CardPayment(answer.authorisationId(), "order-1", ALICE, SHOP, PRICE,
-                    "**** " + m.aliceCard.cardNumber().substring(12), java.util.HexFormat.of().formatHex(bundle.digest()),
+                    "**** " + m.aliceCard.cardNumber().substring(12), bundle.digest().hex(),
                     m.clock.instant()), payment);
             assertFalse(payment.toString().contains(m.aliceCard.cardNumber()));
         }
@@ -163,7 +163,7 @@ class CardAuthoriserTest {
             assertEquals(first.authorisationId(), again.authorisationId());
             assertEquals(Decision.APPROVED, again.decision());
             assertEquals(PRICE, again.amount());
-            assertArrayEquals(first.digest(), again.digest());
+            assertEquals(first.digest(), again.digest());
             assertEquals(after, m.books());
             // Even once the card is blocked: the order was paid before, the answer stands.
             m.cards.block(m.aliceCard.cardNumber());
@@ -296,7 +296,7 @@ class CardAuthoriserTest {
             Money tooMuch = Money.parse("200.01 EUR");
             Sealed order = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
             Authorisation first = assertDeclined(m, order, tooMuch, OrderException.INSUFFICIENT_FUNDS, "cannot pay");
-            assertEquals(List.of(SHOP, java.util.HexFormat.of().formatHex(order.digest()), OrderException.INSUFFICIENT_FUNDS.value(),
+            assertEquals(List.of(SHOP, order.digest().hex(), OrderException.INSUFFICIENT_FUNDS.value(),
                     first.detail()), m.decline(ALICE, "order-1").orElseThrow());
 
             // The holder tops up: the same bundle, months later, is still declined, for the same reason.
@@ -307,14 +307,14 @@ class CardAuthoriserTest {
             assertEquals(Decision.DECLINED, again.decision());
             assertEquals(first.reason(), again.reason());
             assertEquals(first.detail(), again.detail());
-            assertArrayEquals(order.digest(), again.digest());
+            assertEquals(order.digest(), again.digest());
             assertNull(again.authorisationId());
             // The holder sealed the order again: still the recorded decline, about the bundle the seller sent.
             Sealed resealed = m.order("order-1", Map.of(SplitOrder.AMOUNT, tooMuch.toString()));
             Authorisation resent = m.authoriser.authorise(SHOP, request(resealed, tooMuch));
             assertEquals(Decision.DECLINED, resent.decision());
             assertEquals(OrderException.INSUFFICIENT_FUNDS.value(), resent.reason());
-            assertArrayEquals(resealed.digest(), resent.digest());
+            assertEquals(resealed.digest(), resent.digest());
             // Another seller is told it is a replay, not why the order was declined.
             Sealed elsewhere = m.order(m.keys(ALICE), "order-1", OTHER_SHOP,
                     Market.issuerFields(m.aliceCard, Map.of(SplitOrder.AMOUNT, tooMuch.toString())));
@@ -369,11 +369,11 @@ class CardAuthoriserTest {
         assertNull(answer.authorisationId());
         assertEquals(bundle.orderId(), answer.orderId());
         assertEquals(bundle.holderId(), answer.holderId());
-        assertArrayEquals(bundle.digest(), answer.digest());
+        assertEquals(bundle.digest(), answer.digest());
         assertEquals(before.plusDecline(), m.books());
         assertEquals(before.alice(), m.available(ALICE));
         assertEquals(heldBefore, m.currentAccount(ALICE).pendingDebits(), "a decline holds nothing");
-        assertEquals(List.of(seller, java.util.HexFormat.of().formatHex(bundle.digest()), reason.value(), answer.detail()),
+        assertEquals(List.of(seller, bundle.digest().hex(), reason.value(), answer.detail()),
                 m.decline(bundle.holderId(), bundle.orderId()).orElseThrow());
         Authorisation again = m.authoriser.authorise(seller, request(bundle, asked));
         assertEquals(List.of(Decision.DECLINED, reason.value(), answer.detail()), List.of(again.decision(), again.reason(), again.detail()));
@@ -443,10 +443,10 @@ class CardAuthoriserTest {
     void aMalformedBundleIsRefused() {
         try (Market m = new Market(Market.Mode.DIRECTORY)) {
             refusedAndNothingMoved(m, OrderException.MALFORMED,
-                    () -> m.authoriser.authorise(SHOP, new AuthorisationRequest(new byte[] {1, 2, 3}, PRICE)));
+                    () -> m.authoriser.authorise(SHOP, new AuthorisationRequest(Bytes.of(new byte[] {1, 2, 3}), PRICE)));
             byte[] encoded = m.offerOrder("order-1").encode();
             byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 1);
-            refusedAndNothingMoved(m, OrderException.MALFORMED, () -> m.authoriser.authorise(SHOP, new AuthorisationRequest(truncated, PRICE)));
+            refusedAndNothingMoved(m, OrderException.MALFORMED, () -> m.authoriser.authorise(SHOP, new AuthorisationRequest(Bytes.of(truncated), PRICE)));
             Sealed longId = m.order("o".repeat(CardAuthoriser.MAX_ORDER_ID + 1), Map.of());
             refusedAndNothingMoved(m, OrderException.MALFORMED, () -> m.authoriser.authorise(SHOP, request(longId)));
         }
@@ -460,9 +460,9 @@ class CardAuthoriserTest {
             List<SealedPart> parts = new ArrayList<>(bundle.parts());
             int i = parts.indexOf(bundle.partFor(BANK));
             SealedPart part = parts.get(i);
-            byte[] ciphertext = part.ciphertext();
+            byte[] ciphertext = part.ciphertext().toByteArray();
             ciphertext[ciphertext.length / 2] ^= 1;
-            parts.set(i, new SealedPart(part.role(), part.recipient(), part.commitment(), ciphertext));
+            parts.set(i, new SealedPart(part.role(), part.recipient(), part.commitment(), Bytes.of(ciphertext)));
             Sealed tampered = new Sealed(bundle.orderId(), bundle.holderId(), parts, bundle.digest());
             declinedUnrecorded(m, SHOP, tampered, OrderException.PART_TAMPERED);
             // Another holder's name on Alice's parts: the key and the associated data are Bob's.
@@ -613,7 +613,7 @@ class CardAuthoriserTest {
                 for (Object[] outcome : outcomes) {
                     Sealed bundle = (Sealed) outcome[0];
                     Authorisation answer = (Authorisation) outcome[1];
-                    assertArrayEquals(bundle.digest(), answer.digest());
+                    assertEquals(bundle.digest(), answer.digest());
                     if (approvals == 1) {
                         // Approved first: the paying bundle's answer stands, the other is a replay.
                         assertEquals(bundle == pays ? Decision.APPROVED : Decision.DECLINED, answer.decision());

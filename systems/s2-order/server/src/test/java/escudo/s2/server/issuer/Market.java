@@ -1,5 +1,6 @@
 package escudo.s2.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.s2.api.PaymentCard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -146,7 +147,7 @@ final class Market implements AutoCloseable {
     }
 
     static AuthorisationRequest request(Sealed bundle, Money amount) {
-        return new AuthorisationRequest(bundle.encode(), amount);
+        return new AuthorisationRequest(Bytes.of(bundle.encode()), amount);
     }
 
     static AuthorisationRequest request(Sealed bundle) {

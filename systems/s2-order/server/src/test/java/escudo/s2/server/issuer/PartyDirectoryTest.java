@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.crypto.CryptoException;
@@ -44,7 +45,7 @@ class PartyDirectoryTest {
             return new Party(keys, signing, new KeyDirectory.Entry(id, keys.publicKey(), signing.verifyingKey()));
         }
 
-        byte[] proof() {
+        Bytes proof() {
             return entry.prove(signing);
         }
     }
@@ -105,9 +106,9 @@ class PartyDirectoryTest {
         Party mallory = party("mallory");
         // Signed by another key, over another entry, or nothing at all.
         refusedAndNothingStored(CryptoException.BAD_SIGNATURE,
-                () -> directory.register(shop.entry(), mallory.signing().sign(shop.entry().signedBytes())));
+                () -> directory.register(shop.entry(), Bytes.of(mallory.signing().sign(shop.entry().signedBytes()))));
         refusedAndNothingStored(CryptoException.BAD_SIGNATURE, () -> directory.register(shop.entry(), mallory.proof()));
-        refusedAndNothingStored(CryptoException.BAD_SIGNATURE, () -> directory.register(shop.entry(), new byte[64]));
+        refusedAndNothingStored(CryptoException.BAD_SIGNATURE, () -> directory.register(shop.entry(), Bytes.of(new byte[64])));
         refusedAndNothingStored(CryptoException.BAD_SIGNATURE, () -> directory.register(shop.entry(), null));
         assertTrue(directory.find("shop-1").isEmpty());
     }
@@ -115,11 +116,11 @@ class PartyDirectoryTest {
     @Test
     void aSmallOrderX25519KeyIsRefused() {
         SigningKey signing = SigningKey.generate();
-        KeyDirectory.Entry zero = new KeyDirectory.Entry("weak", new byte[32], signing.verifyingKey());
+        KeyDirectory.Entry zero = new KeyDirectory.Entry("weak", Bytes.of(new byte[32]), signing.verifyingKey());
         refusedAndNothingStored(OrderException.BAD_KEY, () -> directory.register(zero, zero.prove(signing)));
         byte[] one = new byte[32];
         one[0] = 1; // u = 1 has order 4
-        KeyDirectory.Entry order4 = new KeyDirectory.Entry("weak", one, signing.verifyingKey());
+        KeyDirectory.Entry order4 = new KeyDirectory.Entry("weak", Bytes.of(one), signing.verifyingKey());
         refusedAndNothingStored(OrderException.BAD_KEY, () -> directory.register(order4, order4.prove(signing)));
         assertTrue(directory.find("weak").isEmpty());
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
@@ -124,7 +125,7 @@ class ShopTest {
     }
 
     private static Placement placement(Sealed bundle) {
-        return new Placement(bundle.encode());
+        return new Placement(Bytes.of(bundle.encode()));
     }
 
     private static StatusQuery query(Offer offer) {
@@ -709,9 +710,9 @@ class ShopTest {
 
         // A flipped bit in the seller's ciphertext.
         assertRefused(OrderException.PART_TAMPERED, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.SELLER, p -> {
-            byte[] c = p.ciphertext();
+            byte[] c = p.ciphertext().toByteArray();
             c[c.length - 1] ^= 1;
-            return new SealedPart(p.role(), p.recipient(), p.commitment(), c);
+            return new SealedPart(p.role(), p.recipient(), p.commitment(), Bytes.of(c));
         }))));
         // The issuer's part re-addressed to another issuer: the digest no longer matches.
         assertRefused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.ISSUER,
@@ -725,7 +726,7 @@ class ShopTest {
         // Another part relabelled in the clear: the digest no longer matches.
         assertRefused(OrderException.BINDING_MISMATCH, () -> shop.place(HOLDER, placement(replacePart(bundle, Role.ISSUER,
                 p -> new SealedPart(Role.SELLER, p.recipient(), p.commitment(), p.ciphertext())))));
-        assertRefused(OrderException.MALFORMED, () -> shop.place(HOLDER, new Placement(new byte[] {1, 2, 3})));
+        assertRefused(OrderException.MALFORMED, () -> shop.place(HOLDER, new Placement(Bytes.of(new byte[] {1, 2, 3}))));
 
         assertEquals(0, count("shop_order"));
         assertEquals("OPEN", offerState(offer));

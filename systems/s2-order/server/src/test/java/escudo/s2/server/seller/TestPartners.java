@@ -1,5 +1,6 @@
 package escudo.s2.server.seller;
 
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
@@ -101,14 +102,14 @@ final class TestPartners implements OrderPartners {
         if (issuer == IssuerMode.UNREACHABLE) {
             throw unreachable(issuerId);
         }
-        Sealed bundle = Sealed.decode(request.bundle());
+        Sealed bundle = Sealed.decode(request.bundle().toByteArray());
         Opened<IssuerPart> part = SplitOrder.open(bundle, issuerId, issuerKeys, IssuerPart.class);
         issuerParts.add(part);
         requestedAmounts.add(request.amount());
         if (issuer == IssuerMode.THROW) {
             throw thrown;
         }
-        byte[] digest = otherDigest ? new byte[32] : bundle.digest();
+        Bytes digest = otherDigest ? Bytes.of(new byte[32]) : bundle.digest();
         if (!part.part().amount().equals(Optional.of(request.amount()))) {
             return new Authorisation(bundle.orderId(), bundle.holderId(), digest, Decision.DECLINED, null, null,
                     OrderException.AMOUNT_MISMATCH.value(), "the seller asks another amount than the holder authorised");
@@ -142,7 +143,7 @@ final class TestPartners implements OrderPartners {
         if (courierDown) {
             throw unreachable(courierId);
         }
-        Sealed bundle = Sealed.decode(request.bundle());
+        Sealed bundle = Sealed.decode(request.bundle().toByteArray());
         Opened<CourierPart> part = SplitOrder.open(bundle, courierId, courierKeys, CourierPart.class);
         courierParts.add(part);
         String tracking = "TRK-" + bundle.orderId();
