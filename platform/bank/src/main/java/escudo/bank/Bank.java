@@ -1,6 +1,7 @@
 package escudo.bank;
 
 import escudo.core.Money;
+import escudo.core.Text;
 import escudo.crypto.VerifyingKey;
 import escudo.ledger.Account;
 import escudo.ledger.AccountKind;
@@ -30,6 +31,9 @@ public final class Bank {
     /** A merchant (S_id), the key that authenticates its requests, and its deposit account. */
     public record Merchant(String id, String currency, VerifyingKey key, String accountId) {
     }
+
+    /** Longest customer or merchant name. */
+    public static final int MAX_NAME_LENGTH = 200;
 
     private final String bankId;
     private final VerifyingKey publicKey;
@@ -72,8 +76,11 @@ public final class Bank {
      * paid in at the counter, which enters the ledger from the bank's cash account.
      */
     public void openCustomer(String customerId, String name, Money openingDeposit) {
-        requireId(customerId, "customer id");
-        requireId(name, "customer name");
+        Text.requireId("customerId", customerId);
+        Text.requireText("name", name, MAX_NAME_LENGTH);
+        if (openingDeposit.isNegative()) {
+            throw new BankException(BankException.INVALID_AMOUNT, "an opening deposit cannot be negative");
+        }
         ensureBankAccounts(openingDeposit.currency());
         String account = customerAccount(customerId);
         db.run(tx -> {
@@ -91,8 +98,8 @@ public final class Bank {
 
     /** Seed 003, Fig. 3: a merchant's deposit account, identified by S_id, authenticated by its key. */
     public void openMerchant(String merchantId, String name, String currencyCode, VerifyingKey merchantKey) {
-        requireId(merchantId, "S_id");
-        requireId(name, "merchant name");
+        Text.requireId("merchantId", merchantId);
+        Text.requireText("name", name, MAX_NAME_LENGTH);
         Currency currency = Money.currency(currencyCode);
         ensureBankAccounts(currency);
         String account = merchantAccount(merchantId);
@@ -197,12 +204,6 @@ public final class Bank {
                     }
                 }
             }
-        }
-    }
-
-    private static void requireId(String value, String what) {
-        if (value == null || value.isBlank() || value.length() > 64) {
-            throw new BankException(BankException.INVALID_APPLICATION, what + " must be 1 to 64 characters");
         }
     }
 }

@@ -13,6 +13,7 @@ public final class BankException extends EscudoException {
     public static final ErrorCode UNKNOWN_MERCHANT = ErrorCode.declare("issuer.unknown-merchant", Kind.NOT_FOUND);
     public static final ErrorCode DUPLICATE = ErrorCode.declare("issuer.duplicate", Kind.CONFLICT);
     public static final ErrorCode INVALID_APPLICATION = ErrorCode.declare("issuer.invalid-application", Kind.INVALID);
+    public static final ErrorCode INVALID_AMOUNT = ErrorCode.declare("issuer.invalid-amount", Kind.INVALID);
     public static final ErrorCode INSUFFICIENT_FUNDS = ErrorCode.declare("issuer.insufficient-funds", Kind.REFUSED);
     public static final ErrorCode UNKNOWN_CARD = ErrorCode.declare("issuer.unknown-card", Kind.NOT_FOUND);
 

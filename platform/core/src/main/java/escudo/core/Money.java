@@ -69,6 +69,10 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
         return currency.getCurrencyCode();
     }
 
+    public boolean isNegative() {
+        return minorUnits < 0;
+    }
+
     public boolean isPositive() {
         return minorUnits > 0;
     }

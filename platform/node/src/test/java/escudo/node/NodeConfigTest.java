@@ -121,7 +121,7 @@ class NodeConfigTest {
         EscudoException currency = assertThrows(EscudoException.class,
                 () -> NodeConfig.load(file("escudo.merchant.currency=EUROS"), Map.of(), Map.of()));
         assertTrue(currency.getMessage().contains("escudo.merchant.currency (in " + dir.resolve("escudo.properties")
-                + ") unknown currency 'EUROS'"), currency.getMessage());
+                + ") a currency is an ISO 4217 code of three upper-case letters"), currency.getMessage());
         assertThrows(EscudoException.class, () -> NodeConfig.load(file("escudo.merchant.port=7410"), Map.of(), Map.of()));
         EscudoException clash = assertThrows(EscudoException.class,
                 () -> NodeConfig.load(null, Map.of("ESCUDO_COURIER_PORT", "7420"), Map.of()));

@@ -10,7 +10,9 @@ import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -28,8 +30,19 @@ import java.util.function.Consumer;
  */
 public final class NodeServer implements AutoCloseable {
 
-    /** Largest request body accepted. */
+    /** Largest request body accepted, whether sent with a length or chunked. */
     public static final long MAX_PAYLOAD_BYTES = 1 << 20;
+
+    /**
+     * What clients can hold. A kept-alive connection idle for {@code idleTimeout} after its last
+     * request is closed; at most {@code maxConnections} are open at once, which is also what bounds
+     * connections that send nothing or stop halfway through their headers (Helidon 4.3 times out
+     * neither: docs/security.md); a request line and its headers have a size limit.
+     */
+    public record Limits(Duration idleTimeout, int maxConnections, int maxPrologueBytes, int maxHeaderBytes) {
+
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 1024, 4096, 16 * 1024);
+    }
 
     private final WebServer server;
     private final String host;
@@ -39,14 +52,27 @@ public final class NodeServer implements AutoCloseable {
         this.host = host;
     }
 
-    /** Starts on {@code host} and {@code port} (0 picks a free port); returns once it listens. */
+    /** Starts on {@code host} and {@code port} (0 picks a free port) with the default limits; returns once it listens. */
     public static NodeServer start(String host, int port, Consumer<HttpRouting.Builder> routes) {
+        return start(host, port, Limits.DEFAULT, routes);
+    }
+
+    /** Starts on {@code host} and {@code port} (0 picks a free port); returns once it listens. */
+    public static NodeServer start(String host, int port, Limits limits, Consumer<HttpRouting.Builder> routes) {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(routes, "routes");
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(limits.idleTimeout().dividedBy(4))
+                .maxTcpConnections(limits.maxConnections())
+                .addProtocol(Http1Config.builder()
+                        .maxPrologueLength(limits.maxPrologueBytes())
+                        .maxHeadersSize(limits.maxHeaderBytes())
+                        .build())
                 .directHandlers(handlers -> {
                     for (EventType type : EventType.values()) {
                         handlers.addHandler(type, NodeServer::direct);

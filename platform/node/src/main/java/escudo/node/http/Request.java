@@ -2,6 +2,7 @@ package escudo.node.http;
 
 import escudo.http.Json;
 import escudo.core.EscudoException;
+import escudo.core.Text;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
@@ -15,17 +16,21 @@ public final class Request {
         this.raw = raw;
     }
 
-    /** A parameter of the route's path pattern, such as {@code id} in {@code /payments/{id}}. */
+    /**
+     * A parameter of the route's path pattern, such as {@code id} in {@code /payments/{id}}: always
+     * an id ({@link Text#requireId}), so no decoded {@code %0D%0A}, {@code %2F} or {@code %00}
+     * reaches a handler, a header or a log.
+     */
     public String path(String name) {
         if (!raw.path().pathParameters().contains(name)) {
             throw new IllegalArgumentException("the route has no path parameter '" + name + "'");
         }
-        return raw.path().pathParameters().get(name);
+        return Text.requireId(name, raw.path().pathParameters().get(name));
     }
 
-    /** A query parameter, if given ({@code ?limit=10}). */
+    /** A query parameter, if given ({@code ?limit=10}); a text ({@link Text#requirePlain}). */
     public Optional<String> query(String name) {
-        return raw.query().first(name).asOptional();
+        return raw.query().first(name).asOptional().map(value -> Text.requirePlain(name, value));
     }
 
     /** A query parameter, or {@code defaultValue} when absent. */

@@ -6,15 +6,20 @@ import escudo.core.EscudoException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Method;
+import io.helidon.http.RequestException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import escudo.core.Text;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Typed JSON routes on a Helidon {@link HttpRules} (an {@code HttpRouting.Builder} or a service).
@@ -31,6 +36,7 @@ public final class Routes {
 
     private static final System.Logger LOG = System.getLogger(Routes.class.getName());
     private static final String JSON = "application/json";
+    private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._:@+-]{1,64}){0,12}/?");
 
     /** Handles a request with a JSON body of type {@code B}. */
     @FunctionalInterface
@@ -73,13 +79,11 @@ public final class Routes {
             Set<String> allowed = req.context().get(AllowedMethods.class, AllowedMethods.class)
                     .map(AllowedMethods::methods).orElse(Set.of());
             if (allowed.isEmpty()) {
-                send(res, Problem.of(404, Problem.NO_ROUTE, "no route for " + req.prologue().method().text()
-                        + " " + req.path().path(), req.path().path()));
+                send(res, Problem.of(404, Problem.NO_ROUTE, "no route for this method and path", instance(req)));
             } else {
                 res.header(HeaderNames.ALLOW, String.join(", ", allowed));
-                send(res, Problem.of(405, Problem.METHOD_NOT_ALLOWED, req.prologue().method().text()
-                        + " is not allowed on " + req.path().path() + "; use " + String.join(" or ", allowed),
-                        req.path().path()));
+                send(res, Problem.of(405, Problem.METHOD_NOT_ALLOWED, "this path takes " + String.join(" or ", allowed),
+                        instance(req)));
             }
         });
     }
@@ -90,8 +94,9 @@ public final class Routes {
      * {@code 500 internal} with a generic detail naming only that id.
      */
     public static void problem(ServerRequest req, ServerResponse res, Throwable failure) {
-        String instance = req.path().path();
+        String instance = instance(req);
         Problem problem = switch (failure) {
+            case EscudoException e when e.code() == Problem.TOO_LARGE -> Problem.of(413, Problem.TOO_LARGE, e.getMessage(), instance);
             case EscudoException e -> Problem.of(e, instance);
             case HttpException e when e.status().code() < 500 -> Problem.of(e.status().code(), switch (e.status().code()) {
                 case 404 -> Problem.NO_ROUTE;
@@ -102,8 +107,8 @@ public final class Routes {
         };
         if (problem == null || problem.status() >= 500) {
             String incident = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-            LOG.log(Level.ERROR, "incident " + incident + ": " + req.prologue().method().text() + " " + instance
-                    + " failed", failure);
+            LOG.log(Level.ERROR, "incident " + incident + ": " + req.prologue().method().text() + " "
+                    + Text.forLog(req.path().path()) + " failed", failure);
             // A fault on our side is described in the log only: its message may name tables or SQL.
             problem = problem == null
                     ? Problem.of(500, Problem.INTERNAL, "the server failed to process the request (incident " + incident + ")", instance)
@@ -116,12 +121,43 @@ public final class Routes {
         send(res, problem);
     }
 
+    /**
+     * The request path as a problem's {@code instance} shows it: only when it is made of what a path
+     * of ours holds, so that a problem document never echoes a crafted path back.
+     */
+    private static String instance(ServerRequest req) {
+        String path = req.path().path();
+        return SAFE_PATH.matcher(path).matches() ? path : null;
+    }
+
     private static <B> void withBody(HttpRules rules, Method method, String path, Class<B> bodyType,
                                      BodyHandler<? super B> handler) {
         route(rules, method, path, (req, res) -> {
-            byte[] bytes = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+            byte[] bytes = req.content().hasEntity() ? body(req) : new byte[0];
             reply(res, handler.handle(Json.read(bytes, bodyType), new Request(req)));
         });
+    }
+
+    /**
+     * The body, refused as {@code request.too-large} past {@link NodeServer#MAX_PAYLOAD_BYTES}
+     * however it is sent: the server refuses a declared length over the limit itself, this read
+     * catches a chunked body that grows past it.
+     */
+    private static byte[] body(ServerRequest req) throws IOException {
+        byte[] bytes;
+        try (InputStream in = req.content().inputStream()) {
+            bytes = in.readNBytes((int) NodeServer.MAX_PAYLOAD_BYTES + 1);
+        } catch (RequestException e) {
+            throw e.status().code() == 413 ? tooLarge() : new EscudoException(Json.MALFORMED, "the body could not be read as sent", e);
+        }
+        if (bytes.length > NodeServer.MAX_PAYLOAD_BYTES) {
+            throw tooLarge();
+        }
+        return bytes;
+    }
+
+    private static EscudoException tooLarge() {
+        return new EscudoException(Problem.TOO_LARGE, "the body is larger than " + NodeServer.MAX_PAYLOAD_BYTES + " bytes");
     }
 
     private static void route(HttpRules rules, Method method, String path, Handler handler) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,18 +17,26 @@ import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
+import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,6 +90,9 @@ class NodeServerTest {
                 throw new IllegalStateException("cannot connect to " + SECRET);
             });
             Routes.get(routing, "/test/nothing", req -> null);
+            Routes.get(routing, "/test/crash/*", req -> {
+                throw new IllegalStateException("crashed");
+            });
             routing.get("/test/raw", (req, res) -> {
                 throw new IllegalArgumentException("raw " + SECRET);
             });
@@ -212,6 +224,87 @@ class NodeServerTest {
         String huge = "{\"account\": \"" + "x".repeat((int) NodeServer.MAX_PAYLOAD_BYTES) + "\"}";
         problem(post("/test/echo", huge), 413, "request.too-large");
         assertEquals(200, get("/health").statusCode(), "the server keeps serving");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsTooLargeNotAnInternalError() throws Exception {
+        byte[] huge = ("{\"account\": \"" + "x".repeat((int) NodeServer.MAX_PAYLOAD_BYTES) + "\"}").getBytes(UTF_8);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri().resolve("/test/echo"))
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build(), BodyHandlers.ofString());
+        problem(response, 413, "request.too-large");
+    }
+
+    @Test
+    void aPathParameterWithAControlOrSeparatorIsRefusedBeforeTheHandler() throws Exception {
+        problem(get("/test/payments/a%2Fb"), 404, "request.not-found"); // the path has a segment more
+        for (String id : new String[] {"a%0D%0ASet-Cookie:%20x=1", "a%00b", "a%09b", "%E2%80%AEx"}) {
+            HttpResponse<String> response = get("/test/payments/" + id);
+            JsonNode problem = problem(response, 400, "request.invalid-text");
+            assertFalse(response.body().contains("Set-Cookie"), response.body());
+            assertTrue(problem.get("instance") == null || problem.get("instance").isNull(), "a crafted path is not echoed");
+        }
+    }
+
+    @Test
+    void aProblemNeverEchoesACraftedPath() throws Exception {
+        HttpResponse<String> response = get("/nowhere/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+        problem(response, 404, "request.not-found");
+        assertFalse(response.body().contains("script"), response.body());
+        assertEquals("/nowhere/plain", PLAIN.readTree(get("/nowhere/plain").body()).get("instance").asText(),
+                "a path of plain segments is the instance");
+    }
+
+    @Test
+    void aFailingRequestsPathCannotForgeALogLine() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(Routes.class.getName());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            problem(get("/test/crash/x%0D%0ASEVERE:%20incident%20forged%E2%80%AE"), 500, "internal");
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertEquals(1, logged.size(), logged.toString());
+        String line = logged.getFirst();
+        assertTrue(line.contains("\\u000d\\u000aSEVERE: incident forged\\u202e"), line);
+        assertFalse(line.contains("\r") || line.contains("\n") || line.contains("\u202E"), line);
+    }
+
+    @Test
+    void anIdleKeptAliveConnectionIsClosedAndOversizedHeadersAreRefused() throws Exception {
+        NodeServer.Limits quick = new NodeServer.Limits(Duration.ofMillis(400), 64, 4096, 4096);
+        try (NodeServer strict = NodeServer.start("127.0.0.1", 0, quick, routing -> { })) {
+            try (Socket idle = new Socket("127.0.0.1", strict.port())) {
+                idle.setSoTimeout(10_000);
+                idle.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8));
+                long start = System.nanoTime();
+                String answer = new String(idle.getInputStream().readAllBytes(), UTF_8); // the answer, then the close
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "closed soon after the idle timeout");
+            }
+            try (Socket big = new Socket("127.0.0.1", strict.port())) {
+                big.setSoTimeout(10_000);
+                big.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(8192) + "\r\n\r\n")
+                        .getBytes(UTF_8));
+                String answer = new String(big.getInputStream().readAllBytes(), UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 4"), answer.lines().findFirst().orElse(""));
+            }
+        }
     }
 
     @ParameterizedTest
