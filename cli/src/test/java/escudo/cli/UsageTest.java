@@ -142,12 +142,12 @@ class UsageTest {
     @Test
     void moneyIsParsedByMoneyParseAndItsRefusalKeepsItsCode() {
         assertEquals(2, escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "ten euros"));
-        assertEquals(usageError("[money.invalid]: invalid value for option '--deposit': unknown currency 'ten'",
+        assertEquals(usageError("[money.invalid]: invalid value for option '--deposit': the currency is not an ISO 4217 code",
                 "run 'escudo customer open --help' for its options").replace("[cli.usage]: ", ""), err);
         assertEquals(2, escudo("pay", "--card", "alice", "--amount", "3.80", "--pin", "4321"));
-        assertTrue(err.startsWith("refused [money.invalid]: invalid value for option '--amount': amount must look like '12.50 EUR'"), err);
+        assertTrue(err.startsWith("refused [money.invalid]: invalid value for option '--amount': an amount looks like '12.50 EUR'"), err);
         assertEquals(2, escudo("device", "transfer", "--device", "phone", "--from", "current", "--to", "savings", "--amount", "1.234 EUR"));
-        assertTrue(err.startsWith("refused [money.invalid]: invalid value for option '--amount': '1.234' is not an amount in EUR"), err);
+        assertTrue(err.startsWith("refused [money.invalid]: invalid value for option '--amount': not an amount in EUR (at most 2 decimals)"), err);
         assertEquals(2, err.lines().count(), "one line and the hint, no stack trace: " + err);
 
         CommandLine cli = Main.commandLine();
