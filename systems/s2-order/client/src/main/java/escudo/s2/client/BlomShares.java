@@ -2,6 +2,7 @@ package escudo.s2.client;
 
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
+import escudo.core.Text;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
@@ -38,9 +39,8 @@ public final class BlomShares {
 
     /** Where the share of {@code id} lives in {@code dir}; identifiers that are not plain file names are refused. */
     public static Path file(Path dir, String id) {
-        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}")) {
-            throw new EscudoException(OrderException.MALFORMED,
-                    "a Blom party identifier for a share file is letters, digits, '.', '_', '@' or '-': " + id);
+        if (!Text.isId(id)) {
+            throw new EscudoException(OrderException.MALFORMED, "a Blom party identifier is an id (core.Text): it names the share's file");
         }
         return dir.resolve(id + ".share");
     }

@@ -1,5 +1,6 @@
 package escudo.s2.protocol;
 
+import escudo.core.Text;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.SecretBox;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +13,11 @@ final class PairKeyDerivation {
     }
 
     /** Identifiers are non-empty Unicode text of at most 256 UTF-8 bytes. */
+    /** A party identifier is an id as {@link Text} defines it: it names files, URL paths and log lines too. */
     static String checkId(String id) {
-        if (id == null || id.isBlank()) {
-            throw OrderException.malformed("a party identifier must not be empty");
-        }
-        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > 256 || !new String(utf8, StandardCharsets.UTF_8).equals(id)) {
-            throw OrderException.malformed("a party identifier is at most 256 bytes of valid Unicode");
+        if (!Text.isId(id)) {
+            throw OrderException.malformed("a party identifier is 1 to " + Text.MAX_ID_LENGTH
+                    + " ASCII letters, digits or . _ : @ + -, starting with a letter or digit");
         }
         return id;
     }
