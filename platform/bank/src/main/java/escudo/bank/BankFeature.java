@@ -8,6 +8,7 @@ import escudo.node.http.Desk;
 import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
+import java.time.Duration;
 import java.util.TreeMap;
 
 /**
@@ -16,6 +17,8 @@ import java.util.TreeMap;
  * a merchant or courier it connects to the configured bank and provides the {@link RemoteBank}.
  */
 public final class BankFeature implements Feature {
+
+    static final Duration HOLD_SWEEP = Duration.ofMinutes(1);
 
     @Override
     public String name() {
@@ -37,6 +40,8 @@ public final class BankFeature implements Feature {
         }
         Bank bank = new Bank(party.id(), party.secrets().signingKey().verifyingKey(), party.db(), party.clock());
         party.provide(Bank.class, bank);
+        // A payment releases its account's expired holds itself; this releases the ones nobody touches.
+        party.every(HOLD_SWEEP, "void expired holds", () -> bank.ledger().voidExpiredHolds());
         Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
         party.routes(r -> {
             Routes.get(r, "/issuer", req -> new BankApi.BankInfo(bank.bankId(), bank.publicKey()));

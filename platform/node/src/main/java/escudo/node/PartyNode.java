@@ -9,6 +9,7 @@ import escudo.storage.Database;
 import io.helidon.webserver.http.HttpRules;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -116,6 +120,7 @@ public final class PartyNode implements AutoCloseable {
         private Secrets secrets;
         private List<Feature> features;
         private Clock clock = Clock.systemUTC();
+        private ScheduledExecutorService jobs;
 
         private Starter(Role role, NodeConfig config) {
             this.role = Objects.requireNonNull(role, "role");
@@ -224,6 +229,32 @@ public final class PartyNode implements AutoCloseable {
         @Override
         public void onClose(AutoCloseable resource) {
             resources.push(Objects.requireNonNull(resource, "resource"));
+        }
+
+        @Override
+        public void every(Duration period, String name, Runnable job) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(job, "job");
+            if (period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("a job's period must be positive");
+            }
+            if (starter.jobs == null) {
+                ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().daemon().name("escudo-" + role().id() + "-jobs").factory());
+                starter.jobs = jobs;
+                onClose(() -> { // before the database closes (resources close in reverse order), after a run in progress
+                    jobs.shutdownNow();
+                    jobs.awaitTermination(10, TimeUnit.SECONDS);
+                });
+            }
+            starter.jobs.scheduleWithFixedDelay(() -> {
+                try {
+                    job.run();
+                } catch (RuntimeException e) {
+                    System.getLogger(PartyNode.class.getName()).log(System.Logger.Level.WARNING,
+                            role().id() + " " + id() + ": the job '" + name + "' failed; it runs again in " + period, e);
+                }
+            }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -5,6 +5,7 @@ import escudo.node.NodeConfig.Role;
 import escudo.storage.Database;
 import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -49,6 +50,12 @@ public interface Party {
 
     /** Adds routes to what the party serves; every path starts with the role's prefix ({@code /issuer}, ...). */
     void routes(Consumer<HttpRules> routes);
+
+    /**
+     * Runs {@code job} every {@code period} while the party runs, the first time one period after it
+     * starts; a failure is logged and the job runs again at its next time. Jobs run one at a time.
+     */
+    void every(Duration period, String name, Runnable job);
 
     /** Closed when the party stops, in reverse order of registration (after its server, before its database). */
     void onClose(AutoCloseable resource);
