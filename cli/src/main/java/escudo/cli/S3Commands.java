@@ -8,7 +8,6 @@ import escudo.s3.card.Card;
 import escudo.s3.card.CardStatus;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.CardKind;
-import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.api.AcceptedPayment;
 import escudo.s3.api.DepositSummary;
@@ -134,13 +133,10 @@ final class S3Commands {
         void run() {
             try (PartyClient merchant = nodes.merchant()) {
                 DepositSummary summary = merchant.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
-                out().println("deposited " + summary.sent() + " payment(s)");
-                if (summary.receipt() != null) {
-                    for (DepositReceipt.Status s : summary.receipt().statuses()) {
-                        out().println("  card " + s.cardNumber() + " ser# " + s.serial() + ": " + s.outcome()
-                                + (s.code().isEmpty() ? " " + s.credited() : " [" + s.code() + "] " + s.detail()));
-                    }
-                }
+                out().println("deposited " + summary.sent() + " payment(s)"
+                        + (summary.receipts().size() > 1 ? " in " + summary.receipts().size() + " batches" : ""));
+                summary.statuses().forEach(s -> out().println("  card " + s.cardNumber() + " ser# " + s.serial() + ": " + s.outcome()
+                        + (s.code().isEmpty() ? " " + s.credited() : " [" + s.code() + "] " + s.detail())));
             }
         }
     }

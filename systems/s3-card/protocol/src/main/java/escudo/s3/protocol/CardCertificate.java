@@ -31,6 +31,8 @@ public record CardCertificate(
         Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/card-cert/v1";
+    /** Bounded like every other text field, so that a deposit of CARD-CERTs has a maximal size (DepositRequest). */
+    public static final int MAX_CONSTRAINTS = 128;
 
     public CardCertificate {
         Fields.text(bankId, "bankId", 64);
@@ -47,6 +49,9 @@ public record CardCertificate(
             throw ProtocolException.malformed("validUntil must be after validFrom");
         }
         constraints = constraints == null ? "" : constraints;
+        if (constraints.length() > MAX_CONSTRAINTS) {
+            throw ProtocolException.malformed("constraints are longer than " + MAX_CONSTRAINTS + " characters");
+        }
         Objects.requireNonNull(bankShare, "bankShare");
         Objects.requireNonNull(userShare, "userShare");
         Objects.requireNonNull(jointKey, "jointKey");

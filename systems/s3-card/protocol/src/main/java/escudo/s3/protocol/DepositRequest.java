@@ -11,13 +11,19 @@ import java.util.Objects;
 
 /**
  * A merchant's deposit, seed 003, Fig. 9: its S_id, freshness (time and a nonce the bank has never
- * seen) and all collected CARD-CERT + PAYMENT-CERT pairs in one transfer, signed with the
- * merchant's registered key.
+ * seen) and up to {@link #MAX_PAYMENTS} collected CARD-CERT + PAYMENT-CERT pairs in one transfer,
+ * signed with the merchant's registered key. A larger backlog goes in several requests.
  */
 public record DepositRequest(String merchantId, Instant time, String nonce, List<Payment> payments, Bytes signature) {
 
     public static final String DOMAIN = "escudo/s3/deposit/v1";
-    public static final int MAX_PAYMENTS = 10_000;
+    /**
+     * Payments per request. Every field of a payment is bounded, so a request has a maximal size:
+     * with every text field at its limit and every character one that JSON escapes in six bytes
+     * ({@code \u0001}), a payment takes at most 9.3 kB and a request of 100 at most 0.93 MB (89 %), below
+     * the 1 MiB request body a node accepts (measured by DepositBatchSizeTest in escudo-s3-server).
+     */
+    public static final int MAX_PAYMENTS = 100;
 
     /** One collected payment: the card's certificate and its PAYMENT-CERT. */
     public record Payment(CardCertificate card, PaymentCertificate payment) {

@@ -12,12 +12,9 @@ import escudo.node.spi.Setting;
 import escudo.s3.api.Alerts;
 import escudo.s3.api.CardApplication;
 import escudo.s3.api.MerchantApi;
-import escudo.s3.protocol.Blacklist;
-import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.WithdrawalRequest;
 import escudo.s3.server.issuer.Issuer;
-import escudo.s3.server.merchant.BankLink;
 import escudo.s3.server.merchant.Merchant;
 import java.util.List;
 
@@ -85,19 +82,5 @@ public final class S3Feature implements Feature {
             Routes.post(r, "/merchant/deposits", MerchantApi.Command.class, (body, req) -> merchant.depositCollected());
             Routes.post(r, "/merchant/blacklist", MerchantApi.Command.class, (body, req) -> merchant.refreshBlacklist());
         });
-    }
-
-    /** The merchant's link to its bank over HTTP. */
-    private record HttpBankLink(RemoteBank bank) implements BankLink {
-
-        @Override
-        public DepositReceipt deposit(DepositRequest request) {
-            return bank.client().post("/issuer/deposits", request, DepositReceipt.class);
-        }
-
-        @Override
-        public Blacklist blacklist() {
-            return bank.client().get("/issuer/blacklist", Blacklist.class);
-        }
     }
 }
