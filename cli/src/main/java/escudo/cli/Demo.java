@@ -191,7 +191,7 @@ final class Demo {
         expect(coffeeDeposit.count(Outcome.CLEARED) == 2, "coffee-shop: 2 of 2 cleared");
         DepositSummary booksDeposit = books.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
         expect(booksDeposit.count(Outcome.CLEARED) == 1, "book-shop: the novel cleared");
-        DepositReceipt.Status caught = booksDeposit.receipt().statuses().stream()
+        DepositReceipt.Status caught = booksDeposit.statuses()
                 .filter(s -> s.outcome() == Outcome.REFUSED).findFirst().orElseThrow(() -> new DemoFailure("the clone's payment was paid"));
         expect(IssuerException.DOUBLE_SPEND.value().equals(caught.code()), "book-shop: the clone's ser# " + caught.serial() + " refused: " + caught.detail());
         Alerts alerts = bank.get("/issuer/alerts", Alerts.class);
@@ -212,7 +212,7 @@ final class Demo {
         refused(CardException.LOCKED, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "2468"));
         expect(bobs.status().locked(), "the card is locked, even for the right PIN");
         DepositSummary credit = books.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
-        expect(credit.count(Outcome.CLEARED) == 1 && credit.receipt().statuses().getFirst().credited().equals(Money.parse("19.70 EUR")),
+        expect(credit.count(Outcome.CLEARED) == 1 && credit.statuses().findFirst().orElseThrow().credited().equals(Money.parse("19.70 EUR")),
                 "the bank pays book-shop 19.70 EUR from its own account (20.00 less 1.5 % fee); Bob owes 20.00 EUR");
 
         splitOrder(bank, tea, courier);

@@ -132,11 +132,18 @@ final class S3Commands {
         @Override
         void run() {
             try (PartyClient merchant = nodes.merchant()) {
-                DepositSummary summary = merchant.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
-                out().println("deposited " + summary.sent() + " payment(s)"
-                        + (summary.receipts().size() > 1 ? " in " + summary.receipts().size() + " batches" : ""));
-                summary.statuses().forEach(s -> out().println("  card " + s.cardNumber() + " ser# " + s.serial() + ": " + s.outcome()
-                        + (s.code().isEmpty() ? " " + s.credited() : " [" + s.code() + "] " + s.detail())));
+                // Each call sends a bounded number of batches; ask again while it made progress and payments remain.
+                for (DepositSummary summary; ; ) {
+                    summary = merchant.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+                    out().println("deposited " + summary.sent() + " payment(s)"
+                            + (summary.receipts().size() > 1 ? " in " + summary.receipts().size() + " batches" : "")
+                            + (summary.remaining() > 0 ? ", " + summary.remaining() + " still collected" : ""));
+                    summary.statuses().forEach(s -> out().println("  card " + s.cardNumber() + " ser# " + s.serial() + ": " + s.outcome()
+                            + (s.code().isEmpty() ? " " + s.credited() : " [" + s.code() + "] " + s.detail())));
+                    if (summary.remaining() == 0 || summary.sent() == 0) {
+                        break;
+                    }
+                }
             }
         }
     }

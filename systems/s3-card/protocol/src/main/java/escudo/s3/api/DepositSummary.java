@@ -7,23 +7,23 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * What a deposit run achieved: how many payments went in and the bank's signed receipt for each
- * batch, in the order sent. {@code receipt} is the first of them (the only one when the payments
- * fit one batch), null when nothing was collected.
+ * What one deposit call achieved: how many payments went in, the bank's signed receipt for each
+ * batch in the order sent, and how many collected payments still wait (a call sends a bounded
+ * number of batches, so that it answers within seconds however long the backlog; call again until
+ * {@code remaining} is 0).
  */
-public record DepositSummary(int sent, DepositReceipt receipt, List<DepositReceipt> receipts) {
+public record DepositSummary(int sent, List<DepositReceipt> receipts, long remaining) {
 
     public DepositSummary {
         receipts = List.copyOf(Objects.requireNonNull(receipts, "receipts"));
-        if (!Objects.equals(receipt, receipts.isEmpty() ? null : receipts.getFirst())) {
-            throw new ProtocolException(ProtocolException.MALFORMED, "a deposit summary's receipt is the first of its receipts");
+        if (remaining < 0 || sent != receipts.stream().mapToInt(r -> r.statuses().size()).sum()) {
+            throw new ProtocolException(ProtocolException.MALFORMED, "a deposit summary counts the statuses of its receipts");
         }
     }
 
-    /** The summary of a run that sent these batches, each answered by its receipt. */
-    public static DepositSummary of(List<DepositReceipt> receipts) {
-        return new DepositSummary(receipts.stream().mapToInt(r -> r.statuses().size()).sum(),
-                receipts.isEmpty() ? null : receipts.getFirst(), receipts);
+    /** The summary of a call that sent these batches, each answered by its receipt, and left {@code remaining} collected. */
+    public static DepositSummary of(List<DepositReceipt> receipts, long remaining) {
+        return new DepositSummary(receipts.stream().mapToInt(r -> r.statuses().size()).sum(), receipts, remaining);
     }
 
     /** Every payment's status, batch after batch. */

@@ -19,9 +19,10 @@ public record DepositRequest(String merchantId, Instant time, String nonce, List
     public static final String DOMAIN = "escudo/s3/deposit/v1";
     /**
      * Payments per request. Every field of a payment is bounded, so a request has a maximal size:
-     * with every text field at its limit and every character one that JSON escapes in six bytes
-     * ({@code \u0001}), a payment takes at most 9.3 kB and a request of 100 at most 0.93 MB (89 %), below
-     * the 1 MiB request body a node accepts (measured by DepositBatchSizeTest in escudo-s3-server).
+     * with every text field at its limit and every character one that takes three bytes of UTF-8
+     * (the control characters JSON escapes in six are refused at the edge, core.Text), a payment takes
+     * at most 5.1 kB and a request of 100 at most 0.51 MB (48 %), and even with six-byte characters it
+     * would stay below the 1 MiB request body a node accepts (DepositBatchSizeTest in escudo-s3-server).
      */
     public static final int MAX_PAYMENTS = 100;
 

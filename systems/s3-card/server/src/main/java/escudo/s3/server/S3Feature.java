@@ -25,6 +25,9 @@ import java.util.List;
  */
 public final class S3Feature implements Feature {
 
+    /** Batches one {@code POST /merchant/deposits} sends (2,000 payments, about two seconds); the caller asks again for the rest. */
+    static final int BATCHES_PER_CALL = 20;
+
     public static final Setting<Long> ONLINE_LIMIT = Setting.number("escudo.merchant.online.limit", 10_000, 0,
             "A payment above this amount (in minor units) clears online at the bank before the merchant accepts it.");
 
@@ -79,7 +82,7 @@ public final class S3Feature implements Feature {
             Routes.post(r, "/merchant/checkouts", MerchantApi.Checkout.class, (body, req) -> merchant.checkout(body.amount(), body.details()));
             Routes.post(r, "/merchant/payments", MerchantApi.Payment.class, (body, req) -> merchant.accept(body.card(), body.payment()));
             Routes.get(r, "/merchant/payments", req -> new MerchantApi.Payments(merchant.payments()));
-            Routes.post(r, "/merchant/deposits", MerchantApi.Command.class, (body, req) -> merchant.depositCollected());
+            Routes.post(r, "/merchant/deposits", MerchantApi.Command.class, (body, req) -> merchant.depositCollected(BATCHES_PER_CALL));
             Routes.post(r, "/merchant/blacklist", MerchantApi.Command.class, (body, req) -> merchant.refreshBlacklist());
         });
     }

@@ -181,18 +181,26 @@ public final class Merchant {
      * stay recorded and the rest stay collected for the next run; re-sending them pays nothing twice.
      */
     public DepositSummary depositCollected() {
+        return depositCollected(Integer.MAX_VALUE);
+    }
+
+    /** {@link #depositCollected()}, sending at most {@code maxBatches} batches; the summary says how many payments remain. */
+    public DepositSummary depositCollected(int maxBatches) {
         depositing.lock();
         try {
             Instant start = clock.instant();
             List<DepositReceipt> receipts = new ArrayList<>();
             // Each batch leaves COLLECTED once recorded, and only payments accepted by the start count: the loop ends.
-            for (List<DepositRequest.Payment> batch = collected(start); !batch.isEmpty(); batch = collected(start)) {
+            for (List<DepositRequest.Payment> batch = collected(start); !batch.isEmpty() && receipts.size() < maxBatches;
+                 batch = collected(start)) {
                 DepositReceipt receipt = askBank(signedDeposit(batch));
                 Instant now = clock.instant();
                 db.run(tx -> receipt.statuses().forEach(status -> recordOutcome(tx, status, now)));
                 receipts.add(receipt);
             }
-            return DepositSummary.of(receipts);
+            long remaining = db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM merchant_payment WHERE status = 'COLLECTED'",
+                    r -> r.getLong(1))).orElseThrow();
+            return DepositSummary.of(receipts, remaining);
         } finally {
             depositing.unlock();
         }

@@ -208,7 +208,7 @@ class MerchantTest {
         cloneSpendsElsewhere();
         buy("2.00 EUR"); // offline: the merchant cannot know yet
         DepositSummary summary = merchant.depositCollected();
-        assertEquals(IssuerException.DOUBLE_SPEND.value(), summary.receipt().statuses().getFirst().code());
+        assertEquals(IssuerException.DOUBLE_SPEND.value(), summary.statuses().findFirst().orElseThrow().code());
         Blacklist list = merchant.refreshBlacklist();
         assertTrue(list.contains(card.certificate().cardNumber()));
         assertEquals(MerchantException.CARD_BLACKLISTED, assertThrows(EscudoException.class, () -> buy("1.00 EUR")).code());
