@@ -3,7 +3,9 @@ package escudo.crypto;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Objects;
+import javax.crypto.KDF;
 import javax.crypto.Mac;
+import javax.crypto.spec.HKDFParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -15,6 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Digest {
 
     public static final int SHA256_LENGTH = 32;
+    /** RFC 5869: at most 255 blocks of the hash's output. */
+    private static final int HKDF_SHA256_MAX_LENGTH = 255 * SHA256_LENGTH;
 
     private Digest() {
     }
@@ -38,6 +42,23 @@ public final class Digest {
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is in every JDK", e);
+        }
+    }
+
+    /** HKDF-SHA256 (RFC 5869) on the JDK's KDF: what {@link SecretBox#derive} derives its keys with. */
+    static byte[] hkdfSha256(byte[] inputKeyMaterial, byte[] salt, byte[] info, int length) {
+        Objects.requireNonNull(inputKeyMaterial, "input key material");
+        Objects.requireNonNull(info, "info");
+        if (length < 1 || length > HKDF_SHA256_MAX_LENGTH) {
+            throw CryptoException.badKey("HKDF-SHA256 derives 1 to " + HKDF_SHA256_MAX_LENGTH + " bytes");
+        }
+        try {
+            return KDF.getInstance("HKDF-SHA256").deriveData(HKDFParameterSpec.ofExtract()
+                    .addIKM(inputKeyMaterial)
+                    .addSalt(salt == null ? new byte[0] : salt)
+                    .thenExpand(info, length));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HKDF-SHA256 is in every JDK 25", e);
         }
     }
 

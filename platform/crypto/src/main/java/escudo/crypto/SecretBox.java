@@ -3,13 +3,13 @@ package escudo.crypto;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.KDF;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.HKDFParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-256-GCM under a key derived with HKDF-SHA256 from input key material and a purpose label,
@@ -19,13 +19,15 @@ import javax.crypto.spec.HKDFParameterSpec;
  */
 public final class SecretBox {
 
+    private static final int KEY_LENGTH = 32;
     private static final int NONCE_LENGTH = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKey key;
 
-    private SecretBox(SecretKey key) {
+    /** Package-private for the published AES-GCM vectors, which open with their own keys. */
+    SecretBox(SecretKey key) {
         this.key = key;
     }
 
@@ -35,15 +37,11 @@ public final class SecretBox {
         if (inputKeyMaterial.length < 16) {
             throw CryptoException.badKey("key material must have at least 128 bits");
         }
+        byte[] key = Digest.hkdfSha256(inputKeyMaterial, salt, ("escudo/" + purpose).getBytes(StandardCharsets.UTF_8), KEY_LENGTH);
         try {
-            KDF hkdf = KDF.getInstance("HKDF-SHA256");
-            SecretKey key = hkdf.deriveKey("AES", HKDFParameterSpec.ofExtract()
-                    .addIKM(inputKeyMaterial)
-                    .addSalt(salt == null ? new byte[0] : salt)
-                    .thenExpand(("escudo/" + purpose).getBytes(StandardCharsets.UTF_8), 32));
-            return new SecretBox(key);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HKDF-SHA256 and AES are in every JDK 25", e);
+            return new SecretBox(new SecretKeySpec(key, "AES"));
+        } finally {
+            Arrays.fill(key, (byte) 0); // SecretKeySpec holds its own copy
         }
     }
 
