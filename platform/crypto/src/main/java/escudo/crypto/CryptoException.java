@@ -8,6 +8,8 @@ public final class CryptoException extends EscudoException {
 
     public static final ErrorCode BAD_SIGNATURE = ErrorCode.declare("crypto.bad-signature", Kind.UNAUTHENTICATED);
     public static final ErrorCode BAD_KEY = ErrorCode.declare("crypto.bad-key", Kind.INVALID);
+    /** A well-formed X25519 public key of small order (all zeros among them): agreeing with it yields no secret. */
+    public static final ErrorCode WEAK_KEY = ErrorCode.declare("crypto.weak-key", Kind.INVALID);
     public static final ErrorCode DECRYPTION_FAILED = ErrorCode.declare("crypto.decryption-failed", Kind.UNAUTHENTICATED);
     public static final ErrorCode MALFORMED = ErrorCode.declare("crypto.malformed-encoding", Kind.INVALID);
 
@@ -21,6 +23,10 @@ public final class CryptoException extends EscudoException {
 
     static CryptoException badKey(String message) {
         return new CryptoException(BAD_KEY, message);
+    }
+
+    static CryptoException weakKey(String message) {
+        return new CryptoException(WEAK_KEY, message);
     }
 
     static CryptoException decryptionFailed(String what) {

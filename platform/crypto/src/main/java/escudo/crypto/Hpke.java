@@ -22,17 +22,25 @@ public final class Hpke {
         return new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM256);
     }
 
-    /** Seals {@code plaintext} to the holder of the X25519 private key behind {@code recipientPublicKey}. */
+    /**
+     * Seals {@code plaintext} to the holder of the X25519 private key behind {@code recipientPublicKey};
+     * a key of small order is {@code crypto.weak-key} (nothing sealed to it could be secret), a
+     * malformed one {@code crypto.bad-key}.
+     */
     public static byte[] seal(byte[] recipientPublicKey, String info, byte[] associatedData, byte[] plaintext) {
+        X25519.checkNotSmallOrder(Objects.requireNonNull(recipientPublicKey));
         HPKE hpke = suite();
         try {
-            byte[][] ctAndEnc = hpke.seal(hpke.deserializePublicKey(Objects.requireNonNull(recipientPublicKey)),
+            byte[][] ctAndEnc = hpke.seal(hpke.deserializePublicKey(recipientPublicKey),
                     info.getBytes(java.nio.charset.StandardCharsets.UTF_8), associatedData, plaintext, null, null, null);
             byte[] sealed = Arrays.copyOf(ctAndEnc[1], ENC_LENGTH + ctAndEnc[0].length);
             System.arraycopy(ctAndEnc[0], 0, sealed, ENC_LENGTH, ctAndEnc[0].length);
             return sealed;
         } catch (InvalidCipherTextException | IllegalArgumentException e) {
             throw CryptoException.badKey("cannot seal to that X25519 public key");
+        } catch (IllegalStateException e) {
+            // BouncyCastle's refusal of an all-zero X25519 result, should a small-order key pass the list.
+            throw CryptoException.weakKey("cannot seal to that X25519 public key: it has small order");
         }
     }
 

@@ -102,7 +102,7 @@ public final class OrderException extends EscudoException {
         try {
             return step.get();
         } catch (CryptoException e) {
-            if (e.code() == CryptoException.BAD_KEY) {
+            if (e.code() == CryptoException.BAD_KEY || e.code() == CryptoException.WEAK_KEY) {
                 throw badKey(e.getMessage());
             }
             throw e;
