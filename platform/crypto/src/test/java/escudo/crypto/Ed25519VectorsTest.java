@@ -9,12 +9,21 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Wycheproof ed25519_test.json and RFC 8032 section 7.1 through {@link VerifyingKey} and {@link SigningKey}. */
+/**
+ * Wycheproof ed25519_test.json and RFC 8032 section 7.1 through {@link VerifyingKey} (whose check is
+ * cofactorless: {@link CofactorlessVerificationTest}) and {@link SigningKey}; every valid case is
+ * also accepted by the JDK's own Ed25519, a verifier that is not ours.
+ */
 class Ed25519VectorsTest {
 
     @Test
@@ -29,7 +38,10 @@ class Ed25519VectorsTest {
             byte[] signature = hex(test.get("sig"));
             String result = test.get("result").asText();
             switch (result) {
-                case "valid" -> key.verify(signature, message, name);
+                case "valid" -> {
+                    key.verify(signature, message, name);
+                    assertTrue(jdkAccepts(key, message, signature), name + ": the JDK accepts it too");
+                }
                 case "invalid" -> Vectors.refused(name, () -> key.verify(signature, message, name), CryptoException.BAD_SIGNATURE);
                 default -> fail(name + ": unexpected result " + result);
             }
@@ -62,6 +74,20 @@ class Ed25519VectorsTest {
             run++;
         }
         assertEquals(5, run);
+    }
+
+    private static boolean jdkAccepts(VerifyingKey key, byte[] message, byte[] signature) {
+        try {
+            byte[] spki = new byte[44];
+            System.arraycopy(HexFormat.of().parseHex("302a300506032b6570032100"), 0, spki, 0, 12);
+            System.arraycopy(key.bytes(), 0, spki, 12, 32);
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
+            verifier.update(message);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static Set<String> wycheproofValidCases() {
