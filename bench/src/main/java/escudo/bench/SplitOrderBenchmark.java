@@ -225,7 +225,9 @@ public class SplitOrderBenchmark {
         private static NodeConfig settings(PartyNode bank, Map<String, String> more) {
             Map<String, String> settings = new java.util.HashMap<>(Map.of("escudo.issuer.id", BANK, "escudo.merchant.id", SHOP,
                     "escudo.courier.id", COURIER, "escudo.issuer.port", "0", "escudo.merchant.port", "0", "escudo.courier.port", "0",
-                    "escudo.merchant.online.limit", "5000"));
+                    "escudo.merchant.online.limit", "5000",
+                    // one holder ordering as fast as it can from one address: the shop's per-address limit would stop it
+                    "escudo.rate.limit", "1000000", "escudo.rate.burst", "1000000"));
             if (bank != null) {
                 settings.put("escudo.issuer.url", bank.uri().toString());
             }

@@ -32,11 +32,25 @@ final class CardHolder {
         return card;
     }
 
-    /** Fig. 8: the merchant presents the spec, the user approves with the PIN, the card signs, the merchant accepts. */
-    static AcceptedPayment pay(PartyClient merchant, Card card, Money amount, String details, String pin) {
-        PaymentSpec spec = merchant.post("/merchant/checkouts", new MerchantApi.Checkout(amount, details), PaymentSpec.class);
+    /** Fig. 8, step 440, the merchant's side: its till (with the merchant's operator token) presents a specification. */
+    static PaymentSpec presentCheckout(PartyClient till, Money amount, String details) {
+        return till.post("/merchant/checkouts", new MerchantApi.Checkout(amount, details), PaymentSpec.class);
+    }
+
+    /**
+     * Fig. 8, the holder's side: the terminal fetches the specification the till presented under
+     * {@code reference}, the user approves with the PIN, the card signs, the merchant accepts. The
+     * merchant is reached without any token.
+     */
+    static AcceptedPayment pay(PartyClient merchant, Card card, String reference, String pin) {
+        PaymentSpec spec = merchant.get("/merchant/checkouts/" + reference, PaymentSpec.class);
         PaymentCertificate payment = card.pay(spec, pin);
         return merchant.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), payment), AcceptedPayment.class);
+    }
+
+    /** The till and the holder's terminal at one counter: the till presents {@code amount}, the card pays it. */
+    static AcceptedPayment pay(PartyClient till, PartyClient merchant, Card card, Money amount, String details, String pin) {
+        return pay(merchant, card, presentCheckout(till, amount, details).reference(), pin);
     }
 
     /** Fig. 10: the card's signed request, the bank's signed acknowledgement, the card updated. */

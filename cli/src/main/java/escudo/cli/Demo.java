@@ -6,6 +6,7 @@ import escudo.s0.protocol.TradeException;
 import escudo.s2.protocol.OrderException;
 import escudo.node.NodeConfig.Role;
 import escudo.node.PartyNode;
+import escudo.node.http.Desk;
 import escudo.node.spi.Secrets;
 import java.util.Map;
 import escudo.s3.api.Alerts;
@@ -99,8 +100,8 @@ final class Demo {
                         "escudo.merchant.online.limit", "10000", "escudo.courier.url", courierNode.uri().toString()),
                         Secrets.ephemeral(SigningKey.generate(), courierDeskToken + "-shop", bankNode.operatorToken()), ALL);
                 PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
-                PartyClient coffee = new PartyClient(coffeeNode.uri());
-                PartyClient books = new PartyClient(booksNode.uri());
+                Counter coffee = new Counter(coffeeNode);
+                Counter books = new Counter(booksNode);
                 PartyClient tea = new PartyClient(teaNode.uri());
                 PartyClient courier = new PartyClient(courierNode.uri(), courierDeskToken)) {
             out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", BankApi.BankInfo.class).publicKey().hex());
@@ -112,6 +113,28 @@ final class Demo {
         }
         out.println();
         out.println("Every step behaved as it must.");
+    }
+
+    /**
+     * A merchant's counter: its till, with the merchant's operator token, presents checkouts and
+     * runs the merchant's own operations; the card holder's terminal reaches the shop with no token.
+     */
+    private record Counter(PartyClient till, PartyClient shop) implements AutoCloseable {
+
+        Counter(PartyNode merchant) {
+            this(new PartyClient(merchant.uri(), merchant.operatorToken()), new PartyClient(merchant.uri()));
+        }
+
+        /** The till presents {@code amount}; the holder's terminal pays it. */
+        AcceptedPayment pay(Card card, Money amount, String details, String pin) {
+            return CardHolder.pay(till, shop, card, amount, details, pin);
+        }
+
+        @Override
+        public void close() {
+            till.close();
+            shop.close();
+        }
     }
 
     /** A card-payments merchant (S3 only, no web shop) that clears online above {@code onlineLimit}. */
@@ -130,9 +153,9 @@ final class Demo {
                 .features(PartyNode.installedFeatures().stream().filter(f -> features.contains(f.name())).toList()).start();
     }
 
-    private void story(PartyClient bank, PartyClient coffee, PartyClient books, PartyClient tea, PartyClient courier) {
+    private void story(PartyClient bank, Counter coffee, Counter books, PartyClient tea, PartyClient courier) {
         step("Accounts open (Figs. 2-3): merchants get deposit accounts, Alice a bank account");
-        for (PartyClient shop : List.of(coffee, books, tea)) {
+        for (PartyClient shop : List.of(coffee.shop(), books.shop(), tea)) {
             MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
             bank.post("/issuer/merchants", new BankApi.OpenMerchant(info.merchantId(), info.merchantId(), "EUR", info.publicKey()),
                     BankApi.Balance.class);
@@ -151,19 +174,25 @@ final class Demo {
         expect(card.status().balance() == 50_00, "the card holds 50.00 EUR");
 
         step("Offline payment (Figs. 7-8): 3.80 EUR at the coffee shop, no call to the bank");
-        PaymentSpec firstSpec = coffee.post("/merchant/checkouts", new MerchantApi.Checkout(Money.parse("3.80 EUR"), "flat white"), PaymentSpec.class);
+        PaymentSpec presented = CardHolder.presentCheckout(coffee.till(), Money.parse("3.80 EUR"), "flat white");
+        say("the till presents checkout " + presented.reference() + " (step 440); Alice's terminal fetches it by that reference");
+        PaymentSpec firstSpec = coffee.shop().get("/merchant/checkouts/" + presented.reference(), PaymentSpec.class);
         PaymentCertificate first = card.pay(firstSpec, PIN);
-        AcceptedPayment accepted = coffee.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), first), AcceptedPayment.class);
+        AcceptedPayment accepted = coffee.shop().post("/merchant/payments", new MerchantApi.Payment(card.certificate(), first),
+                AcceptedPayment.class);
         expect(accepted.collected(), "the coffee shop verified and kept PAYMENT-CERT ser# " + first.serial() + " for its next deposit");
+        say("the shop's payments and its till are its operator's: a terminal without its token neither lists nor presents");
+        refused(Desk.OPERATOR_ONLY, () -> coffee.shop().get("/merchant/payments", MerchantApi.Payments.class));
+        refused(Desk.OPERATOR_ONLY, () -> CardHolder.presentCheckout(coffee.shop(), Money.parse("0.01 EUR"), "spam"));
         if (artefacts != null) {
             Artefacts.write(artefacts, bank.get("/issuer", BankApi.BankInfo.class).publicKey(), card.certificate(), first);
             say("artefacts written to " + artefacts + " (verify with: openssl pkeyutl -verify -pubin -rawin ...; see README)");
         }
 
         step("Wrong PIN: the card refuses and counts");
-        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, card, Money.parse("12.00 EUR"), "a novel", "1111"));
+        refused(CardException.WRONG_PIN, () -> books.pay(card, Money.parse("12.00 EUR"), "a novel", "1111"));
         expect(card.status().pinTriesLeft() == 2, "2 tries left");
-        AcceptedPayment novel = CardHolder.pay(books, card, Money.parse("12.00 EUR"), "a novel", PIN);
+        AcceptedPayment novel = books.pay(card, Money.parse("12.00 EUR"), "a novel", PIN);
         expect(novel.collected() && card.status().pinTriesLeft() == 3, "the right PIN pays 12.00 EUR at the book shop and resets the counter");
 
         step("Top-up (Fig. 10): the card asks for 20.00 EUR with a signed seq#, the bank's signed answer updates it");
@@ -175,21 +204,21 @@ final class Demo {
         refused(IssuerException.REPLAYED_REQUEST, () -> bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
 
         step("Online clearing: 35.00 EUR is above the coffee shop's limit, so it clears with the bank first");
-        AcceptedPayment big = CardHolder.pay(coffee, card, Money.parse("35.00 EUR"), "coffee beans, 5 kg", PIN);
+        AcceptedPayment big = coffee.pay(card, Money.parse("35.00 EUR"), "coffee beans, 5 kg", PIN);
         expect(big.status() == Outcome.CLEARED, "cleared online before the beans left the shop");
 
         step("Double spend: someone copies the card's files; the clone and the card spend the same ser#");
         Path cloneDir = dataDir.resolve("cards/alice-clone");
         copy(dataDir.resolve("cards/alice"), cloneDir);
         Card clone = Card.open(cloneDir);
-        AcceptedPayment genuine = CardHolder.pay(coffee, card, Money.parse("2.50 EUR"), "espresso", PIN);
-        AcceptedPayment cloned = CardHolder.pay(books, clone, Money.parse("9.00 EUR"), "a thriller", PIN);
+        AcceptedPayment genuine = coffee.pay(card, Money.parse("2.50 EUR"), "espresso", PIN);
+        AcceptedPayment cloned = books.pay(clone, Money.parse("9.00 EUR"), "a thriller", PIN);
         expect(genuine.serial() == cloned.serial(), "both merchants accepted ser# " + genuine.serial() + " offline; neither can tell yet");
 
         step("Deposit (Fig. 9): each merchant sends its payments in one signed batch");
-        DepositSummary coffeeDeposit = coffee.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        DepositSummary coffeeDeposit = coffee.till().post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
         expect(coffeeDeposit.count(Outcome.CLEARED) == 2, "coffee-shop: 2 of 2 cleared");
-        DepositSummary booksDeposit = books.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        DepositSummary booksDeposit = books.till().post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
         expect(booksDeposit.count(Outcome.CLEARED) == 1, "book-shop: the novel cleared");
         DepositReceipt.Status caught = booksDeposit.statuses()
                 .filter(s -> s.outcome() == Outcome.REFUSED).findFirst().orElseThrow(() -> new DemoFailure("the clone's payment was paid"));
@@ -198,20 +227,20 @@ final class Demo {
         expect(alerts.alerts().size() == 1, "the bank recorded an alert: " + alerts.alerts().getFirst().kind());
 
         step("Blacklist: merchants fetch the bank's signed list and refuse the card at the counter");
-        coffee.post("/merchant/blacklist", new MerchantApi.Command(), escudo.s3.protocol.Blacklist.class);
-        refused(MerchantException.CARD_BLACKLISTED, () -> CardHolder.pay(coffee, card, Money.parse("1.00 EUR"), "water", PIN));
+        coffee.till().post("/merchant/blacklist", new MerchantApi.Command(), escudo.s3.protocol.Blacklist.class);
+        refused(MerchantException.CARD_BLACKLISTED, () -> coffee.pay(card, Money.parse("1.00 EUR"), "water", PIN));
 
         step("Lockout: Bob's credit card after three wrong PINs");
         bank.post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob", Money.parse("80.00 EUR")), BankApi.Balance.class);
         Card bobs = CardHolder.issueCard(bank, dataDir.resolve("cards/bob"), "bob", CardKind.CREDIT, Money.parse("100.00 EUR"), "2468");
-        AcceptedPayment onCredit = CardHolder.pay(books, bobs, Money.parse("20.00 EUR"), "an atlas", "2468");
+        AcceptedPayment onCredit = books.pay(bobs, Money.parse("20.00 EUR"), "an atlas", "2468");
         expect(onCredit.collected(), "Bob pays 20.00 EUR on credit (limit 100.00 EUR)");
-        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "0000"));
-        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "1357"));
-        refused(CardException.WRONG_PIN, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "9999"));
-        refused(CardException.LOCKED, () -> CardHolder.pay(books, bobs, Money.parse("5.00 EUR"), "a map", "2468"));
+        refused(CardException.WRONG_PIN, () -> books.pay(bobs, Money.parse("5.00 EUR"), "a map", "0000"));
+        refused(CardException.WRONG_PIN, () -> books.pay(bobs, Money.parse("5.00 EUR"), "a map", "1357"));
+        refused(CardException.WRONG_PIN, () -> books.pay(bobs, Money.parse("5.00 EUR"), "a map", "9999"));
+        refused(CardException.LOCKED, () -> books.pay(bobs, Money.parse("5.00 EUR"), "a map", "2468"));
         expect(bobs.status().locked(), "the card is locked, even for the right PIN");
-        DepositSummary credit = books.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        DepositSummary credit = books.till().post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
         expect(credit.count(Outcome.CLEARED) == 1 && credit.statuses().findFirst().orElseThrow().credited().equals(Money.parse("19.70 EUR")),
                 "the bank pays book-shop 19.70 EUR from its own account (20.00 less 1.5 % fee); Bob owes 20.00 EUR");
 

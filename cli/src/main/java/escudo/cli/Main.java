@@ -92,7 +92,8 @@ public final class Main {
             String what = e.getArgSpec() instanceof OptionSpec option ? "option '" + option.longestName() + "'" : "'" + e.getValue() + "'";
             return "refused [" + refused.code() + "]: invalid value for " + what + ": " + refused.getMessage();
         }
-        return "refused [" + USAGE + "]: " + e.getMessage();
+        // picocli starts what it says of option groups with "Error: "; the line already says it is a refusal
+        return "refused [" + USAGE + "]: " + e.getMessage().replaceFirst("^Error: ", "");
     }
 
     private static int failure(Exception e, CommandLine command, ParseResult parsed) {

@@ -57,8 +57,8 @@ final class Options {
         @Option(names = "--holders", paramLabel = "DIR", description = "Where the holders' S2 keys are kept (default: <data dir>/holders).")
         Path holders;
 
-        @Option(names = "--token", paramLabel = "TOKEN", description = "The operator token for the desk commands "
-                + "(default: ESCUDO_OPERATOR_TOKEN, or <data dir>/keys/operator.token on the bank's machine).")
+        @Option(names = "--token", paramLabel = "TOKEN", description = "The operator token for the desk commands of the bank, "
+                + "the merchant and the courier (default: ESCUDO_OPERATOR_TOKEN, or <data dir>/keys/operator.token on the node's machine).")
         String token;
 
         NodeConfig config() {
@@ -70,8 +70,18 @@ final class Options {
             return desk(issuer != null ? issuer : config().issuerUrl());
         }
 
+        /** The merchant, with the operator token when there is one (its till and its desk commands need it). */
         PartyClient merchant() {
-            return new PartyClient(merchant != null ? merchant : config().merchantUrl());
+            return desk(merchantUri());
+        }
+
+        /** The merchant as its customers reach it, with no token: the card holder's terminal, the shopper. */
+        PartyClient merchantAsCustomer() {
+            return new PartyClient(merchantUri());
+        }
+
+        private URI merchantUri() {
+            return merchant != null ? merchant : config().merchantUrl();
         }
 
         /** The courier, with the operator token when there is one (its desk commands need it). */

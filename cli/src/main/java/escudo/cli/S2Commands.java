@@ -73,7 +73,7 @@ final class S2Commands {
 
             @Override
             void run() {
-                try (PartyClient shop = nodes.merchant()) {
+                try (PartyClient shop = nodes.merchantAsCustomer()) {
                     OrderApi.Catalogue catalogue = shop.get("/merchant/shop/catalogue", OrderApi.Catalogue.class);
                     out().println(catalogue.sellerId() + " sells:");
                     catalogue.items().forEach(i -> out().printf("  %-14s %-28s %12s%n", i.sku(), i.name(), i.unitPrice()));
@@ -107,7 +107,7 @@ final class S2Commands {
 
             @Override
             void run() {
-                try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchant()) {
+                try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchantAsCustomer()) {
                     PairwiseKeys keys = holder.keys(nodes, bank);
                     OrderMessage.Offer offer = Shopping.offer(shop, basket);
                     out().println("offer " + offer.orderId() + " from " + offer.sellerId() + ": " + offer.itemsText() + " = "
@@ -133,7 +133,7 @@ final class S2Commands {
 
             @Override
             void run() {
-                try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchant()) {
+                try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchantAsCustomer()) {
                     PairwiseKeys keys = holder.keys(nodes, bank);
                     String seller = shop.get("/merchant", MerchantApi.MerchantInfo.class).merchantId();
                     out().println(Shopping.describe(Shopping.status(keys, seller, shop, order)));

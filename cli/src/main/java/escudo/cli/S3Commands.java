@@ -1,5 +1,6 @@
 package escudo.cli;
 
+import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.bank.client.BankApi;
 import escudo.s3.api.MerchantApi;
@@ -8,12 +9,15 @@ import escudo.s3.card.Card;
 import escudo.s3.card.CardStatus;
 import escudo.s3.protocol.Blacklist;
 import escudo.s3.protocol.CardKind;
+import escudo.s3.protocol.PaymentSpec;
+import escudo.s3.server.merchant.Merchant;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.api.AcceptedPayment;
 import escudo.s3.api.DepositSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,17 +73,12 @@ final class S3Commands {
         }
     }
 
-    @Command(name = "pay", description = "The card pays the merchant: offline, or online above the merchant's limit.")
-    static final class Pay extends Action {
-
-        @Mixin
-        CardName card;
+    @Command(name = "checkout", description = {"The merchant's till presents a payment specification (seed 003, step 440).",
+            "Needs the merchant's operator token; the holder pays it with 'escudo pay --checkout REFERENCE'."})
+    static final class Checkout extends Action {
 
         @Option(names = "--amount", required = true, paramLabel = "AMOUNT", description = "Such as \"3.80 EUR\".")
         Money amount;
-
-        @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The card's PIN.")
-        String pin;
 
         @Option(names = "--details", paramLabel = "TEXT", defaultValue = "", description = "What the payment is for.")
         String details;
@@ -89,9 +88,61 @@ final class S3Commands {
 
         @Override
         void run() {
+            try (PartyClient till = nodes.merchant()) {
+                PaymentSpec spec = CardHolder.presentCheckout(till, amount, details);
+                out().println("checkout " + spec.reference() + ": " + spec.amount() + (spec.details().isEmpty() ? "" : " for " + spec.details())
+                        + " at " + spec.merchantId() + ", payable until " + spec.time().plus(Merchant.CHECKOUT_LIFETIME));
+            }
+        }
+    }
+
+    @Command(name = "pay", description = {"The card pays the merchant: offline, or online above the merchant's limit.",
+            "--checkout pays what the merchant's till presented and needs no token; --amount has this machine's till"
+                    + " present it first, with the merchant's operator token."})
+    static final class Pay extends Action {
+
+        @Mixin
+        CardName card;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Charge charge;
+
+        /** What is paid: a checkout the till presented, or an amount this machine's till presents. */
+        static final class Charge {
+
+            @Option(names = "--checkout", required = true, paramLabel = "REFERENCE",
+                    description = "The checkout the merchant's till presented ('escudo checkout' prints it).")
+            String checkout;
+
+            @Option(names = "--amount", required = true, paramLabel = "AMOUNT",
+                    description = "Such as \"3.80 EUR\": this machine's till presents it first.")
+            Money amount;
+        }
+
+        @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The card's PIN.")
+        String pin;
+
+        @Option(names = "--details", paramLabel = "TEXT", defaultValue = "", description = "What the payment is for (with --amount).")
+        String details;
+
+        @Mixin
+        Options.Nodes nodes;
+
+        @Override
+        void run() {
+            if (charge.checkout != null && !details.isEmpty()) {
+                throw new EscudoException(Main.USAGE, "--details goes with --amount: a checkout's details are the till's");
+            }
             Card paying = card.open(nodes);
-            try (PartyClient merchant = nodes.merchant()) {
-                AcceptedPayment paid = CardHolder.pay(merchant, paying, amount, details, pin);
+            try (PartyClient merchant = nodes.merchantAsCustomer()) {
+                AcceptedPayment paid;
+                if (charge.checkout != null) {
+                    paid = CardHolder.pay(merchant, paying, charge.checkout, pin);
+                } else {
+                    try (PartyClient till = nodes.merchant()) {
+                        paid = CardHolder.pay(till, merchant, paying, charge.amount, details, pin);
+                    }
+                }
                 out().println("paid " + paid.amount() + " (ser# " + paid.serial() + "): "
                         + (paid.collected() ? "accepted offline" : "cleared online: " + paid.status()));
                 show(out(), paying.status());

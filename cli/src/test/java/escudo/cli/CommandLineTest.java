@@ -127,6 +127,38 @@ class CommandLineTest {
     }
 
     @Test
+    void theTillPresentsACheckoutAndTheHoldersTerminalPaysItWithoutAnyToken() {
+        String operator = token;
+        assertEquals(0, escudo("merchant", "register"), err);
+        assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice", "--deposit", "200.00 EUR"), err);
+        assertEquals(0, escudo("card", "issue", "--card", "alice", "--customer", "alice", "--amount", "50.00 EUR", "--pin", "4321"), err);
+        assertEquals(0, escudo("checkout", "--amount", "4.20 EUR", "--details", "two croissants"), err);
+        var checkout = java.util.regex.Pattern.compile("checkout ([0-9a-f]{32}): 4.20 EUR for two croissants at corner-shop, payable until ")
+                .matcher(out);
+        assertTrue(checkout.find(), out);
+
+        token = "not-the-token-" + "0".repeat(40); // the holder's terminal holds no operator token
+        assertEquals(2, escudo("checkout", "--amount", "0.01 EUR"));
+        assertTrue(err.contains("refused [node.operator-only]: this is a merchant desk operation"), err);
+        assertEquals(2, escudo("pay", "--card", "alice", "--amount", "4.20 EUR", "--pin", "4321"), "--amount has the till present it");
+        assertTrue(err.contains("refused [node.operator-only]"), err);
+        assertEquals(0, escudo("pay", "--card", "alice", "--checkout", checkout.group(1), "--pin", "4321"), err);
+        assertTrue(out.contains("paid 4.20 EUR (ser# 1): accepted offline"), out);
+        assertEquals(2, escudo("pay", "--card", "alice", "--checkout", checkout.group(1), "--pin", "4321"));
+        assertTrue(err.contains("refused [merchant.duplicate-payment]"), err);
+        for (String[] merchants : new String[][] {{"payments"}, {"deposit"}, {"blacklist"}}) {
+            assertEquals(2, escudo(merchants), merchants[0]);
+            assertTrue(err.contains("refused [node.operator-only]: this is a merchant desk operation"), err);
+        }
+
+        token = operator;
+        assertEquals(0, escudo("payments"), err);
+        assertTrue(out.contains("ser# 1 4.20 EUR: COLLECTED"), out);
+        assertEquals(0, escudo("deposit"), err);
+        assertTrue(out.contains("CLEARED 4.20 EUR"), out);
+    }
+
+    @Test
     void aDeviceRegistersAndTradesOnlyOnItsOwnHardware() {
         assertEquals(0, escudo("merchant", "register"), err);
         assertEquals(0, escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "100.00 EUR"), err);

@@ -128,6 +128,19 @@ class UsageTest {
     }
 
     @Test
+    void payTakesEitherTheTillsCheckoutOrAnAmountForThisMachinesTill() {
+        assertEquals(2, escudo("pay", "--card", "alice", "--pin", "4321"));
+        assertTrue(err.startsWith("refused [cli.usage]: Missing required argument (specify one of these): "), err);
+        assertTrue(err.contains("--checkout REFERENCE") && err.contains("--amount AMOUNT"), err);
+        assertEquals(2, escudo("pay", "--card", "alice", "--pin", "4321", "--checkout", "0123456789abcdef0123456789abcdef",
+                "--amount", "1.00 EUR"));
+        assertTrue(err.startsWith("refused [cli.usage]: ") && err.contains("mutually exclusive"), err);
+        assertEquals(2, escudo("pay", "--card", "alice", "--pin", "4321", "--checkout", "0123456789abcdef0123456789abcdef",
+                "--details", "a muffin"));
+        assertTrue(err.startsWith("refused [cli.usage]: --details goes with --amount"), err);
+    }
+
+    @Test
     void namesThatWouldLeaveTheirDirectoryAreRefused() {
         for (String name : List.of("..", ".", "../alice", "a/b", "", "x".repeat(65))) {
             assertEquals(2, escudo("card", "show", "--card", name), name);

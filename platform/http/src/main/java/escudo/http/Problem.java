@@ -26,6 +26,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final ErrorCode METHOD_NOT_ALLOWED = ErrorCode.declare("request.method-not-allowed", Kind.INVALID);
     /** The body is larger than the server takes (413). */
     public static final ErrorCode TOO_LARGE = ErrorCode.declare("request.too-large", Kind.INVALID);
+    /** Too many requests from one client address to a party's open endpoints (429, with {@code Retry-After}). */
+    public static final ErrorCode RATE_LIMITED = ErrorCode.declare("request.rate-limited", Kind.REFUSED);
     /** Any other refusal of the HTTP layer itself. */
     public static final ErrorCode REJECTED = ErrorCode.declare("request.rejected", Kind.INVALID);
     /** A fault on our side that is no {@link EscudoException}; the detail names only an incident id. */
@@ -75,7 +77,7 @@ public record Problem(String type, String title, int status, String detail, Stri
             case 401, 403 -> Kind.UNAUTHENTICATED;
             case 404 -> Kind.NOT_FOUND;
             case 409 -> Kind.CONFLICT;
-            case 422 -> Kind.REFUSED;
+            case 422, 429 -> Kind.REFUSED;
             default -> status >= 400 && status < 500 ? Kind.INVALID : Kind.INTERNAL;
         };
     }
@@ -100,6 +102,7 @@ public record Problem(String type, String title, int status, String detail, Stri
             case 409 -> "Conflict";
             case 413 -> "Content too large";
             case 422 -> "Refused";
+            case 429 -> "Too many requests";
             case 500 -> "Internal error";
             default -> status < 500 ? "Request rejected" : "Server error";
         };

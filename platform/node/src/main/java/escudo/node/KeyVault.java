@@ -68,9 +68,10 @@ public final class KeyVault {
     }
 
     /**
-     * The token the bank's desk and operators present for the issuer's operator endpoints (account
-     * opening, card issuance, enrolment codes, revocation, the ledger): {@code ESCUDO_OPERATOR_TOKEN}
-     * in production, else {@code <data dir>/keys/operator.token}, created once, owner-only.
+     * The token this node's operators present for its parties' desk endpoints (the bank's account
+     * opening, card issuance, enrolment codes, revocation and ledger; the merchant's till, payments
+     * and deposits; the courier's deliveries): {@code ESCUDO_OPERATOR_TOKEN} in production, else
+     * {@code <data dir>/keys/operator.token}, created once, owner-only.
      */
     public synchronized String operatorToken(Map<String, String> env) {
         return readOperatorToken(keyDir.getParent(), env).orElseGet(() -> {

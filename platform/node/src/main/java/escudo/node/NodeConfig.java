@@ -4,6 +4,7 @@ import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.core.Money;
+import escudo.node.http.RateLimit;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Setting;
 import io.helidon.config.Config;
@@ -62,6 +63,7 @@ public record NodeConfig(
         int courierPort,
         URI courierUrl,
         Jdbc courierJdbc,
+        RateLimit.Settings rateLimit,
         FeatureSettings features) {
 
     /** A setting that does not exist (a typo must not go unnoticed). */
@@ -85,6 +87,13 @@ public record NodeConfig(
                 Money.currency(text);
                 return text;
             });
+
+    public static final Setting<Long> RATE_LIMIT = Setting.number("escudo.rate.limit", RateLimit.Settings.DEFAULT.perSecond(), 1,
+            "Requests a second one client address may make, sustained, to a party's open endpoints that create rows"
+                    + " (S3 payments, the S2 shop's order forms and channel, S0 device registration); past it they are refused"
+                    + " 429 request.rate-limited.");
+    public static final Setting<Long> RATE_BURST = Setting.number("escudo.rate.burst", RateLimit.Settings.DEFAULT.burst(), 1,
+            "Requests one client address may make at once to those endpoints before escudo.rate.limit applies.");
 
     /** A role a node can run, with the keys that say who it is, where it listens and where its data is. */
     public enum Role {
@@ -181,6 +190,7 @@ public record NodeConfig(
         Objects.requireNonNull(merchantJdbc, "merchantJdbc");
         Objects.requireNonNull(courierUrl, "courierUrl");
         Objects.requireNonNull(courierJdbc, "courierJdbc");
+        Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(features, "features");
         roles = Collections.unmodifiableSet(Objects.requireNonNull(roles, "roles").isEmpty()
                 ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles));
@@ -282,6 +292,8 @@ public record NodeConfig(
             role.settings().all().forEach(setting -> all.add(new Declared(OWNER, setting)));
         }
         all.add(new Declared(OWNER, MERCHANT_CURRENCY));
+        all.add(new Declared(OWNER, RATE_LIMIT));
+        all.add(new Declared(OWNER, RATE_BURST));
         for (Feature feature : features) {
             for (Setting<?> setting : feature.settings()) {
                 if (setting.defaultValue() == null) {
@@ -402,6 +414,7 @@ public record NodeConfig(
                     issuer.id(), issuer.port(), issuer.url(), issuer.jdbc(),
                     merchant.id(), merchant.port(), merchant.url(), value(MERCHANT_CURRENCY), merchant.jdbc(),
                     courier.id(), courier.port(), courier.url(), courier.jdbc(),
+                    new RateLimit.Settings(value(RATE_LIMIT), value(RATE_BURST)),
                     new FeatureSettings(featureValues, secrets));
         }
 

@@ -2,6 +2,7 @@ package escudo.node;
 
 import escudo.node.NodeConfig.Role;
 import escudo.node.http.NodeServer;
+import escudo.node.http.RateLimit;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
 import escudo.node.spi.Secrets;
@@ -162,7 +163,7 @@ public final class PartyNode implements AutoCloseable {
             Deque<AutoCloseable> resources = new ArrayDeque<>();
             resources.push(database);
             List<Consumer<HttpRules>> routes = new ArrayList<>();
-            Context party = new Context(this, database, resources, routes);
+            Context party = new Context(this, database, resources, routes, new RateLimit(config.rateLimit(), clock));
             try {
                 for (Feature feature : features != null ? features : installedFeatures()) {
                     feature.join(party);
@@ -181,8 +182,8 @@ public final class PartyNode implements AutoCloseable {
     }
 
     /** The party as the features see it while it starts. */
-    private record Context(Starter starter, Database db, Deque<AutoCloseable> resources, List<Consumer<HttpRules>> routeList)
-            implements Party {
+    private record Context(Starter starter, Database db, Deque<AutoCloseable> resources, List<Consumer<HttpRules>> routeList,
+                           RateLimit rateLimit) implements Party {
 
         @Override
         public Role role() {

@@ -54,6 +54,16 @@ class NodeConfigTest {
     }
 
     @Test
+    void theRateLimitOfOpenEndpointsIsFiveASecondAfterABurstOfTwentyUnlessSet() {
+        assertEquals(new escudo.node.http.RateLimit.Settings(5, 20), NodeConfig.defaults().rateLimit());
+        assertEquals(new escudo.node.http.RateLimit.Settings(1, 3),
+                NodeConfig.of(Map.of("escudo.rate.limit", "1", "escudo.rate.burst", "3")).rateLimit());
+        EscudoException e = assertThrows(EscudoException.class, () -> NodeConfig.of(Map.of("escudo.rate.burst", "0")));
+        assertEquals(NodeConfig.INVALID, e.code());
+        assertTrue(e.getMessage().contains("escudo.rate.burst") && e.getMessage().contains("at least 1"), e.getMessage());
+    }
+
+    @Test
     void fromFile() throws IOException {
         Path file = file("""
                 # a merchant-only node
@@ -203,7 +213,7 @@ class NodeConfigTest {
                 "escudo.merchant.jdbc.url", "escudo.merchant.jdbc.user", "escudo.merchant.jdbc.password",
                 "escudo.courier.id", "escudo.courier.port", "escudo.courier.url",
                 "escudo.courier.jdbc.url", "escudo.courier.jdbc.user", "escudo.courier.jdbc.password",
-                "escudo.merchant.currency"), keys);
+                "escudo.merchant.currency", "escudo.rate.limit", "escudo.rate.burst"), keys);
         assertTrue(NodeConfig.declared(List.of()).stream().allMatch(d -> d.owner().equals(NodeConfig.OWNER)));
     }
 

@@ -8,8 +8,9 @@ import java.security.MessageDigest;
 
 /**
  * The operator token of a node's desk. Desk endpoints (opening accounts, issuing cards, the key
- * directory, a courier's delivery updates) need {@code Authorization: Bearer <token>}; protocol
- * endpoints authenticate by their own signatures or pairwise keys and are open.
+ * directory, a merchant's till, payments and deposits, a courier's delivery updates) need
+ * {@code Authorization: Bearer <token>}; protocol endpoints authenticate by their own signatures or
+ * pairwise keys and are open (those that create rows behind a {@link RateLimit}).
  */
 public final class Desk {
 

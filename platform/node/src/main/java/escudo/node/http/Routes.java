@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 /**
  * Typed JSON routes on a Helidon {@link HttpRules} (an {@code HttpRouting.Builder} or a service).
  * A handler returns the response value: any object is {@code 200} JSON, a {@link Created} is
- * {@code 201}, null is {@code 204}. Whatever it throws becomes an RFC 9457 {@link Problem}:
+ * {@code 201}, null is {@code 204}. Whatever it throws becomes an RFC 9457 {@link Problem} (a
+ * {@link RateLimit.Exceeded} a {@code 429} with {@code Retry-After}):
  * <pre>{@code
  * Routes.post(routing, "/issuer/deposits", DepositRequest.class, (body, req) -> issuer.deposit(body));
  * Routes.get(routing, "/merchant/payments/{id}", req -> merchant.payment(req.path("id")));
@@ -95,8 +96,12 @@ public final class Routes {
      */
     public static void problem(ServerRequest req, ServerResponse res, Throwable failure) {
         String instance = instance(req);
+        if (failure instanceof RateLimit.Exceeded e && !res.isSent()) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
+        }
         Problem problem = switch (failure) {
             case EscudoException e when e.code() == Problem.TOO_LARGE -> Problem.of(413, Problem.TOO_LARGE, e.getMessage(), instance);
+            case EscudoException e when e.code() == Problem.RATE_LIMITED -> Problem.of(429, Problem.RATE_LIMITED, e.getMessage(), instance);
             case EscudoException e -> Problem.of(e, instance);
             case HttpException e when e.status().code() < 500 -> Problem.of(e.status().code(), switch (e.status().code()) {
                 case 404 -> Problem.NO_ROUTE;

@@ -2,6 +2,7 @@ package escudo.node.spi;
 
 import escudo.node.NodeConfig;
 import escudo.node.NodeConfig.Role;
+import escudo.node.http.RateLimit;
 import escudo.storage.Database;
 import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
@@ -47,6 +48,13 @@ public interface Party {
         return find(type).orElseThrow(() -> new IllegalStateException(
                 "the " + role().id() + " " + id() + " has no " + type.getSimpleName() + "; which feature provides it?"));
     }
+
+    /**
+     * The limit on the party's open endpoints that create rows: a route calls
+     * {@link RateLimit#admit} first. One token bucket per client address, shared by all of those
+     * routes, sized by {@code escudo.rate.limit} and {@code escudo.rate.burst}, timed by {@link #clock()}.
+     */
+    RateLimit rateLimit();
 
     /** Adds routes to what the party serves; every path starts with the role's prefix ({@code /issuer}, ...). */
     void routes(Consumer<HttpRules> routes);

@@ -4,6 +4,7 @@ import escudo.bank.Bank;
 import escudo.node.NodeConfig.Role;
 import escudo.node.http.Created;
 import escudo.node.http.Desk;
+import escudo.node.http.RateLimit;
 import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
@@ -37,6 +38,7 @@ public final class S0Feature implements Feature {
                 party.secrets().sealKey(REGISTRATION_KEY), party.secrets().box(DEVICE_SECRETS), party.clock());
         party.provide(TradeCenter.class, trade);
         Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
+        RateLimit limit = party.rateLimit();
         party.routes(r -> {
             Routes.get(r, "/issuer/devices/registration", req -> trade.registrationInfo());
             Routes.post(r, "/issuer/devices/enrolments", TradeApi.Enrol.class, (body, req) -> {
@@ -44,7 +46,9 @@ public final class S0Feature implements Feature {
                 Enrolment enrolment = trade.issueEnrolment(body.customerId());
                 return new Created(new TradeApi.EnrolmentCode(enrolment.code(), enrolment.expiresAt()));
             });
+            // open to any device, and an HPKE open before the enrolment code is checked: limited per address
             Routes.post(r, "/issuer/devices", TradeApi.Registration.class, (body, req) -> {
+                limit.admit(req);
                 RegistrationReceipt receipt = trade.register(body.sealed().toByteArray());
                 return new Created(receipt, "/issuer/devices/" + receipt.deviceId());
             });

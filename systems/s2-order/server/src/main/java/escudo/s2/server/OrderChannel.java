@@ -1,6 +1,8 @@
 package escudo.s2.server;
 
 import escudo.http.Json;
+import escudo.node.http.RateLimit;
+import escudo.node.http.Request;
 import escudo.node.http.Routes;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.OrderMessage.Kind;
@@ -11,6 +13,7 @@ import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The receiving end of the S2 party channel on HTTP (docs/api.md):
@@ -29,6 +32,8 @@ public final class OrderChannel {
 
     private final PartyChannel.Receiver receiver;
     private final Map<Kind, Handler<OrderMessage>> handlers = new EnumMap<>(Kind.class);
+    /** Null on a channel only parties call (the bank's, the courier's): no limit on the shops' own hops. */
+    private RateLimit limit;
 
     public OrderChannel(PairwiseKeys me, Clock clock) {
         this.receiver = new PartyChannel.Receiver(me, clock);
@@ -44,10 +49,23 @@ public final class OrderChannel {
         return this;
     }
 
+    /**
+     * Admits each hello and request through {@code limit} first: for a channel any holder calls
+     * (the shop's), where a hello costs a key derivation and an order is a row.
+     */
+    public OrderChannel limitedBy(RateLimit limit) {
+        this.limit = Objects.requireNonNull(limit, "limit");
+        return this;
+    }
+
     /** Registers the two routes under {@code prefix} (such as {@code /issuer}). */
     public void routes(HttpRules rules, String prefix) {
-        Routes.post(rules, prefix + "/s2/hello", PartyChannel.Hello.class, (hello, req) -> receiver.challenge(hello));
+        Routes.post(rules, prefix + "/s2/hello", PartyChannel.Hello.class, (hello, req) -> {
+            admit(req);
+            return receiver.challenge(hello);
+        });
         Routes.post(rules, prefix + "/s2/requests", PartyChannel.Request.class, (request, req) -> {
+            admit(req);
             Kind kind = Kind.of(request.kind());
             Handler<OrderMessage> handler = handlers.get(kind);
             if (handler == null) {
@@ -59,5 +77,11 @@ public final class OrderChannel {
             OrderMessage answer = handler.handle(received.from(), body);
             return received.reply(Json.write(answer));
         });
+    }
+
+    private void admit(Request req) {
+        if (limit != null) {
+            limit.admit(req);
+        }
     }
 }

@@ -10,6 +10,7 @@ import escudo.http.PartyClient;
 import escudo.node.NodeConfig;
 import escudo.node.http.Created;
 import escudo.node.http.Desk;
+import escudo.node.http.RateLimit;
 import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
@@ -123,14 +124,21 @@ public final class S2Feature implements Feature {
         party.onClose(partners);
         Shop shop = new Shop(ShopSettings.defaults(party.id(), bank.info().bankId(), config.courierId(), config.merchantCurrency()),
                 party.db(), me, partners, party.clock());
+        // Everything of the shop on HTTP is the shopper's: the catalogue, an order form (a row, so
+        // limited per address) and the channel that places an order and answers its holder alone.
+        RateLimit limit = party.rateLimit();
         OrderChannel channel = new OrderChannel(me, party.clock())
                 .on(OrderMessage.Kind.PLACE_ORDER, OrderMessage.Placement.class, shop::place)
-                .on(OrderMessage.Kind.ORDER_STATUS, OrderMessage.StatusQuery.class, shop::status);
+                .on(OrderMessage.Kind.ORDER_STATUS, OrderMessage.StatusQuery.class, shop::status)
+                .limitedBy(limit);
         party.provide(Shop.class, shop);
         party.routes(r -> {
             Routes.get(r, "/merchant/shop/catalogue", req -> new OrderApi.Catalogue(party.id(),
                     shop.catalogue().stream().map(i -> new OrderMessage.Item(i.sku(), i.name(), 1, i.unitPrice())).toList()));
-            Routes.post(r, "/merchant/shop/offers", OrderMessage.Basket.class, (body, req) -> new Created(shop.offer(body)));
+            Routes.post(r, "/merchant/shop/offers", OrderMessage.Basket.class, (body, req) -> {
+                limit.admit(req);
+                return new Created(shop.offer(body));
+            });
             channel.routes(r, "/merchant");
         });
     }

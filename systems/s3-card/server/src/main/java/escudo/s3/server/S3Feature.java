@@ -5,6 +5,7 @@ import escudo.bank.client.RemoteBank;
 import escudo.node.NodeConfig;
 import escudo.node.http.Created;
 import escudo.node.http.Desk;
+import escudo.node.http.RateLimit;
 import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
@@ -16,6 +17,7 @@ import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.WithdrawalRequest;
 import escudo.s3.server.issuer.Issuer;
 import escudo.s3.server.merchant.Merchant;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,6 +26,9 @@ import java.util.List;
  * (docs/api.md). The courier has no part in S3.
  */
 public final class S3Feature implements Feature {
+
+    /** How often the merchant deletes unpaid checkouts past {@link Merchant#UNPAID_CHECKOUT_RETENTION}. */
+    static final Duration CHECKOUT_CLEANUP = Duration.ofMinutes(5);
 
     /** Batches one {@code POST /merchant/deposits} sends (2,000 payments, about two seconds); the caller asks again for the rest. */
     static final int BATCHES_PER_CALL = 20;
@@ -68,7 +73,12 @@ public final class S3Feature implements Feature {
         });
     }
 
-    /** The merchant learns the bank's key from the bank it is configured with (the bank feature checked its id). */
+    /**
+     * The merchant learns the bank's key from the bank it is configured with (the bank feature
+     * checked its id). What is the merchant's own (its till presenting a checkout, its payments,
+     * deposits and blacklist copy) needs its operator's token; the holder's terminal needs none:
+     * it fetches the checkout the till names and pays it, and sees only that payment's outcome.
+     */
     private static void joinMerchant(Party party) {
         NodeConfig config = party.config();
         RemoteBank bank = party.require(RemoteBank.class);
@@ -76,14 +86,25 @@ public final class S3Feature implements Feature {
                 party.setting(ONLINE_LIMIT)), party.db(), party.secrets().signingKey(), bank.info().publicKey(),
                 new HttpBankLink(bank), party.clock());
         party.provide(Merchant.class, merchant);
+        party.every(CHECKOUT_CLEANUP, "forget expired checkouts", merchant::forgetExpiredCheckouts);
+        Desk desk = new Desk(party.secrets().operatorToken(), "a merchant desk operation");
+        RateLimit limit = party.rateLimit();
         party.routes(r -> {
             Routes.get(r, "/merchant", req -> new MerchantApi.MerchantInfo(merchant.merchantId(), merchant.publicKey(),
                     config.merchantCurrency()));
-            Routes.post(r, "/merchant/checkouts", MerchantApi.Checkout.class, (body, req) -> merchant.checkout(body.amount(), body.details()));
-            Routes.post(r, "/merchant/payments", MerchantApi.Payment.class, (body, req) -> merchant.accept(body.card(), body.payment()));
-            Routes.get(r, "/merchant/payments", req -> new MerchantApi.Payments(merchant.payments()));
-            Routes.post(r, "/merchant/deposits", MerchantApi.Command.class, (body, req) -> merchant.depositCollected(BATCHES_PER_CALL));
-            Routes.post(r, "/merchant/blacklist", MerchantApi.Command.class, (body, req) -> merchant.refreshBlacklist());
+            // seed 003, step 440: the till presents the specification, the holder's terminal fetches it by its reference
+            Routes.post(r, "/merchant/checkouts", MerchantApi.Checkout.class,
+                    (body, req) -> desk.only(req, () -> merchant.checkout(body.amount(), body.details())));
+            Routes.get(r, "/merchant/checkouts/{reference}", req -> merchant.presented(req.path("reference")));
+            Routes.post(r, "/merchant/payments", MerchantApi.Payment.class, (body, req) -> {
+                limit.admit(req);
+                return merchant.accept(body.card(), body.payment());
+            });
+            Routes.get(r, "/merchant/payments", req -> desk.only(req, () -> new MerchantApi.Payments(merchant.payments())));
+            Routes.post(r, "/merchant/deposits", MerchantApi.Command.class,
+                    (body, req) -> desk.only(req, () -> merchant.depositCollected(BATCHES_PER_CALL)));
+            Routes.post(r, "/merchant/blacklist", MerchantApi.Command.class,
+                    (body, req) -> desk.only(req, merchant::refreshBlacklist));
         });
     }
 }

@@ -176,9 +176,11 @@ class DepositBatchesOverHttpTest {
     void aBacklogBeyondOneRequestGoesInBatchesThroughTheMerchantNode() {
         // Issue 13: about 1,300 small payments were already over the 1 MiB a node accepts in one request.
         PartyNode shopNode = closeLater(PartyNode.of(Role.MERCHANT, NodeConfig.of(Map.of("escudo.merchant.id", "coffee",
-                        "escudo.merchant.port", "0", "escudo.issuer.id", "escudo-bank", "escudo.issuer.url", bankNode.uri().toString())))
+                        "escudo.merchant.port", "0", "escudo.issuer.id", "escudo-bank", "escudo.issuer.url", bankNode.uri().toString(),
+                        // the merchant's own till pays 1,400 times from one address, as fast as it can
+                        "escudo.rate.limit", "1000000", "escudo.rate.burst", "1000000")))
                 .database(TestDatabase.create()).secrets(Secrets.ephemeral(SigningKey.generate())).start());
-        PartyClient shop = closeLater(new PartyClient(shopNode.uri()));
+        PartyClient shop = closeLater(new PartyClient(shopNode.uri(), shopNode.operatorToken()));
         MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
         bank.post("/issuer/merchants", new BankApi.OpenMerchant(info.merchantId(), "Coffee", "EUR", info.publicKey()), BankApi.Balance.class);
         Card card = card("alice", "100.00 EUR");

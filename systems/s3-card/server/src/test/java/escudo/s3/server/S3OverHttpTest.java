@@ -58,6 +58,7 @@ class S3OverHttpTest {
     private PartyNode shopNode;
     private PartyClient bank;
     private PartyClient shop;
+    private PartyClient till;
     private Card card;
 
     @BeforeEach
@@ -67,6 +68,7 @@ class S3OverHttpTest {
         shopNode = merchant("coffee", "escudo-bank");
         bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
         shop = new PartyClient(shopNode.uri());
+        till = new PartyClient(shopNode.uri(), shopNode.operatorToken());
         MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
         bank.post("/issuer/merchants", new BankApi.OpenMerchant(info.merchantId(), "Coffee", "EUR", info.publicKey()), BankApi.Balance.class);
         bank.post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice", Money.parse("100.00 EUR")), BankApi.Balance.class);
@@ -80,12 +82,14 @@ class S3OverHttpTest {
     void stop() {
         bank.close();
         shop.close();
+        till.close();
         shopNode.close();
         bankNode.close();
     }
 
     private AcceptedPayment pay(String amount) {
-        PaymentSpec spec = shop.post("/merchant/checkouts", new MerchantApi.Checkout(Money.parse(amount), "coffee"), PaymentSpec.class);
+        PaymentSpec presented = till.post("/merchant/checkouts", new MerchantApi.Checkout(Money.parse(amount), "coffee"), PaymentSpec.class);
+        PaymentSpec spec = shop.get("/merchant/checkouts/" + presented.reference(), PaymentSpec.class);
         return shop.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), card.pay(spec, "4321")), AcceptedPayment.class);
     }
 
@@ -94,7 +98,7 @@ class S3OverHttpTest {
         assertEquals(Money.parse("60.00 EUR"), bank.get("/issuer/customers/alice", BankApi.Balance.class).balance());
         assertTrue(pay("3.00 EUR").collected());
         assertTrue(pay("4.50 EUR").collected());
-        DepositSummary deposit = shop.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
+        DepositSummary deposit = till.post("/merchant/deposits", new MerchantApi.Command(), DepositSummary.class);
         assertEquals(2, deposit.count(Outcome.CLEARED));
         assertEquals(Money.parse("7.50 EUR"), bank.get("/issuer/merchants/coffee", BankApi.Balance.class).balance());
         CardAccount account = bank.get("/issuer/cards/" + card.certificate().cardNumber(), CardAccount.class);

@@ -39,6 +39,13 @@ public final class Merchant {
 
     /** How long a presented payment specification may be paid. */
     public static final Duration CHECKOUT_LIFETIME = Duration.ofMinutes(15);
+    /**
+     * How long after it was presented an unpaid checkout is kept: well past its lifetime, so a late
+     * payment still hears {@code merchant.checkout-expired}, and a clock set back a little revives none.
+     */
+    public static final Duration UNPAID_CHECKOUT_RETENTION = Duration.ofHours(1);
+    /** Expired checkouts deleted per transaction, so a large backlog never holds one long lock. */
+    static final int CHECKOUT_CLEANUP_BATCH = 1_000;
 
     /**
      * @param merchantId S_id, as registered at the bank
@@ -102,6 +109,44 @@ public final class Merchant {
                     spec.reference(), amount.minorUnits(), amount.currencyCode(), spec.details(), spec.time());
         });
         return spec;
+    }
+
+    /**
+     * Seed 003, step 440, on the holder's side: the specification the till presented under
+     * {@code reference}, for the holder's terminal to show and the card to sign. Only an unpaid,
+     * unexpired one is handed out; the reference is the till's to give, 128 random bits.
+     */
+    public PaymentSpec presented(String reference) {
+        record Presented(PaymentSpec spec, boolean paid) {
+        }
+        Presented found = db.inTransaction(tx -> tx.queryOne("SELECT * FROM merchant_checkout WHERE reference = ?",
+                r -> new Presented(new PaymentSpec(settings.merchantId(), Tx.instant(r, "spec_time"),
+                        Money.of(r.getLong("amount_minor"), r.getString("currency")), r.getString("details"), r.getString("reference")),
+                        r.getBoolean("paid")), reference)).orElseThrow(() -> new MerchantException(MerchantException.UNKNOWN_CHECKOUT,
+                "this merchant presented no payment specification " + reference));
+        if (found.paid()) {
+            throw new MerchantException(MerchantException.DUPLICATE_PAYMENT, "checkout " + reference + " is already paid");
+        }
+        if (clock.instant().isAfter(found.spec().time().plus(CHECKOUT_LIFETIME))) {
+            throw new MerchantException(MerchantException.CHECKOUT_EXPIRED, "checkout " + reference + " expired");
+        }
+        return found.spec();
+    }
+
+    /**
+     * Deletes the unpaid checkouts presented more than {@link #UNPAID_CHECKOUT_RETENTION} ago, in
+     * batches; a paid one stays, its payment is deposited with it. Returns how many went.
+     */
+    public int forgetExpiredCheckouts() {
+        Instant before = clock.instant().minus(UNPAID_CHECKOUT_RETENTION);
+        int total = 0;
+        int deleted;
+        do {
+            deleted = db.inTransaction(tx -> tx.update("DELETE FROM merchant_checkout WHERE reference IN (SELECT reference"
+                    + " FROM merchant_checkout WHERE paid = FALSE AND spec_time < ? LIMIT ?)", before, CHECKOUT_CLEANUP_BATCH));
+            total += deleted;
+        } while (deleted == CHECKOUT_CLEANUP_BATCH);
+        return total;
     }
 
     /**

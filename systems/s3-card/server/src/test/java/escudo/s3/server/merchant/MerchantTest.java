@@ -275,6 +275,31 @@ class MerchantTest {
         assertTrue(merchant.payments().isEmpty());
     }
 
+    @Test
+    void theCleanupDeletesEveryUnpaidCheckoutPastItsRetentionBatchByBatchAndKeepsThePaidOnes() {
+        // whole milliseconds, as a payment specification keeps its time
+        escudo.testing.TestClock clock = new escudo.testing.TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        Merchant till = new Merchant(new Merchant.Settings("coffee", "test-bank", "EUR", 100_00), shopDb, shopKey,
+                issuer.publicKey(), link, clock);
+        int abandoned = 2 * Merchant.CHECKOUT_CLEANUP_BATCH + 7;
+        for (int i = 0; i < abandoned; i++) {
+            till.checkout(Money.parse("1.00 EUR"), "abandoned #" + i);
+        }
+        PaymentSpec paid = till.checkout(Money.parse("2.00 EUR"), "paid");
+        till.accept(card.certificate(), card.pay(paid, "1234"));
+        clock.advance(Merchant.UNPAID_CHECKOUT_RETENTION);
+        assertEquals(0, till.forgetExpiredCheckouts(), "exactly the retention: not yet past it");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        PaymentSpec fresh = till.checkout(Money.parse("3.00 EUR"), "fresh");
+
+        assertEquals(abandoned, till.forgetExpiredCheckouts());
+        assertEquals(0, till.forgetExpiredCheckouts(), "nothing left to forget");
+        assertEquals(fresh, till.presented(fresh.reference()));
+        assertEquals(MerchantException.DUPLICATE_PAYMENT, assertThrows(EscudoException.class, () -> till.presented(paid.reference())).code());
+        long left = shopDb.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM merchant_checkout", r -> r.getLong(1))).orElseThrow();
+        assertEquals(2, left, "the paid checkout and the fresh one");
+    }
+
     private record FixedList(Blacklist list) implements BankLink {
         @Override
         public DepositReceipt deposit(DepositRequest request) {
