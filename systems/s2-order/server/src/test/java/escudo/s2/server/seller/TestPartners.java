@@ -149,7 +149,7 @@ final class TestPartners implements OrderPartners {
         String tracking = "TRK-" + bundle.orderId();
         parcels.put(tracking, request.parcel());
         deliveriesByTracking.put(tracking, part);
-        return new DeliveryReceipt(tracking, bundle.orderId(), bundle.holderId(), DeliveryState.ACCEPTED, clock.instant());
+        return new DeliveryReceipt(tracking, bundle.orderId(), bundle.holderId(), DeliveryState.ACCEPTED, clock.instant(), null);
     }
 
     @Override
@@ -162,7 +162,7 @@ final class TestPartners implements OrderPartners {
         if (part == null) {
             throw OrderException.of(OrderException.NOT_FOUND, "no such delivery");
         }
-        return new DeliveryReceipt(query.trackingId(), part.orderId(), part.holderId(), deliveryState, clock.instant());
+        return new DeliveryReceipt(query.trackingId(), part.orderId(), part.holderId(), deliveryState, clock.instant(), null);
     }
 
     private static EscudoException unreachable(String party) {
