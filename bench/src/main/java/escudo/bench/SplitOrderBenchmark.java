@@ -1,5 +1,7 @@
 package escudo.bench;
 
+import escudo.bank.Bank;
+import escudo.ledger.Account;
 import escudo.node.NodeConfig;
 import escudo.node.PartyNode;
 import escudo.node.spi.Secrets;
@@ -19,6 +21,7 @@ import escudo.s2.protocol.DirectoryKeys;
 import escudo.s2.protocol.KeyDirectory;
 import escudo.s2.protocol.OrderMessage;
 import escudo.s2.protocol.OrderMessage.Basket;
+import escudo.s2.protocol.OrderMessage.DeliveryState;
 import escudo.s2.protocol.OrderMessage.Offer;
 import escudo.s2.protocol.OrderMessage.OrderState;
 import escudo.s2.protocol.OrderMessage.OrderStatus;
@@ -30,6 +33,7 @@ import escudo.s2.protocol.SplitOrder.Part;
 import escudo.s2.protocol.SplitOrder.Role;
 import escudo.storage.Database;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +66,12 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@link MerchantNode} with its web shop, {@link CourierNode}), each on its own in-memory H2
  *       database. Per invocation the holder asks the shop for an offer (plain HTTP), seals the
  *       three parts ({@link Shopper}) and places the order over the party channel (hello + sealed
- *       request); inside that request the shop opens its part, has the bank authorise and
- *       capture (hello + request) and hands the order to the courier (hello + request). Anything
- *       but {@code DISPATCHED} fails the run, and the trial's teardown checks the money moved.</li>
+ *       request); inside that request the shop opens its part, has the bank authorise and hold
+ *       the amount (hello + request) and hands the order to the courier (hello + request).
+ *       Nothing is captured: the courier has not picked the parcel up. Anything but
+ *       {@code DISPATCHED} fails the run. The trial's teardown checks every order's amount is
+ *       held, then has the courier pick up the last {@value #CAPTURED_AT_THE_END} parcels and the
+ *       holder ask for their status, which captures them, and checks the money moved exactly once.</li>
  *   <li>{@link #httpRoundTrip} (baseline A): {@code GET /merchant} to the same shop node with a
  *       {@link PartyClient}: Helidon, JSON both ways, no database, no crypto.</li>
  *   <li>{@link #sealAndOpenDirectory}, {@link #sealAndOpenBlom} (baseline B, no I/O):
@@ -91,6 +98,8 @@ public class SplitOrderBenchmark {
     private static final Money OPENING = Money.parse("10000000.00 EUR");
     /** Blom's collusion threshold for both the nodes and the crypto baseline. */
     private static final int BLOM_K = 8;
+    /** How many of the last orders the teardown has picked up and captured, outside the measurement. */
+    static final int CAPTURED_AT_THE_END = 20;
 
     /** The nodes of {@link #orderEndToEnd}, once per key mode. */
     @State(Scope.Benchmark)
@@ -133,7 +142,10 @@ public class SplitOrderBenchmark {
     abstract static class Network {
 
         final List<AutoCloseable> open = new ArrayList<>();
+        Bank bank;
+        Database bankDb;
         PartyClient bankDesk;
+        PartyClient courierDesk;
         PartyClient shop;
         ChannelClient holder;
         Shopper shopper;
@@ -141,6 +153,8 @@ public class SplitOrderBenchmark {
         Basket basket;
         Money price;
         long placed;
+        /** The last orders placed, for the teardown to pick up and capture. */
+        final ArrayDeque<OrderStatus> latest = new ArrayDeque<>();
 
         void start(String keys) {
             OrderKeys bankKeys;
@@ -161,13 +175,16 @@ public class SplitOrderBenchmark {
                 }
                 default -> throw new IllegalArgumentException("keys is directory or blom, not " + keys);
             }
-            PartyNode bankNode = track(PartyNode.of(NodeConfig.Role.ISSUER, settings(null, Map.of())).database(memoryDatabase("bank"))
+            bankDb = memoryDatabase("bank");
+            PartyNode bankNode = track(PartyNode.of(NodeConfig.Role.ISSUER, settings(null, Map.of())).database(bankDb)
                     .secrets(Secrets.ephemeral(SigningKey.generate())).with(OrderKeys.class, bankKeys).start());
+            bank = bankNode.service(Bank.class);
             bankDesk = track(new PartyClient(bankNode.uri(), bankNode.operatorToken()));
             String courierDeskToken = UUID.randomUUID() + "-" + UUID.randomUUID();
             PartyNode courierNode = track(PartyNode.of(NodeConfig.Role.COURIER, settings(bankNode, Map.of())).database(memoryDatabase("courier"))
                     .secrets(Secrets.ephemeral(SigningKey.generate(), courierDeskToken, bankNode.operatorToken()))
                     .with(OrderKeys.class, courierKeys).start());
+            courierDesk = track(new PartyClient(courierNode.uri(), courierDeskToken));
             SigningKey shopKey = SigningKey.generate();
             PartyNode shopNode = track(PartyNode.of(NodeConfig.Role.MERCHANT, settings(bankNode, Map.of("escudo.courier.url",
                             courierNode.uri().toString()))).database(memoryDatabase("shop"))
@@ -198,21 +215,49 @@ public class SplitOrderBenchmark {
             price = cheapest.unitPrice();
         }
 
-        /** Every order placed was paid exactly once, and the ledger still sums to zero: else the run fails. */
+        /**
+         * Every order placed holds its amount and none is paid; once the courier has picked up the
+         * last ones, the holder's status queries capture exactly those, once (a second query pays
+         * nothing more); the ledger still sums to zero. Else the run fails.
+         */
         void checkAndStop() throws Exception {
             try {
-                Money paid = price.times(placed);
-                Money shopBalance = bankDesk.get("/issuer/merchants/" + SHOP, BankApi.Balance.class).balance();
-                Money holderBalance = bankDesk.get("/issuer/customers/" + HOLDER, BankApi.Balance.class).balance();
-                long total = bankDesk.get("/issuer/ledger", BankApi.LedgerView.class).totals().get("EUR");
-                if (!shopBalance.equals(paid) || !holderBalance.equals(OPENING.minus(paid)) || total != 0) {
-                    throw new IllegalStateException(placed + " orders of " + price + ": the shop holds " + shopBalance
-                            + ", the holder " + holderBalance + ", the ledger sums to " + total);
+                check(0);
+                List<OrderStatus> last = List.copyOf(latest);
+                for (OrderStatus order : last) {
+                    courierDesk.post("/courier/deliveries/" + order.trackingId() + "/status", new OrderApi.Advance(DeliveryState.PICKED_UP),
+                            OrderMessage.DeliveryReceipt.class);
                 }
+                for (int round = 0; round < 2; round++) {
+                    for (OrderStatus order : last) {
+                        OrderStatus status = holder.call(OrderMessage.Kind.ORDER_STATUS, new OrderMessage.StatusQuery(order.orderId()),
+                                OrderStatus.class);
+                        if (status.state() != OrderState.DISPATCHED) {
+                            throw new IllegalStateException("order " + order.orderId() + " picked up but " + status.state());
+                        }
+                    }
+                }
+                check(last.size());
             } finally {
                 for (int i = open.size() - 1; i >= 0; i--) {
                     open.get(i).close();
                 }
+            }
+        }
+
+        /** {@code captured} of the orders placed were paid, the rest are held: the holder's and the shop's accounts agree. */
+        private void check(long captured) {
+            Money paid = price.times(captured);
+            Money held = price.times(placed - captured);
+            Account holderAccount = bankDb.inTransaction(tx -> bank.currentAccount(tx, HOLDER));
+            Account shopAccount = bankDb.inTransaction(tx -> bank.depositAccount(tx, SHOP));
+            long total = bankDesk.get("/issuer/ledger", BankApi.LedgerView.class).totals().get("EUR");
+            if (!shopAccount.balance().equals(paid) || !shopAccount.pendingCredits().equals(held)
+                    || !holderAccount.balance().equals(OPENING.minus(paid)) || !holderAccount.pendingDebits().equals(held)
+                    || total != 0) {
+                throw new IllegalStateException(placed + " orders of " + price + ", " + captured + " picked up: the shop holds "
+                        + shopAccount.balance() + " with " + shopAccount.pendingCredits() + " held for it, the holder "
+                        + holderAccount.balance() + " with " + holderAccount.pendingDebits() + " held, the ledger sums to " + total);
             }
         }
 
@@ -314,6 +359,10 @@ public class SplitOrderBenchmark {
             throw new IllegalStateException("order " + offer.orderId() + " ended " + status.state() + " " + status.reason());
         }
         n.placed++;
+        if (n.latest.size() == CAPTURED_AT_THE_END) {
+            n.latest.removeFirst();
+        }
+        n.latest.addLast(status);
         return status;
     }
 

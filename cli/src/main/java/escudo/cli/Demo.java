@@ -273,20 +273,28 @@ final class Demo {
         OrderMessage.OrderStatus placed = Shopping.place(holder, BANK, tea, offer, details);
         say(Shopping.describe(placed));
         expect(placed.state() == OrderMessage.OrderState.DISPATCHED,
-                "the shop checked its part, the bank held the amount, the courier accepted its part, the shop captured the payment");
-        expect(balance(bank, "customers/alice").equals(before.minus(offer.amount())),
-                "Alice's current account paid " + offer.amount());
-        expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "tea-shop was paid " + offer.amount());
+                "the shop checked its part, the bank held the amount, the courier accepted its part");
+        expect(balance(bank, "customers/alice").equals(before)
+                        && balance(bank, "merchants/" + TEA_SHOP).equals(Money.parse("0.00 EUR")),
+                "nothing is paid while the parcel is still at the shop: the bank only holds " + offer.amount()
+                        + " of Alice's account for tea-shop, so she cannot spend it twice");
 
         OrderApi.Deliveries deliveries = courier.get("/courier/deliveries", OrderApi.Deliveries.class);
         expect(deliveries.deliveries().size() == 1 && deliveries.deliveries().getFirst().destination().equals(details.destination()),
                 "only the courier knows where the parcel goes: " + details.destination());
         courier.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(OrderMessage.DeliveryState.PICKED_UP),
                 OrderMessage.DeliveryReceipt.class);
+        OrderMessage.OrderStatus pickedUp = Shopping.status(holder, TEA_SHOP, tea, offer.orderId());
+        expect(pickedUp.state() == OrderMessage.OrderState.DISPATCHED,
+                "the courier picks the parcel up; Alice asks the shop, which learns of the pickup and captures the payment");
+        expect(balance(bank, "customers/alice").equals(before.minus(offer.amount())),
+                "Alice's current account paid " + offer.amount());
+        expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "tea-shop was paid " + offer.amount());
         courier.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(OrderMessage.DeliveryState.DELIVERED),
                 OrderMessage.DeliveryReceipt.class);
         OrderMessage.OrderStatus status = Shopping.status(holder, TEA_SHOP, tea, offer.orderId());
         expect(status.state() == OrderMessage.OrderState.DELIVERED, "Alice asks the shop: " + Shopping.describe(status));
+        expect(balance(bank, "merchants/" + TEA_SHOP).equals(offer.amount()), "and tea-shop was paid once");
 
         refused(OrderException.REPLAYED, () -> Shopping.place(holder, BANK, tea, offer, details));
         OrderMessage.Offer another = Shopping.offer(tea, Shopping.basket("kettle:1"));

@@ -51,12 +51,17 @@ class BlomCommandLineTest {
             // no 'shopper enrol': Alice's share is all she needs, and nobody is in the key directory
             assertEquals(0, escudo(config, "shop", "order", "--holder", "alice", "--items", "kettle:1", "--card-number", card.group(1),
                     "--expiry", card.group(2), "--contact", "Alice", "--destination", "Plaza Mayor 2, Madrid"), err);
-            Matcher placed = Pattern.compile("order (ORD-\\S+) at corner-shop: DISPATCHED, 39.90 EUR").matcher(out);
+            Matcher placed = Pattern.compile("order (ORD-\\S+) at corner-shop: DISPATCHED, 39.90 EUR, authorisation \\S+,"
+                    + " tracking (TRK-\\S+)").matcher(out);
             assertTrue(placed.find(), out);
             assertEquals(0, escudo(config, "customer", "show", "--id", "alice"), err);
-            assertTrue(out.contains("10.10 EUR"), out);
+            assertTrue(out.contains("50.00 EUR"), "held, not paid: " + out);
             assertEquals(0, escudo(config, "shop", "status", "--holder", "alice", "--order", placed.group(1)), err);
             assertTrue(out.contains("DISPATCHED"), out);
+            assertEquals(0, escudo(config, "courier", "advance", "--tracking", placed.group(2), "--state", "picked_up"), err);
+            assertEquals(0, escudo(config, "shop", "status", "--holder", "alice", "--order", placed.group(1)), err);
+            assertEquals(0, escudo(config, "customer", "show", "--id", "alice"), err);
+            assertTrue(out.contains("10.10 EUR"), "captured once the courier had the parcel: " + out);
             // a second kettle is more than Alice has left: declined, nothing moves
             assertEquals(2, escudo(config, "shop", "order", "--holder", "alice", "--items", "kettle:1", "--card-number",
                     card.group(1), "--expiry", card.group(2), "--contact", "Alice", "--destination", "Plaza Mayor 2, Madrid"));

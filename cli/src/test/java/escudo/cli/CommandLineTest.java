@@ -86,7 +86,7 @@ class CommandLineTest {
                 + "authorisation \\S+, tracking (TRK-\\S+)").matcher(out);
         assertTrue(placed.find(), out);
         assertEquals(0, escudo("customer", "show", "--id", "alice"), err);
-        assertTrue(out.contains("76.00 EUR"), out);
+        assertTrue(out.contains("100.00 EUR"), "held for the shop, not paid while the parcel is at the shop: " + out);
 
         assertEquals(0, escudo("courier", "deliveries"), err);
         assertTrue(out.contains(placed.group(2)) && out.contains("Calle Mayor 1, Madrid"), out);
@@ -94,6 +94,8 @@ class CommandLineTest {
         assertEquals(0, escudo("courier", "advance", "--tracking", placed.group(2), "--state", "delivered"), err);
         assertEquals(0, escudo("shop", "status", "--holder", "alice", "--order", placed.group(1)), err);
         assertTrue(out.contains("DELIVERED"), out);
+        assertEquals(0, escudo("customer", "show", "--id", "alice"), err);
+        assertTrue(out.contains("76.00 EUR"), "the status query that learnt of the delivery captured the payment: " + out);
 
         assertEquals(2, escudo("courier", "advance", "--tracking", placed.group(2), "--state", "teleported"));
         assertTrue(err.contains("Invalid value for option '--state': 'teleported' is not picked_up, delivered or failed"), err);

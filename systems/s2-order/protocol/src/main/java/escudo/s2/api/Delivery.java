@@ -6,10 +6,12 @@ import java.util.Objects;
 
 /**
  * What the courier records of one delivery: it knows contact and destination, never the card.
- * {@code parcel} is the seller's instruction of what to carry.
+ * {@code parcel} is the seller's instruction of what to carry; {@code pickedUpAt} is when the
+ * courier took it from the seller, null while it never had it.
  */
 public record Delivery(String trackingId, String orderId, String holderId, String sellerId, String contact, String destination,
-                       String parcel, OrderMessage.DeliveryState state, Instant createdAt, Instant updatedAt) {
+                       String parcel, OrderMessage.DeliveryState state, Instant createdAt, Instant updatedAt,
+                       Instant pickedUpAt) {
 
     public Delivery {
         Objects.requireNonNull(trackingId, "trackingId");
@@ -24,9 +26,9 @@ public record Delivery(String trackingId, String orderId, String holderId, Strin
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
 
-    /** What the seller is told: tracking id and state, never the destination. */
+    /** What the seller is told: tracking id, state and pickup, never the destination. */
     public OrderMessage.DeliveryReceipt receipt() {
-        return new OrderMessage.DeliveryReceipt(trackingId, orderId, holderId, state, updatedAt);
+        return new OrderMessage.DeliveryReceipt(trackingId, orderId, holderId, state, updatedAt, pickedUpAt);
     }
 
     /** Contact and destination are the holder's personal data: kept out of logs. */

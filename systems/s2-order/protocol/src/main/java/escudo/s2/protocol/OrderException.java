@@ -36,8 +36,10 @@ public final class OrderException extends EscudoException {
     public static final ErrorCode OFFER_UNKNOWN = ErrorCode.declare("order.offer-unknown", Kind.NOT_FOUND);
     /** No such order or delivery for the asking party. */
     public static final ErrorCode NOT_FOUND = ErrorCode.declare("order.not-found", Kind.NOT_FOUND);
-    /** The amount an authorisation held was released (its hold expired) before the seller captured it. */
+    /** The amount an authorisation held was released (its hold expired, or the seller released it) before the seller captured it. */
     public static final ErrorCode AUTHORISATION_EXPIRED = ErrorCode.declare("order.authorisation-expired", Kind.REFUSED);
+    /** A release of an authorisation the seller has already captured: the money moved, nothing is held any more. */
+    public static final ErrorCode CAPTURED = ErrorCode.declare("order.captured", Kind.CONFLICT);
 
     /** A party channel request answers a challenge that is unknown, spent or expired. */
     public static final ErrorCode CHALLENGE_UNKNOWN = ErrorCode.declare("order.challenge-unknown", Kind.UNAUTHENTICATED);

@@ -26,8 +26,10 @@ public sealed interface OrderMessage {
         ORDER_STATUS("order-status", StatusQuery.class, OrderStatus.class),
         /** Seller → issuer: authorise the amount (the issuer holds it on the holder's account). */
         AUTHORISE("authorise", AuthorisationRequest.class, Authorisation.class),
-        /** Seller → issuer: capture an authorised amount once the courier has taken the order. */
+        /** Seller → issuer: capture an authorised amount once the courier has the parcel. */
         CAPTURE("capture", CaptureRequest.class, Capture.class),
+        /** Seller → issuer: release an authorisation it will never capture (the issuer voids the hold). */
+        RELEASE("release", ReleaseRequest.class, Release.class),
         /** Seller → courier: deliver this order. */
         DELIVER("deliver", DeliveryRequest.class, DeliveryReceipt.class),
         /** Seller → courier: where is this delivery. */
@@ -144,11 +146,14 @@ public sealed interface OrderMessage {
         DECLINED,
         /** Authorised, the amount held; the courier has not taken the order yet (asked again on the next status query). */
         AUTHORISED,
-        /** The courier accepted the delivery. */
+        /** The courier accepted the delivery; once it reports the parcel picked up, the seller captures the amount. */
         DISPATCHED,
-        /** The courier reports the goods delivered. */
+        /** The courier reports the goods delivered; the amount is captured. */
         DELIVERED,
-        /** The courier reports that delivery failed. */
+        /**
+         * The courier reports that delivery failed: after it had the parcel, the amount is captured
+         * (the goods left the shop); before, the seller releases the hold and the holder has it back.
+         */
         DELIVERY_FAILED
     }
 
@@ -194,6 +199,23 @@ public sealed interface OrderMessage {
             implements OrderMessage {
     }
 
+    /**
+     * Seller → issuer ({@link Kind#RELEASE}): I will never capture this authorisation (the delivery
+     * failed before the courier had the parcel); give the holder the held amount back.
+     */
+    record ReleaseRequest(String orderId, String holderId, String authorisationId) implements OrderMessage {
+        public ReleaseRequest {
+            Objects.requireNonNull(orderId, "orderId");
+            Objects.requireNonNull(holderId, "holderId");
+            Objects.requireNonNull(authorisationId, "authorisationId");
+        }
+    }
+
+    /** The issuer's answer to a release: the hold is void (released now, or expired before), nothing moved. */
+    record Release(String orderId, String holderId, String authorisationId, Money amount, Instant releasedAt)
+            implements OrderMessage {
+    }
+
     /** Seller → courier ({@link Kind#DELIVER}): the bundle and what to carry (the seller's instructions). */
     record DeliveryRequest(Bytes bundle, String parcel) implements OrderMessage {
         public DeliveryRequest {
@@ -208,8 +230,12 @@ public sealed interface OrderMessage {
 
     enum DeliveryState { ACCEPTED, PICKED_UP, DELIVERED, FAILED }
 
-    /** The courier's answer: the delivery's tracking id and state, never the destination. */
-    record DeliveryReceipt(String trackingId, String orderId, String holderId, DeliveryState state, Instant updatedAt)
-            implements OrderMessage {
+    /**
+     * The courier's answer: the delivery's tracking id and state, never the destination.
+     * {@code pickedUpAt} is when the courier took the parcel from the seller, null while it never
+     * had it: a delivery that failed says so, whether the goods had left the shop.
+     */
+    record DeliveryReceipt(String trackingId, String orderId, String holderId, DeliveryState state, Instant updatedAt,
+                           Instant pickedUpAt) implements OrderMessage {
     }
 }

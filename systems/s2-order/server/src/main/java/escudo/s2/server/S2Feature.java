@@ -90,7 +90,8 @@ public final class S2Feature implements Feature {
         CardAuthoriser authoriser = new CardAuthoriser(bank, cards, party.db(), me, party.clock());
         OrderChannel channel = new OrderChannel(me, party.clock())
                 .on(OrderMessage.Kind.AUTHORISE, OrderMessage.AuthorisationRequest.class, authoriser::authorise)
-                .on(OrderMessage.Kind.CAPTURE, OrderMessage.CaptureRequest.class, authoriser::capture);
+                .on(OrderMessage.Kind.CAPTURE, OrderMessage.CaptureRequest.class, authoriser::capture)
+                .on(OrderMessage.Kind.RELEASE, OrderMessage.ReleaseRequest.class, authoriser::release);
         party.provide(PartyDirectory.class, directory);
         party.provide(PaymentCards.class, cards);
         party.provide(CardAuthoriser.class, authoriser);

@@ -1,5 +1,6 @@
 package escudo.s2.server;
 
+import escudo.bank.Bank;
 import escudo.core.Bytes;
 import escudo.node.NodeConfig;
 import escudo.node.NodeConfig.Role;
@@ -175,23 +176,55 @@ class S2OverHttpTest {
         OrderStatus placed = place(holderKeys, seal(offer, card.expiry()));
         assertEquals(OrderState.DISPATCHED, placed.state());
         assertTrue(placed.authorisationId() != null && placed.trackingId() != null, placed.toString());
-        assertEquals(Money.parse("100.00 EUR").minus(offer.amount()), customerBalance());
-        assertEquals(offer.amount(), merchantBalance());
-        assertEquals(0L, ledgerTotal(), "the ledger still sums to zero");
+        // accepted by the courier, not picked up: the amount is held for the shop, not paid
+        assertHeldNotPaid(offer.amount());
+        assertEquals(OrderState.DISPATCHED, status(offer).state());
+        assertHeldNotPaid(offer.amount());
 
-        // the courier's desk moves the parcel; the holder sees it through the shop
-        courierDesk.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(DeliveryState.PICKED_UP),
-                OrderMessage.DeliveryReceipt.class);
-        courierDesk.post("/courier/deliveries/" + placed.trackingId() + "/status", new OrderApi.Advance(DeliveryState.DELIVERED),
-                OrderMessage.DeliveryReceipt.class);
-        OrderStatus status = holder(holderKeys).call(OrderMessage.Kind.ORDER_STATUS,
-                new OrderMessage.StatusQuery(offer.orderId()), OrderStatus.class);
-        assertEquals(OrderState.DELIVERED, status.state());
+        // the courier's desk moves the parcel; the status query that learns of the pickup pays the shop
+        courier(placed, DeliveryState.PICKED_UP);
+        assertEquals(OrderState.DISPATCHED, status(offer).state());
+        assertPaid(offer.amount());
+        courier(placed, DeliveryState.DELIVERED);
+        assertEquals(OrderState.DELIVERED, status(offer).state());
+        assertEquals(OrderState.DELIVERED, status(offer).state());
+        assertPaid(offer.amount());
 
         // the courier knows where; the bank knows the card; nobody else does
         assertTrue(TestDatabase.dump(courierDb).contains(DESTINATION));
         assertTrue(TestDatabase.dump(bankDb).contains(card.cardNumber()));
         assertNoLeaks();
+    }
+
+    @Test
+    void aDeliveryThatFailsBeforePickupGivesTheHolderTheMoneyBackAndPaysNobody() {
+        startWithDirectory();
+        Offer offer = offer(new Basket.Line(firstSku(), 3));
+        OrderStatus placed = place(holderKeys, seal(offer, card.expiry()));
+        assertHeldNotPaid(offer.amount());
+        courier(placed, DeliveryState.FAILED);
+        assertEquals(OrderState.DELIVERY_FAILED, status(offer).state());
+        // the shop released the hold at the bank: all of it is Alice's again, nothing moved
+        assertEquals(Money.parse("100.00 EUR"), customerBalance());
+        assertEquals(Money.parse("100.00 EUR"), holderAccount().available());
+        assertEquals(Money.parse("0.00 EUR"), merchantBalance());
+        assertEquals(Money.parse("0.00 EUR"), shopAccount().pendingCredits());
+        assertEquals(OrderState.DELIVERY_FAILED, status(offer).state());
+        assertEquals(0L, ledgerTotal());
+    }
+
+    @Test
+    void aDeliveryThatFailsAfterPickupHasPaidTheShop() {
+        startWithBlom();
+        Offer offer = offer(new Basket.Line(firstSku(), 1));
+        OrderStatus placed = place(holderKeys, seal(offer, card.expiry()));
+        // picked up and then lost between two status queries: the shop never saw PICKED_UP
+        courier(placed, DeliveryState.PICKED_UP);
+        courier(placed, DeliveryState.FAILED);
+        assertEquals(OrderState.DELIVERY_FAILED, status(offer).state());
+        assertPaid(offer.amount());
+        assertEquals(OrderState.DELIVERY_FAILED, status(offer).state());
+        assertPaid(offer.amount());
     }
 
     // ---- refusals: clear errors, nothing moves ----
@@ -224,11 +257,15 @@ class S2OverHttpTest {
         startWithDirectory();
         Offer offer = offer(new Basket.Line(firstSku(), 1));
         SplitOrder.Sealed bundle = seal(offer, card.expiry());
-        place(holderKeys, bundle);
+        OrderStatus placed = place(holderKeys, bundle);
         EscudoException e = assertThrows(EscudoException.class, () -> place(holderKeys, bundle));
         assertEquals(OrderException.REPLAYED, e.code());
-        assertEquals(offer.amount(), merchantBalance());
+        assertHeldNotPaid(offer.amount());
         assertEquals(1, courierDesk.get("/courier/deliveries", OrderApi.Deliveries.class).deliveries().size());
+        courier(placed, DeliveryState.PICKED_UP);
+        status(offer);
+        assertEquals(OrderException.REPLAYED, assertThrows(EscudoException.class, () -> place(holderKeys, bundle)).code());
+        assertPaid(offer.amount());
     }
 
     @Test
@@ -393,6 +430,48 @@ class S2OverHttpTest {
 
     private OrderStatus place(PairwiseKeys keys, SplitOrder.Sealed bundle) {
         return holder(keys).call(OrderMessage.Kind.PLACE_ORDER, new OrderMessage.Placement(Bytes.of(bundle.encode())), OrderStatus.class);
+    }
+
+    private OrderStatus status(Offer offer) {
+        return holder(holderKeys).call(OrderMessage.Kind.ORDER_STATUS, new OrderMessage.StatusQuery(offer.orderId()), OrderStatus.class);
+    }
+
+    /** The courier's desk reports where the parcel is. */
+    private void courier(OrderStatus order, DeliveryState state) {
+        courierDesk.post("/courier/deliveries/" + order.trackingId() + "/status", new OrderApi.Advance(state),
+                OrderMessage.DeliveryReceipt.class);
+    }
+
+    private Bank bank() {
+        return bankNode.service(Bank.class);
+    }
+
+    private escudo.ledger.Account holderAccount() {
+        return bankDb.inTransaction(tx -> bank().currentAccount(tx, HOLDER));
+    }
+
+    private escudo.ledger.Account shopAccount() {
+        return bankDb.inTransaction(tx -> bank().depositAccount(tx, SHOP));
+    }
+
+    /** The amount is reserved on Alice's account for the shop, and nothing has moved. */
+    private void assertHeldNotPaid(Money amount) {
+        assertEquals(Money.parse("100.00 EUR"), customerBalance());
+        assertEquals(Money.parse("100.00 EUR").minus(amount), holderAccount().available());
+        assertEquals(amount, holderAccount().pendingDebits());
+        assertEquals(Money.parse("0.00 EUR"), merchantBalance());
+        assertEquals(amount, shopAccount().pendingCredits());
+        assertEquals(0L, ledgerTotal(), "the ledger still sums to zero");
+    }
+
+    /** The hold was posted, once: the shop has the amount, Alice's account paid it and reserves nothing more. */
+    private void assertPaid(Money amount) {
+        assertEquals(Money.parse("100.00 EUR").minus(amount), customerBalance());
+        assertEquals(Money.parse("100.00 EUR").minus(amount), holderAccount().available());
+        assertEquals(Money.parse("0.00 EUR"), holderAccount().pendingDebits());
+        assertEquals(amount, merchantBalance());
+        assertEquals(Money.parse("0.00 EUR"), shopAccount().pendingCredits());
+        assertEquals(0L, ledgerTotal(), "the ledger still sums to zero");
     }
 
     private Money customerBalance() {

@@ -41,7 +41,7 @@ public final class Courier {
     static final int MAX_ORDER_ID = 256;
     static final int MAX_PARCEL = 2000;
     private static final String COLUMNS = "tracking_id, order_id, holder_id, seller_id, contact, destination, parcel,"
-            + " order_digest, state, created_at, updated_at";
+            + " order_digest, state, created_at, updated_at, picked_up_at";
 
     private final Database db;
     private final PairwiseKeys keys;
@@ -96,7 +96,7 @@ public final class Courier {
             Instant now = now();
             // A taken tracking id draws another; a row already recorded for this order ends the draws.
             String trackingId = tx.insertWithFreshId(Courier::drawTrackingId,
-                    id -> tx.tryInsert("INSERT INTO courier_delivery (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id -> tx.tryInsert("INSERT INTO courier_delivery (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                             id, part.orderId(), part.holderId(), sellerId, contact, destination, parcel, digest,
                             DeliveryState.ACCEPTED.name(), now, now)
                             || recorded(tx, part).isPresent(),
@@ -128,7 +128,9 @@ public final class Courier {
     /**
      * The courier's own desk moves a delivery on: ACCEPTED → PICKED_UP → DELIVERED, ACCEPTED or
      * PICKED_UP → FAILED. Moving to the current state changes nothing; any other move is
-     * {@code courier.bad-transition}; an unknown tracking id is {@code order.not-found}.
+     * {@code courier.bad-transition}; an unknown tracking id is {@code order.not-found}. The time of
+     * the pickup stays on the delivery, so a failure still tells the seller whether the goods had
+     * left the shop (the seller is paid for them if they had).
      */
     public DeliveryReceipt advance(String trackingId, DeliveryState next) {
         Objects.requireNonNull(trackingId, "trackingId");
@@ -143,8 +145,10 @@ public final class Courier {
                         "delivery " + trackingId + " cannot go from " + delivery.state() + " to " + next);
             }
             Instant now = now();
-            tx.update("UPDATE courier_delivery SET state = ?, updated_at = ? WHERE tracking_id = ?", next.name(), now, trackingId);
-            return new DeliveryReceipt(trackingId, delivery.orderId(), delivery.holderId(), next, now);
+            Instant pickedUpAt = next == DeliveryState.PICKED_UP ? now : delivery.pickedUpAt();
+            tx.update("UPDATE courier_delivery SET state = ?, updated_at = ?, picked_up_at = ? WHERE tracking_id = ?",
+                    next.name(), now, pickedUpAt, trackingId);
+            return new DeliveryReceipt(trackingId, delivery.orderId(), delivery.holderId(), next, now, pickedUpAt);
         });
     }
 
@@ -189,7 +193,8 @@ public final class Courier {
     private static Delivery delivery(ResultSet row) throws SQLException {
         return new Delivery(row.getString("tracking_id"), row.getString("order_id"), row.getString("holder_id"),
                 row.getString("seller_id"), row.getString("contact"), row.getString("destination"), row.getString("parcel"),
-                DeliveryState.valueOf(row.getString("state")), Tx.instant(row, "created_at"), Tx.instant(row, "updated_at"));
+                DeliveryState.valueOf(row.getString("state")), Tx.instant(row, "created_at"), Tx.instant(row, "updated_at"),
+                Tx.instant(row, "picked_up_at"));
     }
 
     /** A field of our part that must be there (the protocol checked its length); the message names the field. */

@@ -11,6 +11,7 @@ import escudo.core.Money;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.Digest;
 import escudo.ledger.Account;
+import escudo.ledger.Hold;
 import escudo.ledger.Ledger;
 import escudo.ledger.LedgerException;
 import escudo.ledger.HoldRequest;
@@ -22,6 +23,8 @@ import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
 import escudo.s2.protocol.OrderMessage.Capture;
 import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
+import escudo.s2.protocol.OrderMessage.Release;
+import escudo.s2.protocol.OrderMessage.ReleaseRequest;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.RandomIds;
 import escudo.s2.protocol.SplitOrder;
@@ -50,9 +53,10 @@ import java.util.stream.Stream;
  * the holder could seal that part), and holds the amount on the holder's current account in
  * favour of the seller's deposit account: a ledger hold, in one transaction with the record of
  * the approval, so an approved order's money is reserved and cannot be spent twice. The seller
- * {@link #capture captures} it once the courier has taken the order, which posts the hold: the
- * money moves then, once. A hold the seller never captures expires after {@link #HOLD_LIFETIME}
- * and the ledger voids it, giving the holder the money back.
+ * {@link #capture captures} it once the courier has the parcel, which posts the hold: the money
+ * moves then, once. The seller {@link #release releases} the hold of an order it will never
+ * capture (the delivery failed before pickup), and a hold the seller never captures expires after
+ * {@link #HOLD_LIFETIME}: either way the ledger voids it, giving the holder the money back.
  *
  * <p>Every refusal of a bundle that decodes is a {@link Decision#DECLINED} answer, which the
  * channel seals to the seller: problem documents travel unauthenticated, so the seller declines
@@ -205,22 +209,55 @@ public final class CardAuthoriser {
         Objects.requireNonNull(sellerId, "sellerId");
         Objects.requireNonNull(request, "request");
         return db.inTransaction(tx -> {
-            Approved approved = approved(tx, request.holderId(), request.orderId())
-                    .filter(a -> a.sellerId().equals(sellerId) && a.authorisationId().equals(request.authorisationId()))
-                    .orElseThrow(() -> OrderException.of(OrderException.NOT_FOUND,
-                            "no authorisation " + abbreviate(request.authorisationId()) + " of this seller for that order"));
+            Approved approved = approvedFor(tx, sellerId, request.holderId(), request.orderId(), request.authorisationId());
             Transfer paid;
             try {
                 paid = ledger.post(tx, holdId(approved.holderId(), approved.orderId()));
             } catch (LedgerException e) {
                 if (e.code() == LedgerException.HOLD_EXPIRED || e.code() == LedgerException.HOLD_VOIDED) {
                     throw OrderException.of(OrderException.AUTHORISATION_EXPIRED,
-                            "authorisation " + approved.authorisationId() + " expired before it was captured");
+                            "authorisation " + approved.authorisationId() + " expired or was released before it was captured");
                 }
                 throw e;
             }
             return new Capture(approved.orderId(), approved.holderId(), approved.authorisationId(), paid.amount(), paid.createdAt());
         });
+    }
+
+    /**
+     * Releases an approved order's hold for {@code sellerId}, whom the channel has authenticated:
+     * the seller will never capture it (the delivery failed before the courier had the parcel), so
+     * the ledger voids the hold and the holder has the amount back now rather than when it
+     * expires. Nothing moves. The same release again, or one after the hold expired, gets the same
+     * answer. Refused with {@code order.not-found} as {@link #capture} is, and
+     * {@code order.captured} when the seller has already captured the authorisation.
+     */
+    public Release release(String sellerId, ReleaseRequest request) {
+        Objects.requireNonNull(sellerId, "sellerId");
+        Objects.requireNonNull(request, "request");
+        return db.inTransaction(tx -> {
+            Approved approved = approvedFor(tx, sellerId, request.holderId(), request.orderId(), request.authorisationId());
+            Hold released;
+            try {
+                released = ledger.voidHold(tx, holdId(approved.holderId(), approved.orderId()));
+            } catch (LedgerException e) {
+                if (e.code() == LedgerException.HOLD_POSTED) {
+                    throw OrderException.of(OrderException.CAPTURED,
+                            "authorisation " + approved.authorisationId() + " was captured: nothing is held any more");
+                }
+                throw e;
+            }
+            return new Release(approved.orderId(), approved.holderId(), approved.authorisationId(), released.amount(),
+                    released.settledAt());
+        });
+    }
+
+    /** The approval a capture or release names: this seller's, under that authorisation id; else {@code order.not-found}. */
+    private static Approved approvedFor(Tx tx, String sellerId, String holderId, String orderId, String authorisationId) {
+        return approved(tx, holderId, orderId)
+                .filter(a -> a.sellerId().equals(sellerId) && a.authorisationId().equals(authorisationId))
+                .orElseThrow(() -> OrderException.of(OrderException.NOT_FOUND,
+                        "no authorisation " + abbreviate(authorisationId) + " of this seller for that order"));
     }
 
     /** Every approved order, newest first, for the bank's desk. */

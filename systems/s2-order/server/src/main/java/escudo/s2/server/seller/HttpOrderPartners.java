@@ -29,6 +29,11 @@ public final class HttpOrderPartners implements OrderPartners, AutoCloseable {
     }
 
     @Override
+    public OrderMessage.Release release(String issuerId, OrderMessage.ReleaseRequest request) {
+        return peer(issuers, issuerId).call(OrderMessage.Kind.RELEASE, request, OrderMessage.Release.class);
+    }
+
+    @Override
     public OrderMessage.DeliveryReceipt deliver(String courierId, OrderMessage.DeliveryRequest request) {
         return peer(couriers, courierId).call(OrderMessage.Kind.DELIVER, request, OrderMessage.DeliveryReceipt.class);
     }

@@ -16,6 +16,8 @@ public interface OrderPartners {
 
     OrderMessage.Capture capture(String issuerId, OrderMessage.CaptureRequest request);
 
+    OrderMessage.Release release(String issuerId, OrderMessage.ReleaseRequest request);
+
     OrderMessage.DeliveryReceipt deliver(String courierId, OrderMessage.DeliveryRequest request);
 
     OrderMessage.DeliveryReceipt deliveryStatus(String courierId, OrderMessage.DeliveryQuery query);

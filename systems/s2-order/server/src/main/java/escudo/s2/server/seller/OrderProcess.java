@@ -15,15 +15,23 @@ import escudo.s2.protocol.OrderMessage.CaptureRequest;
 import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
 import escudo.s2.protocol.OrderMessage.DeliveryRequest;
+import escudo.s2.protocol.OrderMessage.DeliveryState;
 import escudo.s2.protocol.OrderMessage.OrderState;
+import escudo.s2.protocol.OrderMessage.Release;
+import escudo.s2.protocol.OrderMessage.ReleaseRequest;
 import escudo.s2.server.seller.ShopStore.StoredOrder;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * An order's way through the partners (seed 002, Fig. 1, steps 5 to 7): the issuer authorises
- * and holds the amount, the courier takes the order, the issuer pays the seller on capture, and
- * the courier reports the delivery. Only an answer that echoes the order (id, holder and, from the
+ * and holds the amount, the courier takes the order, and once the courier reports the parcel
+ * picked up (or delivered) the seller captures the amount and the issuer pays it. A delivery
+ * that fails before the courier had the parcel is never paid: the seller releases the hold. The
+ * placement goes as far as the courier's acceptance; every later step happens on the status
+ * query that learns of it. Only an answer that echoes the order (id, holder and, from the
  * issuer, the bundle's digest) moves it on: a call that throws, whatever its code, is no answer,
  * because problem documents are not authenticated. Such an order stays where it was until the
  * next {@link #advance}.
@@ -49,11 +57,11 @@ final class OrderProcess {
         this.clock = clock;
     }
 
-    /** Whether the partners still have something to do for the order: authorise, deliver, or pay it. */
+    /** Whether the partners still have something to do for the order: authorise, deliver, pay it, or release its hold. */
     static boolean pending(StoredOrder order) {
         OrderState state = order.state();
         return state == OrderState.AWAITING_AUTHORISATION || state == OrderState.AUTHORISED || state == OrderState.DISPATCHED
-                || awaitsCapture(order);
+                || awaitsCapture(order) || awaitsRelease(order);
     }
 
     /** Takes a pending order as far as the partners allow, under the lease the caller holds, and gives the lease up. */
@@ -73,6 +81,8 @@ final class OrderProcess {
             }
             if (awaitsCapture(current)) {
                 current = capture(current);
+            } else if (awaitsRelease(current)) {
+                current = release(current);
             }
             return new Step(current, refusal);
         } finally {
@@ -121,7 +131,7 @@ final class OrderProcess {
                 || order.amount().equals(answer.amount()) && validPartnerId(answer.authorisationId());
     }
 
-    /** Step 6: the courier takes the paid order. */
+    /** Step 6: the courier takes the authorised order; the amount stays held until it has the parcel. */
     private StoredOrder dispatch(StoredOrder order) {
         DeliveryReceipt receipt;
         try {
@@ -136,11 +146,12 @@ final class OrderProcess {
                     order.courierId(), order.orderId());
             return order;
         }
-        return move(order, OrderState.AUTHORISED, stateOf(receipt.state()), "tracking_id", receipt.trackingId());
+        return learn(order, receipt);
     }
 
     /**
-     * Step 7: the courier has the parcel, so the seller captures the held amount and the issuer
+     * Step 7: the courier has the parcel (it reported it picked up, or delivered, or failed after
+     * pickup), so the goods have left the shop: the seller captures the held amount and the issuer
      * pays it. Only an answer echoing the order, its authorisation id and amount counts as paid;
      * anything else leaves the capture for the next status query, and a hold never captured
      * expires at the issuer, which gives the holder the money back.
@@ -163,6 +174,30 @@ final class OrderProcess {
         return store.captured(order, clock.instant());
     }
 
+    /**
+     * The delivery failed before the courier had the parcel: the goods never left the shop and the
+     * order will never be paid, so the seller releases the hold and the holder has the amount back
+     * now, not when the hold expires. Only an answer echoing the order, its authorisation id and
+     * amount counts; anything else leaves it for the next status query (the hold expires anyway).
+     */
+    private StoredOrder release(StoredOrder order) {
+        Release released;
+        try {
+            released = partners.release(order.issuerId(), new ReleaseRequest(order.orderId(), order.holderId(), order.authorisationId()));
+        } catch (EscudoException e) {
+            LOG.log(System.Logger.Level.WARNING, "issuer {0} did not release order {1} ({2}); asking again on the next status query",
+                    order.issuerId(), order.orderId(), e.code());
+            return order;
+        }
+        if (released == null || !order.orderId().equals(released.orderId()) || !order.holderId().equals(released.holderId())
+                || !order.authorisationId().equals(released.authorisationId()) || !order.amount().equals(released.amount())) {
+            LOG.log(System.Logger.Level.WARNING, "issuer {0}''s release does not match order {1}; asking again on the next status query",
+                    order.issuerId(), order.orderId());
+            return order;
+        }
+        return store.released(order, clock.instant());
+    }
+
     /** After dispatch: what the courier reports about the delivery. */
     private StoredOrder track(StoredOrder order) {
         DeliveryReceipt receipt;
@@ -177,8 +212,31 @@ final class OrderProcess {
             LOG.log(System.Logger.Level.WARNING, "courier {0}''s report does not match order {1}", order.courierId(), order.orderId());
             return order;
         }
+        return learn(order, receipt);
+    }
+
+    /**
+     * Records what a receipt that answers the order says: its state, and the pickup once the
+     * courier has had the parcel. An answer that changes neither writes nothing.
+     */
+    private StoredOrder learn(StoredOrder order, DeliveryReceipt receipt) {
         OrderState next = stateOf(receipt.state());
-        return next == OrderState.DISPATCHED ? order : move(order, OrderState.DISPATCHED, next, null, null);
+        Instant pickedUpAt = order.pickedUpAt() != null ? order.pickedUpAt() : pickedUpAt(receipt);
+        if (next == order.state() && Objects.equals(pickedUpAt, order.pickedUpAt())) {
+            return order;
+        }
+        return store.tracked(order, next, receipt.trackingId(), pickedUpAt, clock.instant());
+    }
+
+    /**
+     * When the courier took the parcel, null if it never had it. A parcel on its way or delivered
+     * was picked up, even from a courier that does not say when: then it is the time the seller learnt it.
+     */
+    private Instant pickedUpAt(DeliveryReceipt receipt) {
+        if (receipt.pickedUpAt() != null) {
+            return receipt.pickedUpAt();
+        }
+        return receipt.state() == DeliveryState.PICKED_UP || receipt.state() == DeliveryState.DELIVERED ? clock.instant() : null;
     }
 
     private static boolean answers(StoredOrder order, DeliveryReceipt receipt) {
@@ -198,11 +256,15 @@ final class OrderProcess {
         return store.move(order, from, to, column, value, clock.instant());
     }
 
-    /** The courier took the order (whatever became of the delivery since) and the issuer has not paid it yet. */
+    /** The courier has had the parcel (whatever became of the delivery since) and the issuer has not paid it yet. */
     private static boolean awaitsCapture(StoredOrder order) {
-        OrderState state = order.state();
-        return order.capturedAt() == null
-                && (state == OrderState.DISPATCHED || state == OrderState.DELIVERED || state == OrderState.DELIVERY_FAILED);
+        return order.capturedAt() == null && (order.pickedUpAt() != null || order.state() == OrderState.DELIVERED);
+    }
+
+    /** The delivery failed before the courier had the parcel, and the issuer has not released the hold yet. */
+    private static boolean awaitsRelease(StoredOrder order) {
+        return order.state() == OrderState.DELIVERY_FAILED && order.pickedUpAt() == null && order.capturedAt() == null
+                && order.releasedAt() == null;
     }
 
     private static boolean validPartnerId(String id) {

@@ -27,9 +27,10 @@ import java.util.Objects;
  * The seller of S2 (seed 002, Fig. 1 and claim 1): sends the order form (an {@link Offer}),
  * receives the holder's sealed bundle, opens only its own part, checks it against the offer
  * ({@link PlacementChecks}), and forwards the whole bundle to the issuer for authorisation (the
- * issuer holds the amount) and, once authorised, to the courier; once the courier has taken the
- * order, it captures the held amount at the issuer, which pays it into the seller's deposit
- * account ({@link OrderProcess}). The card number and the destination are in parts it cannot
+ * issuer holds the amount) and, once authorised, to the courier. Once the courier reports the
+ * parcel picked up (or delivered), it captures the held amount at the issuer, which pays it into
+ * the seller's deposit account; a delivery that failed before pickup is never paid and its hold is
+ * released ({@link OrderProcess}). The card number and the destination are in parts it cannot
  * open, so it never sees or stores them.
  *
  * <p>The issuer and the courier are called outside any database transaction. An order whose
@@ -86,7 +87,8 @@ public final class Shop {
 
     /**
      * Seed 002, Fig. 1 and claim 1: accepts the holder's sealed order against its offer, has the
-     * issuer authorise it and hands it to the courier. {@code holderId} is already authenticated
+     * issuer authorise it (the amount is held, not paid) and hands it to the courier; nothing is
+     * captured yet, the courier does not have the parcel. {@code holderId} is already authenticated
      * by the channel. Every refusal before the order is stored changes nothing (the offer stays
      * open). The issuer's sealed decline is recorded and thrown with its reason code; an issuer or
      * courier that gives no answer echoing the order (unreachable, or any exception) leaves it
@@ -117,8 +119,10 @@ public final class Shop {
 
     /**
      * Where the holder's order stands ({@code order.not-found} for an order of another holder).
-     * An order still waiting for the issuer or the courier is taken one step further first; a
-     * decline found this way is reported in the status, not thrown.
+     * An order still waiting for the issuer or the courier is taken one step further first: a
+     * dispatched order asks the courier, and a parcel it reports picked up or delivered is captured
+     * (once), a delivery failed before pickup has its hold released. A decline found this way is
+     * reported in the status, not thrown.
      */
     public OrderStatus status(String holderId, StatusQuery query) {
         Objects.requireNonNull(holderId, "holderId");

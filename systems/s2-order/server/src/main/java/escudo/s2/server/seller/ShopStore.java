@@ -28,8 +28,9 @@ import java.util.Optional;
 final class ShopStore {
 
     /**
-     * Outlasts one advance(): an issuer call then a courier call, each a directory lookup plus
-     * hello and request on the channel (2 x (5 s connect + 30 s request)), with room to spare.
+     * Outlasts one advance(): two partner calls (the issuer then the courier at placement, the
+     * courier then the issuer on a status query), each a directory lookup plus hello and request
+     * on the channel (2 x (5 s connect + 30 s request)), with room to spare.
      */
     static final Duration LEASE = Duration.ofMinutes(5);
 
@@ -41,10 +42,16 @@ final class ShopStore {
                     boolean used) {
     }
 
-    /** A stored order; {@code bundle} is the holder's encoded bundle in base64, {@code digest} its digest in hex. */
+    /**
+     * A stored order; {@code bundle} is the holder's encoded bundle in base64, {@code digest} its
+     * digest in hex. {@code pickedUpAt} is when the courier reports it took the parcel (null while
+     * the seller knows of no pickup), {@code capturedAt} when the issuer paid the seller,
+     * {@code releasedAt} when the issuer released the hold of an order that will never be paid.
+     */
     record StoredOrder(String orderId, String holderId, String items, Money amount, String issuerId, String courierId,
                        String digest, String bundleBase64, OrderState state, String authorisationId, String trackingId,
-                       String reason, Instant placedAt, Instant updatedAt, Instant capturedAt) {
+                       String reason, Instant placedAt, Instant updatedAt, Instant pickedUpAt, Instant capturedAt,
+                       Instant releasedAt) {
         Bytes bundle() {
             return Bytes.of(Base64.getDecoder().decode(bundleBase64));
         }
@@ -101,7 +108,7 @@ final class ShopStore {
             }
             return new StoredOrder(offer.orderId(), bundle.holderId(), offer.items(), offer.amount(), offer.issuerId(),
                     offer.courierId(), digest, encodedBundle, OrderState.AWAITING_AUTHORISATION, null, null, null, now, now,
-                    null);
+                    null, null, null);
         });
     }
 
@@ -142,13 +149,31 @@ final class ShopStore {
      */
     StoredOrder move(StoredOrder order, OrderState from, OrderState to, String column, String value, Instant now) {
         return db.inTransaction(tx -> {
-            if (column == null) {
-                tx.update("UPDATE shop_order SET state = ?, updated_at = ? WHERE order_id = ? AND state = ?",
-                        to.name(), now, order.orderId(), from.name());
-            } else {
-                tx.update("UPDATE shop_order SET state = ?, " + column + " = ?, updated_at = ? WHERE order_id = ? AND state = ?",
-                        to.name(), value, now, order.orderId(), from.name());
-            }
+            tx.update("UPDATE shop_order SET state = ?, " + column + " = ?, updated_at = ? WHERE order_id = ? AND state = ?",
+                    to.name(), value, now, order.orderId(), from.name());
+            return reread(tx, order);
+        });
+    }
+
+    /**
+     * What the courier reported: the order moves from the state it was read in to {@code to}, under
+     * {@code trackingId}, and a pickup once known stays recorded (its first time); a no-op if the
+     * order has left its state meanwhile. Returns the row as stored.
+     */
+    StoredOrder tracked(StoredOrder order, OrderState to, String trackingId, Instant pickedUpAt, Instant now) {
+        return db.inTransaction(tx -> {
+            tx.update("UPDATE shop_order SET state = ?, tracking_id = ?, picked_up_at = COALESCE(picked_up_at, ?), updated_at = ?"
+                            + " WHERE order_id = ? AND state = ?",
+                    to.name(), trackingId, pickedUpAt, now, order.orderId(), order.state().name());
+            return reread(tx, order);
+        });
+    }
+
+    /** Records that the issuer released the order's hold (once): it will never be paid. Returns the row as stored. */
+    StoredOrder released(StoredOrder order, Instant now) {
+        return db.inTransaction(tx -> {
+            tx.update("UPDATE shop_order SET released_at = ?, updated_at = ? WHERE order_id = ? AND released_at IS NULL"
+                    + " AND captured_at IS NULL", now, now, order.orderId());
             return reread(tx, order);
         });
     }
@@ -191,6 +216,7 @@ final class ShopStore {
                 Money.of(r.getLong("amount_minor"), r.getString("currency")), r.getString("issuer_id"),
                 r.getString("courier_id"), r.getString("digest"), r.getString("bundle"), OrderState.valueOf(r.getString("state")),
                 r.getString("authorisation_id"), r.getString("tracking_id"), r.getString("reason"),
-                Tx.instant(r, "placed_at"), Tx.instant(r, "updated_at"), Tx.instant(r, "captured_at"));
+                Tx.instant(r, "placed_at"), Tx.instant(r, "updated_at"), Tx.instant(r, "picked_up_at"),
+                Tx.instant(r, "captured_at"), Tx.instant(r, "released_at"));
     }
 }

@@ -5,6 +5,7 @@ import escudo.core.Bytes;
 import escudo.s2.api.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,11 +173,12 @@ class CourierTest {
         assertEquals(HOLDER, receipt.holderId());
         assertEquals(DeliveryState.ACCEPTED, receipt.state());
         assertEquals(Instant.parse("2026-03-01T10:00:00.123456Z"), receipt.updatedAt());
+        assertNull(receipt.pickedUpAt(), "the seller still has the parcel");
         assertFalse(receipt.toString().contains(DEST));
 
         Delivery d = w.only();
         assertEquals(new Delivery(receipt.trackingId(), "order-1", HOLDER, SELLER, CONTACT, DEST, PARCEL,
-                DeliveryState.ACCEPTED, receipt.updatedAt(), receipt.updatedAt()), d);
+                DeliveryState.ACCEPTED, receipt.updatedAt(), receipt.updatedAt(), null), d);
         assertEquals(d, w.courier.delivery(receipt.trackingId()));
         assertEquals(receipt, d.receipt());
         assertFalse(d.toString().contains(DEST) || d.toString().contains(CONTACT), d.toString());
@@ -348,6 +350,7 @@ class CourierTest {
         DeliveryReceipt picked = w.courier.advance(id, DeliveryState.PICKED_UP);
         assertEquals(DeliveryState.PICKED_UP, picked.state());
         assertEquals(accepted.updatedAt().plus(Duration.ofHours(1)), picked.updatedAt());
+        assertEquals(picked.updatedAt(), picked.pickedUpAt());
         assertEquals(picked, w.courier.status(SELLER, new DeliveryQuery(id)));
 
         w.clock.advance(Duration.ofHours(1));
@@ -357,12 +360,70 @@ class CourierTest {
         DeliveryReceipt delivered = w.courier.advance(id, DeliveryState.DELIVERED);
         assertEquals(DeliveryState.DELIVERED, delivered.state());
         assertEquals(accepted.updatedAt().plus(Duration.ofHours(3)), delivered.updatedAt());
+        assertEquals(picked.pickedUpAt(), delivered.pickedUpAt(), "the pickup keeps its time");
 
         Delivery d = w.courier.delivery(id);
         assertEquals(DeliveryState.DELIVERED, d.state());
         assertEquals(accepted.updatedAt(), d.createdAt());
         assertEquals(delivered.updatedAt(), d.updatedAt());
+        assertEquals(picked.pickedUpAt(), d.pickedUpAt());
         assertEquals(delivered, w.courier.status(SELLER, new DeliveryQuery(id)));
+    }
+
+    /** The seller is paid for goods that left the shop: a failure tells it whether they had. */
+    @Test
+    void aFailedDeliveryTellsWhetherTheCourierHadTheParcel() {
+        World w = new World(Mode.DIRECTORY);
+        String never = w.courier.accept(SELLER, w.request("order-1")).trackingId();
+        String carried = w.courier.accept(SELLER, w.request("order-2")).trackingId();
+        w.clock.advance(Duration.ofHours(1));
+        Instant pickup = w.courier.advance(carried, DeliveryState.PICKED_UP).pickedUpAt();
+        w.clock.advance(Duration.ofHours(1));
+
+        DeliveryReceipt failedAtTheShop = w.courier.advance(never, DeliveryState.FAILED);
+        assertNull(failedAtTheShop.pickedUpAt());
+        DeliveryReceipt failedOnTheWay = w.courier.advance(carried, DeliveryState.FAILED);
+        assertEquals(DeliveryState.FAILED, failedOnTheWay.state());
+        assertEquals(T0.plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MICROS), pickup);
+        assertEquals(pickup, failedOnTheWay.pickedUpAt());
+        assertEquals(failedOnTheWay, w.courier.status(SELLER, new DeliveryQuery(carried)));
+        assertNull(w.courier.status(SELLER, new DeliveryQuery(never)).pickedUpAt());
+    }
+
+    /**
+     * A courier database of the earlier release, which kept no pickup time: parcels picked up or
+     * delivered are known to have been picked up (by the time they last moved); a failure stays unknown.
+     */
+    @Test
+    void deliveriesOfTheEarlierReleaseGetAPickupTimeWhereTheirStateShowsOne() throws Exception {
+        db = TestDatabase.create();
+        String v1;
+        try (var in = Courier.class.getResourceAsStream("/db/migration/s2_courier/V1__courier.sql")) {
+            v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Instant moved = Instant.parse("2026-02-01T09:00:00Z");
+        db.run(tx -> {
+            for (String statement : v1.replaceAll("(?m)^\\s*--.*$", "").split(";")) {
+                if (!statement.isBlank()) {
+                    tx.update(statement);
+                }
+            }
+            int n = 0;
+            for (DeliveryState state : DeliveryState.values()) {
+                tx.update("INSERT INTO courier_delivery (tracking_id, order_id, holder_id, seller_id, contact, destination, parcel,"
+                                + " order_digest, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "TRK-" + state, "order-" + n++, HOLDER, SELLER, CONTACT, DEST, PARCEL, "00".repeat(32), state.name(),
+                        moved.minus(Duration.ofHours(1)), moved);
+            }
+        });
+        Courier upgraded = new Courier(db, enrol(COURIER, new KeyDirectory()), new TestClock(T0));
+        Map<DeliveryState, Instant> pickups = new EnumMap<>(DeliveryState.class);
+        upgraded.deliveries().forEach(d -> pickups.put(d.state(), d.pickedUpAt()));
+        assertEquals(4, pickups.size());
+        assertNull(pickups.get(DeliveryState.ACCEPTED));
+        assertEquals(moved, pickups.get(DeliveryState.PICKED_UP));
+        assertEquals(moved, pickups.get(DeliveryState.DELIVERED));
+        assertNull(pickups.get(DeliveryState.FAILED));
     }
 
     /** Every (from, to) pair: only the moves of the delivery's life are allowed. */

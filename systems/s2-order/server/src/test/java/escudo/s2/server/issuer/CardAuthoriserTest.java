@@ -31,6 +31,8 @@ import escudo.s2.protocol.OrderMessage.Authorisation;
 import escudo.s2.protocol.OrderMessage.AuthorisationRequest;
 import escudo.s2.protocol.OrderMessage.Capture;
 import escudo.s2.protocol.OrderMessage.CaptureRequest;
+import escudo.s2.protocol.OrderMessage.Release;
+import escudo.s2.protocol.OrderMessage.ReleaseRequest;
 import escudo.s2.protocol.OrderMessage.Decision;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.SplitOrder;
@@ -732,6 +734,82 @@ class CardAuthoriserTest {
                     () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
             // The order stays decided: authorising it again is the first answer, with nothing held.
             assertEquals(approved.authorisationId(), m.authoriser.authorise(SHOP, request(bundle)).authorisationId());
+            assertEquals(Money.parse("200.00 EUR"), m.available(ALICE));
+            m.assertBooksBalance();
+        }
+    }
+
+    // ---- release ----
+
+    @ParameterizedTest
+    @EnumSource(Market.Mode.class)
+    void theSellersReleaseGivesTheHolderTheHeldAmountBackAtOnce(Market.Mode mode) {
+        try (Market m = new Market(mode)) {
+            Sealed bundle = m.offerOrder("order-1");
+            Authorisation approved = m.authoriser.authorise(SHOP, request(bundle));
+            assertEquals(Money.parse("200.00 EUR").minus(PRICE), m.available(ALICE));
+            long transfers = m.count("ledger_transfers");
+            m.clock.advance(Duration.ofHours(5));
+
+            Release released = m.authoriser.release(SHOP, new ReleaseRequest("order-1", ALICE, approved.authorisationId()));
+
+            assertEquals(new Release("order-1", ALICE, approved.authorisationId(), PRICE, m.clock.instant()), released);
+            assertEquals(Money.parse("200.00 EUR"), m.available(ALICE), "the holder has the amount back, days before the hold would expire");
+            assertEquals(Money.parse("200.00 EUR"), m.issuer.customerBalance(ALICE));
+            assertEquals(Money.parse("0.00 EUR"), m.due(SHOP));
+            assertEquals(transfers, m.count("ledger_transfers"));
+            assertEquals(1, m.count("ledger_transfers WHERE state = 'VOIDED'"));
+            assertEquals(0, m.count("ledger_postings WHERE amount IN (4999, -4999)"), "nothing moved");
+
+            m.clock.advance(Duration.ofHours(1));
+            assertEquals(released, m.authoriser.release(SHOP, new ReleaseRequest("order-1", ALICE, approved.authorisationId())),
+                    "the same release again gets the first answer");
+            assertRefused(OrderException.AUTHORISATION_EXPIRED,
+                    () -> m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId())));
+            // The order stays decided: authorising it again is the first answer, with nothing held.
+            assertEquals(approved.authorisationId(), m.authoriser.authorise(SHOP, request(bundle)).authorisationId());
+            assertEquals(Money.parse("200.00 EUR"), m.available(ALICE));
+            m.assertBooksBalance();
+        }
+    }
+
+    @Test
+    void aCapturedAuthorisationCannotBeReleased() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Authorisation approved = m.authoriser.authorise(SHOP, request(m.offerOrder("order-1")));
+            m.authoriser.capture(SHOP, new CaptureRequest("order-1", ALICE, approved.authorisationId()));
+            Market.Books before = m.books();
+            assertRefused(OrderException.CAPTURED,
+                    () -> m.authoriser.release(SHOP, new ReleaseRequest("order-1", ALICE, approved.authorisationId())));
+            assertEquals(before, m.books());
+            assertEquals(PRICE, m.issuer.merchantBalance(SHOP));
+        }
+    }
+
+    @Test
+    void onlyTheApprovedSellerReleasesAndOnlyUnderItsAuthorisationId() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Authorisation approved = m.authoriser.authorise(SHOP, request(m.offerOrder("order-1")));
+            Market.Books before = m.books();
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.release(OTHER_SHOP, new ReleaseRequest("order-1", ALICE, approved.authorisationId())));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.release(SHOP, new ReleaseRequest("order-1", ALICE, "AUTH-AAAAAAAAAAAA")));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.release(SHOP, new ReleaseRequest("order-1", BOB, approved.authorisationId())));
+            assertRefused(OrderException.NOT_FOUND, () -> m.authoriser.release(SHOP, new ReleaseRequest("order-2", ALICE, approved.authorisationId())));
+            assertEquals(before, m.books());
+            assertEquals(1, m.count("ledger_transfers WHERE state = 'PENDING'"), "still held for the seller to capture");
+        }
+    }
+
+    @Test
+    void releasingAHoldThatExpiredAnswersWhatWasReleased() {
+        try (Market m = new Market(Market.Mode.DIRECTORY)) {
+            Authorisation approved = m.authoriser.authorise(SHOP, request(m.offerOrder("order-1")));
+            m.clock.advance(CardAuthoriser.HOLD_LIFETIME);
+            assertEquals(1, m.issuer.ledger().voidExpiredHolds());
+            Instant expired = m.clock.instant();
+            m.clock.advance(Duration.ofDays(1));
+            assertEquals(new Release("order-1", ALICE, approved.authorisationId(), PRICE, expired),
+                    m.authoriser.release(SHOP, new ReleaseRequest("order-1", ALICE, approved.authorisationId())));
             assertEquals(Money.parse("200.00 EUR"), m.available(ALICE));
             m.assertBooksBalance();
         }

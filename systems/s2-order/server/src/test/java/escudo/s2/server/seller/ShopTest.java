@@ -25,6 +25,7 @@ import escudo.s2.protocol.OrderMessage.Offer;
 import escudo.s2.protocol.OrderMessage.OrderState;
 import escudo.s2.protocol.OrderMessage.OrderStatus;
 import escudo.s2.protocol.OrderMessage.Placement;
+import escudo.s2.protocol.OrderMessage.ReleaseRequest;
 import escudo.s2.protocol.OrderMessage.StatusQuery;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.client.Shopper;
@@ -153,8 +154,24 @@ class ShopTest {
     }
 
     private Instant capturedAt(Offer offer) {
-        return db.inTransaction(tx -> tx.queryOne("SELECT captured_at FROM shop_order WHERE order_id = ?",
-                r -> Optional.ofNullable(Tx.instant(r, "captured_at")), offer.orderId())).orElseThrow().orElse(null);
+        return instantColumn(offer, "captured_at");
+    }
+
+    private Instant pickedUpAt(Offer offer) {
+        return instantColumn(offer, "picked_up_at");
+    }
+
+    private Instant releasedAt(Offer offer) {
+        return instantColumn(offer, "released_at");
+    }
+
+    private Instant instantColumn(Offer offer, String column) {
+        return db.inTransaction(tx -> tx.queryOne("SELECT " + column + " FROM shop_order WHERE order_id = ?",
+                r -> Optional.ofNullable(Tx.instant(r, column)), offer.orderId())).orElseThrow().orElse(null);
+    }
+
+    private ReleaseRequest releaseOf(OrderStatus order) {
+        return new ReleaseRequest(order.orderId(), HOLDER, order.authorisationId());
     }
 
     private String offerState(Offer offer) {
@@ -303,11 +320,14 @@ class ShopTest {
         assertEquals("AUTH-" + offer.orderId(), placed.authorisationId());
         assertEquals("TRK-" + offer.orderId(), placed.trackingId());
         assertNull(placed.reason());
+        // The placement asks the issuer and the courier, once each, and captures nothing: the
+        // courier accepted the order but does not have the parcel yet, so the amount stays held.
         assertEquals(1, partners.authorisations.get());
         assertEquals(1, partners.deliveries.get());
-        // The courier took it, so the seller captured the held amount.
-        assertEquals(List.of(new CaptureRequest(offer.orderId(), HOLDER, placed.authorisationId())), partners.captures);
-        assertEquals(clock.instant(), capturedAt(offer));
+        assertEquals(List.of(), partners.captures);
+        assertEquals(0, partners.deliveryQueries.get());
+        assertNull(capturedAt(offer));
+        assertNull(pickedUpAt(offer));
 
         // The issuer got the card and the amount the seller checked; the courier got the destination and the parcel.
         assertEquals(CARD, partners.issuerParts.getFirst().part().cardNumber().orElseThrow());
@@ -316,34 +336,139 @@ class ShopTest {
         assertEquals(offer.itemsText(), partners.parcels.get(placed.trackingId()));
         assertEquals("USED", offerState(offer));
 
+        // Accepted, not picked up: asking again captures nothing.
         assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
-        assertEquals(1, partners.deliveryQueries.get());
-        partners.deliveryState = DeliveryState.PICKED_UP;
         assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
-        partners.deliveryState = DeliveryState.DELIVERED;
+        assertEquals(2, partners.deliveryQueries.get());
+        assertEquals(List.of(), partners.captures);
+
+        // The status query that learns of the pickup captures the held amount.
+        clock.advance(Duration.ofHours(2));
+        partners.courierMoves(DeliveryState.PICKED_UP);
+        Instant pickup = clock.instant();
+        clock.advance(Duration.ofMinutes(5));
+        OrderStatus pickedUp = shop.status(HOLDER, query(offer));
+        assertEquals(OrderState.DISPATCHED, pickedUp.state());
+        assertEquals(clock.instant(), pickedUp.updatedAt(), "the pickup is news to the holder too");
+        assertEquals(List.of(new CaptureRequest(offer.orderId(), HOLDER, placed.authorisationId())), partners.captures);
+        assertEquals(pickup, pickedUpAt(offer), "the courier's time of the pickup");
+        assertEquals(clock.instant(), capturedAt(offer));
+
+        assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
+        partners.courierMoves(DeliveryState.DELIVERED);
         clock.advance(Duration.ofHours(20));
         OrderStatus delivered = shop.status(HOLDER, query(offer));
         assertEquals(OrderState.DELIVERED, delivered.state());
         assertEquals(clock.instant(), delivered.updatedAt());
         assertEquals(placed.trackingId(), delivered.trackingId());
-        assertEquals(3, partners.deliveryQueries.get());
+        assertEquals(5, partners.deliveryQueries.get());
 
         assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
-        assertEquals(3, partners.deliveryQueries.get(), "a delivered order asks nobody");
+        assertEquals(5, partners.deliveryQueries.get(), "a delivered and paid order asks nobody");
         assertEquals(1, partners.authorisations.get());
-        assertEquals(1, partners.captures.size(), "a captured order is captured once");
+        assertEquals(1, partners.captures.size(), "a captured order is captured once, whatever the queries after it");
+        assertEquals(List.of(), partners.releases);
+        assertEquals(pickup, pickedUpAt(offer));
         assertEquals(List.of(delivered), shop.orders());
     }
 
     @Test
-    void aFailedDeliveryIsReportedAsSuch() {
+    void aDeliveryReportedDeliveredWithoutAPickupIsCapturedOnce() {
         open(Mode.DIRECTORY);
         Offer offer = teaAndKettle();
         shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
-        partners.deliveryState = DeliveryState.FAILED;
-        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        // The seller never saw PICKED_UP, and this courier does not say when it took the parcel.
         partners.deliveryState = DeliveryState.DELIVERED;
+        clock.advance(Duration.ofDays(1));
+        assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.captures.size());
+        assertEquals(clock.instant(), capturedAt(offer));
+        assertEquals(clock.instant(), pickedUpAt(offer), "delivered means picked up: when the seller learnt it");
+        assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.captures.size());
+        assertEquals(1, partners.deliveryQueries.get());
+    }
+
+    @Test
+    void aDeliveryThatFailsBeforePickupIsNeverCapturedAndItsHoldIsReleased() {
+        open(Mode.DIRECTORY);
+        Offer offer = teaAndKettle();
+        OrderStatus placed = shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        partners.courierMoves(DeliveryState.FAILED);
+        clock.advance(Duration.ofHours(3));
+        OrderStatus failed = shop.status(HOLDER, query(offer));
+        assertEquals(OrderState.DELIVERY_FAILED, failed.state());
+        assertEquals(List.of(), partners.captures, "the goods never left the shop: nothing to pay");
+        assertEquals(List.of(releaseOf(placed)), partners.releases);
+        assertEquals(clock.instant(), releasedAt(offer));
+        assertNull(pickedUpAt(offer));
+        assertNull(capturedAt(offer));
+
+        partners.courierMoves(DeliveryState.DELIVERED);
         assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state(), "a final state stays final");
+        assertEquals(1, partners.deliveryQueries.get());
+        assertEquals(1, partners.releases.size(), "a released order asks nobody");
+        assertEquals(List.of(), partners.captures);
+    }
+
+    @Test
+    void aReleaseThatGetsNoAnswerIsAskedAgainUntilTheIssuerAnswersIt() {
+        open(Mode.DIRECTORY);
+        Offer offer = teaAndKettle();
+        OrderStatus placed = shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        partners.courierMoves(DeliveryState.FAILED);
+        partners.releaseDown = true;
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertNull(releasedAt(offer));
+        partners.releaseDown = false;
+        partners.releaseOtherAmount = true;
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertNull(releasedAt(offer), "an answer for another amount is no answer");
+        partners.releaseOtherAmount = false;
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(clock.instant(), releasedAt(offer));
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(List.of(releaseOf(placed), releaseOf(placed), releaseOf(placed)), partners.releases);
+        assertEquals(1, partners.deliveryQueries.get(), "the failure was learnt once");
+        assertEquals(List.of(), partners.captures);
+    }
+
+    @Test
+    void aDeliveryThatFailsAfterThePickupStaysCaptured() {
+        open(Mode.DIRECTORY);
+        Offer offer = teaAndKettle();
+        shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        partners.courierMoves(DeliveryState.PICKED_UP);
+        assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.captures.size());
+
+        partners.courierMoves(DeliveryState.FAILED);
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.captures.size(), "the goods left the shop: paid once, never released");
+        assertEquals(List.of(), partners.releases);
+        assertNotNull(capturedAt(offer));
+        assertNull(releasedAt(offer));
+    }
+
+    @Test
+    void aFailureAfterAPickupTheSellerNeverSawIsCapturedNotReleased() {
+        open(Mode.DIRECTORY);
+        Offer offer = teaAndKettle();
+        shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        // Between two status queries the courier picked the parcel up and then failed to deliver it.
+        partners.courierMoves(DeliveryState.PICKED_UP);
+        Instant pickup = clock.instant();
+        clock.advance(Duration.ofDays(2));
+        partners.courierMoves(DeliveryState.FAILED);
+        clock.advance(Duration.ofHours(1));
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.captures.size());
+        assertEquals(List.of(), partners.releases);
+        assertEquals(pickup, pickedUpAt(offer));
+        assertEquals(clock.instant(), capturedAt(offer));
+        assertEquals(OrderState.DELIVERY_FAILED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(1, partners.captures.size());
         assertEquals(1, partners.deliveryQueries.get());
     }
 
@@ -506,7 +631,7 @@ class ShopTest {
     }
 
     @Test
-    void nothingIsCapturedBeforeTheCourierTakesTheOrder() {
+    void nothingIsCapturedBeforeTheCourierHasTheParcel() {
         open(Mode.DIRECTORY);
         partners.courierDown = true;
         Offer offer = teaAndKettle();
@@ -517,8 +642,33 @@ class ShopTest {
 
         partners.courierDown = false;
         assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
+        assertEquals(List.of(), partners.captures, "accepted is not picked up");
+        assertNull(capturedAt(offer));
+
+        partners.courierMoves(DeliveryState.PICKED_UP);
+        assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
         assertEquals(1, partners.captures.size());
         assertEquals(clock.instant(), capturedAt(offer));
+    }
+
+    @Test
+    void aDispatchWhoseReceiptAlreadyReportsThePickupCapturesAtOnce() {
+        open(Mode.DIRECTORY);
+        partners.courierDown = true;
+        Offer offer = teaAndKettle();
+        assertEquals(OrderState.AUTHORISED, shop.place(HOLDER, placement(alice.seal(offer, DETAILS))).state());
+        // The courier took the order from an earlier request whose answer was lost, and has the parcel since.
+        partners.courierDown = false;
+        partners.courierMoves(DeliveryState.PICKED_UP);
+        Instant pickup = clock.instant();
+        clock.advance(Duration.ofMinutes(30));
+        OrderStatus status = shop.status(HOLDER, query(offer));
+        assertEquals(OrderState.DISPATCHED, status.state());
+        assertEquals("TRK-" + offer.orderId(), status.trackingId());
+        assertEquals(1, partners.captures.size());
+        assertEquals(pickup, pickedUpAt(offer));
+        assertEquals(clock.instant(), capturedAt(offer));
+        assertEquals(0, partners.deliveryQueries.get());
     }
 
     @Test
@@ -527,10 +677,14 @@ class ShopTest {
         partners.captureDown = true;
         Offer offer = teaAndKettle();
         assertEquals(OrderState.DISPATCHED, shop.place(HOLDER, placement(alice.seal(offer, DETAILS))).state());
+        assertEquals(0, partners.captures.size());
+
+        partners.courierMoves(DeliveryState.PICKED_UP);
+        assertEquals(OrderState.DISPATCHED, shop.status(HOLDER, query(offer)).state());
         assertEquals(1, partners.captures.size());
         assertNull(capturedAt(offer));
 
-        partners.deliveryState = DeliveryState.DELIVERED;
+        partners.courierMoves(DeliveryState.DELIVERED);
         assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
         assertEquals(2, partners.captures.size());
         assertNull(capturedAt(offer));
@@ -543,6 +697,7 @@ class ShopTest {
         assertEquals(OrderState.DELIVERED, shop.status(HOLDER, query(offer)).state());
         assertEquals(3, partners.captures.size(), "a delivered and paid order asks nobody");
         assertEquals(1, partners.deliveries.get());
+        assertEquals(2, partners.deliveryQueries.get(), "a delivered order is not tracked again while its capture waits");
     }
 
     @Test
@@ -551,6 +706,8 @@ class ShopTest {
         partners.captureOtherAmount = true;
         Offer offer = teaAndKettle();
         shop.place(HOLDER, placement(alice.seal(offer, DETAILS)));
+        partners.courierMoves(DeliveryState.PICKED_UP);
+        shop.status(HOLDER, query(offer));
         assertNull(capturedAt(offer));
         partners.captureOtherAmount = false;
         shop.status(HOLDER, query(offer));

@@ -15,6 +15,8 @@ import escudo.s2.protocol.OrderMessage.DeliveryQuery;
 import escudo.s2.protocol.OrderMessage.DeliveryReceipt;
 import escudo.s2.protocol.OrderMessage.DeliveryRequest;
 import escudo.s2.protocol.OrderMessage.DeliveryState;
+import escudo.s2.protocol.OrderMessage.Release;
+import escudo.s2.protocol.OrderMessage.ReleaseRequest;
 import escudo.s2.protocol.PairwiseKeys;
 import escudo.s2.protocol.SplitOrder;
 import escudo.s2.protocol.OrderPart.CourierPart;
@@ -22,9 +24,11 @@ import escudo.s2.protocol.OrderPart.IssuerPart;
 import escudo.s2.protocol.SplitOrder.Opened;
 import escudo.s2.protocol.SplitOrder.Sealed;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -66,7 +70,13 @@ final class TestPartners implements OrderPartners {
     volatile boolean captureDown;
     /** capture() answers with one minor unit more than was approved. */
     volatile boolean captureOtherAmount;
+    /** release() fails: party.unreachable. */
+    volatile boolean releaseDown;
+    /** release() answers with one minor unit more than was approved. */
+    volatile boolean releaseOtherAmount;
+    /** What the courier's receipts report, to deliver() and deliveryStatus() alike: see {@link #courierMoves}. */
     volatile DeliveryState deliveryState = DeliveryState.ACCEPTED;
+    volatile Instant pickedUpAt;
     /** When set, authorise() announces itself on {@code issuerEntered} and waits for this gate. */
     volatile CountDownLatch issuerGate;
     final CountDownLatch issuerEntered = new CountDownLatch(1);
@@ -75,6 +85,11 @@ final class TestPartners implements OrderPartners {
     final AtomicInteger deliveries = new AtomicInteger();
     /** Every capture request that reached the issuer, failed ones too. */
     final List<CaptureRequest> captures = new CopyOnWriteArrayList<>();
+    /** Every release request that reached the issuer, failed ones too. */
+    final List<ReleaseRequest> releases = new CopyOnWriteArrayList<>();
+    /** Authorisation ids the issuer paid, and those whose hold it voided: a hold is one or the other, never both. */
+    private final Set<String> paid = ConcurrentHashMap.newKeySet();
+    private final Set<String> voided = ConcurrentHashMap.newKeySet();
     /** What the test issuer approved, by authorisation id: the amount a capture pays. */
     private final Map<String, Money> approved = new ConcurrentHashMap<>();
     final AtomicInteger deliveryQueries = new AtomicInteger();
@@ -133,8 +148,38 @@ final class TestPartners implements OrderPartners {
         if (amount == null) {
             throw OrderException.of(OrderException.NOT_FOUND, "no such authorisation");
         }
-        Money paid = captureOtherAmount ? amount.plus(new Money(1, amount.currency())) : amount;
-        return new Capture(request.orderId(), request.holderId(), request.authorisationId(), paid, clock.instant());
+        if (voided.contains(request.authorisationId())) {
+            throw OrderException.of(OrderException.AUTHORISATION_EXPIRED, "released before it was captured");
+        }
+        paid.add(request.authorisationId());
+        Money answered = captureOtherAmount ? amount.plus(new Money(1, amount.currency())) : amount;
+        return new Capture(request.orderId(), request.holderId(), request.authorisationId(), answered, clock.instant());
+    }
+
+    @Override
+    public Release release(String issuerId, ReleaseRequest request) {
+        releases.add(request);
+        if (releaseDown) {
+            throw unreachable(issuerId);
+        }
+        Money amount = approved.get(request.authorisationId());
+        if (amount == null) {
+            throw OrderException.of(OrderException.NOT_FOUND, "no such authorisation");
+        }
+        if (paid.contains(request.authorisationId())) {
+            throw OrderException.of(OrderException.CAPTURED, "already captured");
+        }
+        voided.add(request.authorisationId());
+        Money answered = releaseOtherAmount ? amount.plus(new Money(1, amount.currency())) : amount;
+        return new Release(request.orderId(), request.holderId(), request.authorisationId(), answered, clock.instant());
+    }
+
+    /** The courier's desk moves the parcel: a pickup is remembered with its time, as the real courier does. */
+    void courierMoves(DeliveryState state) {
+        if (state == DeliveryState.PICKED_UP && pickedUpAt == null) {
+            pickedUpAt = clock.instant();
+        }
+        deliveryState = state;
     }
 
     @Override
@@ -149,7 +194,7 @@ final class TestPartners implements OrderPartners {
         String tracking = "TRK-" + bundle.orderId();
         parcels.put(tracking, request.parcel());
         deliveriesByTracking.put(tracking, part);
-        return new DeliveryReceipt(tracking, bundle.orderId(), bundle.holderId(), DeliveryState.ACCEPTED, clock.instant());
+        return new DeliveryReceipt(tracking, bundle.orderId(), bundle.holderId(), deliveryState, clock.instant(), pickedUpAt);
     }
 
     @Override
@@ -162,7 +207,7 @@ final class TestPartners implements OrderPartners {
         if (part == null) {
             throw OrderException.of(OrderException.NOT_FOUND, "no such delivery");
         }
-        return new DeliveryReceipt(query.trackingId(), part.orderId(), part.holderId(), deliveryState, clock.instant());
+        return new DeliveryReceipt(query.trackingId(), part.orderId(), part.holderId(), deliveryState, clock.instant(), pickedUpAt);
     }
 
     private static EscudoException unreachable(String party) {
