@@ -1,6 +1,7 @@
 package escudo.cli;
 
 import escudo.core.Bytes;
+import escudo.core.EscudoException;
 import escudo.s3.card.Card;
 import escudo.core.Money;
 import escudo.s3.api.CardApplication;
@@ -12,7 +13,9 @@ import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;
 import escudo.s3.protocol.WithdrawalAck;
+import escudo.s3.protocol.WithdrawalRequest;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The card holder's terminal (seed 003, Figs. 4, 8 and 10, user side): it talks to the card on one
@@ -58,5 +61,30 @@ final class CardHolder {
         WithdrawalAck ack = bank.post("/issuer/withdrawals", card.requestWithdrawal(amount, renew, pin), WithdrawalAck.class);
         card.completeWithdrawal(ack);
         return ack;
+    }
+
+    /**
+     * Fig. 10 after a lost answer: the request still pending on the card goes again as it was, and
+     * the bank answers it with the acknowledgement it gave the first time, so its value arrives on
+     * the card once. Empty when nothing was pending, or when the bank refuses the request: then it
+     * was never carried out, and a new request replaces it. A bank that cannot be reached leaves it
+     * pending for the next try.
+     */
+    static Optional<WithdrawalAck> completePending(PartyClient bank, Card card) {
+        Optional<WithdrawalRequest> pending = card.pendingWithdrawal();
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        WithdrawalAck ack;
+        try {
+            ack = bank.post("/issuer/withdrawals", pending.get(), WithdrawalAck.class);
+        } catch (EscudoException e) {
+            if (e.kind() == EscudoException.Kind.INTERNAL) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+        card.completeWithdrawal(ack);
+        return Optional.of(ack);
     }
 }

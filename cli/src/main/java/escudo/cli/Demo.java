@@ -201,7 +201,13 @@ final class Demo {
         card.completeWithdrawal(ack);
         expect(card.status().balance() == 54_20, "the card holds 54.20 EUR (50.00 - 3.80 - 12.00 + 20.00)");
         expect(ack.renewed().isPresent(), "and a renewed CARD-CERT valid until " + card.certificate().validUntil());
-        refused(IssuerException.REPLAYED_REQUEST, () -> bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
+        WithdrawalAck again = bank.post("/issuer/withdrawals", request, WithdrawalAck.class);
+        expect(again.equals(ack) && card.status().balance() == 54_20,
+                "the same request sent again (as after a lost answer) gets the same acknowledgement, and nothing moves twice");
+        refused(CardException.NO_PENDING_WITHDRAWAL, () -> {
+            card.completeWithdrawal(again);
+            return null;
+        });
 
         step("Online clearing: 35.00 EUR is above the coffee shop's limit, so it clears with the bank first");
         AcceptedPayment big = coffee.pay(card, Money.parse("35.00 EUR"), "coffee beans, 5 kg", PIN);

@@ -17,6 +17,7 @@ import escudo.s3.api.DepositSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -150,7 +151,8 @@ final class S3Commands {
         }
     }
 
-    @Command(name = "topup", description = "The bank loads the card from the customer's account.")
+    @Command(name = "topup", description = {"The bank loads the card from the customer's account.",
+            "If the card still waits for the answer to an earlier top-up, that one is sent again instead and arrives once."})
     static final class TopUp extends BankAction {
 
         @Mixin
@@ -168,6 +170,13 @@ final class S3Commands {
         @Override
         void run(PartyClient bank) {
             Card loading = card.open(nodes);
+            Optional<WithdrawalAck> earlier = CardHolder.completePending(bank, loading);
+            if (earlier.isPresent()) {
+                out().println("the top-up of " + earlier.get().amount() + " asked earlier has arrived (its answer had been lost);"
+                        + " nothing new was asked: run topup again for more");
+                show(out(), loading.status());
+                return;
+            }
             WithdrawalAck ack = CardHolder.topUp(bank, loading, amount, renew, pin);
             out().println("topped up " + ack.amount() + (ack.renewed().isPresent() ? ", CARD-CERT renewed" : ""));
             show(out(), loading.status());

@@ -161,6 +161,25 @@ class CommandLineTest {
     }
 
     @Test
+    void aTopUpWhoseAnswerWasLostArrivesOnceWithTheNextTopUp() {
+        assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice", "--deposit", "200.00 EUR"), err);
+        assertEquals(0, escudo("card", "issue", "--card", "alice", "--customer", "alice", "--amount", "50.00 EUR", "--pin", "4321"), err);
+        // The card asked for 20.00 EUR and the bank did it, but its answer never reached the card.
+        escudo.s3.card.Card card = escudo.s3.card.Card.open(dir.resolve("cards").resolve("alice"));
+        try (escudo.http.PartyClient bank = new escudo.http.PartyClient(java.net.URI.create(issuerUrl))) {
+            bank.post("/issuer/withdrawals", card.requestWithdrawal(escudo.core.Money.parse("20.00 EUR"), false, "4321"),
+                    escudo.s3.protocol.WithdrawalAck.class);
+        }
+
+        assertEquals(0, escudo("topup", "--card", "alice", "--amount", "20.00 EUR", "--pin", "4321"), err);
+        assertTrue(out.contains("the top-up of 20.00 EUR asked earlier has arrived") && out.contains("70.00 EUR"), out);
+        assertEquals(0, escudo("topup", "--card", "alice", "--amount", "5.00 EUR", "--pin", "4321"), err);
+        assertTrue(out.contains("topped up 5.00 EUR") && out.contains("75.00 EUR"), out);
+        assertEquals(0, escudo("customer", "show", "--id", "alice"), err);
+        assertTrue(out.contains("125.00 EUR"), "each top-up was paid once: " + out);
+    }
+
+    @Test
     void aDeviceRegistersAndTradesOnlyOnItsOwnHardware() {
         assertEquals(0, escudo("merchant", "register"), err);
         assertEquals(0, escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "100.00 EUR"), err);

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Currency;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The S3 microprocessor card of seed 003 (Figs. 4 to 8 and 10) as a software secure element. It
@@ -242,6 +243,8 @@ public final class Card {
      * zero-value request with {@code renew} to ask only for a new CARD-CERT. It carries the next
      * seq# and the card's balance and is signed with the joint key; the card persists seq# + 1 and
      * remembers the request as pending (a new request replaces an unanswered one) before returning it.
+     * While no acknowledgement came, {@link #pendingWithdrawal()} gives the same request back to be
+     * sent again: a new request would leave the value of an answered one at the bank.
      */
     public synchronized WithdrawalRequest requestWithdrawal(Money amount, boolean renew, String pin) {
         Objects.requireNonNull(amount, "amount");
@@ -267,11 +270,31 @@ public final class Card {
                     WithdrawalRequest.signedBytes(cert.cardNumber(), sequence, balance, amount, renew, now));
             WithdrawalRequest request = new WithdrawalRequest(cert.cardNumber(), sequence, balance, amount, renew, now, Bytes.of(signature));
             commit(operation, state.afterWithdrawalRequest(
-                    new CardState.Pending(sequence, amount.minorUnits(), state.balance(), renew)));
+                    new CardState.Pending(sequence, amount.minorUnits(), state.balance(), renew, now, request.signature())));
             return request;
         } catch (CardOsException e) {
             throw CardException.of(e);
         }
+    }
+
+    /**
+     * The withdrawal request still waiting for its acknowledgement, exactly as it was sent (the same
+     * seq#, balance, amount, time and signature), also after the card's process restarted: the
+     * terminal sends it again when the answer was lost, and the bank answers an identical request
+     * with the acknowledgement it gave the first time, moving nothing twice. Needs no PIN: it
+     * signs nothing new. Empty when nothing is pending (or a card from before this could keep the
+     * request recorded only its amount: then only a new request helps).
+     */
+    public synchronized Optional<WithdrawalRequest> pendingWithdrawal() {
+        requirePersonalised();
+        CardState.Pending pending = state.pending();
+        if (pending == null || !pending.resendable()) {
+            return Optional.empty();
+        }
+        Currency currency = Money.currency(state.certificate().currency());
+        return Optional.of(new WithdrawalRequest(state.certificate().cardNumber(), pending.sequence(),
+                new Money(pending.cardBalance(), currency), new Money(pending.amount(), currency), pending.renew(),
+                pending.time(), pending.signature()));
     }
 
     /**

@@ -8,6 +8,7 @@ import escudo.crypto.KeyShare;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.VerifyingKey;
 import escudo.s3.protocol.CardCertificate;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -28,8 +29,10 @@ import java.util.Objects;
  *          i64    balance (minor units, or cheques left)
  *          i64    next ser#
  *          i64    next seq#
- *          u8     pending withdrawal (0 or 1)
+ *          u8     pending withdrawal (0: none; 2: the request itself; 1: a request an earlier
+ *                 card recorded without its time and signature, which it cannot send again)
  *          if 1:  i64 seq#, i64 amount, i64 card balance sent in the request, u8 renew
+ *          if 2:  the same four fields, then i64 the request's time (epoch ms), bytes its signature (64)
  * </pre>
  * Nothing follows the last field.
  */
@@ -46,8 +49,21 @@ record CardState(
 
     static final String DOMAIN = "escudo/s3/card/v1";
 
-    /** A withdrawal request the card sent and the bank has not acknowledged yet. */
-    record Pending(long sequence, long amount, long cardBalance, boolean renew) {
+    /**
+     * A withdrawal request the card sent and the bank has not acknowledged yet, with its time and
+     * signature, so the very same request can be sent again when the acknowledgement was lost
+     * (both null for a request an earlier card recorded without them).
+     */
+    record Pending(long sequence, long amount, long cardBalance, boolean renew, Instant time, Bytes signature) {
+        Pending {
+            if ((time == null) != (signature == null)) {
+                throw new IllegalArgumentException("a pending request keeps its time and its signature, or neither");
+            }
+        }
+
+        boolean resendable() {
+            return signature != null;
+        }
     }
 
     CardState {
@@ -96,7 +112,11 @@ record CardState(
         if (pending == null) {
             w.u8(0);
         } else {
-            w.u8(1).i64(pending.sequence()).i64(pending.amount()).i64(pending.cardBalance()).u8(pending.renew() ? 1 : 0);
+            w.u8(pending.resendable() ? 2 : 1)
+                    .i64(pending.sequence()).i64(pending.amount()).i64(pending.cardBalance()).u8(pending.renew() ? 1 : 0);
+            if (pending.resendable()) {
+                w.i64(pending.time().toEpochMilli()).bytes(pending.signature());
+            }
         }
         return w.toByteArray();
     }
@@ -121,8 +141,15 @@ record CardState(
         long nextSequence = r.i64();
         int hasPending = r.u8();
         Pending pending = null;
-        if (hasPending == 1) {
-            pending = new Pending(r.i64(), r.i64(), r.i64(), r.u8() == 1);
+        if (hasPending == 1 || hasPending == 2) {
+            long sequence = r.i64();
+            long amount = r.i64();
+            long cardBalance = r.i64();
+            int renew = r.u8();
+            require(renew == 0 || renew == 1);
+            Instant time = hasPending == 2 ? Instant.ofEpochMilli(r.i64()) : null;
+            Bytes signature = hasPending == 2 ? Bytes.of(r.bytes()) : null;
+            pending = new Pending(sequence, amount, cardBalance, renew == 1, time, signature);
         } else {
             require(hasPending == 0);
         }

@@ -82,6 +82,48 @@ class WithdrawalTest {
     }
 
     @Test
+    void theUnansweredRequestIsKeptWholeToBeSentAgainAlsoAfterARestart() {
+        Card card = bank.issue(dir, CardKind.CASH, 1_000);
+        assertTrue(card.pendingWithdrawal().isEmpty());
+        WithdrawalRequest request = card.requestWithdrawal(eur(5_000), true, PIN);
+        card.pay(bank.spec(400, "meanwhile"), PIN);
+        bank.clock.advance(Duration.ofMinutes(1));
+
+        Card restarted = bank.open(dir);
+        WithdrawalRequest again = restarted.pendingWithdrawal().orElseThrow();
+        assertEquals(request, again, "the same seq#, balance, amount, renewal, time and signature");
+        assertEquals(java.util.HexFormat.of().formatHex(request.signedBytes()), java.util.HexFormat.of().formatHex(again.signedBytes()));
+        again.verify(restarted.certificate());
+        assertEquals(2, restarted.status().nextSequence(), "sending it again uses no new seq#");
+
+        restarted.completeWithdrawal(bank.ack(again));
+        assertTrue(restarted.pendingWithdrawal().isEmpty());
+        assertTrue(bank.open(dir).pendingWithdrawal().isEmpty());
+        assertEquals(5_600, bank.open(dir).status().balance());
+    }
+
+    @Test
+    void aRequestRecordedByAnEarlierCardCanStillBeAcknowledgedButNotSentAgain() {
+        Card card = bank.issue(dir, CardKind.CASH, 1_000);
+        WithdrawalRequest request = card.requestWithdrawal(eur(5_000), false, PIN);
+        // the record as cards wrote it before they kept the request's time and signature
+        escudo.cardos.Application s3 = escudo.cardos.CardOs.open(dir).application(Card.APPLICATION);
+        CardState now = CardState.decode(s3.record().orElseThrow());
+        CardState.Pending kept = now.pending();
+        CardState earlier = new CardState(now.userShare(), null, now.bankShare(), now.bankKey(), now.certificate(), now.balance(),
+                now.nextSerial(), now.nextSequence(), new CardState.Pending(kept.sequence(), kept.amount(), kept.cardBalance(), kept.renew(), null, null));
+        try (escudo.cardos.Operation write = s3.begin()) {
+            write.commit(earlier.encode());
+        }
+        assertEquals(1, earlier.encode()[earlier.encode().length - 1 - 8 - 8 - 8 - 1], "the pending flag of the earlier format");
+
+        Card opened = bank.open(dir);
+        assertTrue(opened.pendingWithdrawal().isEmpty());
+        opened.completeWithdrawal(bank.ack(request));
+        assertEquals(6_000, bank.open(dir).status().balance());
+    }
+
+    @Test
     void replayedAcknowledgementIsRefused() {
         Card card = bank.issue(dir, CardKind.CASH, 1_000);
         WithdrawalAck ack = bank.ack(card.requestWithdrawal(eur(5_000), false, PIN));

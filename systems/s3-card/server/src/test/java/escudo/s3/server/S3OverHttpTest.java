@@ -117,13 +117,23 @@ class S3OverHttpTest {
     }
 
     @Test
-    void topUpOverHttpAndAReplayedRequestIsAConflictProblem() {
+    void topUpOverHttpTheSameRequestAgainIsAnsweredAlikeAndAnotherUnderItsSeqIsAConflictProblem() throws Exception {
+        Path copy = dir.resolve("alice-rolled-back");
+        try (var files = java.nio.file.Files.walk(dir.resolve("alice"))) {
+            for (Path file : files.toList()) {
+                java.nio.file.Files.copy(file, copy.resolve(dir.resolve("alice").relativize(file).toString()));
+            }
+        }
         WithdrawalRequest request = card.requestWithdrawal(Money.parse("10.00 EUR"), false, "4321");
-        card.completeWithdrawal(bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
+        WithdrawalAck ack = bank.post("/issuer/withdrawals", request, WithdrawalAck.class);
+        card.completeWithdrawal(ack);
         assertEquals(50_00, card.status().balance());
-        EscudoException replay = assertThrows(EscudoException.class, () -> bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
+        assertEquals(ack, bank.post("/issuer/withdrawals", request, WithdrawalAck.class));
+        WithdrawalRequest other = Card.open(copy).requestWithdrawal(Money.parse("12.00 EUR"), false, "4321");
+        EscudoException replay = assertThrows(EscudoException.class, () -> bank.post("/issuer/withdrawals", other, WithdrawalAck.class));
         assertEquals(IssuerException.REPLAYED_REQUEST, replay.code());
         assertEquals(EscudoException.Kind.CONFLICT, replay.kind());
+        assertEquals(Money.parse("50.00 EUR"), bank.get("/issuer/cards/" + request.cardNumber(), CardAccount.class).balance());
     }
 
     @Test

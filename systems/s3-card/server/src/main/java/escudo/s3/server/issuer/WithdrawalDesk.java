@@ -1,5 +1,6 @@
 package escudo.s3.server.issuer;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.ledger.Account;
@@ -8,14 +9,26 @@ import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
 import escudo.storage.Tx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Seed 003, Fig. 10: the withdrawal protocol. For a cash card it tops the card up from the
  * customer's bank account; for a credit card it is the settlement of the alternate embodiment
  * (the customer pays back, the card's available credit grows). Either may renew the CARD-CERT.
+ *
+ * <p>Each acknowledgement is kept with the digest of the request it answers, in the transaction
+ * that moves the money: the card whose answer was lost sends the identical request again (the
+ * same signed bytes under the same seq#) and gets the same acknowledgement back, however long
+ * after, and nothing moves twice; any other request under a used seq# is a replay.
  */
 final class WithdrawalDesk {
+
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final Issuer issuer;
     private final CardRegistry cards;
@@ -27,7 +40,6 @@ final class WithdrawalDesk {
 
     WithdrawalAck withdraw(WithdrawalRequest request) {
         Instant now = issuer.now();
-        DepositClearing.requireFresh(request.time(), now, "withdrawal");
         try {
             return issuer.db().inTransaction(tx -> withdraw(tx, request, now));
         } catch (EscudoException e) {
@@ -49,10 +61,14 @@ final class WithdrawalDesk {
         if (card.kind() == CardKind.CHEQUE) {
             throw new IssuerException(IssuerException.NOT_SUPPORTED, "a cheque card has no withdrawal (seed 003)");
         }
+        String digest = DepositClearing.sha256(request.signedBytes());
         if (request.sequence() <= card.lastSequence()) {
-            throw new IssuerException(IssuerException.REPLAYED_REQUEST,
-                    "withdrawal seq# " + request.sequence() + " of card " + card.cardNumber() + " was already used");
+            // Answered before: the same request gets the same acknowledgement, even once stale.
+            return answered(tx, card.cardNumber(), request.sequence(), digest).orElseThrow(() -> new IssuerException(
+                    IssuerException.REPLAYED_REQUEST, "withdrawal seq# " + request.sequence() + " of card " + card.cardNumber()
+                    + " was already used for another request"));
         }
+        DepositClearing.requireFresh(request.time(), now, "withdrawal");
         Money amount = request.amount();
         if (!amount.currencyCode().equals(card.certificate().currency()) || !request.cardBalance().currencyCode().equals(amount.currencyCode())) {
             throw new IssuerException(IssuerException.CURRENCY_MISMATCH, "card " + card.cardNumber()
@@ -87,7 +103,33 @@ final class WithdrawalDesk {
                     current.bankShare(), current.userShare(), issuer.bankKey());
             cards.replaceCertificate(tx, renewed);
         }
-        return WithdrawalAck.sign(card.cardNumber(), request.sequence(), amount, request.cardBalance().plus(amount),
+        WithdrawalAck ack = WithdrawalAck.sign(card.cardNumber(), request.sequence(), amount, request.cardBalance().plus(amount),
                 renewed, now, issuer.bankKey());
+        keep(tx, ack, digest);
+        return ack;
+    }
+
+    private static void keep(Tx tx, WithdrawalAck ack, String requestDigest) {
+        CardCertificate renewed = ack.renewedCertificate();
+        tx.update("INSERT INTO issuer_withdrawal_answer (card_number, sequence, request_digest, amount_minor, new_balance_minor,"
+                        + " currency, renewed_cert, renewed_signature, answered_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ack.cardNumber(), ack.sequence(), requestDigest, ack.amount().minorUnits(), ack.newBalance().minorUnits(),
+                ack.amount().currencyCode(), renewed == null ? null : B64.encodeToString(renewed.signedBytes()),
+                renewed == null ? null : renewed.signature().base64(), ack.time(), ack.signature().base64());
+    }
+
+    /** The acknowledgement kept for seq# {@code sequence} of the card, if it answered the request with {@code requestDigest}. */
+    private static Optional<WithdrawalAck> answered(Tx tx, String cardNumber, long sequence, String requestDigest) {
+        record Kept(String requestDigest, WithdrawalAck ack) {
+        }
+        return tx.queryOne("SELECT * FROM issuer_withdrawal_answer WHERE card_number = ? AND sequence = ?", r -> {
+            String currency = r.getString("currency");
+            String renewed = r.getString("renewed_cert");
+            return new Kept(r.getString("request_digest"), new WithdrawalAck(cardNumber, sequence,
+                    Money.of(r.getLong("amount_minor"), currency), Money.of(r.getLong("new_balance_minor"), currency),
+                    renewed == null ? null : CardCertificate.decode(B64D.decode(renewed), Bytes.of(B64D.decode(r.getString("renewed_signature")))),
+                    Tx.instant(r, "answered_at"), Bytes.of(B64D.decode(r.getString("signature")))));
+        }, cardNumber, sequence).filter(kept -> MessageDigest.isEqual(kept.requestDigest().getBytes(StandardCharsets.US_ASCII),
+                requestDigest.getBytes(StandardCharsets.US_ASCII))).map(Kept::ack);
     }
 }

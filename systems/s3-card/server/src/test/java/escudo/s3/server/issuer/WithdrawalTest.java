@@ -12,6 +12,7 @@ import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.ProtocolException;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -50,12 +51,44 @@ class WithdrawalTest {
     }
 
     @Test
-    void aReplayedWithdrawalRequestIsRefusedAndMovesNothing() {
+    void theSameRequestSentAgainGetsTheSameAcknowledgementAndMovesNothing() {
+        bank.clock.advance(Duration.ofMinutes(1)); // so that the renewed CARD-CERT ends later than the one issued now
+        WithdrawalRequest request = card.requestWithdrawal(Money.parse("20.00 EUR"), true, "1234");
+        WithdrawalAck first = bank.issuer.withdraw(request); // its answer is lost on the way to the card
+        bank.clock.advance(Duration.ofMinutes(30)); // long past the freshness of a new request
+
+        WithdrawalAck again = bank.issuer.withdraw(card.pendingWithdrawal().orElseThrow());
+
+        assertEquals(first, again, "the same acknowledgement, renewed CARD-CERT and signature included");
+        again.verify(bank.issuer.publicKey());
+        assertEquals(Money.parse("130.00 EUR"), bank.accounts.customerBalance("alice"), "the money moved once");
+        assertEquals(Money.parse("70.00 EUR"), bank.issuer.card(request.cardNumber()).balance());
+        card.completeWithdrawal(again);
+        assertEquals(70_00, card.status().balance());
+        assertEquals(first, bank.issuer.withdraw(request), "and again, once the card has it");
+        bank.assertBooksBalance();
+    }
+
+    @Test
+    void anotherRequestUnderAUsedSeqIsAReplayAndMovesNothing() throws Exception {
+        // A copy of the card taken before the request signs another one under the same seq#.
+        Path copy = dir.resolve("alice-copy");
+        try (var files = Files.walk(dir.resolve("alice"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(dir.resolve("alice").relativize(file).toString()));
+            }
+        }
         WithdrawalRequest request = card.requestWithdrawal(Money.parse("20.00 EUR"), false, "1234");
         bank.issuer.withdraw(request);
-        EscudoException e = assertThrows(EscudoException.class, () -> bank.issuer.withdraw(request));
+        WithdrawalRequest other = Card.open(copy).requestWithdrawal(Money.parse("25.00 EUR"), false, "1234");
+        assertEquals(request.sequence(), other.sequence());
+
+        EscudoException e = assertThrows(EscudoException.class, () -> bank.issuer.withdraw(other));
+
         assertEquals(IssuerException.REPLAYED_REQUEST, e.code());
+        assertEquals(EscudoException.Kind.CONFLICT, e.kind());
         assertEquals(Money.parse("130.00 EUR"), bank.accounts.customerBalance("alice"));
+        bank.assertBooksBalance();
     }
 
     @Test
