@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * own, opened to wherever {@code upstream} points at that moment, so a server restarted on another
  * port is found again. Bytes pass unchanged. Requests take the faults of the first plan they
  * match, in the order they arrive; once a plan is used up, or when none matches, they pass. Every
- * request is recorded as an {@link Exchange}.
+ * request is recorded as an {@link Exchange}. A client that waits for {@code 100 Continue} before
+ * it sends its body is not served (the JDK's client and the nodes' never do).
  */
 public final class FaultProxy implements AutoCloseable {
 
