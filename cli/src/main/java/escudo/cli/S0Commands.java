@@ -129,12 +129,17 @@ final class S0Commands {
             @Option(names = "--amount", required = true, paramLabel = "AMOUNT", description = "Such as \"20.00 EUR\".")
             Money amount;
 
+            @Option(names = "--id", paramLabel = "ID", description = "The transfer's id (default: a new one); "
+                    + "the id of a transfer whose answer never came sends it again, and the bank moves it once.")
+            String id;
+
             @Mixin
             Options.Nodes nodes;
 
             @Override
             void run() {
-                show(out(), wallet.send(nodes, new TradeRequest.OwnTransfer(UUID.randomUUID().toString(), from, to, amount)));
+                String transferId = id != null ? id : UUID.randomUUID().toString();
+                show(out(), wallet.send(nodes, new TradeRequest.OwnTransfer(transferId, from, to, amount), "transfer", transferId));
             }
         }
 
@@ -153,12 +158,17 @@ final class S0Commands {
             @Option(names = "--details", paramLabel = "TEXT", defaultValue = "", description = "What the order is for.")
             String details;
 
+            @Option(names = "--id", paramLabel = "ID", description = "The order's id (default: a new one); "
+                    + "the id of an order whose answer never came sends it again, and the bank pays it once.")
+            String id;
+
             @Mixin
             Options.Nodes nodes;
 
             @Override
             void run() {
-                show(out(), wallet.send(nodes, new TradeRequest.PurchaseOrder(UUID.randomUUID().toString(), payee, amount, details)));
+                String orderId = id != null ? id : UUID.randomUUID().toString();
+                show(out(), wallet.send(nodes, new TradeRequest.PurchaseOrder(orderId, payee, amount, details), "order", orderId));
             }
         }
     }
@@ -185,6 +195,23 @@ final class S0Commands {
         TradeResponse send(Options.Nodes nodes, TradeRequest request) {
             try (PartyClient bank = nodes.bank()) {
                 return Wallet.open(dir(nodes), serial()).send(new HttpIssuerLink(bank), request);
+            }
+        }
+
+        /**
+         * {@link #send(Options.Nodes, TradeRequest)} for a trade with an id of its own: when no
+         * answer came (the bank may have done it), says how to send the same trade again, which the
+         * bank does once and answers again; a new id would do it twice.
+         */
+        TradeResponse send(Options.Nodes nodes, TradeRequest request, String what, String id) {
+            try {
+                return send(nodes, request);
+            } catch (EscudoException e) {
+                if (e.kind() != EscudoException.Kind.INTERNAL) {
+                    throw e;
+                }
+                throw new EscudoException(e.code(), e.getMessage() + "; the bank may have done " + what + " " + id
+                        + ": run the same command again with --id " + id + " and it is done once", e);
             }
         }
     }

@@ -194,8 +194,12 @@ class CommandLineTest {
                 "--amount", "30.00 EUR", "--serial", "phone-serial-1"), err);
         assertTrue(out.contains("savings: 30.00 EUR"), out);
         assertEquals(0, escudo("device", "order", "--device", "phone", "--payee", "corner-shop", "--amount", "9.90 EUR",
-                "--details", "a lamp", "--serial", "phone-serial-1"), err);
-        assertTrue(out.contains("current account 60.10 EUR"), out);
+                "--details", "a lamp", "--serial", "phone-serial-1", "--id", "lamp-1"), err);
+        assertTrue(out.contains("order lamp-1 paid") && out.contains("current account 60.10 EUR"), out);
+        // sent again with its id (as after an answer that never came): answered again, paid once
+        assertEquals(0, escudo("device", "order", "--device", "phone", "--payee", "corner-shop", "--amount", "9.90 EUR",
+                "--details", "a lamp", "--serial", "phone-serial-1", "--id", "lamp-1"), err);
+        assertTrue(out.contains("order lamp-1 paid") && out.contains("current account 60.10 EUR"), out);
         assertEquals(2, escudo("device", "balance", "--device", "phone", "--serial", "another-machine"));
         assertTrue(err.contains("[device.wrong-hardware]"), err);
         assertEquals(2, escudo("device", "order", "--device", "phone", "--payee", "corner-shop", "--amount", "500.00 EUR",
