@@ -1,0 +1,88 @@
+package escudo.s2.protocol;
+
+import escudo.core.Bytes;
+import escudo.core.Money;
+import escudo.crypto.SigningKey;
+import escudo.s2.protocol.SplitOrder.Part;
+import escudo.s2.protocol.SplitOrder.Role;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parties of one split order with keys from fixed bytes, a sealed order, and one confirmed
+ * party channel exchange, built with the public API, for the S2 fuzz targets. The channel's clock
+ * stands still, so a challenge never expires however long a fuzzer runs.
+ */
+final class S2Messages {
+
+    static final String HOLDER = "holder:alice";
+    static final String SELLER = "seller.example";
+    static final String ISSUER = "issuer.example";
+    static final String COURIER = "courier.example";
+    static final Instant NOW = Instant.parse("2030-03-14T09:26:53Z");
+
+    static final KeyDirectory DIRECTORY = new KeyDirectory();
+    static final SigningKey SELLER_SIGNING_KEY = SigningKey.fromSeed(hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+    static final DirectoryKeys HOLDER_KEYS = enrol(HOLDER, 1);
+    static final DirectoryKeys SELLER_KEYS = enrol(SELLER, 2);
+    static final DirectoryKeys ISSUER_KEYS = enrol(ISSUER, 3);
+    static final DirectoryKeys COURIER_KEYS = enrol(COURIER, 4);
+
+    static final List<Part> PARTS = List.of(
+            Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, "Ana <ana@example.org>", SplitOrder.ITEMS, "2 x tea-green-100g; 1 x mug",
+                    SplitOrder.AMOUNT, Money.of(4999, "EUR").toString(), SplitOrder.PAYMENT_TYPE, "full")),
+            Part.of(Role.ISSUER, ISSUER, Map.of(SplitOrder.CARD_NUMBER, "4000000000000002", SplitOrder.EXPIRY, "12/30",
+                    SplitOrder.CONTACT, "Ana <ana@example.org>", SplitOrder.AMOUNT, Money.of(4999, "EUR").toString(),
+                    SplitOrder.PAYMENT_TYPE, "full")),
+            Part.of(Role.COURIER, COURIER, Map.of(SplitOrder.CONTACT, "Ana", SplitOrder.DESTINATION, "Rua Augusta 1, 1100-053 Lisboa")));
+    static final SplitOrder.Sealed ORDER = SplitOrder.seal(SplitOrder.Form.standard(), "order-0001", HOLDER_KEYS, PARTS);
+
+    static final String KIND = OrderMessage.Kind.AUTHORISE.wireName();
+    static final byte[] BODY = "{\"amount\":{\"minor\":4999,\"currency\":\"EUR\"}}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] ANSWER = "{\"decision\":\"APPROVED\"}".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * One seller → issuer exchange: the issuer's receiver, the seller's session, its request and
+     * the issuer's reply (null while the request was not received).
+     */
+    record Exchange(PartyChannel.Receiver receiver, PartyChannel.Session session, PartyChannel.Request request, PartyChannel.Reply reply) {
+        /** The request sent, not received yet. */
+        static Exchange unreceived() {
+            PartyChannel.Receiver receiver = new PartyChannel.Receiver(ISSUER_KEYS, Clock.fixed(NOW, ZoneOffset.UTC));
+            PartyChannel.Session session = PartyChannel.confirm(SELLER_KEYS, ISSUER, receiver::challenge);
+            return new Exchange(receiver, session, session.request(KIND, BODY), null);
+        }
+
+        /** The request received and answered. */
+        static Exchange make() {
+            Exchange sent = unreceived();
+            return new Exchange(sent.receiver, sent.session, sent.request, sent.receiver.receive(sent.request).reply(ANSWER));
+        }
+    }
+
+    static final BlomShare BLOM_SHARE = BlomAuthority.generate(3, new SecureRandom(new byte[] {7})).issue(SELLER);
+
+    private S2Messages() {
+    }
+
+    private static DirectoryKeys enrol(String id, int privateKeyByte) {
+        DirectoryKeys keys = DirectoryKeys.fromPrivateKey(id, hex(String.format("%02x", privateKeyByte).repeat(32)), DIRECTORY);
+        SigningKey signing = id.equals(SELLER) ? SELLER_SIGNING_KEY : SigningKey.fromSeed(hex(String.format("%02x", 16 + privateKeyByte).repeat(32)));
+        DIRECTORY.register(id, keys.publicKey(), signing.verifyingKey());
+        return keys;
+    }
+
+    static Bytes bytes(String hex) {
+        return Bytes.of(hex(hex));
+    }
+
+    static byte[] hex(String hex) {
+        return HexFormat.of().parseHex(hex);
+    }
+}
