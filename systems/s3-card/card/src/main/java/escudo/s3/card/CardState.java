@@ -8,6 +8,7 @@ import escudo.crypto.KeyShare;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.VerifyingKey;
 import escudo.s3.protocol.CardCertificate;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ import java.util.Objects;
  * <pre>
  *   bytes  S_U, the user share (32-byte canonical scalar)
  *   u8     personalised (0 or 1)
- *   if 0:  bytes  transport private key (X25519, 32 bytes)
+ *   if 0:  bytes  transport private key (X25519, 32 bytes, clamped)
  *   if 1:  bytes  S_C, the bank share (32-byte canonical scalar)
  *          bytes  bank verifying key (32)
  *          bytes  CARD-CERT signed bytes
@@ -29,7 +30,7 @@ import java.util.Objects;
  *          i64    next ser#
  *          i64    next seq#
  *          u8     pending withdrawal (0 or 1)
- *          if 1:  i64 seq#, i64 amount, i64 card balance sent in the request, u8 renew
+ *          if 1:  i64 seq#, i64 amount, i64 card balance sent in the request, u8 renew (0 or 1)
  * </pre>
  * Nothing follows the last field.
  */
@@ -107,7 +108,10 @@ record CardState(
         KeyShare userShare = KeyShare.fromBytes(r.bytes());
         int personalised = r.u8();
         if (personalised == 0) {
-            Hpke.Recipient transport = Hpke.Recipient.fromPrivateKey(r.bytes());
+            byte[] transportKey = r.bytes();
+            Hpke.Recipient transport = Hpke.Recipient.fromPrivateKey(transportKey);
+            // X25519 clamps any 32 bytes into a key: only the clamped form the card writes is a record
+            require(Arrays.equals(transport.privateKey(SecretAccess.forSealedStorage()), transportKey));
             r.end();
             return blank(userShare, transport);
         }
@@ -122,7 +126,12 @@ record CardState(
         int hasPending = r.u8();
         Pending pending = null;
         if (hasPending == 1) {
-            pending = new Pending(r.i64(), r.i64(), r.i64(), r.u8() == 1);
+            long sequence = r.i64();
+            long amount = r.i64();
+            long cardBalance = r.i64();
+            int renew = r.u8();
+            require(renew == 0 || renew == 1);
+            pending = new Pending(sequence, amount, cardBalance, renew == 1);
         } else {
             require(hasPending == 0);
         }

@@ -1,12 +1,16 @@
 package escudo.s3.card;
 
 import static escudo.testing.Decoding.decodedOrRefused;
+import static escudo.testing.Refusals.assertRefused;
 import static escudo.testing.Decoding.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import escudo.cardos.CardOs;
+import escudo.cardos.Operation;
 import escudo.core.Money;
 import escudo.s3.protocol.CardKind;
 import java.io.IOException;
@@ -14,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -51,6 +56,41 @@ class CardStateFuzzTest {
         CardState pending = CardState.decode(RECORDS.get(2));
         assertEquals(new CardState.Pending(1, 500, 2000, false), pending.pending());
         assertEquals(2000, pending.balance());
+    }
+
+    /**
+     * Found by this target: the transport key of a blank card is any 32 bytes to X25519, which
+     * clamps them, so a record with an unclamped key decoded and wrote back another record.
+     */
+    @Test
+    void aBlankCardRecordWithAnUnclampedTransportKeyIsCorrupt() throws IOException {
+        byte[] found = HexFormat.of().parseHex("0000001165736375646f2f73332f636172642f763100000020499474f35bed0ee015402b170b9252"
+                + "ca43e5e582d1130ca0962abcb27111820e00000000205e0000000000000077957c68a0959bd0066397e251d619425458e4e112347f74");
+        assertThrows(IllegalArgumentException.class, () -> CardState.decode(found));
+        byte[] clamped = found.clone();
+        clamped[62] &= (byte) 0xF8; // the key's first byte, as X25519 clamps it
+        assertArrayEquals(clamped, CardState.decode(clamped).encode());
+
+        Path card = Files.createTempDirectory(CARDS, "unclamped");
+        new TestBank().manufacture(card);
+        try (Operation op = CardOs.open(card).application(Card.APPLICATION).begin()) {
+            op.commit(found);
+        }
+        assertRefused(CardException.class, CardException.STORAGE_CORRUPT, () -> Card.open(card));
+    }
+
+    /** A flag is 0 or 1: any other value of the renew flag read as "no renewal" and wrote back 0. */
+    @Test
+    void aPendingWithdrawalWhoseRenewFlagIsNeitherZeroNorOneIsCorrupt() {
+        byte[] pending = RECORDS.get(2);
+        for (int flag : new int[] {2, 0x80, 0xFF}) {
+            byte[] altered = pending.clone();
+            altered[altered.length - 1] = (byte) flag;
+            assertThrows(IllegalArgumentException.class, () -> CardState.decode(altered), () -> "renew flag " + flag);
+        }
+        byte[] renew = pending.clone();
+        renew[renew.length - 1] = 1;
+        assertTrue(CardState.decode(renew).pending().renew());
     }
 
     private static Optional<CardState> decodedOrRangeRefused(byte[] record) {
