@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import escudo.core.Money;
 import escudo.crypto.SecretAccess;
 import escudo.s2.protocol.OrderPart.CourierPart;
 import escudo.s2.protocol.OrderPart.IssuerPart;
@@ -108,11 +109,12 @@ class S2BytesFuzzTest {
     /**
      * The holder seals a part with fields of the fuzzer's choosing (input: a role byte, then
      * {@code name=value} lines); its recipient reads it as its typed part or refuses with
-     * {@code order.*}, and what it reads writes back as exactly the sealed fields.
+     * {@code order.*}, and what it reads writes back as the sealed fields (the amount in its
+     * canonical writing).
      */
     @MethodSource("partFields")
     @FuzzTest(maxDuration = "5s")
-    void readsPartFieldsOnlyInTheirOwnWritingAndWritesThemBack(byte[] input) {
+    void readsAnySealedFieldsAsTheTypedPartOrRefusesThem(byte[] input) {
         if (input.length == 0) {
             return;
         }
@@ -127,8 +129,18 @@ class S2BytesFuzzTest {
         decodedOrRefused(() -> SplitOrder.seal(SplitOrder.Form.standard(), "order-0001", HOLDER_KEYS,
                 List.of(Part.of(recipient.role(), recipient.id(), fields)))).ifPresent(bundle ->
                 decodedOrRefused(() -> SplitOrder.open(bundle, recipient.id(), recipient.keys(), recipient.type())).ifPresent(opened ->
-                        assertEquals(fields, opened.part().fields(),
+                        assertEquals(writtenBack(fields), opened.part().fields(),
                                 () -> "the " + recipient.role() + " part reads as other fields than were sealed")));
+    }
+
+    /**
+     * The fields as a part writes them back: as sealed, but the amount, which is read with
+     * {@link Money#parse} (so {@code "EUR 52.90"} reads), in the writing of {@link Money#toString}.
+     */
+    private static Map<String, String> writtenBack(Map<String, String> sealed) {
+        Map<String, String> fields = new TreeMap<>(sealed);
+        fields.computeIfPresent(SplitOrder.AMOUNT, (name, amount) -> Money.parse(amount).toString());
+        return fields;
     }
 
     private static byte[] fieldsInput(Role role, Map<String, String> fields) {
