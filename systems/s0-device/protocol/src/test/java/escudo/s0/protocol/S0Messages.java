@@ -5,20 +5,24 @@ import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
+import java.security.SecureRandom;
 import java.util.List;
 
-/** One valid instance of every S0 message, built with the public API from fixed keys, for the fuzz targets. */
+/**
+ * One valid instance of every S0 message, built with the public API, for the fuzz targets. The
+ * keys are drawn anew in each run, so a message a fuzzer saved in an earlier run is as foreign
+ * as a forgery in this one (sealing is randomised: the same keys would open it).
+ */
 final class S0Messages {
 
     static final String ISSUER_ID = "escudo-bank";
     static final String DEVICE_ID = "dev-1";
-    static final SigningKey ISSUER_KEY = SigningKey.fromSeed(hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
-    static final SigningKey DEVICE_KEY = SigningKey.fromSeed(hex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
-    static final Hpke.Recipient DEVICE_SEAL_KEY = Hpke.Recipient.fromPrivateKey(hex("03".repeat(32)));
-    static final Hpke.Recipient REGISTRATION_KEY = Hpke.Recipient.fromPrivateKey(hex("04".repeat(32)));
+    static final SigningKey ISSUER_KEY = SigningKey.generate();
+    static final SigningKey DEVICE_KEY = SigningKey.generate();
+    static final Hpke.Recipient DEVICE_SEAL_KEY = Hpke.Recipient.generate();
+    static final Hpke.Recipient REGISTRATION_KEY = Hpke.Recipient.generate();
     static final byte[] SERIAL = "4c4c4544-0042-3510-8052-b4c04f565031".getBytes(StandardCharsets.UTF_8);
-    static final byte[] SECRET = hex("05".repeat(32));
+    static final byte[] SECRET = random(32);
 
     static final DeviceRegistration REGISTRATION = new DeviceRegistration(DEVICE_KEY.verifyingKey(),
             Bytes.of(DEVICE_SEAL_KEY.publicKey()), new String(SERIAL, StandardCharsets.UTF_8), "customer-1", "ENROL-1234",
@@ -47,7 +51,9 @@ final class S0Messages {
         return new TradeChannel.IssuerEnd(DEVICE_ID, order, DEVICE_KEY.verifyingKey(), DEVICE_SEAL_KEY.publicKey(), SERIAL, SECRET);
     }
 
-    static byte[] hex(String hex) {
-        return HexFormat.of().parseHex(hex);
+    static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 }

@@ -1,6 +1,5 @@
 package escudo.s2.protocol;
 
-import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
 import escudo.s2.protocol.SplitOrder.Part;
@@ -10,14 +9,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The parties of one split order with keys from fixed bytes, a sealed order, and one confirmed
- * party channel exchange, built with the public API, for the S2 fuzz targets. The channel's clock
- * stands still, so a challenge never expires however long a fuzzer runs.
+ * The parties of one split order, a sealed order, and one confirmed party channel exchange, built
+ * with the public API, for the S2 fuzz targets. The keys are drawn anew in each run, so a bundle
+ * or request a fuzzer saved in an earlier run is as foreign as a forgery in this one. The
+ * channel's clock stands still, so a challenge never expires however long a fuzzer runs.
  */
 final class S2Messages {
 
@@ -28,11 +27,11 @@ final class S2Messages {
     static final Instant NOW = Instant.parse("2030-03-14T09:26:53Z");
 
     static final KeyDirectory DIRECTORY = new KeyDirectory();
-    static final SigningKey SELLER_SIGNING_KEY = SigningKey.fromSeed(hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
-    static final DirectoryKeys HOLDER_KEYS = enrol(HOLDER, 1);
-    static final DirectoryKeys SELLER_KEYS = enrol(SELLER, 2);
-    static final DirectoryKeys ISSUER_KEYS = enrol(ISSUER, 3);
-    static final DirectoryKeys COURIER_KEYS = enrol(COURIER, 4);
+    static final SigningKey SELLER_SIGNING_KEY = SigningKey.generate();
+    static final DirectoryKeys HOLDER_KEYS = enrol(HOLDER);
+    static final DirectoryKeys SELLER_KEYS = enrol(SELLER);
+    static final DirectoryKeys ISSUER_KEYS = enrol(ISSUER);
+    static final DirectoryKeys COURIER_KEYS = enrol(COURIER);
 
     static final List<Part> PARTS = List.of(
             Part.of(Role.SELLER, SELLER, Map.of(SplitOrder.CONTACT, "Ana <ana@example.org>", SplitOrder.ITEMS, "2 x tea-green-100g; 1 x mug",
@@ -66,23 +65,15 @@ final class S2Messages {
         }
     }
 
-    static final BlomShare BLOM_SHARE = BlomAuthority.generate(3, new SecureRandom(new byte[] {7})).issue(SELLER);
+    static final BlomShare BLOM_SHARE = BlomAuthority.generate(3, new SecureRandom()).issue(SELLER);
 
     private S2Messages() {
     }
 
-    private static DirectoryKeys enrol(String id, int privateKeyByte) {
-        DirectoryKeys keys = DirectoryKeys.fromPrivateKey(id, hex(String.format("%02x", privateKeyByte).repeat(32)), DIRECTORY);
-        SigningKey signing = id.equals(SELLER) ? SELLER_SIGNING_KEY : SigningKey.fromSeed(hex(String.format("%02x", 16 + privateKeyByte).repeat(32)));
+    private static DirectoryKeys enrol(String id) {
+        DirectoryKeys keys = DirectoryKeys.generate(id, DIRECTORY);
+        SigningKey signing = id.equals(SELLER) ? SELLER_SIGNING_KEY : SigningKey.generate();
         DIRECTORY.register(id, keys.publicKey(), signing.verifyingKey());
         return keys;
-    }
-
-    static Bytes bytes(String hex) {
-        return Bytes.of(hex(hex));
-    }
-
-    static byte[] hex(String hex) {
-        return HexFormat.of().parseHex(hex);
     }
 }

@@ -8,12 +8,14 @@ import escudo.crypto.KeyShare;
 import escudo.crypto.SigningKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * One valid instance of every S3 message, built with the public API from fixed keys, so that the
- * fuzz targets start from real structure and a saved input means the same thing on every run.
+ * One valid instance of every S3 message, built with the public API, so that the fuzz targets
+ * start from real structure. The keys are drawn anew in each run: a message that a fuzzer saved in
+ * an earlier run (its corpus is kept) was signed or sealed under other keys, so in this run it is
+ * as foreign as a forgery, and "only this run's message verifies" stays exact even where sealing
+ * and the joint signature are randomised.
  */
 final class S3Messages {
 
@@ -22,12 +24,12 @@ final class S3Messages {
     static final String MERCHANT_ID = "merchant-42";
     static final Instant NOW = Instant.parse("2030-03-14T09:26:53.589Z");
 
-    static final SigningKey BANK_KEY = SigningKey.fromSeed(hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
-    static final SigningKey MERCHANT_KEY = SigningKey.fromSeed(hex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
-    static final KeyShare USER_SHARE = KeyShare.fromBytes(hex("01".repeat(32)));
-    static final KeyShare BANK_SHARE = KeyShare.fromBytes(hex("02".repeat(32)));
+    static final SigningKey BANK_KEY = SigningKey.generate();
+    static final SigningKey MERCHANT_KEY = SigningKey.generate();
+    static final KeyShare USER_SHARE = KeyShare.generate();
+    static final KeyShare BANK_SHARE = KeyShare.generate();
     static final JointKey JOINT = JointKey.of(USER_SHARE, BANK_SHARE);
-    static final Hpke.Recipient TRANSPORT = Hpke.Recipient.fromPrivateKey(hex("03".repeat(32)));
+    static final Hpke.Recipient TRANSPORT = Hpke.Recipient.generate();
 
     static final CardCertificate CARD = CardCertificate.issue(BANK_ID, CARD_NUMBER, CardKind.CASH, "EUR",
             NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(365)), "offline-limit=5000",
@@ -53,9 +55,5 @@ final class S3Messages {
     static WithdrawalRequest withdrawal(long sequence, Money balance, Money amount, boolean renew) {
         byte[] signed = WithdrawalRequest.signedBytes(CARD_NUMBER, sequence, balance, amount, renew, NOW);
         return new WithdrawalRequest(CARD_NUMBER, sequence, balance, amount, renew, NOW, Bytes.of(JOINT.sign(signed)));
-    }
-
-    static byte[] hex(String hex) {
-        return HexFormat.of().parseHex(hex);
     }
 }
