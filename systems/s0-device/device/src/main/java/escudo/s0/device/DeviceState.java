@@ -18,7 +18,7 @@ import java.util.Objects;
  * <p>Plaintext encoding, domain {@value #DOMAIN}, fields in this order:
  * <pre>
  *   bytes  Ed25519 private key seed (32), the device key
- *   bytes  X25519 private key (32), the device's seal key
+ *   bytes  X25519 private key (32, clamped), the device's seal key
  *   u8     registered (0 or 1)
  *   if 1:  string device id
  *          string issuer id
@@ -112,6 +112,13 @@ record DeviceState(SigningKey deviceKey, Hpke.Recipient sealKey, Registration re
         try {
             deviceKey = SigningKey.fromSeed(seed);
             sealKey = Hpke.Recipient.fromPrivateKey(sealPrivate);
+            // X25519 clamps any 32 bytes into a key: only the clamped form the device writes is a state
+            byte[] written = sealKey.privateKey(SecretAccess.forSealedStorage());
+            boolean clamped = Arrays.equals(written, sealPrivate);
+            Arrays.fill(written, (byte) 0);
+            if (!clamped) {
+                throw new IllegalArgumentException("device state out of range");
+            }
         } finally {
             Arrays.fill(seed, (byte) 0);
             Arrays.fill(sealPrivate, (byte) 0);

@@ -9,6 +9,7 @@ import escudo.crypto.SecretAccess;
 import escudo.crypto.VerifyingKey;
 import escudo.s3.protocol.CardCertificate;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Objects;
  * <pre>
  *   bytes  S_U, the user share (32-byte canonical scalar)
  *   u8     personalised (0 or 1)
- *   if 0:  bytes  transport private key (X25519, 32 bytes)
+ *   if 0:  bytes  transport private key (X25519, 32 bytes, clamped)
  *   if 1:  bytes  S_C, the bank share (32-byte canonical scalar)
  *          bytes  bank verifying key (32)
  *          bytes  CARD-CERT signed bytes
@@ -31,7 +32,7 @@ import java.util.Objects;
  *          i64    next seq#
  *          u8     pending withdrawal (0: none; 2: the request itself; 1: a request an earlier
  *                 card recorded without its time and signature, which it cannot send again)
- *          if 1:  i64 seq#, i64 amount, i64 card balance sent in the request, u8 renew
+ *          if 1:  i64 seq#, i64 amount, i64 card balance sent in the request, u8 renew (0 or 1)
  *          if 2:  the same four fields, then i64 the request's time (epoch ms), bytes its signature (64)
  * </pre>
  * Nothing follows the last field.
@@ -127,7 +128,10 @@ record CardState(
         KeyShare userShare = KeyShare.fromBytes(r.bytes());
         int personalised = r.u8();
         if (personalised == 0) {
-            Hpke.Recipient transport = Hpke.Recipient.fromPrivateKey(r.bytes());
+            byte[] transportKey = r.bytes();
+            Hpke.Recipient transport = Hpke.Recipient.fromPrivateKey(transportKey);
+            // X25519 clamps any 32 bytes into a key: only the clamped form the card writes is a record
+            require(Arrays.equals(transport.privateKey(SecretAccess.forSealedStorage()), transportKey));
             r.end();
             return blank(userShare, transport);
         }
