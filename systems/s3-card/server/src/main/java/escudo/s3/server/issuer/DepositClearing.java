@@ -14,6 +14,7 @@ import escudo.s3.protocol.DepositReceipt.Outcome;
 import escudo.s3.protocol.DepositReceipt.Status;
 import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.PaymentCertificate;
+import escudo.s3.protocol.ProtocolException;
 import escudo.storage.Tx;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Seed 003, Fig. 9: the deposit protocol. The merchant is authenticated once per batch; then every
@@ -120,6 +122,12 @@ final class DepositClearing {
                     "CARD-CERT of card " + card.cardNumber() + " does not carry the card's registered joint key");
         }
         if (row.blacklisted()) {
+            // A payment cleared before the card was blacklisted, sent again because its answer was
+            // lost, was paid: it gets the answer it got then, or the merchant would write it off.
+            Optional<Status> resent = clearedBeforeFor(tx, merchant, card, payment);
+            if (resent.isPresent()) {
+                return resent.get();
+            }
             throw new IssuerException(IssuerException.CARD_BLACKLISTED,
                     "card " + card.cardNumber() + " is blacklisted: " + row.blacklistReason());
         }
@@ -187,19 +195,46 @@ final class DepositClearing {
      * the card and raise an alert (seed 003, step 670).
      */
     private Status alreadySeen(Tx tx, Bank.Merchant merchant, PaymentCertificate payment, String digest, Instant now) {
-        record Seen(String merchantId, String digest, long credited) {
-        }
-        Seen seen = tx.queryOne("SELECT merchant_id, payment_digest, credited_minor FROM issuer_cleared_payment WHERE card_number = ? AND serial = ?",
-                r -> new Seen(r.getString(1), r.getString(2), r.getLong(3)), payment.cardNumber(), payment.serial()).orElseThrow();
-        if (seen.merchantId().equals(merchant.id()) && MessageDigest.isEqual(seen.digest().getBytes(), digest.getBytes())) {
-            return status(payment, Outcome.ALREADY_CLEARED, new Money(seen.credited(), payment.spec().amount().currency()), "",
-                    "ser# " + payment.serial() + " was cleared for you before; paid once");
+        Seen seen = seen(tx, payment).orElseThrow();
+        if (seen.isFor(merchant, digest)) {
+            return alreadyCleared(payment, seen);
         }
         String detail = "card " + payment.cardNumber() + " signed two different payments with ser# " + payment.serial()
                 + " (cleared for " + seen.merchantId() + ", now presented by " + merchant.id() + "): card blacklisted";
         cards.blacklist(tx, payment.cardNumber(), "ser# " + payment.serial() + " used twice", now);
         issuer.alert(tx, payment.cardNumber(), IssuerException.DOUBLE_SPEND, detail);
         return status(payment, Outcome.REFUSED, IssuerException.DOUBLE_SPEND, detail);
+    }
+
+    /** The (card, ser#) as cleared: for whom, the digest of the payment's signed bytes, what was credited. */
+    private record Seen(String merchantId, String digest, long credited) {
+        boolean isFor(Bank.Merchant merchant, String paymentDigest) {
+            return merchantId.equals(merchant.id()) && MessageDigest.isEqual(digest.getBytes(), paymentDigest.getBytes());
+        }
+    }
+
+    private static Optional<Seen> seen(Tx tx, PaymentCertificate payment) {
+        return tx.queryOne("SELECT merchant_id, payment_digest, credited_minor FROM issuer_cleared_payment WHERE card_number = ? AND serial = ?",
+                r -> new Seen(r.getString(1), r.getString(2), r.getLong(3)), payment.cardNumber(), payment.serial());
+    }
+
+    /** ALREADY_CLEARED if this very payment, validly signed, was cleared for this merchant before. */
+    private static Optional<Status> clearedBeforeFor(Tx tx, Bank.Merchant merchant, CardCertificate card, PaymentCertificate payment) {
+        Optional<Seen> seen = seen(tx, payment).filter(s -> s.isFor(merchant, sha256(payment.signedBytes())));
+        if (seen.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            payment.verify(card);
+        } catch (ProtocolException e) {
+            return Optional.empty(); // not the payment that was paid: refused as blacklisted, as before
+        }
+        return Optional.of(alreadyCleared(payment, seen.get()));
+    }
+
+    private static Status alreadyCleared(PaymentCertificate payment, Seen seen) {
+        return status(payment, Outcome.ALREADY_CLEARED, new Money(seen.credited(), payment.spec().amount().currency()), "",
+                "ser# " + payment.serial() + " was cleared for you before; paid once");
     }
 
     private void transfer(Tx tx, String id, String from, String to, Money amount, ErrorCode shortfallCode, String shortfall) {

@@ -150,14 +150,17 @@ public final class Merchant {
     }
 
     /**
-     * Seed 003, Fig. 8, steps 410-420 and 540-570: checks the CARD-CERT (bank signature, validity,
-     * the local blacklist), that the PAYMENT-CERT signs exactly the specification this merchant
-     * presented, with the card's joint key, and that it was not accepted before; above the limit
-     * clears it online first. The payment is stored before the answer is given.
+     * Seed 003, Fig. 8, steps 410-420 and 540-570: checks the CARD-CERT (bank signature, validity now
+     * and at the specification's time, the local blacklist), that the PAYMENT-CERT signs exactly the
+     * specification this merchant presented, with the card's joint key, and that it was not accepted
+     * before; above the limit clears it online first. The payment is stored before the answer is given.
      */
     public AcceptedPayment accept(CardCertificate card, PaymentCertificate payment) {
         Instant now = clock.instant();
         card.verify(bankKey, settings.bankId(), now);
+        // The bank checks the CARD-CERT at the specification's time, the only time a payment carries:
+        // a card issued or renewed after the checkout was presented would be refused at deposit.
+        card.checkValidAt(payment.spec().time());
         if (isBlacklisted(card.cardNumber())) {
             throw new MerchantException(MerchantException.CARD_BLACKLISTED,
                     "card " + card.cardNumber() + " is on the bank's blacklist");

@@ -117,6 +117,37 @@ class DepositTest {
         bank.assertBooksBalance();
     }
 
+    /**
+     * Found by the S3 simulation (seed 18): a merchant whose deposit was cleared but whose answer
+     * was lost sends the payment again; meanwhile a clone's double spend blacklisted the card. The
+     * re-sent payment was paid and must be answered so (ALREADY_CLEARED, credited as the first
+     * time), not REFUSED as blacklisted, or the merchant writes off money the bank paid it.
+     */
+    @Test
+    void aPaymentClearedBeforeTheCardWasBlacklistedIsAlreadyClearedWhenSentAgain() throws Exception {
+        Path cloneDir = dir.resolve("clone");
+        copy(dir.resolve("alice"), cloneDir);
+        Card clone = Card.open(cloneDir);
+        BankFixture.Shop books = bank.shop("books");
+        PaymentCertificate genuine = bank.pay(card, shop, "3.00 EUR", "1234");
+        PaymentCertificate cloned = bank.pay(clone, books, "12.00 EUR", "1234");
+        DepositRequest first = bank.depositRequest(shop, Map.of(card.certificate(), List.of(genuine)));
+        assertEquals(Outcome.CLEARED, bank.issuer.deposit(first).statuses().getFirst().outcome()); // the answer is lost on the way
+        assertEquals(IssuerException.DOUBLE_SPEND.value(), bank.deposit(books, clone, cloned).statuses().getFirst().code());
+        assertTrue(bank.issuer.card(cardNumber()).blacklisted());
+
+        for (DepositRequest again : List.of(first, bank.depositRequest(shop, Map.of(card.certificate(), List.of(genuine))))) {
+            DepositReceipt.Status status = bank.issuer.deposit(again).statuses().getFirst();
+            assertEquals(Outcome.ALREADY_CLEARED, status.outcome(), status.code() + " " + status.detail());
+            assertEquals(Money.parse("3.00 EUR"), status.credited(), "answered with what was paid the first time");
+        }
+        assertEquals(Money.parse("3.00 EUR"), bank.accounts.merchantBalance("coffee"));
+        // A payment of the card not cleared before is still refused.
+        PaymentCertificate later = bank.pay(card, shop, "1.00 EUR", "1234");
+        assertEquals(IssuerException.CARD_BLACKLISTED.value(), bank.deposit(shop, card, later).statuses().getFirst().code());
+        bank.assertBooksBalance();
+    }
+
     @Test
     void aPaymentMadeOutToAnotherMerchantIsRefused() {
         BankFixture.Shop thief = bank.shop("thief");

@@ -300,6 +300,24 @@ class MerchantTest {
         assertEquals(2, left, "the paid checkout and the fresh one");
     }
 
+    /**
+     * Found by the S3 simulation (seed 42): the bank checks a CARD-CERT at the time of the payment
+     * specification, the only time a payment carries, so a card issued (or renewed) more than the
+     * certificate's five minutes of back-dating after the checkout was presented would be refused
+     * at deposit after the merchant had handed over the goods. The merchant refuses it at the counter.
+     */
+    @Test
+    void aCardWhoseCertificateStartsAfterTheCheckoutWasPresentedIsRefusedAtTheCounter() {
+        Merchant tenMinutesAgo = new Merchant(new Merchant.Settings("coffee", "test-bank", "EUR", 100_00), shopDb, shopKey,
+                issuer.publicKey(), link, Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(-10)));
+        PaymentSpec spec = tenMinutesAgo.checkout(Money.parse("5.00 EUR"), "presented before the card was issued");
+        assertTrue(spec.time().isBefore(card.certificate().validFrom()));
+        PaymentCertificate p = card.pay(spec, "1234");
+        assertEquals(ProtocolException.CARD_CERT_NOT_YET_VALID,
+                assertThrows(EscudoException.class, () -> merchant.accept(card.certificate(), p)).code());
+        assertTrue(merchant.payments().isEmpty(), "nothing stored that the bank would refuse");
+    }
+
     private record FixedList(Blacklist list) implements BankLink {
         @Override
         public DepositReceipt deposit(DepositRequest request) {
