@@ -80,9 +80,9 @@ class S2JsonFuzzTest {
             wire(OrderMessage.DeliveryRequest.class, new OrderMessage.DeliveryRequest(BUNDLE, "1 parcel, 2 kg")),
             wire(OrderMessage.DeliveryQuery.class, new OrderMessage.DeliveryQuery("track-1")),
             wire(OrderMessage.DeliveryReceipt.class, new OrderMessage.DeliveryReceipt("track-1", "order-0001", HOLDER,
-                    OrderMessage.DeliveryState.ACCEPTED, NOW)),
+                    OrderMessage.DeliveryState.ACCEPTED, NOW, null)),
             wire(Delivery.class, new Delivery("track-1", "order-0001", HOLDER, SELLER, "Ana", "Rua Augusta 1", "1 parcel",
-                    OrderMessage.DeliveryState.DELIVERED, NOW, NOW)),
+                    OrderMessage.DeliveryState.DELIVERED, NOW, NOW, NOW)),
             wire(PaymentCard.class, new PaymentCard("4000000000000002", "12/30", "Ana", "customer-1", false))));
 
     static Stream<byte[]> bodies() {
