@@ -84,13 +84,15 @@ class CardStateFuzzTest {
     @Test
     void aPendingWithdrawalWhoseRenewFlagIsNeitherZeroNorOneIsCorrupt() {
         byte[] pending = RECORDS.get(2);
+        int renewAt = pending.length - 1 - 8 - (4 + 64); // the flag, then the request's time and its signature
+        assertEquals(0, pending[renewAt]);
         for (int flag : new int[] {2, 0x80, 0xFF}) {
             byte[] altered = pending.clone();
-            altered[altered.length - 1] = (byte) flag;
+            altered[renewAt] = (byte) flag;
             assertThrows(IllegalArgumentException.class, () -> CardState.decode(altered), () -> "renew flag " + flag);
         }
         byte[] renew = pending.clone();
-        renew[renew.length - 1] = 1;
+        renew[renewAt] = 1;
         assertTrue(CardState.decode(renew).pending().renew());
     }
 
