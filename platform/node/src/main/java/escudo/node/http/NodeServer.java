@@ -35,13 +35,13 @@ public final class NodeServer implements AutoCloseable {
 
     /**
      * What clients can hold. A kept-alive connection idle for {@code idleTimeout} after its last
-     * request is closed; at most {@code maxConnections} are open at once, which is also what bounds
-     * connections that send nothing or stop halfway through their headers (Helidon 4.3 times out
-     * neither: docs/security.md); a request line and its headers have a size limit.
+     * request is closed; a connection whose next bytes take longer than {@code readTimeout} to come
+     * (one that sends nothing, or stops in its request line, headers or body) is closed; at most
+     * {@code maxConnections} are open at once; a request line and its headers have a size limit.
      */
-    public record Limits(Duration idleTimeout, int maxConnections, int maxPrologueBytes, int maxHeaderBytes) {
+    public record Limits(Duration idleTimeout, Duration readTimeout, int maxConnections, int maxPrologueBytes, int maxHeaderBytes) {
 
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 1024, 4096, 16 * 1024);
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, 4096, 16 * 1024);
     }
 
     private final WebServer server;
@@ -69,6 +69,7 @@ public final class NodeServer implements AutoCloseable {
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(limits.idleTimeout().dividedBy(4))
                 .maxTcpConnections(limits.maxConnections())
+                .connectionOptions(ReadTimeout.of(limits.readTimeout()))
                 .addProtocol(Http1Config.builder()
                         .maxPrologueLength(limits.maxPrologueBytes())
                         .maxHeadersSize(limits.maxHeaderBytes())

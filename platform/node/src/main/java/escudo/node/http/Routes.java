@@ -7,6 +7,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.http.RequestException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,7 +15,9 @@ import io.helidon.webserver.http.ServerResponse;
 import escudo.core.Text;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeSet;
@@ -102,6 +105,7 @@ public final class Routes {
         Problem problem = switch (failure) {
             case EscudoException e when e.code() == Problem.TOO_LARGE -> Problem.of(413, Problem.TOO_LARGE, e.getMessage(), instance);
             case EscudoException e when e.code() == Problem.RATE_LIMITED -> Problem.of(429, Problem.RATE_LIMITED, e.getMessage(), instance);
+            case EscudoException e when e.code() == Problem.TIMED_OUT -> Problem.of(408, Problem.TIMED_OUT, e.getMessage(), instance);
             case EscudoException e -> Problem.of(e, instance);
             case HttpException e when e.status().code() < 500 -> Problem.of(e.status().code(), switch (e.status().code()) {
                 case 404 -> Problem.NO_ROUTE;
@@ -153,12 +157,32 @@ public final class Routes {
         try (InputStream in = req.content().inputStream()) {
             bytes = in.readNBytes((int) NodeServer.MAX_PAYLOAD_BYTES + 1);
         } catch (RequestException e) {
-            throw e.status().code() == 413 ? tooLarge() : new EscudoException(Json.MALFORMED, "the body could not be read as sent", e);
+            throw e.status().code() == 413 ? tooLarge() : unreadable(e);
+        } catch (CloseConnectionException | UncheckedIOException e) {
+            if (timedOut(e)) { // the read timeout of NodeServer.Limits: the client, not a fault of ours
+                throw new EscudoException(Problem.TIMED_OUT, "the body stopped arriving", e);
+            }
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw unreadable(e); // Helidon 4.3's chunked decoder on a chunk size it does not parse, such as one with an extension
         }
         if (bytes.length > NodeServer.MAX_PAYLOAD_BYTES) {
             throw tooLarge();
         }
         return bytes;
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static EscudoException unreadable(RuntimeException cause) {
+        return new EscudoException(Json.MALFORMED, "the body could not be read as sent", cause);
     }
 
     private static EscudoException tooLarge() {

@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -235,6 +236,20 @@ class NodeServerTest {
         problem(response, 413, "request.too-large");
     }
 
+    /** A chunk size Helidon 4.3 does not parse (an extension, not hex) is the client's fault: 400, not 500. */
+    @ParameterizedTest
+    @ValueSource(strings = {"2;ext=1", "zz", "-2"})
+    void aChunkSizeThatDoesNotParseIsMalformedNotAnInternalError(String chunkSize) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunkSize + "\r\n{}\r\n0\r\n\r\n").getBytes(UTF_8));
+            String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer.lines().findFirst().orElse(""));
+            assertTrue(answer.contains("request.malformed"), answer);
+        }
+    }
+
     @Test
     void aPathParameterWithAControlOrSeparatorIsRefusedBeforeTheHandler() throws Exception {
         problem(get("/test/payments/a%2Fb"), 404, "request.not-found"); // the path has a segment more
@@ -287,7 +302,7 @@ class NodeServerTest {
 
     @Test
     void anIdleKeptAliveConnectionIsClosedAndOversizedHeadersAreRefused() throws Exception {
-        NodeServer.Limits quick = new NodeServer.Limits(Duration.ofMillis(400), 64, 4096, 4096);
+        NodeServer.Limits quick = new NodeServer.Limits(Duration.ofMillis(400), Duration.ofSeconds(30), 64, 4096, 4096);
         try (NodeServer strict = NodeServer.start("127.0.0.1", 0, quick, routing -> { })) {
             try (Socket idle = new Socket("127.0.0.1", strict.port())) {
                 idle.setSoTimeout(10_000);
@@ -303,6 +318,43 @@ class NodeServerTest {
                         .getBytes(UTF_8));
                 String answer = new String(big.getInputStream().readAllBytes(), UTF_8);
                 assertTrue(answer.startsWith("HTTP/1.1 4"), answer.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    /** Issue 13, item 10: connections that send nothing or stop halfway are closed, one by one, and the server serves on. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "GET /hea", "GET /health HTTP/1.1\r\nHost: x\r\nX-Half: ", "POST /test/echo HTTP/1.1\r\nHost: x\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"party\":"})
+    void aConnectionThatStopsSendingIsClosedAfterTheReadTimeout(String sentBeforeSilence) throws Exception {
+        NodeServer.Limits quick = new NodeServer.Limits(Duration.ofSeconds(30), Duration.ofMillis(500), 64, 4096, 4096);
+        try (NodeServer strict = NodeServer.start("127.0.0.1", 0, quick,
+                routing -> Routes.post(routing, "/test/echo", Deposit.class, (deposit, req) -> deposit))) {
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket socket = new Socket("127.0.0.1", strict.port());
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(sentBeforeSilence.getBytes(UTF_8));
+                    silent.add(socket);
+                }
+                long start = System.nanoTime();
+                for (Socket socket : silent) {
+                    String answer = new String(socket.getInputStream().readAllBytes(), UTF_8); // a kept connection times out here
+                    if (sentBeforeSilence.contains("\r\n\r\n")) { // the route had started reading the body
+                        assertTrue(answer.startsWith("HTTP/1.1 408") && answer.contains("request.timed-out"), answer);
+                    }
+                }
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "closed soon after the read timeout");
+            } finally {
+                for (Socket socket : silent) {
+                    socket.close();
+                }
+            }
+            try (Socket next = new Socket("127.0.0.1", strict.port())) {
+                next.setSoTimeout(10_000);
+                next.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(UTF_8));
+                assertTrue(new String(next.getInputStream().readAllBytes(), UTF_8).startsWith("HTTP/1.1 200"));
             }
         }
     }
