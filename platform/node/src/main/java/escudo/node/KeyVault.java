@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,8 @@ public final class KeyVault {
     public static final ErrorCode KEY_STORAGE = ErrorCode.declare("node.key-storage", Kind.INTERNAL);
     /** The master key is not 64 hex digits. */
     public static final ErrorCode BAD_MASTER_KEY = ErrorCode.declare("node.bad-master-key", Kind.INVALID);
+    /** An operator token from the environment shorter than 32 characters: too easy to guess. */
+    public static final ErrorCode WEAK_OPERATOR_TOKEN = ErrorCode.declare("node.weak-operator-token", Kind.INVALID);
 
     public static final String MASTER_KEY_VARIABLE = "ESCUDO_MASTER_KEY";
     public static final String OPERATOR_TOKEN_VARIABLE = "ESCUDO_OPERATOR_TOKEN";
@@ -84,14 +87,17 @@ public final class KeyVault {
     }
 
     /** The operator token of the node whose data is in {@code dataDir}, for a CLI on the same machine. */
-    public static java.util.Optional<String> readOperatorToken(Path dataDir, Map<String, String> env) {
+    public static Optional<String> readOperatorToken(Path dataDir, Map<String, String> env) {
         String fromEnv = env.get(OPERATOR_TOKEN_VARIABLE);
         if (fromEnv != null && !fromEnv.isBlank()) {
-            return java.util.Optional.of(fromEnv.strip());
+            if (fromEnv.strip().length() < 32) {
+                throw new EscudoException(WEAK_OPERATOR_TOKEN, OPERATOR_TOKEN_VARIABLE + " must have at least 32 characters");
+            }
+            return Optional.of(fromEnv.strip());
         }
         Path file = dataDir.resolve("keys").resolve(OPERATOR_TOKEN_FILE);
         try {
-            return Files.exists(file) ? java.util.Optional.of(Files.readString(file).strip()) : java.util.Optional.empty();
+            return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
         } catch (IOException e) {
             throw new EscudoException(KEY_STORAGE, "cannot read " + file + ": " + e.getMessage());
         }
@@ -145,33 +151,7 @@ public final class KeyVault {
     public Secrets secrets(NodeConfig.Role role, NodeConfig config, Map<String, String> env) {
         SigningKey signingKey = signingKey(Node.signingKeyName(role, config.id(role)));
         String token = operatorToken(env);
-        KeyVault vault = this;
-        return new Secrets() {
-            @Override
-            public SigningKey signingKey() {
-                return signingKey;
-            }
-
-            @Override
-            public Hpke.Recipient sealKey(String name) {
-                return vault.sealKey(name);
-            }
-
-            @Override
-            public SecretBox box(String purpose) {
-                return vault.box(purpose);
-            }
-
-            @Override
-            public String operatorToken() {
-                return token;
-            }
-
-            @Override
-            public java.util.Optional<String> bankDeskToken() {
-                return java.util.Optional.of(token);
-            }
-        };
+        return Secrets.of(signingKey, this::sealKey, this::box, token, Optional.of(token));
     }
 
     private static void requireName(String name) {

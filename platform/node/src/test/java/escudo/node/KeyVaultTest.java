@@ -52,4 +52,18 @@ class KeyVaultTest {
         assertThrows(EscudoException.class, () -> other.sealKey("issuer-registration"));
         assertThrows(IllegalArgumentException.class, () -> vault.box("Not A Name"));
     }
+
+    @Test
+    void theOperatorTokenIsTheEnvironmentsOrAFreshOneKeptOnDiskAndAShortOneIsRefused() {
+        KeyVault vault = KeyVault.open(dir.resolve("node"), Map.of());
+        String fresh = vault.operatorToken(Map.of());
+        assertEquals(64, fresh.length());
+        assertEquals(fresh, KeyVault.open(dir.resolve("node"), Map.of()).operatorToken(Map.of()));
+        String configured = "t".repeat(32);
+        assertEquals(configured, vault.operatorToken(Map.of(KeyVault.OPERATOR_TOKEN_VARIABLE, configured)));
+        EscudoException refused = assertThrows(EscudoException.class,
+                () -> vault.operatorToken(Map.of(KeyVault.OPERATOR_TOKEN_VARIABLE, "short-secret")));
+        assertEquals(KeyVault.WEAK_OPERATOR_TOKEN, refused.code());
+        assertFalse(refused.getMessage().contains("short-secret"));
+    }
 }

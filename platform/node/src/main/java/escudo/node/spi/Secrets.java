@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A party's keys and desk tokens. On a node they live sealed in its key vault; {@link #ephemeral}
@@ -31,39 +32,23 @@ public interface Secrets {
     /** The bank desk's token, when this party's operator holds it (it then registers itself at the bank). */
     Optional<String> bankDeskToken();
 
+    /**
+     * Secrets made of their parts: a vault's lookups or an in-memory map. The operator token has at
+     * least 32 characters.
+     */
+    static Secrets of(SigningKey signingKey, Function<String, Hpke.Recipient> sealKeys, Function<String, SecretBox> boxes,
+            String operatorToken, Optional<String> bankDeskToken) {
+        requireToken(operatorToken);
+        return new SecretParts(Objects.requireNonNull(signingKey, "signingKey"), sealKeys, boxes, operatorToken, bankDeskToken);
+    }
+
     /** Fresh keys for one party that live as long as the process; the bank desk's token only if given. */
     static Secrets ephemeral(SigningKey signingKey, String operatorToken, String bankDeskToken) {
-        Objects.requireNonNull(signingKey, "signingKey");
-        requireToken(operatorToken);
         byte[] root = new byte[32];
         new SecureRandom().nextBytes(root);
         Map<String, Hpke.Recipient> sealKeys = new ConcurrentHashMap<>();
-        return new Secrets() {
-            @Override
-            public SigningKey signingKey() {
-                return signingKey;
-            }
-
-            @Override
-            public Hpke.Recipient sealKey(String name) {
-                return sealKeys.computeIfAbsent(name, n -> Hpke.Recipient.generate());
-            }
-
-            @Override
-            public SecretBox box(String purpose) {
-                return SecretBox.derive(root, null, purpose);
-            }
-
-            @Override
-            public String operatorToken() {
-                return operatorToken;
-            }
-
-            @Override
-            public Optional<String> bankDeskToken() {
-                return Optional.ofNullable(bankDeskToken);
-            }
-        };
+        return of(signingKey, name -> sealKeys.computeIfAbsent(name, n -> Hpke.Recipient.generate()),
+                purpose -> SecretBox.derive(root, null, purpose), operatorToken, Optional.ofNullable(bankDeskToken));
     }
 
     /** {@link #ephemeral} with a fresh random operator token that also opens the bank's desk. */
