@@ -9,8 +9,7 @@ module escudo.s0.server {
     requires transitive escudo.s0.protocol;
     requires transitive escudo.storage;
 
-    exports escudo.s0.server;
-    exports escudo.s0.server.issuer;
+    // No exports: the node loads the feature as a service, and nothing else may reach the trade centre.
 
     opens escudo.s0.server to com.fasterxml.jackson.databind;
     opens escudo.s0.server.issuer to com.fasterxml.jackson.databind;

@@ -13,10 +13,7 @@ module escudo.s2.server {
     requires transitive escudo.s2.protocol;
     requires transitive escudo.storage;
 
-    exports escudo.s2.server;
-    exports escudo.s2.server.courier;
-    exports escudo.s2.server.issuer;
-    exports escudo.s2.server.seller;
+    // No exports: the node loads the feature as a service; the roles are reached over HTTP only.
 
     opens escudo.s2.server to com.fasterxml.jackson.databind;
     opens escudo.s2.server.courier to com.fasterxml.jackson.databind;

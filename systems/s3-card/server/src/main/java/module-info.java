@@ -10,9 +10,10 @@ module escudo.s3.server {
     requires transitive escudo.s3.protocol;
     requires transitive escudo.storage;
 
-    exports escudo.s3.server;
-    exports escudo.s3.server.issuer;
-    exports escudo.s3.server.merchant;
+    // The node loads the feature as a service; only the CLI's demo and desk commands and the
+    // clearing benchmark reach into the roles, so no other module can.
+    exports escudo.s3.server.issuer to escudo.cli, escudo.bench;
+    exports escudo.s3.server.merchant to escudo.cli;
 
     opens escudo.s3.server to com.fasterxml.jackson.databind;
     opens escudo.s3.server.issuer to com.fasterxml.jackson.databind;
