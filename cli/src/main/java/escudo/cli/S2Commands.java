@@ -82,10 +82,7 @@ final class S2Commands {
         }
 
         @Command(name = "order", description = "Place one split order: the basket for the shop, the card for the bank, the destination for the courier.")
-        static final class Order extends Action {
-
-            @Mixin
-            Holder holder;
+        static final class Order extends ShopperAction {
 
             @Option(names = "--items", required = true, paramLabel = "SKU:QTY[,SKU:QTY]", description = "The basket, such as mug:2,kettle:1.")
             OrderMessage.Basket basket;
@@ -102,42 +99,46 @@ final class S2Commands {
             @Option(names = "--destination", required = true, paramLabel = "TEXT", description = "Where the parcel goes.")
             String destination;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchantAsCustomer()) {
-                    PairwiseKeys keys = holder.keys(nodes, bank);
-                    OrderMessage.Offer offer = Shopping.offer(shop, basket);
-                    out().println("offer " + offer.orderId() + " from " + offer.sellerId() + ": " + offer.itemsText() + " = "
-                            + offer.amount() + "; card to " + offer.issuerId() + ", destination to " + offer.courierId());
-                    String bankId = bank.get("/issuer", BankApi.BankInfo.class).bankId();
-                    var details = new Shopper.Details(contact, cardNumber, expiry, destination);
-                    out().println(Shopping.describe(Shopping.place(keys, bankId, shop, offer, details)));
-                }
+            void run(PairwiseKeys keys, PartyClient bank, PartyClient shop) {
+                OrderMessage.Offer offer = Shopping.offer(shop, basket);
+                out().println("offer " + offer.orderId() + " from " + offer.sellerId() + ": " + offer.itemsText() + " = "
+                        + offer.amount() + "; card to " + offer.issuerId() + ", destination to " + offer.courierId());
+                String bankId = bank.get("/issuer", BankApi.BankInfo.class).bankId();
+                var details = new Shopper.Details(contact, cardNumber, expiry, destination);
+                out().println(Shopping.describe(Shopping.place(keys, bankId, shop, offer, details)));
             }
         }
 
         @Command(name = "status", description = "Where one of the holder's orders stands.")
-        static final class Status extends Action {
-
-            @Mixin
-            Holder holder;
+        static final class Status extends ShopperAction {
 
             @Option(names = "--order", required = true, paramLabel = "ORDER_ID", description = "The order, as 'shop order' printed it.")
             String order;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchantAsCustomer()) {
-                    PairwiseKeys keys = holder.keys(nodes, bank);
-                    String seller = shop.get("/merchant", MerchantApi.MerchantInfo.class).merchantId();
-                    out().println(Shopping.describe(Shopping.status(keys, seller, shop, order)));
-                }
+            void run(PairwiseKeys keys, PartyClient bank, PartyClient shop) {
+                String seller = shop.get("/merchant", MerchantApi.MerchantInfo.class).merchantId();
+                out().println(Shopping.describe(Shopping.status(keys, seller, shop, order)));
+            }
+        }
+    }
+
+    /** A holder's command at the shop: the holder's pairwise keys, the bank and the shop as a customer sees it. */
+    abstract static class ShopperAction extends Action {
+
+        @Mixin
+        Holder holder;
+
+        @Mixin
+        Options.Nodes nodes;
+
+        abstract void run(PairwiseKeys keys, PartyClient bank, PartyClient shop);
+
+        @Override
+        final void run() {
+            try (PartyClient bank = nodes.bank(); PartyClient shop = nodes.merchantAsCustomer()) {
+                run(holder.keys(nodes, bank), bank, shop);
             }
         }
     }

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.node.Node;
 import escudo.node.NodeConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -57,15 +54,10 @@ class CommandLineTest {
         String[] common = {"--issuer", issuerUrl, "--merchant", merchantUrl, "--courier", courierUrl,
                 "--cards", dir.resolve("cards").toString(), "--devices", dir.resolve("devices").toString(),
                 "--holders", dir.resolve("holders").toString(), "--token", token};
-        String[] argv = new String[words.length + common.length];
-        System.arraycopy(words, 0, argv, 0, words.length);
-        System.arraycopy(common, 0, argv, words.length, common.length);
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int exit = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)).run(argv);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return exit;
+        CliRun run = CliRun.of(words, common);
+        out = run.out();
+        err = run.err();
+        return run.exit();
     }
 
     @Test

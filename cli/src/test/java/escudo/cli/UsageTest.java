@@ -8,9 +8,6 @@ import escudo.core.Money;
 import escudo.s0.protocol.LayerOrder;
 import escudo.s2.protocol.OrderMessage.DeliveryState;
 import escudo.s3.protocol.CardKind;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,12 +27,10 @@ class UsageTest {
     private String err;
 
     private int escudo(String... argv) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int exit = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)).run(argv);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return exit;
+        CliRun run = CliRun.of(argv);
+        out = run.out();
+        err = run.err();
+        return run.exit();
     }
 
     /** Every command in the tree, found by walking picocli's model: a new command is checked without being listed here. */

@@ -1,6 +1,10 @@
 package escudo.testing;
 
-/** Byte-level checks the storage tests share: a secret must not appear in what lands on disk. */
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Byte-level checks the storage tests share: a secret must not appear on disk, a damaged file must not open. */
 public final class TestBytes {
 
     private TestBytes() {
@@ -18,5 +22,21 @@ public final class TestBytes {
             return true;
         }
         return false;
+    }
+
+    /**
+     * What a damaged sealed file looks like: {@code original} with one bit flipped at its start, in
+     * the nonce, in the middle and in the tag at the end, then one byte short, then empty.
+     */
+    public static List<byte[]> damagedCopies(byte[] original) {
+        List<byte[]> copies = new ArrayList<>();
+        for (int i : new int[] {0, 12, original.length / 2, original.length - 1}) {
+            byte[] flipped = original.clone();
+            flipped[i] ^= 0x01;
+            copies.add(flipped);
+        }
+        copies.add(Arrays.copyOf(original, original.length - 1));
+        copies.add(new byte[0]);
+        return copies;
     }
 }

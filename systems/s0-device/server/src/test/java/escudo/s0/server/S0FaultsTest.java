@@ -16,6 +16,7 @@ import escudo.node.PartyNode;
 import escudo.node.spi.Secrets;
 import escudo.node.testing.Fault;
 import escudo.node.testing.FaultProxy;
+import escudo.node.testing.Resources;
 import escudo.node.testing.RestartableParty;
 import escudo.s0.api.DeviceView;
 import escudo.s0.api.TradeApi;
@@ -79,12 +80,7 @@ class S0FaultsTest {
 
     @AfterEach
     void stop() {
-        phoneNetwork.close();
-        if (desk != null) {
-            desk.close();
-        }
-        toBank.close();
-        bank.close();
+        Resources.closeAll(phoneNetwork, desk, toBank, bank);
     }
 
     /** A trade, the fault its first message meets, and what happens before the device tries again. */

@@ -22,6 +22,7 @@ import escudo.s2.protocol.SplitOrder.Form;
 import escudo.s2.protocol.SplitOrder.Part;
 import escudo.s2.protocol.SplitOrder.Role;
 import escudo.s2.protocol.SplitOrder.Sealed;
+import escudo.testing.Edits;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -53,15 +54,7 @@ class OrderPartTest {
     }
 
     private static Map<String, String> changed(Part part, Map<String, String> changes) {
-        Map<String, String> fields = new HashMap<>(part.fields());
-        changes.forEach((name, value) -> {
-            if (value == null) {
-                fields.remove(name);
-            } else {
-                fields.put(name, value);
-            }
-        });
-        return fields;
+        return Edits.edited(part.fields(), changes);
     }
 
     private static Map<String, String> without(String field) {

@@ -18,13 +18,11 @@ import escudo.s2.protocol.PartyChannel.Receiver;
 import escudo.s2.protocol.PartyChannel.Reply;
 import escudo.s2.protocol.PartyChannel.Request;
 import escudo.s2.protocol.PartyChannel.Session;
+import escudo.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -77,31 +75,7 @@ class PartyChannelTest {
         }
     }
 
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2030-01-01T12:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final MutableClock clock = new MutableClock();
+    final TestClock clock = new TestClock(Instant.parse("2030-01-01T12:00:00Z"));
 
 
     static Function<Hello, Challenge> via(Receiver receiver) {

@@ -16,6 +16,7 @@ import escudo.core.EscudoException.Kind;
 import escudo.crypto.SecretAccess;
 import escudo.s3.protocol.CardKind;
 import java.nio.charset.StandardCharsets;
+import escudo.testing.TestBytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -74,17 +75,10 @@ class StorageTest {
         bank.issue(dir, CardKind.CASH, 10_000);
         Path state = dir.resolve(CardOs.STATE_FILE);
         byte[] sealed = Files.readAllBytes(state);
-        for (int i : new int[] {0, 12, sealed.length / 2, sealed.length - 1}) {
-            byte[] tampered = sealed.clone();
-            tampered[i] ^= 0x01;
-            Files.write(state, tampered);
-            CardException e = assertRefused(CardException.class, CardException.STORAGE_CORRUPT, () -> bank.open(dir));
-            assertEquals(Kind.INTERNAL, e.kind());
+        for (byte[] damaged : TestBytes.damagedCopies(sealed)) {
+            Files.write(state, damaged);
+            assertEquals(Kind.INTERNAL, assertRefused(CardException.class, CardException.STORAGE_CORRUPT, () -> bank.open(dir)).kind());
         }
-        Files.write(state, Arrays.copyOf(sealed, sealed.length - 1));
-        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
-        Files.write(state, new byte[0]);
-        assertRefused(CardException.STORAGE_CORRUPT, () -> bank.open(dir));
         Files.write(state, sealed);
         assertEquals(10_000, bank.open(dir).status().balance());
     }

@@ -16,6 +16,7 @@ import escudo.node.PartyNode;
 import escudo.node.spi.Secrets;
 import escudo.node.testing.Fault;
 import escudo.node.testing.FaultProxy;
+import escudo.node.testing.Resources;
 import escudo.node.testing.RestartableParty;
 import escudo.s3.api.AcceptedPayment;
 import escudo.s3.api.CardAccount;
@@ -102,16 +103,7 @@ class S3FaultsTest {
 
     @AfterEach
     void stop() {
-        terminal.close();
-        if (desk != null) {
-            desk.close();
-        }
-        if (shopClient != null) {
-            shopClient.close();
-        }
-        shop.close();
-        toBank.close();
-        bank.close();
+        Resources.closeAll(terminal, desk, shopClient, shop, toBank, bank);
     }
 
     // ---- deposits ----

@@ -22,6 +22,7 @@ import escudo.s2.protocol.SplitOrder.Sealed;
 import escudo.storage.Database;
 import escudo.testing.TestClock;
 import escudo.testing.TestDatabase;
+import escudo.testing.Edits;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,16 +119,8 @@ final class Market implements AutoCloseable {
 
     /** The issuer's part of Alice's order with her card and the price, changed by {@code changes} (null removes a field). */
     static Map<String, String> issuerFields(PaymentCard card, Map<String, String> changes) {
-        Map<String, String> fields = new HashMap<>(Map.of(SplitOrder.CARD_NUMBER, card.cardNumber(), SplitOrder.EXPIRY, card.expiry(),
-                SplitOrder.CONTACT, CONTACT, SplitOrder.AMOUNT, PRICE.toString(), SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT));
-        changes.forEach((name, value) -> {
-            if (value == null) {
-                fields.remove(name);
-            } else {
-                fields.put(name, value);
-            }
-        });
-        return fields;
+        return Edits.edited(Map.of(SplitOrder.CARD_NUMBER, card.cardNumber(), SplitOrder.EXPIRY, card.expiry(),
+                SplitOrder.CONTACT, CONTACT, SplitOrder.AMOUNT, PRICE.toString(), SplitOrder.PAYMENT_TYPE, Shopper.FULL_PAYMENT), changes);
     }
 
     /** An order sealed by {@code holder} with the given parts: seller (to {@code seller}), issuer and courier. */

@@ -19,21 +19,17 @@ import escudo.ledger.AccountKind;
 import escudo.s3.protocol.CardKind;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 003, Figs. 2-5: opening customer, merchant and card accounts. */
 class AccountOpeningTest {
 
+    @AutoClose
     private final BankFixture bank = new BankFixture();
     @TempDir
     Path dir;
-
-    @AfterEach
-    void close() {
-        bank.close();
-    }
 
     @Test
     void issuingACashCardMovesTheInitialValueFromTheCustomersAccountToTheCardAccount() {

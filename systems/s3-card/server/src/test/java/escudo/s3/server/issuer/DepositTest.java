@@ -25,14 +25,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 003, Fig. 9: the bank clears a merchant's batch of offline payments. */
 class DepositTest {
 
+    @AutoClose
     private final BankFixture bank = new BankFixture();
     @TempDir
     Path dir;
@@ -43,11 +44,6 @@ class DepositTest {
     void open() {
         card = bank.card(dir.resolve("alice"), "alice", CardKind.CASH, "50.00 EUR", "1234");
         shop = bank.shop("coffee");
-    }
-
-    @AfterEach
-    void close() {
-        bank.close();
     }
 
     private String cardNumber() {
@@ -92,11 +88,16 @@ class DepositTest {
         assertEquals(Money.parse("1.00 EUR"), bank.accounts.merchantBalance("coffee"));
     }
 
-    @Test
-    void clonedCardSpendingTheSameSerialTwiceIsRefusedBlacklistedAndAlerted() throws Exception {
+    /** A copy of Alice's card directory made before she pays: the same keys, ser# and seq#. */
+    private Card cloneOfAlicesCard() throws Exception {
         Path cloneDir = dir.resolve("clone");
         copy(dir.resolve("alice"), cloneDir);
-        Card clone = Card.open(cloneDir);
+        return Card.open(cloneDir);
+    }
+
+    @Test
+    void clonedCardSpendingTheSameSerialTwiceIsRefusedBlacklistedAndAlerted() throws Exception {
+        Card clone = cloneOfAlicesCard();
         BankFixture.Shop books = bank.shop("books");
         PaymentCertificate genuine = bank.pay(card, shop, "3.00 EUR", "1234");
         PaymentCertificate cloned = bank.pay(clone, books, "12.00 EUR", "1234");
@@ -125,9 +126,7 @@ class DepositTest {
      */
     @Test
     void aPaymentClearedBeforeTheCardWasBlacklistedIsAlreadyClearedWhenSentAgain() throws Exception {
-        Path cloneDir = dir.resolve("clone");
-        copy(dir.resolve("alice"), cloneDir);
-        Card clone = Card.open(cloneDir);
+        Card clone = cloneOfAlicesCard();
         BankFixture.Shop books = bank.shop("books");
         PaymentCertificate genuine = bank.pay(card, shop, "3.00 EUR", "1234");
         PaymentCertificate cloned = bank.pay(clone, books, "12.00 EUR", "1234");

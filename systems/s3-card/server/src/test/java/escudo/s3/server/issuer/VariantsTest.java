@@ -9,21 +9,17 @@ import escudo.s3.protocol.DepositReceipt;
 import escudo.s3.protocol.DepositReceipt.Outcome;
 import escudo.s3.protocol.PaymentCertificate;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 003, alternate embodiments: credit and cheque cards. */
 class VariantsTest {
 
+    @AutoClose
     private final BankFixture bank = new BankFixture();
     @TempDir
     Path dir;
-
-    @AfterEach
-    void close() {
-        bank.close();
-    }
 
     @Test
     void creditCardPaymentIsPaidByTheBankLessTheFeeAndOwedByTheCardHolder() {

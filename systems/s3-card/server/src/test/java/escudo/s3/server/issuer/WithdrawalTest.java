@@ -15,14 +15,15 @@ import escudo.s3.protocol.WithdrawalRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 003, Fig. 10: withdrawal (top-up) and CARD-CERT renewal. */
 class WithdrawalTest {
 
+    @AutoClose
     private final BankFixture bank = new BankFixture();
     @TempDir
     Path dir;
@@ -31,11 +32,6 @@ class WithdrawalTest {
     @BeforeEach
     void open() {
         card = bank.card(dir.resolve("alice"), "alice", CardKind.CASH, "50.00 EUR", "1234");
-    }
-
-    @AfterEach
-    void close() {
-        bank.close();
     }
 
     @Test
