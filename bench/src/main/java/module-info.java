@@ -1,6 +1,7 @@
 /** JMH benchmarks: the harness JMH generates runs the benchmark states reflectively. */
 module escudo.bench {
     requires jmh.core;
+    requires org.bouncycastle.provider;
     requires transitive escudo.bank.client;
     requires transitive escudo.bank;
     requires transitive escudo.core;

@@ -13,6 +13,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,8 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * is a stock RFC 8032 signature, so this is exactly the check the bank makes per payment).
  *
  * <ul>
- *   <li>{@link #bouncyCastle}: {@code escudo.crypto.VerifyingKey.verify}, BouncyCastle's
- *       {@code Ed25519.verify} on a key decoded once, as the bank's hot path does it;</li>
+ *   <li>{@link #bouncyCastle}: {@code escudo.crypto.VerifyingKey.verify} on a key decoded once, as
+ *       the bank's hot path does it: BouncyCastle's {@code Ed25519.verify}, then the cofactorless
+ *       equation, so that every stock verifier accepts what it accepts (issue 13);</li>
+ *   <li>{@link #bouncyCastleAlone}: BouncyCastle's {@code Ed25519.verify} alone, the raw rate;</li>
  *   <li>{@link #jdk}: the JDK's own {@code Signature.getInstance("Ed25519")}, for context.</li>
  * </ul>
  */
@@ -51,6 +54,7 @@ public class Ed25519VerifyBenchmark {
     private byte[] message;
     private byte[] signature;
     private VerifyingKey bcKey;
+    private Ed25519.PublicPoint bcPoint;
     private Signature jdkVerifier;
 
     @Setup
@@ -63,6 +67,10 @@ public class Ed25519VerifyBenchmark {
         signature = key.sign(message);
         bcKey = key.verifyingKey();
         bcKey.verify(signature, message, "baseline"); // a bad setup must not produce a number
+        bcPoint = Ed25519.validatePublicKeyFullExport(bcKey.bytes(), 0);
+        if (!bouncyCastleAlone()) {
+            throw new IllegalStateException("BouncyCastle does not accept the signature");
+        }
 
         byte[] der = new byte[X509_PREFIX.length + VerifyingKey.LENGTH];
         System.arraycopy(X509_PREFIX, 0, der, 0, X509_PREFIX.length);
@@ -75,9 +83,16 @@ public class Ed25519VerifyBenchmark {
         }
     }
 
+    /** Escudo's check: BouncyCastle's and then the cofactorless equation (docs/security.md, strict verification). */
     @Benchmark
     public void bouncyCastle() {
         bcKey.verify(signature, message, "baseline"); // throws on a bad signature, so it cannot be elided
+    }
+
+    /** BouncyCastle's own (cofactored) verification on a point decoded once: the raw bound of issue 15. */
+    @Benchmark
+    public boolean bouncyCastleAlone() {
+        return Ed25519.verify(signature, 0, bcPoint, message, 0, message.length);
     }
 
     @Benchmark
