@@ -1,5 +1,6 @@
 package escudo.node.testing;
 
+import escudo.http.PartyClient;
 import escudo.node.PartyNode;
 import escudo.storage.Database;
 import java.net.URI;
@@ -19,6 +20,8 @@ public final class RestartableParty implements AutoCloseable {
     private final Supplier<PartyNode> starter;
     private volatile PartyNode node;
     private int restarts;
+    private PartyClient desk;
+    private int deskOf = -1;
 
     private RestartableParty(Supplier<PartyNode> starter, PartyNode node) {
         this.starter = starter;
@@ -55,8 +58,20 @@ public final class RestartableParty implements AutoCloseable {
         return restarts;
     }
 
+    /** A client with the party's operator token, straight to it (no proxy); a new one after each restart, whose port changed. */
+    public synchronized PartyClient desk() {
+        if (deskOf != restarts) {
+            if (desk != null) {
+                desk.close();
+            }
+            desk = new PartyClient(node.uri(), node.operatorToken());
+            deskOf = restarts;
+        }
+        return desk;
+    }
+
     @Override
-    public void close() {
-        node.close();
+    public synchronized void close() {
+        Resources.closeAll(desk, node);
     }
 }

@@ -56,8 +56,6 @@ class S0FaultsTest {
     private final Secrets bankSecrets = Secrets.ephemeral(SigningKey.generate());
     private RestartableParty bank;
     private FaultProxy toBank;
-    private PartyClient desk;
-    private int deskOf = -1;
     private PartyClient phoneNetwork;
     private Wallet wallet;
     private int walletRestarts;
@@ -80,7 +78,7 @@ class S0FaultsTest {
 
     @AfterEach
     void stop() {
-        Resources.closeAll(phoneNetwork, desk, toBank, bank);
+        Resources.closeAll(phoneNetwork, toBank, bank);
     }
 
     /** A trade, the fault its first message meets, and what happens before the device tries again. */
@@ -168,13 +166,6 @@ class S0FaultsTest {
     }
 
     private PartyClient desk() {
-        if (deskOf != bank.restarts()) { // the restarted bank listens on another port
-            if (desk != null) {
-                desk.close();
-            }
-            desk = new PartyClient(bank.uri(), bank.node().operatorToken());
-            deskOf = bank.restarts();
-        }
-        return desk;
+        return bank.desk();
     }
 }

@@ -69,10 +69,6 @@ class S3FaultsTest {
     private RestartableParty bank;
     private FaultProxy toBank;
     private RestartableParty shop;
-    private PartyClient desk;
-    private int deskOf = -1;
-    private PartyClient shopClient;
-    private int shopClientOf = -1;
     private PartyClient terminal;
     private Card card;
     private int merchantRestarts;
@@ -103,7 +99,7 @@ class S3FaultsTest {
 
     @AfterEach
     void stop() {
-        Resources.closeAll(terminal, desk, shopClient, shop, toBank, bank);
+        Resources.closeAll(terminal, shop, toBank, bank);
     }
 
     // ---- deposits ----
@@ -238,25 +234,12 @@ class S3FaultsTest {
     // ---- the parties and their books ----
 
     private PartyClient desk() {
-        if (deskOf != bank.restarts()) { // the restarted bank listens on another port
-            if (desk != null) {
-                desk.close();
-            }
-            desk = new PartyClient(bank.uri(), bank.node().operatorToken());
-            deskOf = bank.restarts();
-        }
-        return desk;
+        return bank.desk();
     }
 
+    /** The till: the merchant's own token. */
     private PartyClient shopClient() {
-        if (shopClientOf != shop.restarts()) {
-            if (shopClient != null) {
-                shopClient.close();
-            }
-            shopClient = new PartyClient(shop.uri(), shopSecrets.operatorToken()); // the till, the merchant's own
-            shopClientOf = shop.restarts();
-        }
-        return shopClient;
+        return shop.desk();
     }
 
     private void restartMerchant() {
