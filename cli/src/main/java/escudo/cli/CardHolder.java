@@ -9,6 +9,7 @@ import escudo.s3.api.IssuedCard;
 import escudo.s3.api.AcceptedPayment;
 import escudo.s3.api.MerchantApi;
 import escudo.http.PartyClient;
+import escudo.s3.protocol.CardCertificate;
 import escudo.s3.protocol.CardKind;
 import escudo.s3.protocol.PaymentCertificate;
 import escudo.s3.protocol.PaymentSpec;
@@ -46,9 +47,21 @@ final class CardHolder {
      * merchant is reached without any token.
      */
     static AcceptedPayment pay(PartyClient merchant, Card card, String reference, String pin) {
-        PaymentSpec spec = merchant.get("/merchant/checkouts/" + reference, PaymentSpec.class);
-        PaymentCertificate payment = card.pay(spec, pin);
-        return merchant.post("/merchant/payments", new MerchantApi.Payment(card.certificate(), payment), AcceptedPayment.class);
+        return send(merchant, card.certificate(), sign(merchant, card, reference, pin));
+    }
+
+    /** Fig. 8 up to step 530: the specification presented under {@code reference}, approved with the PIN and signed by the card. */
+    static PaymentCertificate sign(PartyClient merchant, Card card, String reference, String pin) {
+        return card.pay(merchant.get("/merchant/checkouts/" + reference, PaymentSpec.class), pin);
+    }
+
+    /**
+     * Step 530: the signed payment goes to the merchant. The card has counted it already, so a
+     * payment whose answer was lost is sent again as it is: the merchant accepts it then, or refuses
+     * it {@code merchant.duplicate-payment} because it holds it.
+     */
+    static AcceptedPayment send(PartyClient merchant, CardCertificate card, PaymentCertificate payment) {
+        return merchant.post("/merchant/payments", new MerchantApi.Payment(card, payment), AcceptedPayment.class);
     }
 
     /** The till and the holder's terminal at one counter: the till presents {@code amount}, the card pays it. */

@@ -2,8 +2,6 @@ package escudo.ledger;
 
 import escudo.core.Money;
 import escudo.storage.Database;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,9 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Arguments: {@code jdbcUrl user password transferIdPrefix account...}; an empty user means the
  * URL carries the credentials. Prints {@value #READY} once {@value #READY_AFTER} transfers have
  * committed, and {@code committed <n>} every few milliseconds, where n counts the transfers whose
- * commit returned. Exits by itself when its standard input closes (the parent died) or after
- * {@link #MAX_LIFETIME_MILLIS}, so it never outlives a broken test run; exits with 2 on any
- * failure other than a refused transfer.
+ * commit returned. It runs under {@link escudo.testing.ChildJvm}, which ends it when the parent is
+ * gone; exits with 2 on any failure other than a refused transfer.
  */
 final class CrashWorker {
 
@@ -25,13 +22,11 @@ final class CrashWorker {
     static final String COMMITTED = "committed ";
     static final int READY_AFTER = 200;
     static final int THREADS = 4;
-    static final long MAX_LIFETIME_MILLIS = 60_000;
 
     private CrashWorker() {
     }
 
     public static void main(String[] args) throws Exception {
-        startWatchdog();
         String url = args[0];
         String user = args[1].isEmpty() ? null : args[1];
         String password = user == null ? null : args[2];
@@ -83,31 +78,5 @@ final class CrashWorker {
             System.out.flush();
             Runtime.getRuntime().halt(2);
         }
-    }
-
-    /** Ends this process when the parent goes away or the run takes far too long. */
-    private static void startWatchdog() {
-        Thread stdin = new Thread(() -> {
-            try (InputStream in = System.in) {
-                while (in.read() != -1) {
-                    // The parent writes nothing; end of input means it is gone.
-                }
-            } catch (IOException e) {
-                // Treated as the parent being gone.
-            }
-            Runtime.getRuntime().halt(3);
-        }, "crash-worker-stdin");
-        stdin.setDaemon(true);
-        stdin.start();
-        Thread deadline = new Thread(() -> {
-            try {
-                Thread.sleep(MAX_LIFETIME_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(4);
-        }, "crash-worker-deadline");
-        deadline.setDaemon(true);
-        deadline.start();
     }
 }
