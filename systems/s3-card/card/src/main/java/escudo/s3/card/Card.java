@@ -303,8 +303,10 @@ public final class Card {
      * amount, and state the new balance as the balance sent in the request plus the amount. The
      * amount is added to the card's current balance (which equals that new balance unless the
      * card paid in between). A renewed CARD-CERT must certify the same card, kind, currency and
-     * keys, be signed by the bank, valid now, and valid until later than the current one. A
-     * replayed acknowledgement finds nothing pending and is refused.
+     * keys, be signed by the bank, valid now, and valid until later than the current one; one
+     * that expired before the acknowledgement arrived (an answer lost and asked for again late)
+     * is left aside, the amount loads all the same. A replayed acknowledgement finds nothing
+     * pending and is refused.
      */
     public synchronized void completeWithdrawal(WithdrawalAck ack) {
         Objects.requireNonNull(ack, "ack");
@@ -374,6 +376,12 @@ public final class Card {
         try {
             renewed.verify(state.bankKey(), current.bankId(), clock.instant());
         } catch (ProtocolException e) {
+            if (e.code() == ProtocolException.CARD_CERT_EXPIRED) {
+                // The bank's own (verify checks the signature before the dates), but its answer came so late
+                // that it ran out on the way: the amount the bank moved still loads, the card keeps its
+                // certificate and asks for another renewal. Refused whole, the top-up was lost for good.
+                return current;
+            }
             throw renewalMismatch("the renewed CARD-CERT is not valid now (" + e.code() + ")", e);
         }
         if (!renewed.validUntil().isAfter(current.validUntil())) {

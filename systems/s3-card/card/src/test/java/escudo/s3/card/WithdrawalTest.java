@@ -255,6 +255,28 @@ class WithdrawalTest {
         assertEquals(3_000, card.status().balance());
     }
 
+    /** Found by the S3 simulation (seed 28): the card refused the late answer whole, and asked for it again in vain ever after. */
+    @Test
+    void renewalAnsweredBeforeItsCertificateExpiredStillLoadsTheAmountWhenTheAnswerArrivesLater() {
+        Card card = bank.issue(dir, CardKind.CASH, 1_000);
+        CardCertificate old = card.certificate();
+        WithdrawalRequest r = card.requestWithdrawal(eur(2_000), true, PIN);
+        CardCertificate renewed = bank.certify(card.userShare(), bank.sC.publicShare(), CardKind.CASH, old.validUntil().plusSeconds(60));
+        WithdrawalAck ack = bank.ack(r, renewed);
+        CardCertificate foreign = CardCertificate.issue(TestBank.BANK_ID, CARD_NUMBER, CardKind.CASH, "EUR", renewed.validFrom(),
+                renewed.validUntil(), "", bank.sC.publicShare(), card.userShare(), SigningKey.generate());
+        bank.clock.advance(Duration.between(bank.now(), renewed.validUntil())); // the answer was lost; asked for again only now
+
+        assertRefused(CardException.RENEWAL_MISMATCH, () -> card.completeWithdrawal(bank.ack(r, foreign)));
+        assertEquals(1_000, card.status().balance());
+        card.completeWithdrawal(ack);
+
+        assertEquals(3_000, card.status().balance());
+        assertEquals(old, card.certificate());
+        assertTrue(card.pendingWithdrawal().isEmpty());
+        assertEquals(3_000, bank.open(dir).status().balance());
+    }
+
     @Test
     void chequeCardHasNoWithdrawal() {
         Card card = bank.issue(dir, CardKind.CHEQUE, 10);

@@ -28,10 +28,10 @@ import java.util.List;
 public final class S3Feature implements Feature {
 
     /** How often the merchant deletes unpaid checkouts past {@link Merchant#UNPAID_CHECKOUT_RETENTION}. */
-    static final Duration CHECKOUT_CLEANUP = Duration.ofMinutes(5);
+    public static final Duration CHECKOUT_CLEANUP = Duration.ofMinutes(5);
 
     /** Batches one {@code POST /merchant/deposits} sends (2,000 payments, about two seconds); the caller asks again for the rest. */
-    static final int BATCHES_PER_CALL = 20;
+    public static final int BATCHES_PER_CALL = 20;
 
     public static final Setting<Long> ONLINE_LIMIT = Setting.number("escudo.merchant.online.limit", 10_000, 0,
             "A payment above this amount (in minor units) clears online at the bank before the merchant accepts it.");

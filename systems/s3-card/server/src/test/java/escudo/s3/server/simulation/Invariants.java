@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -136,6 +137,9 @@ final class Invariants {
                 broken.add(h + " shows " + status + ", the model expects balance " + h.cardBalance + ", ser# " + h.nextSerial
                         + ", seq# " + h.nextSequence + ", " + h.pinTriesLeft + " PIN tries");
             }
+            if (!h.card.pendingWithdrawal().equals(Optional.ofNullable(h.pending))) {
+                broken.add(h + " keeps " + h.card.pendingWithdrawal() + " as its pending withdrawal, the model expects " + h.pending);
+            }
             if (!h.card.certificate().equals(h.certificate)) {
                 broken.add(h + " holds another CARD-CERT than the one the bank gave it last");
             }
@@ -199,6 +203,17 @@ final class Invariants {
                     broken.add("the bank paid " + s.label() + " for " + key + ", which the merchant never accepted");
                 }
             });
+            // A payment whose checkout were gone could never be deposited (the deposit reads the two together).
+            long orphans = s.db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM merchant_payment p LEFT JOIN merchant_checkout c"
+                    + " ON c.reference = p.reference WHERE c.reference IS NULL", r -> r.getLong(1))).orElseThrow();
+            if (orphans > 0) {
+                broken.add(s.label() + " holds " + orphans + " payments whose checkout it deleted");
+            }
+            long unpaid = s.db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM merchant_checkout WHERE paid = FALSE",
+                    r -> r.getLong(1))).orElseThrow();
+            if (unpaid != s.unpaid.size()) {
+                broken.add(s.label() + " keeps " + unpaid + " unpaid checkouts, the model expects " + s.unpaid.size());
+            }
             long balance = ledger.getOrDefault(s.account, 0L);
             if (credited > balance || (collected == 0 && credited != balance)) {
                 broken.add(s.label() + "'s cleared payments credit " + Simulation.money(credited) + " (" + collected

@@ -27,6 +27,7 @@ import escudo.s3.protocol.PaymentSpec;
 import escudo.s3.protocol.ProtocolException;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
+import escudo.s3.server.S3Feature;
 import escudo.s3.server.issuer.Issuer;
 import escudo.s3.server.issuer.IssuerException;
 import escudo.s3.server.merchant.Merchant;
@@ -51,6 +52,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -61,8 +63,9 @@ import java.util.stream.Stream;
 /**
  * A seeded simulation of S3 in one process, in the spirit of TigerBeetle's VOPR: the bank (the
  * issuer on its database), three merchants (each on its own database, linked to the bank through
- * a network that loses and duplicates messages) and up to eight cards of the bank's customers,
- * on one clock that the simulation moves. One {@link SplittableRandom} from the seed chooses every
+ * a network that loses and duplicates messages, each running its node's job that deletes unpaid
+ * checkouts long expired) and up to eight cards of the bank's customers, on one clock that the
+ * simulation moves. One {@link SplittableRandom} from the seed chooses every
  * operation, amount, card, merchant, fault and clock advance; after every step {@link Invariants}
  * compare the parties with each other and with the simulation's own model of what must have
  * happened. The first broken invariant stops the run with the seed, the step and the last steps.
@@ -173,6 +176,7 @@ final class Simulation implements AutoCloseable {
         check();
         for (step = 1; step <= steps; step++) {
             clock.advance(Duration.ofMillis(1 + random.nextInt(5_000))); // think time; never zero, see the class comment
+            runCleanupJobs();
             record(chooseOperation());
             if (step == sabotageStep) {
                 sabotage.accept(this);
@@ -383,9 +387,15 @@ final class Simulation implements AutoCloseable {
         return random.nextInt(20) == 0 ? books.balance(customers.get(h.customerId)) + 1 + random.nextLong(100_00) : 5_00 + random.nextLong(250_00);
     }
 
+    /** The terminal asks the card for the request it still waits on (kept on the card's disk) and sends it again. */
     private String resendWithdrawal() {
         Holder h = pick(holders.stream().filter(x -> x.pending != null).toList());
-        return h.label() + " sends its pending withdrawal seq# " + h.pending.sequence() + " again: " + sendWithdrawal(h, h.pending);
+        WithdrawalRequest kept = h.card.pendingWithdrawal().orElse(null);
+        if (!h.pending.equals(kept)) {
+            violations.add(h.label() + " gives back " + kept + " as its pending withdrawal, not the request it sent: " + h.pending);
+            return h.label() + " has lost its pending withdrawal seq# " + h.pending.sequence();
+        }
+        return h.label() + " sends its pending withdrawal seq# " + kept.sequence() + " again: " + sendWithdrawal(h, kept);
     }
 
     /** The request goes to the bank over the simulated network; an acknowledgement that arrives completes it on the card. */
@@ -418,8 +428,11 @@ final class Simulation implements AutoCloseable {
         }
         h.cardBalance += ack.amount().minorUnits();
         h.pending = null;
-        ack.renewed().ifPresent(renewed -> h.certificate = renewed);
-        return "acknowledged, card completes" + (ack.renewed().isPresent() ? " with a renewed certificate" : "");
+        // A renewal answered long ago and received only now may have expired on the way: the card keeps its certificate.
+        Optional<CardCertificate> renewed = ack.renewed().filter(c -> clock.instant().isBefore(c.validUntil()));
+        renewed.ifPresent(c -> h.certificate = c);
+        return "acknowledged, card completes" + (renewed.isPresent() ? " with a renewed certificate"
+                : ack.renewed().isPresent() ? " leaving aside a renewal " + counted("expired before it arrived") : "");
     }
 
     private record Answer(WithdrawalAck ack, ErrorCode refusal) {
@@ -456,14 +469,19 @@ final class Simulation implements AutoCloseable {
             }
         }
         if (acknowledgedBefore) {
-            // The identical request again: a replay to refuse or, where the bank keeps its answers,
-            // the same acknowledgement again. Never a second top-up.
-            if (ack != null && !sameAnswer(ack, h.lastAck)) {
+            // Answered before (issuer V3): the identical request gets the very acknowledgement the
+            // bank kept for it, however late, unless the card was blacklisted since. Never a second top-up.
+            ErrorCode expected = issuer.card(h.cardNumber).blacklisted() ? IssuerException.CARD_BLACKLISTED
+                    : request.equals(h.lastAcknowledgedRequest) ? null : IssuerException.REPLAYED_REQUEST;
+            if (!Objects.equals(expected, refusal)) {
+                violations.add(what + ", sent again after its acknowledgement: the bank should have " + verdict(expected)
+                        + " but " + verdict(refusal));
+            }
+            if (ack != null && !ack.equals(h.lastAck)) {
                 violations.add(what + " was acknowledged twice with different answers: " + h.lastAck + " then " + ack);
             }
-            if (ack == null && refusal != IssuerException.REPLAYED_REQUEST && refusal != IssuerException.STALE_REQUEST
-                    && refusal != IssuerException.CARD_BLACKLISTED) {
-                violations.add(what + " sent again after its acknowledgement was refused with " + refusal);
+            if (ack != null) {
+                counted("withdrawal acknowledged again");
             }
             return new Answer(ack, refusal);
         }
@@ -490,18 +508,13 @@ final class Simulation implements AutoCloseable {
         return new Answer(ack, refusal);
     }
 
-    private static boolean sameAnswer(WithdrawalAck ack, WithdrawalAck first) {
-        return first != null && ack.sequence() == first.sequence() && ack.amount().equals(first.amount())
-                && ack.newBalance().equals(first.newBalance()) && ack.renewed().isPresent() == first.renewed().isPresent();
-    }
-
-    /** What the bank must answer to a new request, in the order of its checks; null for an acknowledgement. */
+    /** What the bank must answer to a new request, in the order WithdrawalDesk checks; null for an acknowledgement. */
     private ErrorCode bankVerdict(Holder h, WithdrawalRequest request) {
-        if (Duration.between(request.time(), clock.instant()).abs().compareTo(Issuer.FRESHNESS) > 0) {
-            return IssuerException.STALE_REQUEST;
-        }
         if (issuer.card(h.cardNumber).blacklisted()) {
             return IssuerException.CARD_BLACKLISTED;
+        }
+        if (Duration.between(request.time(), clock.instant()).abs().compareTo(Issuer.FRESHNESS) > 0) {
+            return IssuerException.STALE_REQUEST;
         }
         long claimed = request.cardBalance().minorUnits();
         if (claimed > h.bankSide(books.balance(h.account))) {
@@ -525,7 +538,7 @@ final class Simulation implements AutoCloseable {
         Shop s = pick(shops);
         long amount = purchaseAmount(h, s);
         boolean rightPin = random.nextInt(100) >= 4;
-        PaymentSpec spec = s.merchant.checkout(new Money(amount, EUR), "simulated purchase");
+        PaymentSpec spec = presentCheckout(s, amount, "simulated purchase");
         return h.label() + " pays " + money(amount) + " at " + s.label() + (rightPin ? "" : " with a wrong PIN") + ": " + pay(h, s, spec, rightPin);
     }
 
@@ -544,21 +557,88 @@ final class Simulation implements AutoCloseable {
     private String openCheckout() {
         Shop s = pick(shops);
         long amount = 1 + random.nextLong(60_00);
-        s.openCheckouts.add(s.merchant.checkout(new Money(amount, EUR), "waiting purchase"));
+        s.openCheckouts.add(presentCheckout(s, amount, "waiting purchase"));
         if (s.openCheckouts.size() > 6) {
             s.openCheckouts.removeFirst();
         }
         return s.label() + " presents a checkout of " + money(amount);
     }
 
+    /**
+     * The till presents a checkout and the holder's terminal fetches it by its reference (the open
+     * GET /merchant/checkouts/{reference}): the very specification the till made.
+     */
+    private PaymentSpec presentCheckout(Shop s, long amount, String details) {
+        PaymentSpec spec = s.merchant.checkout(new Money(amount, EUR), details);
+        s.unpaid.put(spec.reference(), spec.time());
+        PaymentSpec fetched = s.merchant.presented(spec.reference());
+        if (!fetched.equals(spec)) {
+            violations.add(s.label() + "'s terminal fetched " + fetched + " for the checkout its till presented as " + spec);
+        }
+        return spec;
+    }
+
+    /**
+     * A checkout presented a while ago is paid: half the time the terminal fetches it again first
+     * and pays only what it is given, else the card signs the specification the terminal showed
+     * then, and the merchant's acceptance must refuse what the fetch would have.
+     */
     private String payOpenCheckout() {
         Shop s = pick(shops.stream().filter(x -> !x.openCheckouts.isEmpty()).toList());
         PaymentSpec spec = s.openCheckouts.remove(random.nextInt(s.openCheckouts.size()));
         Holder h = pick(holders);
         boolean rightPin = random.nextInt(100) >= 4;
-        return h.label() + " pays " + s.label() + "'s checkout of " + money(spec.amount().minorUnits()) + " presented "
-                + Duration.between(spec.time(), clock.instant()).toSeconds() + " s ago" + (rightPin ? "" : " with a wrong PIN")
-                + ": " + pay(h, s, spec, rightPin);
+        String what = h.label() + " pays " + s.label() + "'s checkout of " + money(spec.amount().minorUnits()) + " presented "
+                + Duration.between(spec.time(), clock.instant()).toSeconds() + " s ago" + (rightPin ? "" : " with a wrong PIN");
+        if (random.nextBoolean()) {
+            ErrorCode predicted = checkoutVerdict(s, spec);
+            try {
+                PaymentSpec fetched = s.merchant.presented(spec.reference());
+                expect(predicted, null, what + ", fetched again");
+                if (!fetched.equals(spec)) {
+                    violations.add(what + ": the terminal fetched " + fetched + " instead");
+                }
+                return what + ", fetched again: " + pay(h, s, fetched, rightPin);
+            } catch (EscudoException e) {
+                expect(predicted, e, what + ", fetched again");
+                return what + ": the terminal fetches it, refused (" + counted(e.code()) + ")";
+            }
+        }
+        return what + ": " + pay(h, s, spec, rightPin);
+    }
+
+    /** What the merchant says of a checkout it presented, in the order Merchant.presented and claimCheckout check; null if payable. */
+    private ErrorCode checkoutVerdict(Shop s, PaymentSpec spec) {
+        return s.forgotten.contains(spec.reference()) ? MerchantException.UNKNOWN_CHECKOUT
+                : !s.unpaid.containsKey(spec.reference()) ? MerchantException.DUPLICATE_PAYMENT
+                : clock.instant().isAfter(spec.time().plus(Merchant.CHECKOUT_LIFETIME)) ? MerchantException.CHECKOUT_EXPIRED
+                : null;
+    }
+
+    /** The merchant's node deletes unpaid checkouts long expired every few minutes: as due, before the step's operation. */
+    private void runCleanupJobs() {
+        Instant now = clock.instant();
+        for (Shop s : shops) {
+            if (now.isBefore(s.nextCleanup)) {
+                continue;
+            }
+            s.nextCleanup = now.plus(S3Feature.CHECKOUT_CLEANUP);
+            Instant before = now.minus(Merchant.UNPAID_CHECKOUT_RETENTION);
+            List<String> due = s.unpaid.entrySet().stream().filter(e -> e.getValue().isBefore(before)).map(Map.Entry::getKey).toList();
+            int deleted = s.merchant.forgetExpiredCheckouts();
+            if (deleted != due.size()) {
+                violations.add(s.label() + "'s cleanup deleted " + deleted + " checkouts, the model expects the " + due.size()
+                        + " unpaid ones presented over " + Merchant.UNPAID_CHECKOUT_RETENTION + " ago");
+            }
+            due.forEach(reference -> {
+                s.unpaid.remove(reference);
+                s.forgotten.add(reference);
+            });
+            if (deleted > 0) {
+                trace.countOutcome("unpaid checkouts deleted", deleted);
+                faults.note(s.label() + " forgets " + deleted + " unpaid checkouts");
+            }
+        }
     }
 
     /** The genuine card signs (or refuses, as predicted), then the merchant accepts (or refuses, as predicted). */
@@ -608,9 +688,10 @@ final class Simulation implements AutoCloseable {
         PaymentSpec spec = payment.spec();
         Instant now = clock.instant();
         boolean online = spec.amount().minorUnits() > s.onlineLimit();
+        ErrorCode checkout = checkoutVerdict(s, spec);
         ErrorCode predicted = spec.time().isBefore(certificate.validFrom()) ? ProtocolException.CARD_CERT_NOT_YET_VALID
                 : s.merchant.isBlacklisted(h.cardNumber) ? MerchantException.CARD_BLACKLISTED
-                : now.isAfter(spec.time().plus(Merchant.CHECKOUT_LIFETIME)) ? MerchantException.CHECKOUT_EXPIRED
+                : checkout != null ? checkout
                 : storedAt.getOrDefault(key, Set.of()).contains(s.index) ? MerchantException.DUPLICATE_PAYMENT
                 : null;
         int faultsBefore = faults.injected();
@@ -631,7 +712,7 @@ final class Simulation implements AutoCloseable {
             if (refusal == MerchantException.ONLINE_CLEARING_UNAVAILABLE && faults.injected() == faultsBefore) {
                 violations.add(what + ": online clearing unavailable though the network lost nothing");
             }
-        } else if (refusal != predicted && !(predicted == MerchantException.CHECKOUT_EXPIRED && refusal == MerchantException.UNKNOWN_CHECKOUT)) {
+        } else if (refusal != predicted) {
             violations.add(what + ": the merchant should have " + verdict(predicted) + " but " + verdict(refusal));
         }
         boolean stored = refusal == null || afterStoring;
@@ -642,6 +723,7 @@ final class Simulation implements AutoCloseable {
             violations.add(what + ": accepted as " + accepted.status() + " with an online-clearing limit of " + money(s.onlineLimit()));
         }
         if (stored) {
+            s.unpaid.remove(spec.reference());
             storedAt.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(s.index);
             presented.add(new Presented(s.index, certificate, payment));
             if (presented.size() > 50) {
@@ -682,7 +764,7 @@ final class Simulation implements AutoCloseable {
         } catch (EscudoException e) {
             refusal = e.code();
         }
-        if (refusal != predicted && !(predicted == MerchantException.DUPLICATE_PAYMENT && refusal == MerchantException.UNKNOWN_CHECKOUT)) {
+        if (refusal != predicted) {
             violations.add(what + ": the merchant should have " + verdict(predicted) + " but " + verdict(refusal));
         }
         return what + ": " + (refusal == null ? "accepted" : "refused (" + counted(refusal) + ")");
@@ -710,7 +792,7 @@ final class Simulation implements AutoCloseable {
         for (int i = 0; i < payments; i++) {
             Shop s = pick(shops);
             long amount = 1 + random.nextLong(Math.max(1_00, Math.min(clone.status().balance(), 80_00)));
-            PaymentSpec spec = s.merchant.checkout(new Money(amount, EUR), "simulated purchase");
+            PaymentSpec spec = presentCheckout(s, amount, "simulated purchase");
             line.append("; pays ").append(money(amount)).append(" at ").append(s.label()).append(": ");
             PaymentCertificate payment;
             try {
@@ -728,13 +810,26 @@ final class Simulation implements AutoCloseable {
 
     // ---- operations: merchants and the bank ----
 
-    /** Seed 003, Fig. 9: the merchant deposits its collected payments through the faulty network. */
+    /**
+     * Seed 003, Fig. 9: the merchant deposits its collected payments through the faulty network, as
+     * its node's POST /merchant/deposits does (at most {@link S3Feature#BATCHES_PER_CALL} batches),
+     * or one batch only. A call that went through says truly how many payments still wait.
+     */
     private String deposit() {
         Shop s = pick(shops);
         boolean oneBatch = random.nextInt(8) == 0;
+        int maxBatches = oneBatch ? 1 : S3Feature.BATCHES_PER_CALL;
         int faultsBefore = faults.injected();
         try {
-            DepositSummary summary = oneBatch ? s.merchant.depositCollected(1) : s.merchant.depositCollected();
+            DepositSummary summary = s.merchant.depositCollected(maxBatches);
+            long collected = s.merchant.payments().stream().filter(AcceptedPayment::collected).count();
+            if (summary.remaining() != collected || summary.receipts().size() > maxBatches
+                    || (summary.receipts().size() < maxBatches && collected > 0)
+                    || summary.receipts().stream().anyMatch(r -> r.statuses().size() > DepositRequest.MAX_PAYMENTS)) {
+                violations.add(s.label() + "'s deposit of at most " + maxBatches + " batches of " + DepositRequest.MAX_PAYMENTS + " sent "
+                        + summary.sent() + " in " + summary.receipts().size() + " batches and says " + summary.remaining()
+                        + " remain, while it holds " + collected + " collected");
+            }
             return s.label() + " deposits" + (oneBatch ? " one batch" : "") + ": " + describe(summary);
         } catch (EscudoException e) {
             if (e.code() != PartyClient.UNREACHABLE || faults.injected() == faultsBefore) {
@@ -793,8 +888,8 @@ final class Simulation implements AutoCloseable {
             for (Shop s : shops) {
                 DepositSummary summary;
                 int sent = 0;
-                do {
-                    summary = s.merchant.depositCollected();
+                do { // as escudo deposit calls its node until nothing remains
+                    summary = s.merchant.depositCollected(S3Feature.BATCHES_PER_CALL);
                     sent += summary.sent();
                 } while (summary.remaining() > 0);
                 s.merchant.refreshBlacklist();

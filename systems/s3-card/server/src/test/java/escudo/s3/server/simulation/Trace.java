@@ -42,7 +42,11 @@ final class Trace {
 
     /** An outcome worth a figure: a refusal code, a deposit status, a fault. */
     void countOutcome(String name) {
-        outcomes.merge(name, 1, Integer::sum);
+        countOutcome(name, 1);
+    }
+
+    void countOutcome(String name, int times) {
+        outcomes.merge(name, times, Integer::sum);
     }
 
     List<String> lastLines() {
