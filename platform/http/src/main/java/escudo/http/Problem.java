@@ -28,6 +28,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final ErrorCode TOO_LARGE = ErrorCode.declare("request.too-large", Kind.INVALID);
     /** The body stopped arriving for longer than the server's read timeout (408). */
     public static final ErrorCode TIMED_OUT = ErrorCode.declare("request.timed-out", Kind.INVALID);
+    /** A body of another media type than the route takes (415). */
+    public static final ErrorCode UNSUPPORTED_MEDIA_TYPE = ErrorCode.declare("request.unsupported-media-type", Kind.INVALID);
     /** Too many requests from one client address to a party's open endpoints (429, with {@code Retry-After}). */
     public static final ErrorCode RATE_LIMITED = ErrorCode.declare("request.rate-limited", Kind.REFUSED);
     /** Any other refusal of the HTTP layer itself. */

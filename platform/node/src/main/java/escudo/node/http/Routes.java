@@ -65,6 +65,21 @@ public final class Routes {
         withBody(rules, Method.PUT, path, bodyType, handler);
     }
 
+    /**
+     * A POST whose body is bytes of {@code mediaType}, not JSON (an OCSP request, a CMP message):
+     * another {@code Content-Type} is {@code 415 request.unsupported-media-type}; the same size
+     * limit and read timeout hold.
+     */
+    public static void postBytes(HttpRules rules, String path, String mediaType, BodyHandler<byte[]> handler) {
+        route(rules, Method.POST, path, (req, res) -> {
+            boolean typed = req.headers().contentType().map(type -> type.mediaType().text().equalsIgnoreCase(mediaType)).orElse(false);
+            if (!typed) {
+                throw new EscudoException(Problem.UNSUPPORTED_MEDIA_TYPE, "the body must be " + mediaType);
+            }
+            reply(res, handler.handle(req.content().hasEntity() ? body(req) : new byte[0], new Request(req)));
+        });
+    }
+
     public static void get(HttpRules rules, String path, RequestHandler handler) {
         route(rules, Method.GET, path, (req, res) -> reply(res, handler.handle(new Request(req))));
     }
@@ -106,6 +121,8 @@ public final class Routes {
             case EscudoException e when e.code() == Problem.TOO_LARGE -> Problem.of(413, Problem.TOO_LARGE, e.getMessage(), instance);
             case EscudoException e when e.code() == Problem.RATE_LIMITED -> Problem.of(429, Problem.RATE_LIMITED, e.getMessage(), instance);
             case EscudoException e when e.code() == Problem.TIMED_OUT -> Problem.of(408, Problem.TIMED_OUT, e.getMessage(), instance);
+            case EscudoException e when e.code() == Problem.UNSUPPORTED_MEDIA_TYPE ->
+                    Problem.of(415, Problem.UNSUPPORTED_MEDIA_TYPE, e.getMessage(), instance);
             case EscudoException e -> Problem.of(e, instance);
             case HttpException e when e.status().code() < 500 -> Problem.of(e.status().code(), switch (e.status().code()) {
                 case 404 -> Problem.NO_ROUTE;
@@ -210,6 +227,11 @@ public final class Routes {
     }
 
     private static void reply(ServerResponse res, Object result) {
+        if (result instanceof Binary binary) {
+            res.header(HeaderNames.CONTENT_TYPE, binary.mediaType());
+            res.send(binary.content().toByteArray());
+            return;
+        }
         Object body = result instanceof Created created ? created.body() : result;
         byte[] json = body == null ? null : Json.write(body); // may fail: nothing is set on res yet
         if (result instanceof Created created) {
