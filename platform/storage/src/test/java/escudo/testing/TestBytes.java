@@ -12,16 +12,17 @@ public final class TestBytes {
 
     /** Whether {@code needle} occurs in {@code haystack}. */
     public static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
+        return indexOf(haystack, needle) >= 0;
+    }
+
+    /** Where {@code needle} first occurs in {@code haystack}, or -1. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
         for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
             }
-            return true;
         }
-        return false;
+        return -1;
     }
 
     /**
