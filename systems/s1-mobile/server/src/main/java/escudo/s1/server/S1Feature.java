@@ -1,0 +1,94 @@
+package escudo.s1.server;
+
+import escudo.bank.Bank;
+import escudo.node.NodeConfig.Role;
+import escudo.node.http.Binary;
+import escudo.node.http.Desk;
+import escudo.node.http.RateLimit;
+import escudo.node.http.Routes;
+import escudo.node.spi.Feature;
+import escudo.node.spi.Party;
+import escudo.node.spi.Setting;
+import escudo.s1.api.CaApi;
+import escudo.s1.protocol.CertificateException;
+import escudo.s1.server.ca.CertificationAuthority;
+import java.math.BigInteger;
+import java.security.cert.CertificateEncodingException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * S1, the certification mobile terminal (seed 001), on the bank: the certification authority
+ * (server 600). It publishes its root certificate, its CRL and its OCSP responder, and the bank's
+ * desk revokes and lists certificates (docs/api.md, S1).
+ */
+public final class S1Feature implements Feature {
+
+    public static final Setting<Long> VALIDITY_DAYS = Setting.number("escudo.s1.certificate.validity.days", 365, 1,
+            "How many days a user certificate the CA issues is valid.");
+    /** Vault name of the box that seals the CA's private keys. */
+    private static final String CA_KEYS = "s1-ca-keys";
+    static final String PKIX_CERT = "application/pkix-cert";
+    static final String PKIX_CRL = "application/pkix-crl";
+    static final String OCSP_REQUEST = "application/ocsp-request";
+    static final String OCSP_RESPONSE = "application/ocsp-response";
+
+    @Override
+    public String name() {
+        return "s1";
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(VALIDITY_DAYS);
+    }
+
+    @Override
+    public void join(Party party) {
+        if (party.role() != Role.ISSUER) {
+            return;
+        }
+        CertificationAuthority ca = CertificationAuthority.open(party.require(Bank.class), party.secrets().box(CA_KEYS), party.clock(),
+                party.config().issuerUrl(), Duration.ofDays(party.setting(VALIDITY_DAYS)));
+        party.provide(CertificationAuthority.class, ca);
+        Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
+        RateLimit limit = party.rateLimit();
+        party.routes(r -> {
+            Routes.get(r, "/issuer/ca/root", req -> Binary.of(PKIX_CERT, der(ca)));
+            Routes.get(r, "/issuer/ca/crl", req -> Binary.of(PKIX_CRL, ca.crl()));
+            // open, and each answer costs a signature: limited per address
+            Routes.postBytes(r, "/issuer/ca/ocsp", OCSP_REQUEST, (body, req) -> {
+                limit.admit(req);
+                return Binary.of(OCSP_RESPONSE, ca.responder().respond(body));
+            });
+            Routes.post(r, "/issuer/ca/certificates/{serial}/revocation", CaApi.Revoke.class, (body, req) -> desk.only(req,
+                    () -> view(ca.revoke(serial(req.path("serial")), body.reason()))));
+            Routes.get(r, "/issuer/ca/certificates/{serial}", req -> desk.only(req, () -> view(ca.entry(serial(req.path("serial")))
+                    .orElseThrow(() -> new CertificateException(CertificateException.NOT_FOUND, "the CA issued no such certificate")))));
+            Routes.get(r, "/issuer/customers/{id}/certificates", req -> desk.only(req,
+                    () -> new CaApi.Certificates(ca.certificatesOf(req.path("id")).stream().map(S1Feature::view).toList())));
+        });
+    }
+
+    private static CaApi.CertificateView view(CertificationAuthority.Entry entry) {
+        return new CaApi.CertificateView(entry.serial().toString(16), entry.customerId(), entry.phoneNumber(),
+                entry.certificate().getNotBefore().toInstant(), entry.certificate().getNotAfter().toInstant(),
+                entry.revokedAt(), entry.revocationReason());
+    }
+
+    /** A serial number as the desk gives it: lower-case hex, at most 20 octets (RFC 5280). */
+    private static BigInteger serial(String hex) {
+        if (!hex.matches("[0-9a-f]{1,40}")) {
+            throw new CertificateException(CertificateException.MALFORMED, "a serial number is 1 to 40 lower-case hex digits");
+        }
+        return new BigInteger(hex, 16);
+    }
+
+    private static byte[] der(CertificationAuthority ca) {
+        try {
+            return ca.root().getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
