@@ -16,9 +16,15 @@ public record UserIdentity(String name, String customerId, String phoneNumber) {
     public UserIdentity {
         Text.requireText("name", name, MAX_NAME_LENGTH);
         Text.requireId("customerId", customerId);
-        if (phoneNumber == null || !E164.matcher(phoneNumber).matches()) {
+        requirePhoneNumber(phoneNumber);
+    }
+
+    /** {@code value} if it is a phone number in E.164 form, else {@code s1.malformed}. */
+    public static String requirePhoneNumber(String value) {
+        if (value == null || !E164.matcher(value).matches()) {
             throw new CertificateException(CertificateException.MALFORMED,
                     "a phone number is in E.164 form: a plus and 7 to 15 digits, the first not 0");
         }
+        return value;
     }
 }

@@ -3,6 +3,7 @@ package escudo.s1.server;
 import escudo.bank.Bank;
 import escudo.node.NodeConfig.Role;
 import escudo.node.http.Binary;
+import escudo.node.http.Created;
 import escudo.node.http.Desk;
 import escudo.node.http.RateLimit;
 import escudo.node.http.Routes;
@@ -11,7 +12,10 @@ import escudo.node.spi.Party;
 import escudo.node.spi.Setting;
 import escudo.s1.api.CaApi;
 import escudo.s1.protocol.CertificateException;
+import escudo.s1.protocol.CmpEnrolment;
 import escudo.s1.server.ca.CertificationAuthority;
+import escudo.s1.server.ca.CmpServer;
+import escudo.s1.server.ca.Enrolments;
 import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
@@ -28,6 +32,8 @@ public final class S1Feature implements Feature {
             "How many days a user certificate the CA issues is valid.");
     /** Vault name of the box that seals the CA's private keys. */
     private static final String CA_KEYS = "s1-ca-keys";
+    /** Vault name of the box that seals the desk's enrolment secrets. */
+    private static final String ENROLMENT_SECRETS = "s1-enrolments";
     static final String PKIX_CERT = "application/pkix-cert";
     static final String PKIX_CRL = "application/pkix-crl";
     static final String OCSP_REQUEST = "application/ocsp-request";
@@ -51,6 +57,8 @@ public final class S1Feature implements Feature {
         CertificationAuthority ca = CertificationAuthority.open(party.require(Bank.class), party.secrets().box(CA_KEYS), party.clock(),
                 party.config().issuerUrl(), Duration.ofDays(party.setting(VALIDITY_DAYS)));
         party.provide(CertificationAuthority.class, ca);
+        Enrolments enrolments = new Enrolments(party.require(Bank.class), party.secrets().box(ENROLMENT_SECRETS), party.clock());
+        CmpServer cmp = new CmpServer(ca, enrolments);
         Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
         RateLimit limit = party.rateLimit();
         party.routes(r -> {
@@ -60,6 +68,16 @@ public final class S1Feature implements Feature {
             Routes.postBytes(r, "/issuer/ca/ocsp", OCSP_REQUEST, (body, req) -> {
                 limit.admit(req);
                 return Binary.of(OCSP_RESPONSE, ca.responder().respond(body));
+            });
+            // seed 001, [43]: the desk checked who the user is and gives the reference number and secret
+            Routes.post(r, "/issuer/ca/enrolments", CaApi.Enrol.class, (body, req) -> desk.only(req, () -> {
+                Enrolments.Issued issued = enrolments.issue(body.customerId(), body.phoneNumber());
+                return new Created(new CaApi.Reference(issued.reference(), issued.secret(), issued.expiresAt()));
+            }));
+            // S100-S140: the phone (or any CMP client) enrols; open, and each message costs a MAC check: limited
+            Routes.postBytes(r, "/issuer/ca/cmp", CmpEnrolment.MEDIA_TYPE, (body, req) -> {
+                limit.admit(req);
+                return Binary.of(CmpEnrolment.MEDIA_TYPE, cmp.handle(body));
             });
             Routes.post(r, "/issuer/ca/certificates/{serial}/revocation", CaApi.Revoke.class, (body, req) -> desk.only(req,
                     () -> view(ca.revoke(serial(req.path("serial")), body.reason()))));
@@ -73,7 +91,7 @@ public final class S1Feature implements Feature {
     private static CaApi.CertificateView view(CertificationAuthority.Entry entry) {
         return new CaApi.CertificateView(entry.serial().toString(16), entry.customerId(), entry.phoneNumber(),
                 entry.certificate().getNotBefore().toInstant(), entry.certificate().getNotAfter().toInstant(),
-                entry.revokedAt(), entry.revocationReason());
+                entry.confirmedAt(), entry.revokedAt(), entry.revocationReason());
     }
 
     /** A serial number as the desk gives it: lower-case hex, at most 20 octets (RFC 5280). */

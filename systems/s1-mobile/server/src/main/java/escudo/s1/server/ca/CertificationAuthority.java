@@ -136,6 +136,14 @@ public final class CertificationAuthority {
         return root;
     }
 
+    Bank bank() {
+        return bank;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     public OcspResponder responder() {
         return responder;
     }
@@ -154,23 +162,43 @@ public final class CertificationAuthority {
      * Issues a user certificate for {@code key} to the bank's customer {@code customerId} at
      * {@code phoneNumber}: the name in it is the customer's name at the bank. Refuses an unknown
      * customer ({@code issuer.unknown-customer}) and a key that is not P-256 ({@code s1.certificate-profile}).
+     * Users enrol through {@link CmpServer}; this is its step and the tests'.
      */
-    public X509Certificate issue(String customerId, String phoneNumber, PublicKey key) {
+    X509Certificate issue(String customerId, String phoneNumber, PublicKey key) {
+        return db.inTransaction(tx -> issue(tx, customerId, phoneNumber, key));
+    }
+
+    /** {@link #issue} in the caller's transaction: the certificate is good once {@link #confirm}ed. */
+    X509Certificate issue(Tx tx, String customerId, String phoneNumber, PublicKey key) {
         if (!(key instanceof java.security.interfaces.ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
             throw new CertificateException(CertificateException.WRONG_PROFILE, "a user certificate holds a P-256 key");
         }
-        return db.inTransaction(tx -> {
-            bank.customer(tx, customerId);
-            UserIdentity user = new UserIdentity(bank.customerName(tx, customerId), customerId, phoneNumber);
-            Instant now = clock.instant();
-            Instant notBefore = now.minus(CertificateProfile.BACKDATING);
-            Instant notAfter = now.plus(validity);
-            return tx.insertWithFreshId(() -> userCertificate(user, key, serial(), notBefore, notAfter),
-                    certificate -> tx.tryInsert("INSERT INTO s1_certificate (serial, customer_id, phone_number, certificate,"
-                                    + " not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            hex(certificate.getSerialNumber()), customerId, phoneNumber, base64(der(certificate)), notBefore, notAfter, now),
-                    "certificate serial number");
-        });
+        bank.customer(tx, customerId);
+        UserIdentity user = new UserIdentity(bank.customerName(tx, customerId), customerId, phoneNumber);
+        Instant now = clock.instant();
+        Instant notBefore = now.minus(CertificateProfile.BACKDATING);
+        Instant notAfter = now.plus(validity);
+        return tx.insertWithFreshId(() -> userCertificate(user, key, serial(), notBefore, notAfter),
+                certificate -> tx.tryInsert("INSERT INTO s1_certificate (serial, customer_id, phone_number, certificate,"
+                                + " not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        hex(certificate.getSerialNumber()), customerId, phoneNumber, base64(der(certificate)), notBefore, notAfter, now),
+                "certificate serial number");
+    }
+
+    /**
+     * The phone accepted the certificate (its CMP certConf): from now on OCSP answers "good" for
+     * it. Until then a certificate is unknown to relying parties, as RFC 4210 section 5.3.18 lets a
+     * CA treat one whose holder never confirmed it.
+     */
+    void confirm(Tx tx, BigInteger serial) {
+        tx.update("UPDATE s1_certificate SET confirmed_at = ? WHERE serial = ? AND confirmed_at IS NULL", clock.instant(), hex(serial));
+    }
+
+    /** The certificate's holder rejected it: revoked, so that it is never good. */
+    void reject(Tx tx, BigInteger serial) {
+        tx.update("UPDATE s1_certificate SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND revoked_at IS NULL",
+                clock.instant(), RevocationReason.CESSATION_OF_OPERATION.code(), hex(serial));
+        crl = null;
     }
 
     /**
@@ -194,7 +222,7 @@ public final class CertificationAuthority {
 
     /** What the CA knows of one certificate. */
     public record Entry(BigInteger serial, String customerId, String phoneNumber, X509Certificate certificate,
-                        Instant revokedAt, RevocationReason revocationReason) {
+                        Instant confirmedAt, Instant revokedAt, RevocationReason revocationReason) {
     }
 
     /** The certificate with that serial number, if the CA issued it. */
@@ -250,7 +278,7 @@ public final class CertificationAuthority {
         RevocationReason reason = row.wasNull() ? null : RevocationReason.of(code);
         return new Entry(new BigInteger(row.getString("serial"), 16), row.getString("customer_id"), row.getString("phone_number"),
                 RelyingParty.certificate(Base64.getDecoder().decode(row.getString("certificate"))),
-                Tx.instant(row, "revoked_at"), reason);
+                Tx.instant(row, "confirmed_at"), Tx.instant(row, "revoked_at"), reason);
     }
 
     private X509Certificate userCertificate(UserIdentity user, PublicKey key, BigInteger serial, Instant notBefore, Instant notAfter) {

@@ -103,6 +103,9 @@ public final class OcspResponder {
         if (entry.isEmpty()) {
             return new UnknownStatus();
         }
+        if (entry.get().confirmedAt() == null && entry.get().revokedAt() == null) {
+            return new UnknownStatus(); // issued, but its holder has not confirmed it (CMP certConf)
+        }
         if (entry.get().revokedAt() == null) {
             return CertificateStatus.GOOD; // BouncyCastle's "good" is null: not to be mapped through an Optional
         }

@@ -1,0 +1,285 @@
+package escudo.s1.server.ca;
+
+import escudo.core.ErrorCode;
+import escudo.core.EscudoException;
+import escudo.s1.protocol.CertificateException;
+import escudo.s1.protocol.CmpEnrolment;
+import escudo.s1.protocol.EnrolmentException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.cmp.ErrorMsgContent;
+import org.bouncycastle.asn1.cmp.PBMParameter;
+import org.bouncycastle.asn1.cmp.PKIBody;
+import org.bouncycastle.asn1.cmp.PKIConfirmContent;
+import org.bouncycastle.asn1.cmp.PKIFailureInfo;
+import org.bouncycastle.asn1.cmp.PKIHeader;
+import org.bouncycastle.asn1.cmp.PKIHeaderBuilder;
+import org.bouncycastle.asn1.cmp.PKIMessage;
+import org.bouncycastle.asn1.cmp.PKIStatus;
+import org.bouncycastle.asn1.cmp.PKIStatusInfo;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.cmp.CMPException;
+import org.bouncycastle.cert.cmp.CertificateConfirmationContent;
+import org.bouncycastle.cert.cmp.CertificateStatus;
+import org.bouncycastle.cert.cmp.GeneralPKIMessage;
+import org.bouncycastle.cert.cmp.ProtectedPKIMessage;
+import org.bouncycastle.cert.cmp.ProtectedPKIMessageBuilder;
+import org.bouncycastle.cert.crmf.CRMFException;
+import org.bouncycastle.cert.crmf.CertificateRepMessageBuilder;
+import org.bouncycastle.cert.crmf.CertificateReqMessages;
+import org.bouncycastle.cert.crmf.CertificateRequestMessage;
+import org.bouncycastle.cert.crmf.CertificateResponseBuilder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * The CA's CMP endpoint (RFC 4210 over HTTP, RFC 6712), for enrolment with a shared secret as the
+ * lightweight CMP profile has it (RFC 9483, section 4.1.5): an {@code ir} MAC-protected (PBM)
+ * under the desk's secret, the reference number as sender key id, with one certificate request
+ * whose proof of possession is a signature by the requested key; the CA answers {@code ip} with
+ * the certificate and its root in {@code caPubs}, under the same secret; the phone's
+ * {@code certConf} makes the certificate good and is answered {@code pkiConf}. Every refusal is a
+ * CMP error message whose text starts with its Escudo code, unprotected (RFC 9483 section 3.6.4
+ * allows it; a client accepts one only as a refusal, which moves nothing, so a forged one can only
+ * make it stop).
+ */
+public final class CmpServer {
+
+    private static final int NONCE_LENGTH = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Map<ErrorCode, Integer> FAILURE_INFO = Map.of(
+            EnrolmentException.UNKNOWN_REFERENCE, PKIFailureInfo.badRequest,
+            EnrolmentException.EXPIRED_REFERENCE, PKIFailureInfo.notAuthorized,
+            EnrolmentException.USED_REFERENCE, PKIFailureInfo.duplicateCertReq,
+            EnrolmentException.LOCKED_REFERENCE, PKIFailureInfo.notAuthorized,
+            EnrolmentException.BAD_PROTECTION, PKIFailureInfo.badMessageCheck,
+            EnrolmentException.BAD_POP, PKIFailureInfo.badPOP,
+            EnrolmentException.BAD_CONFIRMATION, PKIFailureInfo.badCertId,
+            CertificateException.WRONG_PROFILE, PKIFailureInfo.badCertTemplate);
+
+    private final CertificationAuthority ca;
+    private final Enrolments enrolments;
+    private final GeneralName caName;
+    private final X509CertificateHolder root;
+    private final DigestCalculatorProvider digests;
+
+    public CmpServer(CertificationAuthority ca, Enrolments enrolments) {
+        this.ca = ca;
+        this.enrolments = enrolments;
+        try {
+            this.root = new X509CertificateHolder(ca.root().getEncoded());
+            this.digests = new JcaDigestCalculatorProviderBuilder().build();
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+        this.caName = new GeneralName(root.getSubject());
+    }
+
+    /** The DER of the answer to the CMP message {@code request} (DER); never throws for what a client sends. */
+    public byte[] handle(byte[] request) {
+        ProtectedPKIMessage message;
+        try {
+            GeneralPKIMessage general = new GeneralPKIMessage(request);
+            if (!general.hasProtection()) {
+                return error(general.getHeader(), EnrolmentException.BAD_PROTECTION, "an enrolment message is MAC-protected under the desk's secret");
+            }
+            message = new ProtectedPKIMessage(general);
+        } catch (IOException | RuntimeException e) {
+            return error(null, EnrolmentException.MALFORMED, "not a CMP message");
+        }
+        PKIHeader header = message.getHeader();
+        try {
+            return answer(message, header);
+        } catch (EscudoException refused) {
+            return error(header, refused.code(), refused.getMessage());
+        }
+    }
+
+    private byte[] answer(ProtectedPKIMessage message, PKIHeader header) {
+        String reference = reference(header);
+        if (header.getTransactionID() == null || header.getTransactionID().getOctets().length < NONCE_LENGTH
+                || header.getSenderNonce() == null || header.getSenderNonce().getOctets().length < NONCE_LENGTH) {
+            throw malformed("a message carries a transaction id and a sender nonce of at least 128 bits");
+        }
+        if (!message.hasPasswordBasedMacProtection() || !CmpEnrolment.acceptable(PBMParameter.getInstance(message.getProtectionAlgorithm().getParameters()))) {
+            throw new EnrolmentException(EnrolmentException.BAD_PROTECTION,
+                    "an enrolment message is protected by PBM with 500 to 100,000 iterations and an 8 to 64 byte salt");
+        }
+        int type = message.getBody().getType();
+        if (type != PKIBody.TYPE_INIT_REQ && type != PKIBody.TYPE_CERT_CONFIRM) {
+            throw malformed("the CA takes ir and certConf");
+        }
+        Enrolments.Enrolment enrolment = ca.bank().db().inTransaction(tx -> {
+            Enrolments.Enrolment found = enrolments.usable(tx, reference);
+            enrolments.countTry(tx, reference);
+            return found;
+        });
+        char[] secret = enrolments.secret(enrolment);
+        try {
+            boolean verified;
+            try {
+                verified = message.verify(CmpEnrolment.verifier(), secret);
+            } catch (CMPException | RuntimeException e) {
+                verified = false;
+            }
+            if (!verified) {
+                throw new EnrolmentException(EnrolmentException.BAD_PROTECTION, "the MAC does not verify under this reference's secret");
+            }
+            return type == PKIBody.TYPE_INIT_REQ ? initialization(message, header, enrolment, secret)
+                    : confirmation(message, header, enrolment, secret);
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    private byte[] initialization(ProtectedPKIMessage message, PKIHeader header, Enrolments.Enrolment enrolment, char[] secret) {
+        CertificateRequestMessage[] requests = CertificateReqMessages.fromPKIBody(message.getBody()).getRequests();
+        if (requests.length != 1) {
+            throw malformed("an ir holds one certificate request");
+        }
+        CertificateRequestMessage request = requests[0];
+        SubjectPublicKeyInfo keyInfo = request.getCertTemplate().getPublicKey();
+        if (keyInfo == null) {
+            throw malformed("the certificate request names no public key");
+        }
+        PublicKey key;
+        try {
+            key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded()));
+            if (!request.hasProofOfPossession() || request.getProofOfPossessionType() != CertificateRequestMessage.popSigningKey
+                    || !request.isValidSigningKeyPOP(new JcaContentVerifierProviderBuilder().build(key))) {
+                throw new EnrolmentException(EnrolmentException.BAD_POP, "the request is not signed by the key it asks a certificate for");
+            }
+        } catch (GeneralSecurityException | IOException | CRMFException | OperatorCreationException | IllegalStateException e) {
+            throw new CertificateException(CertificateException.WRONG_PROFILE, "the requested key is not a P-256 key with a proof of possession");
+        }
+        byte[] caNonce = random();
+        X509Certificate certificate = ca.bank().db().inTransaction(tx -> {
+            enrolments.uncountTry(tx, enrolment.reference());
+            Enrolments.Enrolment current = enrolments.find(tx, enrolment.reference()).orElseThrow();
+            if (current.issued()) {
+                throw new EnrolmentException(EnrolmentException.USED_REFERENCE, "the reference number has enrolled a certificate already");
+            }
+            X509Certificate issued = ca.issue(tx, current.customerId(), current.phoneNumber(), key);
+            enrolments.issued(tx, current.reference(), CertificationAuthority.hex(issued.getSerialNumber()),
+                    hex(header.getTransactionID()), HexFormat.of().formatHex(caNonce));
+            return issued;
+        });
+        try {
+            CertificateRepMessageBuilder reply = new CertificateRepMessageBuilder(root).addCertificateResponse(
+                    new CertificateResponseBuilder(request.getCertReqId(), new PKIStatusInfo(PKIStatus.granted))
+                            .withCertificate(new X509CertificateHolder(certificate.getEncoded())).build());
+            return protect(builder(header, caNonce).setBody(PKIBody.TYPE_INIT_REP, reply.build()), secret);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot answer the ir", e);
+        }
+    }
+
+    private byte[] confirmation(ProtectedPKIMessage message, PKIHeader header, Enrolments.Enrolment enrolment, char[] secret) {
+        if (!enrolment.issued() || enrolment.confirmedAt() != null || !enrolment.transactionId().equals(hex(header.getTransactionID()))
+                || header.getRecipNonce() == null || !enrolment.caNonce().equals(HexFormat.of().formatHex(header.getRecipNonce().getOctets()))) {
+            throw new EnrolmentException(EnrolmentException.BAD_CONFIRMATION, "no certificate of this transaction waits for a confirmation");
+        }
+        BigInteger serial = new BigInteger(enrolment.serial(), 16);
+        CertificateStatus[] statuses = CertificateConfirmationContent.fromPKIBody(message.getBody()).getStatusMessages();
+        X509CertificateHolder issued;
+        boolean hashMatches;
+        try {
+            issued = new X509CertificateHolder(ca.entry(serial).orElseThrow().certificate().getEncoded());
+            hashMatches = statuses.length == 1 && statuses[0].getCertRequestID().signum() == 0 && statuses[0].isVerified(issued, digests);
+        } catch (IOException | GeneralSecurityException | CMPException e) {
+            hashMatches = false;
+        }
+        if (!hashMatches) {
+            throw new EnrolmentException(EnrolmentException.BAD_CONFIRMATION, "the confirmation is not for the certificate this transaction issued");
+        }
+        PKIStatusInfo status = statuses[0].getStatusInfo();
+        boolean accepted = status == null || status.getStatus().intValue() == PKIStatus.GRANTED;
+        ca.bank().db().run(tx -> {
+            enrolments.uncountTry(tx, enrolment.reference());
+            enrolments.confirmed(tx, enrolment.reference());
+            if (accepted) {
+                ca.confirm(tx, serial);
+            } else {
+                ca.reject(tx, serial); // the phone refused what it got: the certificate is never good
+            }
+        });
+        return protect(builder(header, random()).setBody(new PKIBody(PKIBody.TYPE_CONFIRM, new PKIConfirmContent())), secret);
+    }
+
+    private ProtectedPKIMessageBuilder builder(PKIHeader request, byte[] senderNonce) {
+        return new ProtectedPKIMessageBuilder(PKIHeader.CMP_2000, caName, request.getSender())
+                .setTransactionID(request.getTransactionID().getOctets())
+                .setRecipNonce(request.getSenderNonce().getOctets())
+                .setSenderNonce(senderNonce)
+                .setRecipKID(request.getSenderKID().getOctets())
+                .setMessageTime(Date.from(ca.clock().instant()));
+    }
+
+    private static byte[] protect(ProtectedPKIMessageBuilder builder, char[] secret) {
+        try {
+            return builder.build(CmpEnrolment.verifier().setIterationCount(CmpEnrolment.ITERATIONS).build(secret)).toASN1Structure().getEncoded();
+        } catch (CMPException | CRMFException | IOException e) {
+            throw new IllegalStateException("cannot protect the answer", e);
+        }
+    }
+
+    private byte[] error(PKIHeader request, ErrorCode code, String why) {
+        PKIBody body = new PKIBody(PKIBody.TYPE_ERROR, new ErrorMsgContent(new PKIStatusInfo(PKIStatus.rejection,
+                CmpEnrolment.text(code, why), new PKIFailureInfo(FAILURE_INFO.getOrDefault(code, PKIFailureInfo.badRequest)))));
+        GeneralName recipient = request == null ? PKIHeader.NULL_NAME : request.getSender();
+        PKIHeaderBuilder unprotected = new PKIHeaderBuilder(PKIHeader.CMP_2000, caName, recipient)
+                .setSenderNonce(random())
+                .setMessageTime(new ASN1GeneralizedTime(Date.from(ca.clock().instant())));
+        if (request != null && request.getTransactionID() != null) {
+            unprotected.setTransactionID(request.getTransactionID());
+        }
+        if (request != null && request.getSenderNonce() != null) {
+            unprotected.setRecipNonce(request.getSenderNonce());
+        }
+        try {
+            return new PKIMessage(unprotected.build(), body).getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String reference(PKIHeader header) {
+        ASN1OctetString kid = header.getSenderKID();
+        String reference = kid == null ? "" : new String(kid.getOctets(), StandardCharsets.US_ASCII);
+        if (!reference.matches("[0-9]{12}")) {
+            throw new EnrolmentException(EnrolmentException.UNKNOWN_REFERENCE, "the sender key id is not a reference number");
+        }
+        return reference;
+    }
+
+    private static String hex(ASN1OctetString octets) {
+        return HexFormat.of().formatHex(octets.getOctets());
+    }
+
+    private static EnrolmentException malformed(String why) {
+        return new EnrolmentException(EnrolmentException.MALFORMED, why);
+    }
+
+    private static byte[] random() {
+        byte[] bytes = new byte[NONCE_LENGTH];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}
