@@ -1,0 +1,156 @@
+package escudo.s1.phone;
+
+import escudo.cardos.Application;
+import escudo.cardos.ApplicationId;
+import escudo.cardos.CardOs;
+import escudo.cardos.Operation;
+import escudo.crypto.CanonicalReader;
+import escudo.crypto.CanonicalWriter;
+import escudo.s1.protocol.CertificateProfile;
+import escudo.s1.protocol.CmpEnrolment;
+import escudo.s1.protocol.RelyingParty;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The certification mobile terminal of seed 001 (Fig. 2, terminal 500): its certificates and their
+ * private keys live in one record of its own application, {@value #APPLICATION}, on the card OS,
+ * which seals the record at rest and guards every use of a key with the holder's PIN (three tries,
+ * each counted before the comparison). The phone makes its key pair itself and enrols it by CMP
+ * (S100-S140); the private key never leaves the record.
+ */
+public final class Phone {
+
+    public static final String APPLICATION = "escudo.s1";
+    private static final ApplicationId ID = new ApplicationId(APPLICATION);
+    private static final String RECORD_DOMAIN = "escudo/s1/phone-record/v1";
+
+    private final Application application;
+    private final Clock clock;
+
+    private Phone(CardOs os, Clock clock) {
+        this.application = os.application(ID);
+        this.clock = clock;
+    }
+
+    /** A new phone in {@code directory}, its holder's {@code pin} chosen, no certificate yet. */
+    public static Phone create(Path directory, String pin, Clock clock) {
+        CardOs os = CardOs.create(directory, ID, encode(List.of()));
+        Phone phone = new Phone(os, clock);
+        try (Operation operation = phone.application.begin()) {
+            operation.choosePin(pin);
+            operation.commit(phone.application.record().orElseThrow());
+        }
+        return phone;
+    }
+
+    public static Phone open(Path directory, Clock clock) {
+        return new Phone(CardOs.open(directory), clock);
+    }
+
+    /** The certificates on the phone, newest last. */
+    public synchronized List<Credential> credentials() {
+        return decode(record()).stream().map(Stored::credential).toList();
+    }
+
+    /**
+     * Enrols a fresh key pair with the CA at {@code ca} under the desk's {@code reference} and
+     * {@code secret}, after the holder's {@code pin}: the key is made here, the certificate kept
+     * with it once the CA's answer checks out (and then marked confirmed after the CA's
+     * {@code pkiConf}). Returns the new credential.
+     */
+    public synchronized Credential enrol(CaLink ca, String reference, char[] secret, String pin) {
+        Objects.requireNonNull(ca, "ca");
+        KeyPair key;
+        X509Certificate certificate;
+        X509Certificate root;
+        CmpEnrolment enrolment;
+        try (Operation operation = application.begin()) {
+            operation.verifyHolder(pin);
+            key = p256();
+            enrolment = CmpEnrolment.start(reference, secret, key);
+            certificate = enrolment.certificate(ca.cmp(enrolment.initializationRequest()));
+            root = enrolment.root();
+            RelyingParty.trusting(root).verify(certificate, clock.instant()); // the profile, under the root the secret vouched for
+            List<Stored> stored = new ArrayList<>(decode(record()));
+            stored.add(new Stored(key.getPrivate().getEncoded(), certificate, root, false));
+            operation.commit(encode(stored));
+        }
+        enrolment.confirmed(ca.cmp(enrolment.confirmation()));
+        try (Operation operation = application.begin()) {
+            List<Stored> stored = new ArrayList<>(decode(record()));
+            stored.replaceAll(s -> s.certificate().equals(certificate) ? s.confirmed() : s);
+            operation.commit(encode(stored));
+        }
+        return new Credential(certificate, root, true);
+    }
+
+    private byte[] record() {
+        return application.record().orElseThrow(() -> new PhoneException(PhoneException.CORRUPT, "the phone's record is missing"));
+    }
+
+    /** A certificate with its key as the record holds it. */
+    private record Stored(byte[] pkcs8, X509Certificate certificate, X509Certificate root, boolean isConfirmed) {
+
+        Stored confirmed() {
+            return new Stored(pkcs8, certificate, root, true);
+        }
+
+        Credential credential() {
+            return new Credential(certificate, root, isConfirmed);
+        }
+    }
+
+    private static byte[] encode(List<Stored> stored) {
+        CanonicalWriter writer = CanonicalWriter.domain(RECORD_DOMAIN).u32(stored.size());
+        try {
+            for (Stored s : stored) {
+                writer.bytes(s.pkcs8()).bytes(s.certificate().getEncoded()).bytes(s.root().getEncoded()).u8(s.isConfirmed() ? 1 : 0);
+            }
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        return writer.toByteArray();
+    }
+
+    private static List<Stored> decode(byte[] record) {
+        try {
+            CanonicalReader reader = CanonicalReader.expect(record, RECORD_DOMAIN);
+            long count = reader.u32();
+            List<Stored> stored = new ArrayList<>();
+            for (long i = 0; i < count; i++) {
+                byte[] pkcs8 = reader.bytes();
+                X509Certificate certificate = RelyingParty.certificate(reader.bytes());
+                X509Certificate root = RelyingParty.certificate(reader.bytes());
+                int confirmed = reader.u8();
+                if (confirmed > 1) {
+                    throw new IllegalArgumentException("a flag is 0 or 1");
+                }
+                stored.add(new Stored(pkcs8, certificate, root, confirmed == 1));
+            }
+            reader.end();
+            return stored;
+        } catch (RuntimeException e) {
+            throw new PhoneException(PhoneException.CORRUPT, "the phone's record does not decode");
+        }
+    }
+
+    private static KeyPair p256() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec(CertificateProfile.CURVE));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no P-256 key generation", e);
+        }
+    }
+}
