@@ -9,6 +9,8 @@ module escudo.cli {
     requires transitive escudo.node;
     requires transitive escudo.s0.device;
     requires transitive escudo.s0.protocol;
+    requires transitive escudo.s1.phone;
+    requires transitive escudo.s1.protocol;
     requires transitive escudo.s2.client;
     requires transitive escudo.s2.protocol;
     requires transitive escudo.s3.card;

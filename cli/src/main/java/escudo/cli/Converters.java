@@ -2,6 +2,7 @@ package escudo.cli;
 
 import escudo.core.Money;
 import escudo.s0.protocol.LayerOrder;
+import escudo.s1.protocol.RevocationReason;
 import escudo.s2.protocol.OrderMessage.Basket;
 import escudo.s2.protocol.OrderMessage.DeliveryState;
 import escudo.s3.protocol.CardKind;
@@ -24,6 +25,7 @@ final class Converters {
                 .registerConverter(Basket.class, Shopping::basket)
                 .registerConverter(CardKind.class, new Words<>('-', List.of(CardKind.values())))
                 .registerConverter(LayerOrder.class, new Words<>('-', List.of(LayerOrder.values())))
+                .registerConverter(RevocationReason.class, new Words<>('-', List.of(RevocationReason.values())))
                 // ACCEPTED is where a delivery starts; a courier only moves it on from there.
                 .registerConverter(DeliveryState.class, new Words<>('_',
                         List.of(DeliveryState.PICKED_UP, DeliveryState.DELIVERED, DeliveryState.FAILED)));

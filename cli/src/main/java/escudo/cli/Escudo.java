@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 NodeCommands.Serve.class, NodeCommands.ConfigTable.class, NodeCommands.DemoCommand.class,
                 BankCommands.Customer.class, BankCommands.Merchant.class,
                 S0Commands.Device.class,
+                S1Commands.Certificates.class, S1Commands.Phones.class,
                 S2Commands.Shoppers.class, S2Commands.PaymentCards.class, S2Commands.Shop.class, S2Commands.Courier.class,
                 S2Commands.Blom.class,
                 S3Commands.Cards.class, S3Commands.Checkout.class, S3Commands.Pay.class, S3Commands.TopUp.class, S3Commands.Deposit.class,

@@ -57,6 +57,9 @@ final class Options {
         @Option(names = "--holders", paramLabel = "DIR", description = "Where the holders' S2 keys are kept (default: <data dir>/holders).")
         Path holders;
 
+        @Option(names = "--phones", paramLabel = "DIR", description = "Where the S1 phones are kept (default: <data dir>/phones).")
+        Path phones;
+
         @Option(names = "--token", paramLabel = "TOKEN", description = "The operator token for the desk commands of the bank, "
                 + "the merchant and the courier (default: ESCUDO_OPERATOR_TOKEN, or <data dir>/keys/operator.token on the node's machine).")
         String token;
@@ -67,7 +70,7 @@ final class Options {
 
         /** The bank, with the operator token when there is one (its desk commands need it). */
         PartyClient bank() {
-            return desk(issuer != null ? issuer : config().issuerUrl());
+            return desk(bankUri());
         }
 
         /** The merchant, with the operator token when there is one (its till and its desk commands need it). */
@@ -95,6 +98,15 @@ final class Options {
 
         Path devices() {
             return devices != null ? devices : config().dataDir().resolve("devices");
+        }
+
+        Path phones() {
+            return phones != null ? phones : config().dataDir().resolve("phones");
+        }
+
+        /** The bank's address, for a client that speaks other than JSON to it (the phone's CMP). */
+        URI bankUri() {
+            return issuer != null ? issuer : config().issuerUrl();
         }
 
         Path holders() {

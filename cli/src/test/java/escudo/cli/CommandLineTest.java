@@ -53,7 +53,7 @@ class CommandLineTest {
     private int escudo(String... words) {
         String[] common = {"--issuer", issuerUrl, "--merchant", merchantUrl, "--courier", courierUrl,
                 "--cards", dir.resolve("cards").toString(), "--devices", dir.resolve("devices").toString(),
-                "--holders", dir.resolve("holders").toString(), "--token", token};
+                "--holders", dir.resolve("holders").toString(), "--phones", dir.resolve("phones").toString(), "--token", token};
         CliRun run = CliRun.of(words, common);
         out = run.out();
         err = run.err();
@@ -98,6 +98,30 @@ class CommandLineTest {
         assertTrue(err.contains("refused [cli.no-holder]"), err);
         assertEquals(0, escudo("customer", "show", "--id", "alice"), err);
         assertTrue(out.contains("76.00 EUR"), "the refusals moved nothing: " + out);
+    }
+
+    /** Seed 001, S100-S140 from the command line: the desk's reference, the phone's own key enrolled behind its PIN, a revocation. */
+    @Test
+    void aPhoneEnrolsWithTheDesksReferenceAndTheDeskRevokesItsCertificate() {
+        assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice Andersson", "--deposit", "10.00 EUR"), err);
+        assertEquals(0, escudo("certificate", "reference", "--customer", "alice", "--phone-number", "+46701234567"), err);
+        java.util.regex.Matcher given = java.util.regex.Pattern.compile("reference (\\d{12}) secret ([0-9A-Z]{16})").matcher(out);
+        assertTrue(given.find(), out);
+        assertEquals(0, escudo("phone", "create", "--phone", "alice", "--pin", "2468"), err);
+        assertEquals(2, escudo("phone", "enrol", "--phone", "alice", "--reference", given.group(1), "--secret", given.group(2), "--pin", "1111"));
+        assertTrue(err.contains("card.wrong-pin"), err);
+        assertEquals(0, escudo("phone", "enrol", "--phone", "alice", "--reference", given.group(1), "--secret", given.group(2), "--pin", "2468"), err);
+        java.util.regex.Matcher issued = java.util.regex.Pattern.compile("certificate ([0-9a-f]+) for Alice Andersson \\(alice, \\+46701234567\\)").matcher(out);
+        assertTrue(issued.find(), out);
+        assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
+        assertTrue(out.contains(issued.group(1) + " +46701234567") && out.contains(": good"), out);
+        assertEquals(0, escudo("certificate", "revoke", "--serial", issued.group(1), "--reason", "key-compromise"), err);
+        assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
+        assertTrue(out.contains("revoked") && out.contains("KEY_COMPROMISE"), out);
+        assertEquals(2, escudo("certificate", "revoke", "--serial", issued.group(1)));
+        assertTrue(err.contains("s1.certificate-already-revoked"), err);
+        assertEquals(0, escudo("phone", "list", "--phone", "alice"), err);
+        assertTrue(out.contains(issued.group(1) + " Alice Andersson +46701234567"), out);
     }
 
     @Test

@@ -1,0 +1,157 @@
+package escudo.cli;
+
+import escudo.http.PartyClient;
+import escudo.s1.api.CaApi;
+import escudo.s1.phone.CaLink;
+import escudo.s1.phone.Credential;
+import escudo.s1.phone.Phone;
+import escudo.s1.protocol.RevocationReason;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** S1 (seed 001): the bank's certification desk, and the certification mobile terminal kept on this machine. */
+final class S1Commands {
+
+    private S1Commands() {}
+
+    @Command(name = "certificate", description = "S1: the bank's certification desk: enrolment references, certificates, revocation.",
+            subcommands = {Certificates.Reference.class, Certificates.List.class, Certificates.Revoke.class})
+    static final class Certificates extends Group {
+
+        @Command(name = "reference", description = "After checking the customer's identity, give the reference number and secret the phone enrols with.")
+        static final class Reference extends BankAction {
+
+            @Option(names = "--customer", required = true, paramLabel = "ID", description = "The customer.")
+            String customer;
+
+            @Option(names = "--phone-number", required = true, paramLabel = "E164", description = "The phone's number, such as +46701234567.")
+            String phoneNumber;
+
+            @Override
+            void run(PartyClient bank) {
+                CaApi.Reference reference = bank.post("/issuer/ca/enrolments", new CaApi.Enrol(customer, phoneNumber), CaApi.Reference.class);
+                out().println("reference " + reference.reference() + " secret " + reference.secret() + " for " + customer
+                        + " (once, until " + reference.expiresAt() + ")");
+            }
+        }
+
+        @Command(name = "list", description = "A customer's certificates, newest first.")
+        static final class List extends BankAction {
+
+            @Option(names = "--customer", required = true, paramLabel = "ID", description = "The customer.")
+            String customer;
+
+            @Override
+            void run(PartyClient bank) {
+                for (CaApi.CertificateView c : bank.get("/issuer/customers/" + customer + "/certificates", CaApi.Certificates.class).certificates()) {
+                    String standing = c.revokedAt() != null ? "revoked " + c.revokedAt() + " (" + c.reason() + ")"
+                            : c.confirmedAt() != null ? "good" : "not confirmed by the phone";
+                    out().println("  " + c.serial() + " " + c.phoneNumber() + " valid " + c.notBefore() + " to " + c.notAfter() + ": " + standing);
+                }
+            }
+        }
+
+        @Command(name = "revoke", description = "Revoke a certificate: OCSP says so at once, the next CRL lists it.")
+        static final class Revoke extends BankAction {
+
+            @Option(names = "--serial", required = true, paramLabel = "HEX", description = "The certificate's serial number, as 'certificate list' shows it.")
+            String serial;
+
+            @Option(names = "--reason", paramLabel = "REASON", defaultValue = "unspecified",
+                    description = "unspecified, key-compromise, ca-compromise, affiliation-changed, superseded, cessation-of-operation, privilege-withdrawn (default: ${DEFAULT-VALUE}).")
+            RevocationReason reason;
+
+            @Override
+            void run(PartyClient bank) {
+                CaApi.CertificateView revoked = bank.post("/issuer/ca/certificates/" + serial + "/revocation", new CaApi.Revoke(reason),
+                        CaApi.CertificateView.class);
+                out().println("certificate " + revoked.serial() + " of " + revoked.customerId() + " revoked " + revoked.revokedAt() + " (" + revoked.reason() + ")");
+            }
+        }
+    }
+
+    @Command(name = "phone", description = "S1: the certification mobile terminal kept on this machine: its key and certificates behind a PIN.",
+            subcommands = {Phones.Create.class, Phones.Enrol.class, Phones.List.class})
+    static final class Phones extends Group {
+
+        /** Which phone, under --phones. */
+        static final class Which {
+
+            @Option(names = "--phone", required = true, paramLabel = "NAME", converter = Converters.FileName.class,
+                    description = "The phone's name (its directory under --phones).")
+            String name;
+
+            Path dir(Options.Nodes nodes) {
+                return nodes.phones().resolve(name);
+            }
+        }
+
+        @Command(name = "create", description = "A new phone; its holder chooses the PIN that guards every use of its keys.")
+        static final class Create extends Action {
+
+            @Mixin
+            Which phone;
+
+            @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The PIN to choose: 4 to 12 digits.")
+            String pin;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Override
+            void run() {
+                Phone.create(phone.dir(nodes), pin, Clock.systemUTC());
+                out().println("phone " + phone.name + " created in " + phone.dir(nodes));
+            }
+        }
+
+        @Command(name = "enrol", description = "Make a key pair on the phone and get its certificate from the bank's CA (CMP) with the desk's reference and secret.")
+        static final class Enrol extends Action {
+
+            @Mixin
+            Which phone;
+
+            @Option(names = "--reference", required = true, paramLabel = "DIGITS", description = "The reference number from 'certificate reference'.")
+            String reference;
+
+            @Option(names = "--secret", required = true, paramLabel = "SECRET", description = "The secret that came with it.")
+            String secret;
+
+            @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The phone's PIN.")
+            String pin;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Override
+            void run() {
+                Credential credential = Phone.open(phone.dir(nodes), Clock.systemUTC())
+                        .enrol(CaLink.http(nodes.bankUri()), reference, secret.toCharArray(), pin);
+                out().println("certificate " + credential.serial().toString(16) + " for " + credential.user().name() + " ("
+                        + credential.user().customerId() + ", " + credential.user().phoneNumber() + ") valid until "
+                        + credential.certificate().getNotAfter().toInstant());
+            }
+        }
+
+        @Command(name = "list", description = "The certificates on the phone.")
+        static final class List extends Action {
+
+            @Mixin
+            Which phone;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Override
+            void run() {
+                for (Credential c : Phone.open(phone.dir(nodes), Clock.systemUTC()).credentials()) {
+                    out().println("  " + c.serial().toString(16) + " " + c.user().name() + " " + c.user().phoneNumber() + " until "
+                            + c.certificate().getNotAfter().toInstant() + (c.confirmed() ? "" : " (not confirmed: enrol again)"));
+                }
+            }
+        }
+    }
+}
