@@ -61,7 +61,7 @@ public final class CmpEnrolment {
     public static final int MAX_ITERATIONS = 100_000;
     /** The CA's refusals start with their code and a colon. */
     static final String CODE_SEPARATOR = ": ";
-    private static final int NONCE_LENGTH = 16;
+    public static final int NONCE_LENGTH = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String reference;
@@ -114,7 +114,7 @@ public final class CmpEnrolment {
         CertificateRepMessage reply = CertificateRepMessage.fromPKIBody(message.getBody());
         CertificateResponse[] responses = reply.getResponses();
         if (responses.length != 1 || !responses[0].toASN1Structure().getCertReqId().hasValue(0)) {
-            throw malformed("the answer is not for this one request");
+            throw EnrolmentException.malformed("the answer is not for this one request");
         }
         PKIStatusInfo status = responses[0].toASN1Structure().getStatus();
         if (status.getStatus().intValue() != PKIStatus.GRANTED && status.getStatus().intValue() != PKIStatus.GRANTED_WITH_MODS) {
@@ -123,11 +123,11 @@ public final class CmpEnrolment {
         try {
             issued = new X509CertificateHolder(responses[0].getCertificate().getX509v3PKCert());
             if (!Arrays.equals(issued.getSubjectPublicKeyInfo().getEncoded(), key.getPublic().getEncoded())) {
-                throw malformed("the certificate is for another key");
+                throw EnrolmentException.malformed("the certificate is for another key");
             }
             X509CertificateHolder[] caPubs = reply.getX509Certificates();
             if (caPubs.length != 1) {
-                throw malformed("the answer does not carry the CA's root");
+                throw EnrolmentException.malformed("the answer does not carry the CA's root");
             }
             JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
             root = converter.getCertificate(caPubs[0]);
@@ -138,7 +138,7 @@ public final class CmpEnrolment {
             if (e instanceof EnrolmentException refused) {
                 throw refused;
             }
-            throw malformed("the answer's certificate does not decode");
+            throw EnrolmentException.malformed("the answer's certificate does not decode");
         }
     }
 
@@ -174,7 +174,7 @@ public final class CmpEnrolment {
         try {
             general = new GeneralPKIMessage(answer);
         } catch (IOException | RuntimeException e) {
-            throw malformed("the CA's answer is not a CMP message");
+            throw EnrolmentException.malformed("the CA's answer is not a CMP message");
         }
         if (general.getBody().getType() == PKIBody.TYPE_ERROR) {
             // Refusals before the CA knew the secret come unprotected; they move nothing on the phone.
@@ -198,10 +198,10 @@ public final class CmpEnrolment {
         if (header.getTransactionID() == null || !MessageDigest.isEqual(header.getTransactionID().getOctets(), transactionId)
                 || header.getRecipNonce() == null || !MessageDigest.isEqual(header.getRecipNonce().getOctets(), sentNonce)
                 || header.getSenderNonce() == null) {
-            throw malformed("the answer is not for this transaction's last message");
+            throw EnrolmentException.malformed("the answer is not for this transaction's last message");
         }
         if (message.getBody().getType() != expectedType) {
-            throw malformed("the answer is not the message that comes next");
+            throw EnrolmentException.malformed("the answer is not the message that comes next");
         }
         return message;
     }
@@ -259,11 +259,8 @@ public final class CmpEnrolment {
         return new EnrolmentException(code, "the CA refused: " + Text.forLog(colon > 0 ? text.substring(colon + CODE_SEPARATOR.length()) : text));
     }
 
-    private static EnrolmentException malformed(String why) {
-        return new EnrolmentException(EnrolmentException.MALFORMED, why);
-    }
-
-    private static byte[] random() {
+    /** A fresh 128-bit transaction id or nonce, as RFC 9483 asks of both sides. */
+    public static byte[] random() {
         byte[] bytes = new byte[NONCE_LENGTH];
         RANDOM.nextBytes(bytes);
         return bytes;

@@ -30,4 +30,8 @@ public final class EnrolmentException extends EscudoException {
     public EnrolmentException(ErrorCode code, String message) {
         super(code, message);
     }
+
+    public static EnrolmentException malformed(String why) {
+        return new EnrolmentException(MALFORMED, why);
+    }
 }

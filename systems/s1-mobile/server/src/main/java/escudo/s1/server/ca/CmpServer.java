@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
@@ -62,8 +61,6 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 public final class CmpServer {
 
-    private static final int NONCE_LENGTH = 16;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<ErrorCode, Integer> FAILURE_INFO = Map.of(
             EnrolmentException.UNKNOWN_REFERENCE, PKIFailureInfo.badRequest,
             EnrolmentException.EXPIRED_REFERENCE, PKIFailureInfo.notAuthorized,
@@ -114,9 +111,9 @@ public final class CmpServer {
 
     private byte[] answer(ProtectedPKIMessage message, PKIHeader header) {
         String reference = reference(header);
-        if (header.getTransactionID() == null || header.getTransactionID().getOctets().length < NONCE_LENGTH
-                || header.getSenderNonce() == null || header.getSenderNonce().getOctets().length < NONCE_LENGTH) {
-            throw malformed("a message carries a transaction id and a sender nonce of at least 128 bits");
+        if (header.getTransactionID() == null || header.getTransactionID().getOctets().length < CmpEnrolment.NONCE_LENGTH
+                || header.getSenderNonce() == null || header.getSenderNonce().getOctets().length < CmpEnrolment.NONCE_LENGTH) {
+            throw EnrolmentException.malformed("a message carries a transaction id and a sender nonce of at least 128 bits");
         }
         if (!message.hasPasswordBasedMacProtection() || !CmpEnrolment.acceptable(PBMParameter.getInstance(message.getProtectionAlgorithm().getParameters()))) {
             throw new EnrolmentException(EnrolmentException.BAD_PROTECTION,
@@ -124,7 +121,7 @@ public final class CmpServer {
         }
         int type = message.getBody().getType();
         if (type != PKIBody.TYPE_INIT_REQ && type != PKIBody.TYPE_CERT_CONFIRM) {
-            throw malformed("the CA takes ir and certConf");
+            throw EnrolmentException.malformed("the CA takes ir and certConf");
         }
         Enrolments.Enrolment enrolment = ca.bank().db().inTransaction(tx -> {
             Enrolments.Enrolment found = enrolments.usable(tx, reference);
@@ -152,12 +149,12 @@ public final class CmpServer {
     private byte[] initialization(ProtectedPKIMessage message, PKIHeader header, Enrolments.Enrolment enrolment, char[] secret) {
         CertificateRequestMessage[] requests = CertificateReqMessages.fromPKIBody(message.getBody()).getRequests();
         if (requests.length != 1) {
-            throw malformed("an ir holds one certificate request");
+            throw EnrolmentException.malformed("an ir holds one certificate request");
         }
         CertificateRequestMessage request = requests[0];
         SubjectPublicKeyInfo keyInfo = request.getCertTemplate().getPublicKey();
         if (keyInfo == null) {
-            throw malformed("the certificate request names no public key");
+            throw EnrolmentException.malformed("the certificate request names no public key");
         }
         PublicKey key;
         try {
@@ -169,7 +166,7 @@ public final class CmpServer {
         } catch (GeneralSecurityException | IOException | CRMFException | OperatorCreationException | IllegalStateException e) {
             throw new CertificateException(CertificateException.WRONG_PROFILE, "the requested key is not a P-256 key with a proof of possession");
         }
-        byte[] caNonce = random();
+        byte[] caNonce = CmpEnrolment.random();
         X509Certificate certificate = ca.bank().db().inTransaction(tx -> {
             enrolments.uncountTry(tx, enrolment.reference());
             Enrolments.Enrolment current = enrolments.find(tx, enrolment.reference()).orElseThrow();
@@ -220,7 +217,7 @@ public final class CmpServer {
                 ca.reject(tx, serial); // the phone refused what it got: the certificate is never good
             }
         });
-        return protect(builder(header, random()).setBody(new PKIBody(PKIBody.TYPE_CONFIRM, new PKIConfirmContent())), secret);
+        return protect(builder(header, CmpEnrolment.random()).setBody(new PKIBody(PKIBody.TYPE_CONFIRM, new PKIConfirmContent())), secret);
     }
 
     private ProtectedPKIMessageBuilder builder(PKIHeader request, byte[] senderNonce) {
@@ -245,7 +242,7 @@ public final class CmpServer {
                 CmpEnrolment.text(code, why), new PKIFailureInfo(FAILURE_INFO.getOrDefault(code, PKIFailureInfo.badRequest)))));
         GeneralName recipient = request == null ? PKIHeader.NULL_NAME : request.getSender();
         PKIHeaderBuilder unprotected = new PKIHeaderBuilder(PKIHeader.CMP_2000, caName, recipient)
-                .setSenderNonce(random())
+                .setSenderNonce(CmpEnrolment.random())
                 .setMessageTime(new ASN1GeneralizedTime(Date.from(ca.clock().instant())));
         if (request != null && request.getTransactionID() != null) {
             unprotected.setTransactionID(request.getTransactionID());
@@ -271,15 +268,5 @@ public final class CmpServer {
 
     private static String hex(ASN1OctetString octets) {
         return HexFormat.of().formatHex(octets.getOctets());
-    }
-
-    private static EnrolmentException malformed(String why) {
-        return new EnrolmentException(EnrolmentException.MALFORMED, why);
-    }
-
-    private static byte[] random() {
-        byte[] bytes = new byte[NONCE_LENGTH];
-        RANDOM.nextBytes(bytes);
-        return bytes;
     }
 }
