@@ -2,6 +2,7 @@
 module escudo.s1.phone {
     requires java.net.http;
     requires transitive escudo.cardos;
+    requires transitive escudo.http;
     requires transitive escudo.s1.protocol;
 
     exports escudo.s1.phone;

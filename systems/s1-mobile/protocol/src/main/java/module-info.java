@@ -10,4 +10,5 @@ module escudo.s1.protocol {
     exports escudo.s1.protocol;
 
     opens escudo.s1.api to com.fasterxml.jackson.databind;
+    opens escudo.s1.protocol to com.fasterxml.jackson.databind;
 }

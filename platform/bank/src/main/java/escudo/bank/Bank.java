@@ -157,6 +157,11 @@ public final class Bank {
                 .orElseThrow(() -> unknownCustomer(customerId));
     }
 
+    public String merchantName(Tx tx, String merchantId) {
+        return tx.queryOne("SELECT name FROM issuer_merchant WHERE merchant_id = ?", r -> r.getString(1), merchantId)
+                .orElseThrow(() -> new BankException(BankException.UNKNOWN_MERCHANT, "merchant " + merchantId + " has no account at this bank"));
+    }
+
     /** Moves a customer's own money; a shortfall is the customer's, reported as {@code issuer.insufficient-funds}. */
     public void moveCustomerFunds(Tx tx, String transferId, Customer customer, String toAccount, Money amount, String memo) {
         try {

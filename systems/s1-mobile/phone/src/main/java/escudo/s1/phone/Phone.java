@@ -6,16 +6,24 @@ import escudo.cardos.CardOs;
 import escudo.cardos.Operation;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
+import escudo.s1.api.ApprovalApi;
+import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.CertificateProfile;
 import escudo.s1.protocol.CmpEnrolment;
+import escudo.s1.protocol.PhoneProof;
 import escudo.s1.protocol.RelyingParty;
+import escudo.s1.protocol.SignedApproval;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +102,45 @@ public final class Phone {
         return new Credential(certificate, root, true);
     }
 
+    /**
+     * Signs {@code request} (S240-S250) with the key of the confirmed certificate {@code serial},
+     * after the holder's {@code pin}: the caller has shown {@link ApprovalRequest#display()} to the
+     * holder, and this signs exactly those bytes. Returns CMS SignedData.
+     */
+    public synchronized byte[] sign(BigInteger serial, ApprovalRequest request, String pin) {
+        try (Operation operation = application.begin()) {
+            operation.verifyHolder(pin);
+            Stored credential = confirmed(serial);
+            return SignedApproval.sign(request, credential.certificate(), credential.privateKey());
+        }
+    }
+
+    /** Proves to a service that this phone holds the key of {@code serial}, for {@code purpose}; moves nothing, so no PIN. */
+    public synchronized PhoneProof proof(BigInteger serial, String purpose) {
+        Stored credential = confirmed(serial);
+        return PhoneProof.of(credential.certificate(), credential.privateKey(), purpose, clock.instant());
+    }
+
+    /** S220-S230: what the service holds for this phone's certificate {@code serial}. */
+    public List<ApprovalRequest> pending(ServiceLink service, BigInteger serial) {
+        return service.pending(proof(serial, PhoneProof.PENDING));
+    }
+
+    /** S240-S250: the holder read {@code request} on the phone and approves it with the PIN. */
+    public ApprovalApi.Status approve(ServiceLink service, BigInteger serial, ApprovalRequest request, String pin) {
+        return service.approve(request.approvalId(), sign(serial, request, pin));
+    }
+
+    /** The holder says no. */
+    public ApprovalApi.Status decline(ServiceLink service, BigInteger serial, ApprovalRequest request) {
+        return service.decline(request.approvalId(), proof(serial, PhoneProof.decline(request.approvalId())));
+    }
+
+    private Stored confirmed(BigInteger serial) {
+        return decode(record()).stream().filter(s -> s.certificate().getSerialNumber().equals(serial) && s.isConfirmed()).findFirst()
+                .orElseThrow(() -> new PhoneException(PhoneException.NO_CREDENTIAL, "the phone holds no confirmed certificate with that serial"));
+    }
+
     private byte[] record() {
         return application.record().orElseThrow(() -> new PhoneException(PhoneException.CORRUPT, "the phone's record is missing"));
     }
@@ -107,6 +154,14 @@ public final class Phone {
 
         Credential credential() {
             return new Credential(certificate, root, isConfirmed);
+        }
+
+        PrivateKey privateKey() {
+            try {
+                return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            } catch (GeneralSecurityException e) {
+                throw new PhoneException(PhoneException.CORRUPT, "a private key on the phone does not decode");
+            }
         }
     }
 

@@ -10,9 +10,13 @@ import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
 import escudo.node.spi.Party;
 import escudo.node.spi.Setting;
+import escudo.core.Bytes;
+import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
 import escudo.s1.protocol.CertificateException;
 import escudo.s1.protocol.CmpEnrolment;
+import escudo.s1.protocol.PhoneProof;
+import escudo.s1.server.approval.Approvals;
 import escudo.s1.server.ca.CertificationAuthority;
 import escudo.s1.server.ca.CmpServer;
 import escudo.s1.server.ca.Enrolments;
@@ -28,6 +32,8 @@ import java.util.List;
  */
 public final class S1Feature implements Feature {
 
+    public static final Setting<Long> APPROVAL_SECONDS = Setting.number("escudo.s1.approval.seconds", Approvals.DEFAULT_LIFETIME.toSeconds(), 10,
+            "How many seconds a pending approval waits for the phone before it expires.");
     public static final Setting<Long> VALIDITY_DAYS = Setting.number("escudo.s1.certificate.validity.days", 365, 1,
             "How many days a user certificate the CA issues is valid.");
     /** Vault name of the box that seals the CA's private keys. */
@@ -46,7 +52,7 @@ public final class S1Feature implements Feature {
 
     @Override
     public List<Setting<?>> settings() {
-        return List.of(VALIDITY_DAYS);
+        return List.of(VALIDITY_DAYS, APPROVAL_SECONDS);
     }
 
     @Override
@@ -59,6 +65,8 @@ public final class S1Feature implements Feature {
         party.provide(CertificationAuthority.class, ca);
         Enrolments enrolments = new Enrolments(party.require(Bank.class), party.secrets().box(ENROLMENT_SECRETS), party.clock());
         CmpServer cmp = new CmpServer(ca, enrolments);
+        Approvals approvals = new Approvals(party.require(Bank.class), ca, party.clock(), Duration.ofSeconds(party.setting(APPROVAL_SECONDS)));
+        party.provide(Approvals.class, approvals);
         Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
         RateLimit limit = party.rateLimit();
         party.routes(r -> {
@@ -79,6 +87,25 @@ public final class S1Feature implements Feature {
                 limit.admit(req);
                 return Binary.of(CmpEnrolment.MEDIA_TYPE, cmp.handle(body));
             });
+            // Flow A (Fig. 3): the online-banking page starts and follows, the phone fetches and signs; open, as the
+            // phone number alone reads nothing and only the signature moves money; starting costs a row: limited
+            Routes.post(r, "/issuer/s1/approvals/transfers", ApprovalApi.StartTransfer.class, (body, req) -> {
+                limit.admit(req);
+                return started(approvals.transfer(body.customerId(), body.phoneNumber(), body.payeeCustomerId(), body.amount(), body.message()));
+            });
+            Routes.post(r, "/issuer/s1/approvals/purchases", ApprovalApi.StartPurchase.class, (body, req) -> {
+                limit.admit(req);
+                return started(approvals.purchase(body.customerId(), body.phoneNumber(), body.merchantId(), body.amount(), body.description()));
+            });
+            Routes.post(r, "/issuer/s1/approvals/{id}/collect", ApprovalApi.Collect.class,
+                    (body, req) -> status(approvals.collect(req.path("id"), body.collectToken())));
+            Routes.post(r, "/issuer/s1/approvals/{id}/cancel", ApprovalApi.Collect.class,
+                    (body, req) -> status(approvals.cancel(req.path("id"), body.collectToken())));
+            Routes.post(r, "/issuer/s1/phone/pending", PhoneProof.class, (body, req) -> new ApprovalApi.Pending(
+                    approvals.pending(body).stream().map(request -> Bytes.of(request.encode())).toList()));
+            Routes.post(r, "/issuer/s1/approvals/{id}/signature", ApprovalApi.Signature.class,
+                    (body, req) -> status(approvals.approve(req.path("id"), body.signed().toByteArray())));
+            Routes.post(r, "/issuer/s1/approvals/{id}/decline", PhoneProof.class, (body, req) -> status(approvals.decline(req.path("id"), body)));
             Routes.post(r, "/issuer/ca/certificates/{serial}/revocation", CaApi.Revoke.class, (body, req) -> desk.only(req,
                     () -> view(ca.revoke(serial(req.path("serial")), body.reason()))));
             Routes.get(r, "/issuer/ca/certificates/{serial}", req -> desk.only(req, () -> view(ca.entry(serial(req.path("serial")))
@@ -86,6 +113,15 @@ public final class S1Feature implements Feature {
             Routes.get(r, "/issuer/customers/{id}/certificates", req -> desk.only(req,
                     () -> new CaApi.Certificates(ca.certificatesOf(req.path("id")).stream().map(S1Feature::view).toList())));
         });
+    }
+
+    private static Created started(Approvals.Started started) {
+        return new Created(new ApprovalApi.Started(started.approvalId(), started.collectToken(), started.expiresAt()),
+                "/issuer/s1/approvals/" + started.approvalId());
+    }
+
+    private static ApprovalApi.Status status(Approvals.View view) {
+        return new ApprovalApi.Status(view.approvalId(), view.status(), view.status().hint(), view.expiresAt());
     }
 
     private static CaApi.CertificateView view(CertificationAuthority.Entry entry) {

@@ -1,0 +1,286 @@
+package escudo.s1.server.approval;
+
+import escudo.bank.Bank;
+import escudo.core.Money;
+import escudo.crypto.Digest;
+import escudo.s1.protocol.ApprovalException;
+import escudo.s1.protocol.ApprovalRequest;
+import escudo.s1.protocol.ApprovalStatus;
+import escudo.s1.protocol.CertificateProfile;
+import escudo.s1.protocol.PhoneProof;
+import escudo.s1.protocol.RelyingParty;
+import escudo.s1.protocol.SignedApproval;
+import escudo.s1.protocol.Transaction;
+import escudo.s1.protocol.UserIdentity;
+import escudo.s1.server.ca.CertificationAuthority;
+import escudo.storage.Tx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The bank's online banking as a service that relies on S1 certificates (seed 001, Fig. 3,
+ * S150-S270): a transaction started on a PC for the user's phone is stored as a pending approval
+ * (the history database 36) and followed by the page with a collect token; the phone fetches it
+ * by proving it holds its certificate's key, shows it, and sends it back signed (CMS); the service
+ * verifies signature, chain, validity, revocation (OCSP), the user, and that the content is byte
+ * for byte the pending one, then carries it out in the ledger once. Every approval ends in exactly
+ * one of done, declined, cancelled or expired: each transition is one conditional update.
+ */
+public final class Approvals {
+
+    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(3);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Bank bank;
+    private final CertificationAuthority ca;
+    private final RelyingParty trust;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    public Approvals(Bank bank, CertificationAuthority ca, Clock clock, Duration lifetime) {
+        this.bank = bank;
+        this.ca = ca;
+        this.trust = RelyingParty.trusting(ca.root());
+        this.clock = clock;
+        this.lifetime = lifetime;
+    }
+
+    /** What the page gets when it starts an approval: its id, the token it follows and cancels it with, and when it expires. */
+    public record Started(String approvalId, String collectToken, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Started[" + approvalId + ", expiresAt=" + expiresAt + "]"; // never the token
+        }
+    }
+
+    /** One approval as the page or the desk sees it. */
+    public record View(String approvalId, ApprovalStatus status, Instant expiresAt, ApprovalRequest request) {
+    }
+
+    /**
+     * S150-S210 for online banking: the user chose "certificate on my phone" for a transfer to
+     * {@code payeeCustomerId} and gave {@code phoneNumber}. The payee's name comes from the bank.
+     */
+    public Started transfer(String customerId, String phoneNumber, String payeeCustomerId, Money amount, String message) {
+        return start(customerId, phoneNumber, tx -> {
+            if (payeeCustomerId.equals(customerId)) {
+                throw new ApprovalException(ApprovalException.INVALID_TRANSACTION, "a transfer goes to another customer");
+            }
+            Transaction.Transfer transfer = new Transaction.Transfer(payeeCustomerId, bank.customerName(tx, payeeCustomerId), amount, message);
+            requireCurrency(bank.customer(tx, customerId).currency(), bank.customer(tx, payeeCustomerId).currency(), amount);
+            return transfer;
+        });
+    }
+
+    /** The same for a purchase at the bank's merchant {@code merchantId} (a shop's or a kiosk's sale). */
+    public Started purchase(String customerId, String phoneNumber, String merchantId, Money amount, String description) {
+        return start(customerId, phoneNumber, tx -> {
+            Transaction.Purchase purchase = new Transaction.Purchase(merchantId, bank.merchantName(tx, merchantId), amount, description);
+            requireCurrency(bank.customer(tx, customerId).currency(), bank.merchant(tx, merchantId).currency(), amount);
+            return purchase;
+        });
+    }
+
+    /** Stores the approval, refused unless the customer has a good certificate on that phone. */
+    private Started start(String customerId, String phoneNumber, Function<Tx, Transaction> transaction) {
+        UserIdentity.requirePhoneNumber(phoneNumber);
+        byte[] token = new byte[32];
+        RANDOM.nextBytes(token);
+        String collectToken = HexFormat.of().formatHex(token);
+        if (ca.certificatesOf(customerId).stream().noneMatch(e -> e.phoneNumber().equals(phoneNumber) && e.confirmedAt() != null
+                && e.revokedAt() == null && e.certificate().getNotAfter().toInstant().isAfter(clock.instant()))) {
+            throw new ApprovalException(ApprovalException.NO_CERTIFICATE, "the customer has no good certificate on that phone");
+        }
+        return bank.db().inTransaction(tx -> {
+            UserIdentity user = new UserIdentity(bank.customerName(tx, customerId), customerId, phoneNumber);
+            Transaction what = transaction.apply(tx);
+            Instant now = clock.instant();
+            String id = tx.insertWithFreshId(Approvals::approvalId, candidate -> tx.tryInsert(
+                    "INSERT INTO s1_approval (approval_id, customer_id, phone_number, content, collect_token_hash, status, created_at, expires_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", candidate, customerId, phoneNumber,
+                    base64(new ApprovalRequest(candidate, bank.bankId(), user, what, now, now.plus(lifetime)).encode()),
+                    hash(collectToken), ApprovalStatus.WAITING.name(), now, now.plus(lifetime)), "approval id");
+            return new Started(id, collectToken, request(tx, id).orElseThrow().expiresAt());
+        });
+    }
+
+    /** S230: the approvals waiting for the phone that proves it holds its certificate's key; each is then DELIVERED. */
+    public List<ApprovalRequest> pending(PhoneProof proof) {
+        UserIdentity user = authenticated(proof, PhoneProof.PENDING);
+        Instant now = clock.instant();
+        return bank.db().inTransaction(tx -> {
+            expire(tx, now);
+            List<String> ids = tx.query("SELECT approval_id FROM s1_approval WHERE customer_id = ? AND phone_number = ? AND status IN (?, ?)"
+                    + " ORDER BY created_at", row -> row.getString(1), user.customerId(), user.phoneNumber(),
+                    ApprovalStatus.WAITING.name(), ApprovalStatus.DELIVERED.name());
+            tx.update("UPDATE s1_approval SET status = ?, delivered_at = ? WHERE customer_id = ? AND phone_number = ? AND status = ?",
+                    ApprovalStatus.DELIVERED.name(), now, user.customerId(), user.phoneNumber(), ApprovalStatus.WAITING.name());
+            return ids.stream().map(id -> request(tx, id).orElseThrow()).toList();
+        });
+    }
+
+    /**
+     * S250-S270: the phone's signed approval. Carried out once if its signature, certificate
+     * (chain, validity, OCSP), user and content all check out and the approval is still open.
+     */
+    public View approve(String approvalId, byte[] signed) {
+        Instant now = clock.instant();
+        SignedApproval.Verified verified = SignedApproval.verify(signed, trust, now);
+        requireGood(verified.certificate());
+        return bank.db().inTransaction(tx -> {
+            Row row = row(tx, approvalId, true);
+            requireOpen(row, now);
+            ApprovalRequest request = ApprovalRequest.decode(row.content());
+            if (!MessageDigest.isEqual(row.content(), verified.content())) {
+                throw new ApprovalException(ApprovalException.CONTENT_MISMATCH, "the signed content is not this pending approval");
+            }
+            if (!verified.user().equals(request.user())) {
+                throw new ApprovalException(ApprovalException.WRONG_USER, "the certificate is not the approval's user's");
+            }
+            carryOut(tx, request);
+            tx.update("UPDATE s1_approval SET status = ?, decided_at = ?, signer_serial = ?, signed = ? WHERE approval_id = ?",
+                    ApprovalStatus.DONE.name(), now, verified.certificate().getSerialNumber().toString(16), base64(signed), approvalId);
+            return new View(approvalId, ApprovalStatus.DONE, request.expiresAt(), request);
+        });
+    }
+
+    /** The user said no on the phone, which proves it holds the approval's user's key. */
+    public View decline(String approvalId, PhoneProof proof) {
+        UserIdentity user = authenticated(proof, PhoneProof.decline(approvalId));
+        return end(approvalId, ApprovalStatus.DECLINED, row -> {
+            if (!ApprovalRequest.decode(row.content()).user().equals(user)) {
+                throw new ApprovalException(ApprovalException.WRONG_USER, "the phone is not the approval's user's");
+            }
+        });
+    }
+
+    /** The page cancels what it started. */
+    public View cancel(String approvalId, String collectToken) {
+        return end(approvalId, ApprovalStatus.CANCELLED, row -> requireToken(row, collectToken));
+    }
+
+    /** The page follows what it started (S270: "tells the PC"). */
+    public View collect(String approvalId, String collectToken) {
+        Instant now = clock.instant();
+        return bank.db().inTransaction(tx -> {
+            expire(tx, now);
+            Row row = row(tx, approvalId, false);
+            requireToken(row, collectToken);
+            ApprovalRequest request = ApprovalRequest.decode(row.content());
+            return new View(approvalId, row.status(), request.expiresAt(), request);
+        });
+    }
+
+    private View end(String approvalId, ApprovalStatus status, Consumer<Row> check) {
+        Instant now = clock.instant();
+        return bank.db().inTransaction(tx -> {
+            Row row = row(tx, approvalId, true);
+            check.accept(row);
+            requireOpen(row, now);
+            tx.update("UPDATE s1_approval SET status = ?, decided_at = ? WHERE approval_id = ?", status.name(), now, approvalId);
+            ApprovalRequest request = ApprovalRequest.decode(row.content());
+            return new View(approvalId, status, request.expiresAt(), request);
+        });
+    }
+
+    private void carryOut(Tx tx, ApprovalRequest request) {
+        Bank.Customer payer = bank.customer(tx, request.user().customerId());
+        String transferId = "s1:" + request.approvalId();
+        switch (request.transaction()) {
+            case Transaction.Transfer t -> bank.moveCustomerFunds(tx, transferId, payer, bank.currentAccount(tx, t.payeeCustomerId()).id(),
+                    t.amount(), "S1 transfer to " + t.payeeCustomerId() + ": " + t.message());
+            case Transaction.Purchase p -> bank.moveCustomerFunds(tx, transferId, payer, bank.depositAccount(tx, p.merchantId()).id(),
+                    p.amount(), "S1 purchase at " + p.merchantId() + ": " + p.description());
+        }
+    }
+
+    private static void requireCurrency(String payer, String payee, Money amount) {
+        if (!payer.equals(amount.currency().getCurrencyCode()) || !payee.equals(payer)) {
+            throw new ApprovalException(ApprovalException.INVALID_TRANSACTION, "the amount is not in the payer's and the payee's currency");
+        }
+    }
+
+    /** The user of a proof whose certificate the CA says is good now. */
+    private UserIdentity authenticated(PhoneProof proof, String purpose) {
+        X509Certificate certificate = proof.verify(purpose, trust, clock.instant());
+        requireGood(certificate);
+        return CertificateProfile.user(certificate);
+    }
+
+    /** Revocation, as every relying party asks it: an OCSP query with a fresh nonce (here the bank's own responder, in process). */
+    private void requireGood(X509Certificate certificate) {
+        RelyingParty.OcspQuery query = trust.query(certificate);
+        trust.status(query, ca.responder().respond(query.request()), clock.instant());
+    }
+
+    /** Refuses a move out of a final status, or past the expiry (which the next read records: this transaction rolls back). */
+    private static void requireOpen(Row row, Instant now) {
+        if (row.status().isFinal()) {
+            throw refusal(row.status());
+        }
+        if (!now.isBefore(row.expiresAt())) {
+            throw refusal(ApprovalStatus.EXPIRED);
+        }
+    }
+
+    private static ApprovalException refusal(ApprovalStatus status) {
+        return switch (status) {
+            case DONE -> new ApprovalException(ApprovalException.DONE, "the approval was signed and carried out already");
+            case DECLINED -> new ApprovalException(ApprovalException.DECLINED, "the approval was declined on the phone");
+            case CANCELLED -> new ApprovalException(ApprovalException.CANCELLED, "the approval was cancelled on the PC");
+            case EXPIRED -> new ApprovalException(ApprovalException.EXPIRED, "the approval expired");
+            case WAITING, DELIVERED -> throw new IllegalArgumentException("open");
+        };
+    }
+
+    private static void expire(Tx tx, Instant now) {
+        tx.update("UPDATE s1_approval SET status = ?, decided_at = expires_at WHERE status IN (?, ?) AND expires_at <= ?",
+                ApprovalStatus.EXPIRED.name(), ApprovalStatus.WAITING.name(), ApprovalStatus.DELIVERED.name(), now);
+    }
+
+    private static void requireToken(Row row, String collectToken) {
+        if (collectToken == null || !MessageDigest.isEqual(hash(collectToken).getBytes(), row.collectTokenHash().getBytes())) {
+            throw new ApprovalException(ApprovalException.WRONG_TOKEN, "the collect token does not open this approval");
+        }
+    }
+
+    private record Row(String approvalId, byte[] content, String collectTokenHash, ApprovalStatus status, Instant expiresAt) {
+    }
+
+    private static Row row(Tx tx, String approvalId, boolean forUpdate) {
+        return tx.queryOne("SELECT approval_id, content, collect_token_hash, status, expires_at FROM s1_approval WHERE approval_id = ?"
+                        + (forUpdate ? " FOR UPDATE" : ""), r -> new Row(r.getString(1), Base64.getDecoder().decode(r.getString(2)), r.getString(3),
+                        ApprovalStatus.valueOf(r.getString(4)), Tx.instant(r, "expires_at")), approvalId)
+                .orElseThrow(() -> new ApprovalException(ApprovalException.UNKNOWN, "no such approval"));
+    }
+
+    private static Optional<ApprovalRequest> request(Tx tx, String approvalId) {
+        return tx.queryOne("SELECT content FROM s1_approval WHERE approval_id = ?",
+                r -> ApprovalRequest.decode(Base64.getDecoder().decode(r.getString(1))), approvalId);
+    }
+
+    private static String approvalId() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return "apv-" + HexFormat.of().formatHex(id);
+    }
+
+    private static String hash(String token) {
+        return HexFormat.of().formatHex(Digest.sha256(token.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+}
