@@ -3,6 +3,7 @@ package escudo.node.http;
 import escudo.http.Json;
 import escudo.http.Problem;
 import escudo.core.EscudoException;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Method;
@@ -53,6 +54,12 @@ public final class Routes {
     public interface RequestHandler {
         Object handle(Request request);
     }
+
+    private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
+    private static final HeaderName CONTENT_SECURITY_POLICY = HeaderNames.create("Content-Security-Policy");
+    private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
+    private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
+            + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private Routes() {
     }
@@ -229,6 +236,12 @@ public final class Routes {
     private static void reply(ServerResponse res, Object result) {
         if (result instanceof Binary binary) {
             res.header(HeaderNames.CONTENT_TYPE, binary.mediaType());
+            res.header(NOSNIFF, "nosniff");
+            if (binary.mediaType().startsWith("text/html")) {
+                // a page of ours loads only its own script and style, talks only to its node, and is framed by nobody
+                res.header(CONTENT_SECURITY_POLICY, PAGE_POLICY);
+                res.header(REFERRER_POLICY, "no-referrer");
+            }
             res.send(binary.content().toByteArray());
             return;
         }

@@ -45,6 +45,12 @@ public final class S1Feature implements Feature {
     static final String OCSP_REQUEST = "application/ocsp-request";
     static final String OCSP_RESPONSE = "application/ocsp-response";
 
+    /** The page the PC shows (seed 001, terminal 200), served as is; its script talks only to the routes below. */
+    private static final String[][] WEB_ASSETS = {
+            {"online-banking.html", "text/html; charset=utf-8"},
+            {"online-banking.js", "text/javascript; charset=utf-8"},
+            {"online-banking.css", "text/css; charset=utf-8"}};
+
     @Override
     public String name() {
         return "s1";
@@ -87,6 +93,11 @@ public final class S1Feature implements Feature {
                 limit.admit(req);
                 return Binary.of(CmpEnrolment.MEDIA_TYPE, cmp.handle(body));
             });
+            // The PC's side of Flow A: the online-banking page, its script and its style
+            for (String[] asset : WEB_ASSETS) {
+                byte[] content = resource(asset[0]);
+                Routes.get(r, "/issuer/s1/" + asset[0].replace(".html", ""), req -> Binary.of(asset[1], content));
+            }
             // Flow A (Fig. 3): the online-banking page starts and follows, the phone fetches and signs; open, as the
             // phone number alone reads nothing and only the signature moves money; starting costs a row: limited
             Routes.post(r, "/issuer/s1/approvals/transfers", ApprovalApi.StartTransfer.class, (body, req) -> {
@@ -136,6 +147,17 @@ public final class S1Feature implements Feature {
             throw new CertificateException(CertificateException.MALFORMED, "a serial number is 1 to 40 lower-case hex digits");
         }
         return new BigInteger(hex, 16);
+    }
+
+    private static byte[] resource(String name) {
+        try (var in = S1Feature.class.getResourceAsStream("web/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the page " + name + " is missing from the build");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static byte[] der(CertificationAuthority ca) {
