@@ -4,6 +4,20 @@ import escudo.core.ErrorCode;
 import escudo.s0.device.DeviceException;
 import escudo.s0.protocol.TradeException;
 import escudo.s2.protocol.OrderException;
+import escudo.cardos.CardOsException;
+import escudo.s1.api.ApprovalApi;
+import escudo.s1.api.CaApi;
+import escudo.s1.phone.CaLink;
+import escudo.s1.phone.Credential;
+import escudo.s1.phone.Phone;
+import escudo.s1.phone.ServiceLink;
+import escudo.s1.protocol.ApprovalException;
+import escudo.s1.protocol.ApprovalRequest;
+import escudo.s1.protocol.ApprovalStatus;
+import escudo.s1.protocol.CertificateException;
+import escudo.s1.protocol.RevocationReason;
+import java.math.BigInteger;
+import java.time.Clock;
 import escudo.node.NodeConfig.Role;
 import escudo.node.PartyNode;
 import escudo.node.http.Desk;
@@ -82,11 +96,11 @@ final class Demo {
         this.artefacts = artefacts;
     }
 
-    private static final List<String> ALL = List.of("bank", "s0", "s2", "s3");
+    private static final List<String> ALL = List.of("bank", "s0", "s1", "s2", "s3");
     private static final List<String> S3_ONLY = List.of("bank", "s3");
 
     void run() {
-        out.println("Escudo demo: device-bound trade (seed 000), split order (seed 002) and offline card payments (seed 003),"
+        out.println("Escudo demo: device-bound trade (seed 000), the certified phone (seed 001), split order (seed 002) and offline card payments (seed 003),"
                 + " data in " + dataDir);
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
@@ -251,6 +265,7 @@ final class Demo {
                 "the bank pays book-shop 19.70 EUR from its own account (20.00 less 1.5 % fee); Bob owes 20.00 EUR");
 
         splitOrder(bank, tea, courier);
+        certifiedPhone(bank);
 
         step("Ledger (double entry): every account, and the sum per currency");
         BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
@@ -336,6 +351,44 @@ final class Demo {
         Path copy = dataDir.resolve("devices/alice-laptop-copied");
         copy(dataDir.resolve("devices/alice-laptop"), copy);
         refused(DeviceException.WRONG_HARDWARE, () -> Wallet.open(copy, "serial-of-another-machine"));
+    }
+
+    /**
+     * S1, seed 001: enrolment with the desk's reference number (S100-S140), then Flow A (Fig. 3): a
+     * transfer started on the PC, approved on the phone, carried out once; a revoked certificate refused.
+     */
+    private void certifiedPhone(PartyClient bank) {
+        step("S1 (seed 001): Alice's phone gets a certificate from the bank's CA and approves a transfer started on her PC");
+        String number = "+34600000000";
+        String phonePin = "1590";
+        CaApi.Reference reference = bank.post("/issuer/ca/enrolments", new CaApi.Enrol("alice", number), CaApi.Reference.class);
+        say("the bank's desk checks Alice's identity and gives her reference number " + reference.reference()
+                + " and a one-time secret, valid until " + reference.expiresAt());
+        Phone phone = Phone.create(dataDir.resolve("phones/alice"), phonePin, Clock.systemUTC());
+        CaLink ca = CaLink.http(bank.baseUri());
+        refused(CardOsException.WRONG_PIN, () -> phone.enrol(ca, reference.reference(), reference.secret().toCharArray(), "0000"));
+        Credential credential = phone.enrol(ca, reference.reference(), reference.secret().toCharArray(), phonePin);
+        BigInteger serial = credential.serial();
+        expect(credential.confirmed() && credential.user().phoneNumber().equals(number), "the phone made its own P-256 key and enrolled it by CMP"
+                + " (ir, ip, certConf, pkiConf): certificate " + serial.toString(16) + " names " + credential.user().name() + ", " + number);
+        try (PartyClient pc = new PartyClient(bank.baseUri()); ServiceLink toTheBank = new ServiceLink(bank.baseUri())) {
+            Money bobBefore = balance(bank, "customers/bob");
+            ApprovalApi.Started started = pc.post("/issuer/s1/approvals/transfers", new ApprovalApi.StartTransfer("alice", number, "bob",
+                    Money.parse("15.00 EUR"), "concert tickets"), ApprovalApi.Started.class);
+            say("Alice's PC starts a transfer of 15.00 EUR to Bob for her phone; its page follows approval " + started.approvalId());
+            ApprovalRequest request = phone.pending(toTheBank, serial).getFirst();
+            say("the phone fetches it, proving it holds its key, and shows: " + String.join(" / ", request.display()));
+            ApprovalApi.Status done = phone.approve(toTheBank, serial, request, phonePin);
+            expect(done.status() == ApprovalStatus.DONE && balance(bank, "customers/bob").equals(bobBefore.plus(Money.parse("15.00 EUR"))),
+                    "signed as CMS with the PIN, checked (chain, OCSP, user, content byte for byte) and carried out once: Bob has 15.00 EUR more");
+            refused(ApprovalException.DONE, () -> toTheBank.approve(request.approvalId(), phone.sign(serial, request, phonePin)));
+            pc.post("/issuer/s1/approvals/transfers", new ApprovalApi.StartTransfer("alice", number, "bob", Money.parse("5.00 EUR"), "more tickets"),
+                    ApprovalApi.Started.class);
+            bank.post("/issuer/ca/certificates/" + serial.toString(16) + "/revocation", new CaApi.Revoke(RevocationReason.KEY_COMPROMISE),
+                    CaApi.CertificateView.class);
+            say("Alice reports her phone stolen: the desk revokes the certificate, and the CA's OCSP answer says so at once");
+            refused(CertificateException.REVOKED, () -> phone.pending(toTheBank, serial));
+        }
     }
 
     /** Remembers the last message sent, so the demo can replay it as an attacker would. */
