@@ -32,6 +32,8 @@ class DemoTest {
         assertEquals(0, exit, story + err);
         assertTrue(story.contains("Every step behaved as it must."), story);
         assertTrue(story.contains("refused [issuer.double-spend]") || story.contains("issuer.double-spend"), story);
+        assertTrue(story.contains("S1 (seed 001)") && story.contains("refused [s1.certificate-revoked]") && story.contains("refused [s1.approval-done]"),
+                story);
 
         assertEquals(32, Files.size(artefacts.resolve("bank.pub")));
         assertEquals(32, Files.size(artefacts.resolve("joint.pub")));
