@@ -18,9 +18,16 @@ abstract class Action implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    private int exitCode;
+
+    /** For a command whose outcome is neither done nor refused (nothing came in time): its own exit code. */
+    final void exitWith(int code) {
+        exitCode = code;
+    }
+
     @Override
     public final Integer call() {
         run();
-        return 0;
+        return exitCode;
     }
 }

@@ -115,6 +115,23 @@ class CommandLineTest {
         assertTrue(issued.find(), out);
         assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
         assertTrue(out.contains(issued.group(1) + " +46701234567") && out.contains(": good"), out);
+
+        // Flow A from the phone's side: nothing waits, then the PC's transfer arrives and is approved
+        assertEquals(3, escudo("phone", "wait", "--phone", "alice", "--timeout", "1"), err);
+        escudo.s1.api.ApprovalApi.Started started;
+        try (escudo.http.PartyClient pc = new escudo.http.PartyClient(java.net.URI.create(issuerUrl))) {
+            escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "1.00 EUR");
+            started = pc.post("/issuer/s1/approvals/transfers", new escudo.s1.api.ApprovalApi.StartTransfer("alice", "+46701234567", "bob",
+                    escudo.core.Money.parse("2.50 EUR"), "lunch"), escudo.s1.api.ApprovalApi.Started.class);
+        }
+        assertEquals(0, escudo("phone", "wait", "--phone", "alice", "--timeout", "10"), err);
+        assertTrue(out.contains("approval " + started.approvalId()) && out.contains("Transfer 2.50 EUR") && out.contains("to Bob (bob)"), out);
+        assertEquals(2, escudo("phone", "approve", "--phone", "alice", "--approval", started.approvalId(), "--pin", "1111"));
+        assertTrue(err.contains("card.wrong-pin"), err);
+        assertEquals(0, escudo("phone", "approve", "--phone", "alice", "--approval", started.approvalId(), "--pin", "2468"), err);
+        assertTrue(out.contains("signed and done"), out);
+        assertEquals(0, escudo("customer", "show", "--id", "bob"), err);
+        assertTrue(out.contains("3.50 EUR"), out);
         assertEquals(0, escudo("certificate", "revoke", "--serial", issued.group(1), "--reason", "key-compromise"), err);
         assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
         assertTrue(out.contains("revoked") && out.contains("KEY_COMPROMISE"), out);

@@ -124,7 +124,7 @@ public final class Json {
     }
 
     /** A problem document, or null if the bytes are not one. */
-    static Problem readProblem(byte[] json) {
+    public static Problem readProblem(byte[] json) {
         try {
             return PROBLEM_READER.readValue(json);
         } catch (IOException | RuntimeException e) {

@@ -16,9 +16,11 @@ import io.helidon.webserver.http.ServerResponse;
 import escudo.core.Text;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeSet;
@@ -234,6 +236,10 @@ public final class Routes {
     }
 
     private static void reply(ServerResponse res, Object result) {
+        if (result instanceof EventStream stream) {
+            stream(res, stream);
+            return;
+        }
         if (result instanceof Binary binary) {
             res.header(HeaderNames.CONTENT_TYPE, binary.mediaType());
             res.header(NOSNIFF, "nosniff");
@@ -260,6 +266,40 @@ public final class Routes {
         } else {
             res.header(HeaderNames.CONTENT_TYPE, JSON);
             res.send(json);
+        }
+    }
+
+    private static void stream(ServerResponse res, EventStream stream) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(NOSNIFF, "nosniff");
+        try (OutputStream out = res.outputStream()) {
+            stream.producer().accept(new EventStream.Sink() {
+                @Override
+                public boolean send(String event, String data) {
+                    if (!Text.isPlain(event) || !Text.isPlain(data) || event.isBlank()) {
+                        throw new IllegalArgumentException("an event and its data are one plain line each");
+                    }
+                    return write(out, "event: " + event + "\ndata: " + data + "\n\n");
+                }
+
+                @Override
+                public boolean keepAlive() {
+                    return write(out, ":\n\n");
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // the client went away while the stream closed: nothing to tell it
+        }
+    }
+
+    private static boolean write(OutputStream out, String text) {
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;
         }
     }
 

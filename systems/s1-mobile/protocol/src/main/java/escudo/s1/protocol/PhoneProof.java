@@ -25,6 +25,8 @@ public record PhoneProof(Bytes certificate, String purpose, Instant time, Bytes 
     public static final Duration FRESHNESS = Duration.ofMinutes(2);
     /** The purpose of a proof that asks what waits for the phone. */
     public static final String PENDING = "pending";
+    /** The purpose of a proof that opens the phone's push channel. */
+    public static final String EVENTS = "events";
     static final String DOMAIN = "escudo/s1/phone-proof/v1";
 
     public PhoneProof {

@@ -5,6 +5,7 @@ import escudo.node.NodeConfig.Role;
 import escudo.node.http.Binary;
 import escudo.node.http.Created;
 import escudo.node.http.Desk;
+import escudo.node.http.EventStream;
 import escudo.node.http.RateLimit;
 import escudo.node.http.Routes;
 import escudo.node.spi.Feature;
@@ -112,6 +113,11 @@ public final class S1Feature implements Feature {
                     (body, req) -> status(approvals.collect(req.path("id"), body.collectToken())));
             Routes.post(r, "/issuer/s1/approvals/{id}/cancel", ApprovalApi.Collect.class,
                     (body, req) -> status(approvals.cancel(req.path("id"), body.collectToken())));
+            // S210: the phone's push channel, server-sent events that carry no transaction data
+            Routes.post(r, "/issuer/s1/phone/events", PhoneProof.class, (body, req) -> {
+                Approvals.Subscription subscription = approvals.subscribe(body);
+                return new EventStream(sink -> approvals.push(subscription, sink));
+            });
             Routes.post(r, "/issuer/s1/phone/pending", PhoneProof.class, (body, req) -> new ApprovalApi.Pending(
                     approvals.pending(body).stream().map(request -> Bytes.of(request.encode())).toList()));
             Routes.post(r, "/issuer/s1/approvals/{id}/signature", ApprovalApi.Signature.class,

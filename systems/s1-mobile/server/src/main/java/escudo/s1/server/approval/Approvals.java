@@ -3,6 +3,7 @@ package escudo.s1.server.approval;
 import escudo.bank.Bank;
 import escudo.core.Money;
 import escudo.crypto.Digest;
+import escudo.node.http.EventStream;
 import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.ApprovalStatus;
@@ -24,7 +25,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -40,6 +43,9 @@ import java.util.function.Function;
 public final class Approvals {
 
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(3);
+    /** How long one push stream stays open; the phone opens the next one. */
+    public static final Duration STREAM_LIFETIME = Duration.ofMinutes(10);
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Bank bank;
@@ -47,6 +53,8 @@ public final class Approvals {
     private final RelyingParty trust;
     private final Clock clock;
     private final Duration lifetime;
+    /** One bell per customer and phone, rung when an approval for it is stored. */
+    private final Map<String, Bell> bells = new ConcurrentHashMap<>();
 
     public Approvals(Bank bank, CertificationAuthority ca, Clock clock, Duration lifetime) {
         this.bank = bank;
@@ -102,7 +110,7 @@ public final class Approvals {
                 && e.revokedAt() == null && e.certificate().getNotAfter().toInstant().isAfter(clock.instant()))) {
             throw new ApprovalException(ApprovalException.NO_CERTIFICATE, "the customer has no good certificate on that phone");
         }
-        return bank.db().inTransaction(tx -> {
+        Started started = bank.db().inTransaction(tx -> {
             UserIdentity user = new UserIdentity(bank.customerName(tx, customerId), customerId, phoneNumber);
             Transaction what = transaction.apply(tx);
             Instant now = clock.instant();
@@ -113,6 +121,85 @@ public final class Approvals {
                     hash(collectToken), ApprovalStatus.WAITING.name(), now, now.plus(lifetime)), "approval id");
             return new Started(id, collectToken, request(tx, id).orElseThrow().expiresAt());
         });
+        bell(customerId, phoneNumber).ring(); // after the commit: the phone's fetch finds it
+        return started;
+    }
+
+    /**
+     * S210, the push channel: the phone that proves it holds its certificate's key (purpose
+     * {@code events}) hears "pending" whenever an approval for it waits, never what it is for: it
+     * fetches that with {@link #pending}. Authenticated here, before the stream opens; the stream
+     * itself is {@link #push}.
+     */
+    public Subscription subscribe(PhoneProof proof) {
+        UserIdentity user = authenticated(proof, PhoneProof.EVENTS);
+        return new Subscription(user, bell(user.customerId(), user.phoneNumber()));
+    }
+
+    /** Who listens, and the bell they listen to. */
+    public record Subscription(UserIdentity user, Bell bell) {
+    }
+
+    /**
+     * Writes the stream of {@code subscription}: a "pending" event with the number of approvals
+     * waiting (at once if any wait, then each time a new one is stored), a keep-alive every
+     * 15 seconds, and the end after {@link #STREAM_LIFETIME} or when the
+     * phone goes away. A seam for an SMS gateway is a second listener on the same bell (docs/s1-mobile.md).
+     */
+    public void push(Subscription subscription, EventStream.Sink sink) {
+        long deadline = System.nanoTime() + STREAM_LIFETIME.toNanos();
+        long announced = -1;
+        while (System.nanoTime() < deadline) {
+            long rung = subscription.bell().rings();
+            if (rung != announced) {
+                long waiting = waiting(subscription.user());
+                if (waiting > 0 && !sink.send("pending", "{\"waiting\":" + waiting + "}")) {
+                    return;
+                }
+                announced = rung;
+            }
+            subscription.bell().await(rung, KEEP_ALIVE);
+            if (!sink.keepAlive()) {
+                return;
+            }
+        }
+    }
+
+    private long waiting(UserIdentity user) {
+        Instant now = clock.instant();
+        return bank.db().inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM s1_approval WHERE customer_id = ? AND phone_number = ?"
+                + " AND status = ? AND expires_at > ?", row -> row.getLong(1), user.customerId(), user.phoneNumber(),
+                ApprovalStatus.WAITING.name(), now).orElse(0L));
+    }
+
+    private Bell bell(String customerId, String phoneNumber) {
+        return bells.computeIfAbsent(customerId + " " + phoneNumber, key -> new Bell());
+    }
+
+    /** A counter that listeners wait on, rung by each new approval. */
+    public static final class Bell {
+        private long rings;
+
+        synchronized long rings() {
+            return rings;
+        }
+
+        synchronized void ring() {
+            rings++;
+            notifyAll();
+        }
+
+        /** Waits until the bell rang since {@code seen}, or {@code timeout} passed. */
+        synchronized void await(long seen, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                for (long left = timeout.toMillis(); rings == seen && left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+                    wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** S230: the approvals waiting for the phone that proves it holds its certificate's key; each is then DELIVERED. */

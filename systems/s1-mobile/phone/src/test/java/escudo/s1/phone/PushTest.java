@@ -1,0 +1,103 @@
+package escudo.s1.phone;
+
+import static escudo.testing.Refusals.assertRefused;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import escudo.bank.client.BankApi;
+import escudo.core.Money;
+import escudo.crypto.SigningKey;
+import escudo.http.PartyClient;
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import escudo.node.testing.RestartableParty;
+import escudo.s1.api.ApprovalApi;
+import escudo.s1.api.CaApi;
+import escudo.s1.protocol.ApprovalException;
+import escudo.s1.protocol.PhoneProof;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed 001, S210: the push channel the phone keeps open hears that an approval waits, and nothing of what it is. */
+class PushTest {
+
+    private static final String PIN = "2468";
+    private static final String PHONE = "+46701234567";
+
+    @TempDir
+    Path dir;
+    private RestartableParty bank;
+    private ServiceLink network;
+    private Phone phone;
+    private BigInteger certificate;
+
+    @BeforeEach
+    void start() {
+        bank = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.port", "0")))
+                .database(RestartableParty.durableDatabase(dir.resolve("bank"))).secrets(Secrets.ephemeral(SigningKey.generate())).start());
+        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
+        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
+        network = new ServiceLink(bank.uri());
+        phone = Phone.create(dir.resolve("phone"), PIN, Clock.systemUTC());
+        CaApi.Reference reference = bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol("alice", PHONE), CaApi.Reference.class);
+        certificate = phone.enrol(CaLink.http(bank.uri()), reference.reference(), reference.secret().toCharArray(), PIN).serial();
+    }
+
+    @AfterEach
+    void stop() {
+        network.close();
+        bank.close();
+    }
+
+    @Test
+    void thePhoneHearsOfANewApprovalAtOnceAndOfNothingWhileNoneWaits() throws Exception {
+        assertEquals(0, network.awaitPending(phone.proof(certificate, PhoneProof.EVENTS), Duration.ofMillis(700)), "nothing waits");
+        CompletableFuture<Long> listening = CompletableFuture.supplyAsync(
+                () -> network.awaitPending(phone.proof(certificate, PhoneProof.EVENTS), Duration.ofSeconds(20)));
+        Thread.sleep(300); // the phone is listening before the PC starts
+        long started = System.nanoTime();
+        try (PartyClient page = new PartyClient(bank.uri())) {
+            page.post("/issuer/s1/approvals/transfers", new ApprovalApi.StartTransfer("alice", PHONE, "bob", Money.parse("3.00 EUR"), "coffee"),
+                    ApprovalApi.Started.class);
+        }
+        assertEquals(1, listening.get(20, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(5).toNanos(), "pushed, not found on the next keep-alive");
+        assertEquals(1, network.awaitPending(phone.proof(certificate, PhoneProof.EVENTS), Duration.ofSeconds(5)), "told again on the next connection");
+        assertEquals(1, phone.pending(network, certificate).size());
+    }
+
+    @Test
+    void theEventNamesNoTransactionAndTheChannelNeedsAFreshProof() throws Exception {
+        try (PartyClient page = new PartyClient(bank.uri())) {
+            page.post("/issuer/s1/approvals/transfers", new ApprovalApi.StartTransfer("alice", PHONE, "bob", Money.parse("3.00 EUR"), "coffee"),
+                    ApprovalApi.Started.class);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(bank.uri() + "/issuer/s1/phone/events")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(escudo.http.Json.write(phone.proof(certificate, PhoneProof.EVENTS)))).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            assertEquals("text/event-stream; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
+            var lines = response.body().iterator();
+            assertEquals("event: pending", lines.next());
+            assertEquals("data: {\"waiting\":1}", lines.next(), "a count, nothing of the payee or the amount");
+            response.body().close();
+        }
+        PhoneProof forFetching = phone.proof(certificate, PhoneProof.PENDING);
+        assertRefused(ApprovalException.BAD_PROOF, () -> network.awaitPending(forFetching, Duration.ofSeconds(5)));
+    }
+}
