@@ -8,6 +8,8 @@ module escudo.bench {
     requires transitive escudo.crypto;
     requires transitive escudo.http;
     requires transitive escudo.node;
+    requires transitive escudo.s1.phone;
+    requires transitive escudo.s1.server;
     requires transitive escudo.s2.client;
     requires transitive escudo.s2.protocol;
     requires transitive escudo.s3.card;

@@ -8,7 +8,9 @@ module escudo.s1.server {
     requires transitive escudo.storage;
     requires org.bouncycastle.util;
 
-    // No exports: the node loads the feature as a service; relying parties reach the CA over HTTP.
+    // The node loads the feature as a service; relying parties reach the CA over HTTP. Only the
+    // Flow A benchmark reaches into the approval service.
+    exports escudo.s1.server.approval to escudo.bench;
     opens escudo.s1.server to com.fasterxml.jackson.databind;
 
     provides escudo.node.spi.Feature with escudo.s1.server.S1Feature;
