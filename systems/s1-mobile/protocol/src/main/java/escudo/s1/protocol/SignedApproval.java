@@ -1,5 +1,6 @@
 package escudo.s1.protocol;
 
+import escudo.core.EscudoException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -60,6 +61,18 @@ public final class SignedApproval {
      * caller's OCSP check), and whose signature verifies.
      */
     public static Verified verify(byte[] signed, RelyingParty trust, Instant at) {
+        try {
+            return verified(signed, trust, at);
+        } catch (EscudoException refused) {
+            throw refused;
+        } catch (RuntimeException e) {
+            // BouncyCastle's ASN.1 accessors throw any unchecked exception (illegal argument, index out of
+            // bounds, class cast) for structures a sender made up (found by fuzzing): the sender's fault
+            throw bad("the approval is not CMS SignedData as the phone makes it");
+        }
+    }
+
+    private static Verified verified(byte[] signed, RelyingParty trust, Instant at) {
         CMSSignedData data;
         try {
             data = new CMSSignedData(signed);

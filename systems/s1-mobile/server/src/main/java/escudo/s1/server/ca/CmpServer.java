@@ -106,6 +106,10 @@ public final class CmpServer {
             return answer(message, header);
         } catch (EscudoException refused) {
             return error(header, refused.code(), refused.getMessage());
+        } catch (RuntimeException e) {
+            // BouncyCastle's ASN.1 accessors throw any unchecked exception (illegal argument, index out of
+            // bounds, class cast) for structures a sender made up (found by fuzzing): the sender's fault
+            return error(header, EnrolmentException.MALFORMED, "the message does not follow the CMP structures");
         }
     }
 
