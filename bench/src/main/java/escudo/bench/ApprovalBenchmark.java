@@ -20,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -140,9 +138,7 @@ public class ApprovalBenchmark {
 
         @Setup
         public void setUp() throws GeneralSecurityException {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec(CertificateProfile.CURVE));
-            KeyPair key = generator.generateKeyPair();
+            KeyPair key = CertificateProfile.newKeyPair();
             Signature signer = Signature.getInstance(CertificateProfile.SIGNATURE_ALGORITHM);
             signer.initSign(key.getPrivate());
             signer.update(message);

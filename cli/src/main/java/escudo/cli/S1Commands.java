@@ -145,42 +145,58 @@ final class S1Commands {
             }
         }
 
-        @Command(name = "wait", description = {"Keep the push channel open until an approval waits for the phone, then show each, "
-                + "exactly as the phone signs it.", "Exit 0 when one was shown, 3 when none came in time."})
-        static final class Wait extends Action {
+        /** A phone command that talks to the bank with the phone's newest confirmed certificate. */
+        abstract static class PhoneAction extends Action {
 
             @Mixin
             Which phone;
 
-            @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "How long to listen (default: ${DEFAULT-VALUE}).")
-            long seconds;
-
             @Mixin
             Options.Nodes nodes;
 
+            abstract void run(Phone device, BigInteger serial, ServiceLink bank);
+
             @Override
-            void run() {
+            final void run() {
                 Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
-                BigInteger serial = newest(device);
+                BigInteger serial = device.credentials().stream().filter(Credential::confirmed).reduce((first, second) -> second)
+                        .orElseThrow(() -> new PhoneException(PhoneException.NO_CREDENTIAL, "the phone holds no confirmed certificate: enrol first"))
+                        .serial();
                 try (ServiceLink bank = new ServiceLink(nodes.bankUri())) {
-                    if (bank.awaitPending(device.proof(serial, PhoneProof.EVENTS), Duration.ofSeconds(seconds)) == 0) {
-                        out().println("no approval came within " + seconds + " s");
-                        exitWith(3);
-                        return;
-                    }
-                    for (ApprovalRequest request : device.pending(bank, serial)) {
-                        out().println("approval " + request.approvalId() + ":");
-                        request.display().forEach(line -> out().println("  " + line));
-                    }
+                    run(device, serial, bank);
+                }
+            }
+
+            /** The approval as the bank holds it for this phone, so what is signed is what the bank asks, not what was typed. */
+            static ApprovalRequest shown(Phone device, ServiceLink bank, BigInteger serial, String approvalId) {
+                return device.pending(bank, serial).stream().filter(r -> r.approvalId().equals(approvalId)).findFirst()
+                        .orElseThrow(() -> new ApprovalException(ApprovalException.UNKNOWN, "no open approval of that id waits for this phone"));
+            }
+        }
+
+        @Command(name = "wait", description = {"Keep the push channel open until an approval waits for the phone, then show each, "
+                + "exactly as the phone signs it.", "Exit 0 when one was shown, 3 when none came in time."})
+        static final class Wait extends PhoneAction {
+
+            @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "How long to listen (default: ${DEFAULT-VALUE}).")
+            long seconds;
+
+            @Override
+            void run(Phone device, BigInteger serial, ServiceLink bank) {
+                if (bank.awaitPending(device.proof(serial, PhoneProof.EVENTS), Duration.ofSeconds(seconds)) == 0) {
+                    out().println("no approval came within " + seconds + " s");
+                    exitWith(3);
+                    return;
+                }
+                for (ApprovalRequest request : device.pending(bank, serial)) {
+                    out().println("approval " + request.approvalId() + ":");
+                    request.display().forEach(line -> out().println("  " + line));
                 }
             }
         }
 
         @Command(name = "approve", description = "Sign an approval the phone showed, with the PIN.")
-        static final class Approve extends Action {
-
-            @Mixin
-            Which phone;
+        static final class Approve extends PhoneAction {
 
             @Option(names = "--approval", required = true, paramLabel = "ID", description = "The approval, as 'phone wait' showed it.")
             String approval;
@@ -188,54 +204,24 @@ final class S1Commands {
             @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The phone's PIN.")
             String pin;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
-                BigInteger serial = newest(device);
-                try (ServiceLink bank = new ServiceLink(nodes.bankUri())) {
-                    ApprovalApi.Status status = device.approve(bank, serial, shown(device, bank, serial, approval), pin);
-                    out().println("approval " + status.approvalId() + ": " + status.hint());
-                }
+            void run(Phone device, BigInteger serial, ServiceLink bank) {
+                ApprovalApi.Status status = device.approve(bank, serial, shown(device, bank, serial, approval), pin);
+                out().println("approval " + status.approvalId() + ": " + status.hint());
             }
         }
 
         @Command(name = "decline", description = "Say no to an approval the phone showed.")
-        static final class Decline extends Action {
-
-            @Mixin
-            Which phone;
+        static final class Decline extends PhoneAction {
 
             @Option(names = "--approval", required = true, paramLabel = "ID", description = "The approval, as 'phone wait' showed it.")
             String approval;
 
-            @Mixin
-            Options.Nodes nodes;
-
             @Override
-            void run() {
-                Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
-                BigInteger serial = newest(device);
-                try (ServiceLink bank = new ServiceLink(nodes.bankUri())) {
-                    ApprovalApi.Status status = device.decline(bank, serial, shown(device, bank, serial, approval));
-                    out().println("approval " + status.approvalId() + ": " + status.hint());
-                }
+            void run(Phone device, BigInteger serial, ServiceLink bank) {
+                ApprovalApi.Status status = device.decline(bank, serial, shown(device, bank, serial, approval));
+                out().println("approval " + status.approvalId() + ": " + status.hint());
             }
-        }
-
-        /** The phone's newest confirmed certificate: the one it approves with. */
-        static BigInteger newest(Phone device) {
-            return device.credentials().stream().filter(Credential::confirmed).reduce((first, second) -> second)
-                    .orElseThrow(() -> new PhoneException(PhoneException.NO_CREDENTIAL, "the phone holds no confirmed certificate: enrol first"))
-                    .serial();
-        }
-
-        /** The approval as the bank holds it for this phone, so what is signed is what the bank asks, not what was typed. */
-        static ApprovalRequest shown(Phone device, ServiceLink bank, BigInteger serial, String approvalId) {
-            return device.pending(bank, serial).stream().filter(r -> r.approvalId().equals(approvalId)).findFirst()
-                    .orElseThrow(() -> new ApprovalException(ApprovalException.UNKNOWN, "no open approval of that id waits for this phone"));
         }
 
         @Command(name = "list", description = "The certificates on the phone.")

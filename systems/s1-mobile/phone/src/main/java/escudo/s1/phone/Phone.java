@@ -18,11 +18,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -84,7 +82,7 @@ public final class Phone {
         CmpEnrolment enrolment;
         try (Operation operation = application.begin()) {
             operation.verifyHolder(pin);
-            key = p256();
+            key = CertificateProfile.newKeyPair();
             enrolment = CmpEnrolment.start(reference, secret, key);
             certificate = enrolment.certificate(ca.cmp(enrolment.initializationRequest()));
             root = enrolment.root();
@@ -196,16 +194,6 @@ public final class Phone {
             return stored;
         } catch (RuntimeException e) {
             throw new PhoneException(PhoneException.CORRUPT, "the phone's record does not decode");
-        }
-    }
-
-    private static KeyPair p256() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec(CertificateProfile.CURVE));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no P-256 key generation", e);
         }
     }
 }

@@ -1,9 +1,13 @@
 package escudo.s1.protocol;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1String;
@@ -49,6 +53,17 @@ public final class CertificateProfile {
     public static final Duration BACKDATING = Duration.ofMinutes(5);
 
     private CertificateProfile() {
+    }
+
+    /** A fresh P-256 key pair: the phone's for its certificate, the CA's for its root. */
+    public static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec(CURVE));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no P-256 key generation", e);
+        }
     }
 
     /** The subject of a user certificate for {@code user}. */

@@ -16,12 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -114,7 +112,7 @@ public final class CertificationAuthority {
         }
         bank.db().migrate("s1_ca");
         StoredKey stored = bank.db().inTransaction(tx -> loadRoot(tx).orElseGet(() -> {
-            KeyPair pair = keyPair();
+            KeyPair pair = CertificateProfile.newKeyPair();
             X509Certificate certificate = selfSigned(bank.bankId(), pair, clock.instant());
             byte[] sealed = box.seal(pair.getPrivate().getEncoded(), ROOT_KEY_DATA);
             if (!tx.tryInsert("INSERT INTO s1_ca_key (name, certificate, sealed_key, created_at) VALUES (?, ?, ?, ?)",
@@ -332,16 +330,6 @@ public final class CertificationAuthority {
         return tx.queryOne("SELECT certificate, sealed_key FROM s1_ca_key WHERE name = ?", row -> new StoredKey(
                 RelyingParty.certificate(Base64.getDecoder().decode(row.getString("certificate"))),
                 Base64.getDecoder().decode(row.getString("sealed_key"))), ROOT);
-    }
-
-    private static KeyPair keyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec(CertificateProfile.CURVE), RANDOM);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no P-256 key generation", e);
-        }
     }
 
     private static PrivateKey privateKey(byte[] pkcs8) {

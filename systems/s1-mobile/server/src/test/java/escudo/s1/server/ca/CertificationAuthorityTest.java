@@ -35,10 +35,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -145,7 +143,7 @@ class CertificationAuthorityTest {
                 .database(Database.open("jdbc:h2:mem:other-" + System.nanoTime(), "sa", "")).secrets(Secrets.ephemeral(SigningKey.generate())).start();
              PartyClient otherDesk = new PartyClient(otherBank.uri(), otherBank.operatorToken())) {
             otherDesk.post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("1.00 EUR")), BankApi.Balance.class);
-            X509Certificate foreign = otherBank.service(CertificationAuthority.class).issue("alice", PHONE, p256().getPublic());
+            X509Certificate foreign = otherBank.service(CertificationAuthority.class).issue("alice", PHONE, CertificateProfile.newKeyPair().getPublic());
             assertRefused(CertificateException.UNTRUSTED, () -> relyingParty.verify(foreign, clock.instant()));
             pem("root.pem", relyingParty.root());
             pem("foreign.pem", foreign);
@@ -190,12 +188,12 @@ class CertificationAuthorityTest {
 
     @Test
     void theCaIssuesOnlyToCustomersOnlyP256KeysAndOnlyE164PhoneNumbers() throws Exception {
-        assertRefused(escudo.bank.BankException.UNKNOWN_CUSTOMER, () -> ca.issue("mallory", PHONE, p256().getPublic()));
+        assertRefused(escudo.bank.BankException.UNKNOWN_CUSTOMER, () -> ca.issue("mallory", PHONE, CertificateProfile.newKeyPair().getPublic()));
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         assertRefused(CertificateException.WRONG_PROFILE, () -> ca.issue("alice", PHONE, rsa.generateKeyPair().getPublic()));
         for (String phone : new String[] {"0701234567", "+0701234567", "+46 70 123", "+4670123456789012"}) {
-            assertRefused(CertificateException.MALFORMED, () -> ca.issue("alice", phone, p256().getPublic()));
+            assertRefused(CertificateException.MALFORMED, () -> ca.issue("alice", phone, CertificateProfile.newKeyPair().getPublic()));
         }
         assertEquals(0, ca.certificatesOf("alice").size(), "nothing issued by a refusal");
     }
@@ -235,7 +233,7 @@ class CertificationAuthorityTest {
 
     /** A certificate for a fresh key of Alice's, confirmed as a phone's certConf confirms it. */
     private X509Certificate issued() throws GeneralSecurityException {
-        X509Certificate certificate = ca.issue("alice", PHONE, p256().getPublic());
+        X509Certificate certificate = ca.issue("alice", PHONE, CertificateProfile.newKeyPair().getPublic());
         bank.node().service(Bank.class).db().run(tx -> ca.confirm(tx, certificate.getSerialNumber()));
         return certificate;
     }
@@ -270,11 +268,5 @@ class CertificationAuthorityTest {
     private void pem(String file, Path crlDer) throws IOException {
         Files.writeString(dir.resolve(file), "-----BEGIN X509 CRL-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(Files.readAllBytes(crlDer)) + "\n-----END X509 CRL-----\n");
-    }
-
-    private static KeyPair p256() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
     }
 }

@@ -33,10 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -96,7 +93,7 @@ class CmpEnrolmentTest {
         CaApi.Reference reference = desk(PHONE);
         assertTrue(reference.reference().matches("[0-9]{12}"), reference.reference());
         assertEquals(clock.instant().plus(Enrolments.LIFETIME), reference.expiresAt());
-        KeyPair key = p256();
+        KeyPair key = CertificateProfile.newKeyPair();
         CmpEnrolment enrolment = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), key);
 
         X509Certificate certificate = enrolment.certificate(cmp(enrolment.initializationRequest()));
@@ -111,7 +108,7 @@ class CmpEnrolmentTest {
                 .certificates().getFirst();
         assertEquals(clock.instant(), listed.confirmedAt());
 
-        CmpEnrolment again = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), p256());
+        CmpEnrolment again = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
         assertRefused(EnrolmentException.USED_REFERENCE, () -> again.certificate(cmp(again.initializationRequest())));
         assertEquals(1, ca.certificatesOf("alice").size());
     }
@@ -138,22 +135,22 @@ class CmpEnrolmentTest {
     void aWrongSecretIsCountedAndLocksTheReferenceAfterFive() throws Exception {
         CaApi.Reference reference = desk(PHONE);
         for (int i = 0; i < Enrolments.MAX_FAILURES; i++) {
-            CmpEnrolment guess = CmpEnrolment.start(reference.reference(), ("WRONG" + i).toCharArray(), p256());
+            CmpEnrolment guess = CmpEnrolment.start(reference.reference(), ("WRONG" + i).toCharArray(), CertificateProfile.newKeyPair());
             assertRefused(EnrolmentException.BAD_PROTECTION, () -> guess.certificate(cmp(guess.initializationRequest())));
         }
-        CmpEnrolment right = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), p256());
+        CmpEnrolment right = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
         assertRefused(EnrolmentException.LOCKED_REFERENCE, () -> right.certificate(cmp(right.initializationRequest())));
         assertEquals(0, ca.certificatesOf("alice").size());
     }
 
     @Test
     void anUnknownOrExpiredReferenceARequestSignedByAnotherKeyAndMalformedMessagesAreRefused() throws Exception {
-        CmpEnrolment unknown = CmpEnrolment.start("123456789012", "ANYTHING".toCharArray(), p256());
+        CmpEnrolment unknown = CmpEnrolment.start("123456789012", "ANYTHING".toCharArray(), CertificateProfile.newKeyPair());
         assertRefused(EnrolmentException.UNKNOWN_REFERENCE, () -> unknown.certificate(cmp(unknown.initializationRequest())));
 
         CaApi.Reference reference = desk(PHONE);
-        KeyPair requested = p256();
-        byte[] forged = irWithProofBy(reference, requested, p256());
+        KeyPair requested = CertificateProfile.newKeyPair();
+        byte[] forged = irWithProofBy(reference, requested, CertificateProfile.newKeyPair());
         CmpEnrolment phone = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), requested);
         assertRefused(EnrolmentException.BAD_POP, () -> phone.certificate(cmp(forged)));
         assertRefused(EnrolmentException.MALFORMED, () -> phone.certificate(cmp(new byte[] {0x30, 0x03, 0x02, 0x01, 0x00})));
@@ -171,7 +168,7 @@ class CmpEnrolmentTest {
     @Test
     void aTamperedAnswerAConfirmationOfAnotherCertificateAndTheDeskWithoutItsTokenAreRefused() throws Exception {
         CaApi.Reference reference = desk(PHONE);
-        CmpEnrolment phone = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), p256());
+        CmpEnrolment phone = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
         byte[] ir = phone.initializationRequest();
         byte[] answer = cmp(ir);
         byte[] tampered = answer.clone();
@@ -181,7 +178,7 @@ class CmpEnrolmentTest {
         assertRefused(EnrolmentException.MALFORMED, () -> phone.certificate(truncated));
         X509Certificate certificate = phone.certificate(answer);
 
-        CmpEnrolment other = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), p256());
+        CmpEnrolment other = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
         other.initializationRequest();
         assertRefused(EnrolmentException.USED_REFERENCE, () -> other.certificate(cmp(ir)));
         assertRefused(CertificateException.STATUS_UNKNOWN, () -> standing(certificate));
@@ -231,11 +228,5 @@ class CmpEnrolmentTest {
 
     private static byte[] pemBody(String pem) {
         return Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-    }
-
-    private static KeyPair p256() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec(CertificateProfile.CURVE));
-        return generator.generateKeyPair();
     }
 }

@@ -22,12 +22,9 @@ import escudo.s1.protocol.UserIdentity;
 import escudo.storage.Database;
 import java.io.IOException;
 import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +47,7 @@ class S1BytesFuzzTest {
     private static final Clock CLOCK = Clock.systemUTC();
     private static final CertificationAuthority CA = ca();
     private static final CmpServer CMP = new CmpServer(CA, new Enrolments(bank(), SecretBox.derive(MASTER, null, "fuzz"), CLOCK));
-    private static final KeyPair PHONE_KEY = p256();
+    private static final KeyPair PHONE_KEY = CertificateProfile.newKeyPair();
     private static final X509Certificate CERTIFICATE = CA.issue("alice", "+46701234567", PHONE_KEY.getPublic());
     private static final ApprovalRequest REQUEST = new ApprovalRequest("apv-1", "bank-1", new UserIdentity("Alice", "alice", "+46701234567"),
             new Transaction.Transfer("bob", "Bob", Money.parse("25.00 EUR"), "rent"), Instant.parse("2030-01-01T00:00:00Z"),
@@ -146,15 +143,5 @@ class S1BytesFuzzTest {
     private static CertificationAuthority ca() {
         new SecureRandom().nextBytes(MASTER);
         return CertificationAuthority.open(bank(), SecretBox.derive(MASTER, null, "ca"), CLOCK, URI.create("http://127.0.0.1:7410"), Duration.ofDays(30));
-    }
-
-    private static KeyPair p256() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec(CertificateProfile.CURVE));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
