@@ -1,5 +1,6 @@
 /** S1 on the bank: the certification authority (certificates, CRL, OCSP responder) and its feature. */
 module escudo.s1.server {
+    requires java.net.http;
     requires java.sql;
     requires transitive escudo.bank;
     requires transitive escudo.core;

@@ -10,6 +10,7 @@ import escudo.s1.api.ApprovalApi;
 import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.CertificateProfile;
 import escudo.s1.protocol.CmpEnrolment;
+import escudo.s1.protocol.KioskChallenge;
 import escudo.s1.protocol.PhoneProof;
 import escudo.s1.protocol.RelyingParty;
 import escudo.s1.protocol.SignedApproval;
@@ -111,6 +112,15 @@ public final class Phone {
             Stored credential = confirmed(serial);
             return SignedApproval.sign(request, credential.certificate(), credential.privateKey());
         }
+    }
+
+    /**
+     * Seed 001, S510-S520: signs the kiosk's {@code challenge} as a purchase by the user its
+     * certificate {@code serial} names, after the PIN. The caller showed
+     * {@code challenge.request(user).display()}.
+     */
+    public synchronized byte[] sign(BigInteger serial, KioskChallenge challenge, String pin) {
+        return sign(serial, challenge.request(confirmed(serial).credential().user()), pin);
     }
 
     /** Proves to a service that this phone holds the key of {@code serial}, for {@code purpose}; moves nothing, so no PIN. */

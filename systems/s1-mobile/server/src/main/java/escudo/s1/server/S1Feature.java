@@ -14,14 +14,26 @@ import escudo.node.spi.Setting;
 import escudo.core.Bytes;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
+import escudo.s1.api.KioskApi;
 import escudo.s1.protocol.CertificateException;
 import escudo.s1.protocol.CmpEnrolment;
 import escudo.s1.protocol.PhoneProof;
+import escudo.s1.protocol.RelyingParty;
 import escudo.s1.server.approval.Approvals;
 import escudo.s1.server.ca.CertificationAuthority;
+import escudo.s1.server.kiosk.Kiosk;
 import escudo.s1.server.ca.CmpServer;
 import escudo.s1.server.ca.Enrolments;
+import escudo.core.EscudoException;
+import escudo.core.Money;
+import escudo.http.PartyClient;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.util.List;
@@ -59,11 +71,18 @@ public final class S1Feature implements Feature {
 
     @Override
     public List<Setting<?>> settings() {
-        return List.of(VALIDITY_DAYS, APPROVAL_SECONDS);
+        return List.of(VALIDITY_DAYS, APPROVAL_SECONDS, KIOSK_FLOOR);
     }
+
+    public static final Setting<Long> KIOSK_FLOOR = Setting.number("escudo.s1.kiosk.floor", 0, 0,
+            "A merchant's kiosk: the largest amount (minor units) it dispenses on a recent cached OCSP answer when the CA cannot be reached (0: never).");
 
     @Override
     public void join(Party party) {
+        if (party.role() == Role.MERCHANT) {
+            joinKiosk(party);
+            return;
+        }
         if (party.role() != Role.ISSUER) {
             return;
         }
@@ -123,6 +142,9 @@ public final class S1Feature implements Feature {
             Routes.post(r, "/issuer/s1/approvals/{id}/signature", ApprovalApi.Signature.class,
                     (body, req) -> status(approvals.approve(req.path("id"), body.signed().toByteArray())));
             Routes.post(r, "/issuer/s1/approvals/{id}/decline", PhoneProof.class, (body, req) -> status(approvals.decline(req.path("id"), body)));
+            // Flow C, S560: a kiosk's merchant collects what users signed at its kiosk; the money goes only to that merchant
+            Routes.post(r, "/issuer/s1/kiosk/collections", KioskApi.Collect.class, (body, req) -> new KioskApi.Collected(
+                    body.signed().stream().map(signed -> approvals.collectKioskPurchase(signed.toByteArray())).toList()));
             Routes.post(r, "/issuer/ca/certificates/{serial}/revocation", CaApi.Revoke.class, (body, req) -> desk.only(req,
                     () -> view(ca.revoke(serial(req.path("serial")), body.reason()))));
             Routes.get(r, "/issuer/ca/certificates/{serial}", req -> desk.only(req, () -> view(ca.entry(serial(req.path("serial")))
@@ -130,6 +152,74 @@ public final class S1Feature implements Feature {
             Routes.get(r, "/issuer/customers/{id}/certificates", req -> desk.only(req,
                     () -> new CaApi.Certificates(ca.certificatesOf(req.path("id")).stream().map(S1Feature::view).toList())));
         });
+    }
+
+    /**
+     * Flow C (Figs. 6-7): the merchant's node runs an unattended kiosk. It trusts the bank's S1 root,
+     * fetched from the bank it is configured with on first use, and asks the bank's OCSP responder.
+     */
+    private static void joinKiosk(Party party) {
+        URI bank = party.config().issuerUrl();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
+        party.onClose(http::close);
+        Supplier<RelyingParty> trust = new Supplier<>() {
+            private volatile RelyingParty root;
+
+            @Override
+            public RelyingParty get() {
+                if (root == null) {
+                    root = RelyingParty.trusting(RelyingParty.certificate(fetch(http, HttpRequest.newBuilder(bank.resolve("/issuer/ca/root")).GET().build())));
+                }
+                return root;
+            }
+        };
+        Kiosk kiosk = new Kiosk(party.id(), party.id(), party.db(), party.clock(), trust, request -> fetch(http, HttpRequest.newBuilder(
+                bank.resolve("/issuer/ca/ocsp")).header("Content-Type", OCSP_REQUEST).POST(HttpRequest.BodyPublishers.ofByteArray(request)).build()),
+                party.setting(KIOSK_FLOOR));
+        party.provide(Kiosk.class, kiosk);
+        Desk desk = new Desk(party.secrets().operatorToken(), "the kiosk's screen or its merchant's desk");
+        RateLimit limit = party.rateLimit();
+        party.routes(r -> {
+            Routes.post(r, "/merchant/s1/kiosk/challenges", KioskApi.Pick.class, (body, req) -> desk.only(req,
+                    () -> new Created(new KioskApi.Challenge(kiosk.pick(body.item(), body.amount())))));
+            Routes.get(r, "/merchant/s1/kiosk/challenges/{id}", req -> new KioskApi.Challenge(kiosk.challenge(req.path("id"))));
+            Routes.post(r, "/merchant/s1/kiosk/challenges/{id}/presentation", KioskApi.Presentation.class, (body, req) -> {
+                limit.admit(req);
+                Kiosk.Dispensed dispensed = kiosk.present(req.path("id"), body.signed().toByteArray());
+                return new KioskApi.Dispensed(dispensed.challenge().challengeId(), dispensed.challenge().item(), dispensed.challenge().amount(),
+                        dispensed.standing());
+            });
+            Routes.post(r, "/merchant/s1/kiosk/collections", KioskApi.Send.class, (body, req) -> desk.only(req, () -> collect(party, kiosk)));
+        });
+    }
+
+    private static KioskApi.Collection collect(Party party, Kiosk kiosk) {
+        List<Map.Entry<String, byte[]>> waiting = kiosk.uncollected();
+        Money total = null;
+        if (!waiting.isEmpty()) {
+            try (PartyClient bank = new PartyClient(party.config().issuerUrl())) {
+                List<Money> paid = bank.post("/issuer/s1/kiosk/collections", new KioskApi.Collect(waiting.stream()
+                        .map(e -> Bytes.of(e.getValue())).toList()), KioskApi.Collected.class).paid();
+                total = paid.stream().reduce(Money::plus).orElseThrow();
+            }
+            kiosk.collected(waiting.stream().map(Map.Entry::getKey).toList());
+        }
+        return new KioskApi.Collection(waiting.size(), total, party.clock().instant());
+    }
+
+    private static byte[] fetch(HttpClient http, HttpRequest request) {
+        try {
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() != 200) {
+                throw new EscudoException(PartyClient.UNREACHABLE, "the bank's CA answered HTTP " + answer.statusCode());
+            }
+            return answer.body();
+        } catch (java.io.IOException e) {
+            throw new EscudoException(PartyClient.UNREACHABLE, "the bank's CA is unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EscudoException(PartyClient.UNREACHABLE, "interrupted while asking the bank's CA", e);
+        }
     }
 
     private static Created started(Approvals.Started started) {

@@ -7,6 +7,7 @@ import escudo.node.http.EventStream;
 import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.ApprovalStatus;
+import escudo.s1.protocol.CertificateException;
 import escudo.s1.protocol.CertificateProfile;
 import escudo.s1.protocol.PhoneProof;
 import escudo.s1.protocol.RelyingParty;
@@ -239,6 +240,32 @@ public final class Approvals {
             tx.update("UPDATE s1_approval SET status = ?, decided_at = ?, signer_serial = ?, signed = ? WHERE approval_id = ?",
                     ApprovalStatus.DONE.name(), now, verified.certificate().getSerialNumber().toString(16), base64(signed), approvalId);
             return new View(approvalId, ApprovalStatus.DONE, request.expiresAt(), request);
+        });
+    }
+
+    /**
+     * Flow C, S560: a kiosk's merchant collects a challenge the user signed at its kiosk. The
+     * signature must verify under a certificate of the bank's root, name a purchase at that
+     * merchant, and be signed while the certificate was good; the amount moves from the user's
+     * account to the merchant's once (the ledger transfer is idempotent by the challenge's id), so
+     * sending it again pays nothing more. Returns what was paid.
+     */
+    public Money collectKioskPurchase(byte[] signed) {
+        Instant now = clock.instant();
+        SignedApproval.Verified verified = SignedApproval.verify(signed, trust, now);
+        ApprovalRequest request = ApprovalRequest.decode(verified.content());
+        if (!(request.transaction() instanceof Transaction.Purchase purchase) || !purchase.merchantId().equals(request.service())
+                || !verified.user().equals(request.user())) {
+            throw new ApprovalException(ApprovalException.CONTENT_MISMATCH, "not a kiosk purchase signed by its user");
+        }
+        ca.entry(verified.certificate().getSerialNumber()).filter(e -> e.revokedAt() != null && !e.revokedAt().isAfter(request.createdAt()))
+                .ifPresent(e -> {
+                    throw new CertificateException(CertificateException.REVOKED, "the certificate was revoked before the purchase was signed");
+                });
+        return bank.db().inTransaction(tx -> {
+            bank.moveCustomerFunds(tx, "s1-kiosk:" + purchase.merchantId() + ":" + request.approvalId(), bank.customer(tx, request.user().customerId()),
+                    bank.depositAccount(tx, purchase.merchantId()).id(), purchase.amount(), "S1 kiosk " + purchase.merchantId() + ": " + purchase.description());
+            return purchase.amount();
         });
     }
 

@@ -1,0 +1,158 @@
+package escudo.s1.phone;
+
+import static escudo.testing.Refusals.assertRefused;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import escudo.bank.client.BankApi;
+import escudo.cardos.CardOsException;
+import escudo.core.Bytes;
+import escudo.core.Money;
+import escudo.crypto.SigningKey;
+import escudo.http.PartyClient;
+import escudo.node.NodeConfig;
+import escudo.node.NodeConfig.Role;
+import escudo.node.PartyNode;
+import escudo.node.spi.Secrets;
+import escudo.node.testing.Fault;
+import escudo.node.testing.FaultProxy;
+import escudo.node.testing.RestartableParty;
+import escudo.s1.api.CaApi;
+import escudo.s1.api.KioskApi;
+import escudo.s1.protocol.ApprovalException;
+import escudo.s1.protocol.CertificateException;
+import escudo.s1.protocol.KioskChallenge;
+import escudo.s1.protocol.RevocationReason;
+import escudo.s1.server.kiosk.Kiosk;
+import escudo.testing.TestClock;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seed 001, Flow C (Figs. 6-7, S500-S560) over real HTTP: the kiosk (a merchant's node) shows a
+ * challenge for the picked item, the phone signs it with the PIN, the kiosk checks signature and
+ * chain itself and asks the CA online before it dispenses; with the CA unreachable it dispenses
+ * only up to its floor on a recent good answer; the merchant collects from the bank, once.
+ */
+class FlowCTest {
+
+    private static final String PIN = "2468";
+    private static final String PHONE = "+46701234567";
+    private static final String KIOSK = "kiosk-1";
+
+    @TempDir
+    Path dir;
+    private final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    private RestartableParty bank;
+    private FaultProxy toBank;
+    private PartyNode kiosk;
+    private PartyClient screen;
+    private PartyClient visitor;
+    private Phone phone;
+    private BigInteger certificate;
+
+    @BeforeEach
+    void start() {
+        bank = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.port", "0")))
+                .database(RestartableParty.durableDatabase(dir.resolve("bank"))).secrets(Secrets.ephemeral(SigningKey.generate())).clock(clock).start());
+        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
+        Secrets kioskSecrets = Secrets.ephemeral(SigningKey.generate());
+        bank.desk().post("/issuer/merchants", new BankApi.OpenMerchant(KIOSK, "Station kiosk", "EUR", kioskSecrets.signingKey().verifyingKey()),
+                BankApi.Balance.class);
+        toBank = FaultProxy.to(bank::uri);
+        kiosk = PartyNode.of(Role.MERCHANT, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.url", toBank.uri().toString(),
+                "escudo.merchant.id", KIOSK, "escudo.merchant.port", "0", "escudo.s1.kiosk.floor", "500")))
+                .database(RestartableParty.durableDatabase(dir.resolve("kiosk"))).secrets(kioskSecrets).clock(clock).start();
+        screen = new PartyClient(kiosk.uri(), kiosk.operatorToken());
+        visitor = new PartyClient(kiosk.uri());
+        phone = Phone.create(dir.resolve("phone"), PIN, clock);
+        CaApi.Reference reference = bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol("alice", PHONE), CaApi.Reference.class);
+        certificate = phone.enrol(CaLink.http(bank.uri()), reference.reference(), reference.secret().toCharArray(), PIN).serial();
+    }
+
+    @AfterEach
+    void stop() {
+        escudo.node.testing.Resources.closeAll(screen, visitor, kiosk, toBank, bank);
+    }
+
+    @Test
+    void theKioskDispensesOnASignedChallengeAndAGoodOcspAnswerAndTheMerchantCollectsOnce() {
+        KioskChallenge challenge = pick("cigarettes", "4.50 EUR");
+        KioskApi.Dispensed dispensed = present(challenge.challengeId(), phone.sign(certificate, read(challenge.challengeId()), PIN));
+        assertEquals(new KioskApi.Dispensed(challenge.challengeId(), "cigarettes", Money.parse("4.50 EUR"), "online"), dispensed);
+        byte[] signed = phone.sign(certificate, challenge, PIN);
+        assertRefused(ApprovalException.DONE, () -> present(challenge.challengeId(), signed));
+
+        KioskApi.Collection collection = screen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class);
+        assertEquals(1, collection.sent());
+        assertEquals(Money.parse("4.50 EUR"), collection.total());
+        assertBalances("95.50 EUR", "4.50 EUR");
+        assertEquals(0, screen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class).sent());
+        bank.desk().post("/issuer/s1/kiosk/collections", new KioskApi.Collect(java.util.List.of(Bytes.of(signed))), KioskApi.Collected.class);
+        assertBalances("95.50 EUR", "4.50 EUR"); // collected again: the ledger transfer is the same one
+    }
+
+    @Test
+    void aSignatureForAnotherItemAnExpiredChallengeAWrongPinAndARevokedCertificateDispenseNothing() {
+        KioskChallenge first = pick("water", "2.00 EUR");
+        KioskChallenge second = pick("a sandwich", "6.00 EUR");
+        assertRefused(ApprovalException.CONTENT_MISMATCH, () -> present(second.challengeId(), phone.sign(certificate, first, PIN)));
+        assertRefused(CardOsException.WRONG_PIN, () -> phone.sign(certificate, first, "1111"));
+        clock.advance(Kiosk.CHALLENGE_LIFETIME);
+        assertRefused(ApprovalException.EXPIRED, () -> present(first.challengeId(), phone.sign(certificate, first, PIN)));
+        assertRefused(ApprovalException.UNKNOWN, () -> visitor.get("/merchant/s1/kiosk/challenges/kch-none", KioskApi.Challenge.class));
+
+        KioskChallenge third = pick("water", "2.00 EUR");
+        bank.desk().post("/issuer/ca/certificates/" + certificate.toString(16) + "/revocation", new CaApi.Revoke(RevocationReason.KEY_COMPROMISE),
+                CaApi.CertificateView.class);
+        assertRefused(CertificateException.REVOKED, () -> present(third.challengeId(), phone.sign(certificate, third, PIN)));
+        assertEquals(0, screen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class).sent());
+        assertBalances("100.00 EUR", "0.00 EUR");
+    }
+
+    @Test
+    void withTheCaUnreachableTheKioskDispensesOnlyUpToItsFloorOnARecentGoodAnswer() {
+        KioskChallenge unseen = pick("water", "2.00 EUR");
+        toBank.plan("POST /issuer/ca/ocsp", Fault.reset());
+        assertRefused(CertificateException.STATUS_UNKNOWN, () -> present(unseen.challengeId(), phone.sign(certificate, unseen, PIN)));
+
+        KioskChallenge online = pick("water", "2.00 EUR");
+        assertEquals("online", present(online.challengeId(), phone.sign(certificate, online, PIN)).standing());
+        KioskChallenge small = pick("a coffee", "3.00 EUR");
+        KioskChallenge large = pick("a sandwich", "6.00 EUR");
+        toBank.plan("POST /issuer/ca/ocsp", Fault.reset(), Fault.reset());
+        assertEquals("cached", present(small.challengeId(), phone.sign(certificate, small, PIN)).standing());
+        assertRefused(CertificateException.STATUS_UNKNOWN, () -> present(large.challengeId(), phone.sign(certificate, large, PIN)));
+
+        clock.advance(Kiosk.CACHE_AGE.plusSeconds(1));
+        KioskChallenge stale = pick("a coffee", "3.00 EUR");
+        toBank.plan("POST /issuer/ca/ocsp", Fault.reset());
+        assertRefused(CertificateException.STATUS_UNKNOWN, () -> present(stale.challengeId(), phone.sign(certificate, stale, PIN)));
+        assertEquals(2, screen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class).sent());
+        assertBalances("95.00 EUR", "5.00 EUR");
+    }
+
+    private KioskChallenge pick(String item, String amount) {
+        return screen.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick(item, Money.parse(amount)), KioskApi.Challenge.class).challenge();
+    }
+
+    private KioskChallenge read(String challengeId) {
+        return visitor.get("/merchant/s1/kiosk/challenges/" + challengeId, KioskApi.Challenge.class).challenge();
+    }
+
+    private KioskApi.Dispensed present(String challengeId, byte[] signed) {
+        return visitor.post("/merchant/s1/kiosk/challenges/" + challengeId + "/presentation", new KioskApi.Presentation(Bytes.of(signed)),
+                KioskApi.Dispensed.class);
+    }
+
+    private void assertBalances(String alice, String merchant) {
+        assertEquals(Money.parse(alice), bank.desk().get("/issuer/customers/alice", BankApi.Balance.class).balance());
+        assertEquals(Money.parse(merchant), bank.desk().get("/issuer/merchants/" + KIOSK, BankApi.Balance.class).balance());
+    }
+}
