@@ -7,6 +7,7 @@ import escudo.s2.protocol.OrderException;
 import escudo.cardos.CardOsException;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
+import escudo.s1.api.KioskApi;
 import escudo.s1.phone.CaLink;
 import escudo.s1.phone.Credential;
 import escudo.s1.phone.Phone;
@@ -15,6 +16,7 @@ import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.ApprovalStatus;
 import escudo.s1.protocol.CertificateException;
+import escudo.s1.protocol.KioskChallenge;
 import escudo.s1.protocol.RevocationReason;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -98,6 +100,10 @@ final class Demo {
 
     private static final List<String> ALL = List.of("bank", "s0", "s1", "s2", "s3");
     private static final List<String> S3_ONLY = List.of("bank", "s3");
+    private static final List<String> S1_ONLY = List.of("bank", "s1");
+    private static final String KIOSK = "station-kiosk";
+    /** The kiosk merchant's deposit key, registered at the bank as any merchant's. */
+    private final SigningKey kioskKey = SigningKey.generate();
 
     void run() {
         out.println("Escudo demo: device-bound trade (seed 000), the certified phone (seed 001), split order (seed 002) and offline card payments (seed 003),"
@@ -113,7 +119,10 @@ final class Demo {
                 PartyNode teaNode = party(Role.MERCHANT, TEA_SHOP, Map.of("escudo.issuer.url", bankNode.uri().toString(),
                         "escudo.merchant.online.limit", "10000", "escudo.courier.url", courierNode.uri().toString()),
                         Secrets.ephemeral(SigningKey.generate(), courierDeskToken + "-shop", bankNode.operatorToken()), ALL);
+                PartyNode kioskNode = party(Role.MERCHANT, KIOSK, Map.of("escudo.issuer.url", bankNode.uri().toString()),
+                        Secrets.ephemeral(kioskKey), S1_ONLY);
                 PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
+                PartyClient kiosk = new PartyClient(kioskNode.uri(), kioskNode.operatorToken());
                 Counter coffee = new Counter(coffeeNode);
                 Counter books = new Counter(booksNode);
                 PartyClient tea = new PartyClient(teaNode.uri());
@@ -123,7 +132,8 @@ final class Demo {
             out.println("  book-shop   " + booksNode.uri());
             out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
             out.println("  courier     " + courierNode.uri());
-            story(bank, coffee, books, tea, courier);
+            out.println("  kiosk       " + kioskNode.uri() + "  (unattended, approves with the certified phone)");
+            story(bank, coffee, books, tea, courier, kiosk, kioskNode);
         }
         out.println();
         out.println("Every step behaved as it must.");
@@ -167,7 +177,8 @@ final class Demo {
                 .features(PartyNode.installedFeatures().stream().filter(f -> features.contains(f.name())).toList()).start();
     }
 
-    private void story(PartyClient bank, Counter coffee, Counter books, PartyClient tea, PartyClient courier) {
+    private void story(PartyClient bank, Counter coffee, Counter books, PartyClient tea, PartyClient courier, PartyClient kiosk,
+                       PartyNode kioskNode) {
         step("Accounts open (Figs. 2-3): merchants get deposit accounts, Alice a bank account");
         for (PartyClient shop : List.of(coffee.shop(), books.shop(), tea)) {
             MerchantApi.MerchantInfo info = shop.get("/merchant", MerchantApi.MerchantInfo.class);
@@ -265,7 +276,7 @@ final class Demo {
                 "the bank pays book-shop 19.70 EUR from its own account (20.00 less 1.5 % fee); Bob owes 20.00 EUR");
 
         splitOrder(bank, tea, courier);
-        certifiedPhone(bank);
+        certifiedPhone(bank, kiosk, kioskNode);
 
         step("Ledger (double entry): every account, and the sum per currency");
         BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
@@ -357,7 +368,7 @@ final class Demo {
      * S1, seed 001: enrolment with the desk's reference number (S100-S140), then Flow A (Fig. 3): a
      * transfer started on the PC, approved on the phone, carried out once; a revoked certificate refused.
      */
-    private void certifiedPhone(PartyClient bank) {
+    private void certifiedPhone(PartyClient bank, PartyClient kiosk, PartyNode kioskNode) {
         step("S1 (seed 001): Alice's phone gets a certificate from the bank's CA and approves a transfer started on her PC");
         String number = "+34600000000";
         String phonePin = "1590";
@@ -382,6 +393,24 @@ final class Demo {
             expect(done.status() == ApprovalStatus.DONE && balance(bank, "customers/bob").equals(bobBefore.plus(Money.parse("15.00 EUR"))),
                     "signed as CMS with the PIN, checked (chain, OCSP, user, content byte for byte) and carried out once: Bob has 15.00 EUR more");
             refused(ApprovalException.DONE, () -> toTheBank.approve(request.approvalId(), phone.sign(serial, request, phonePin)));
+            step("S1, Flow C (Figs. 6-7): at an unattended kiosk Alice's phone signs the kiosk's challenge for a ticket");
+            bank.post("/issuer/merchants", new BankApi.OpenMerchant(KIOSK, "Station kiosk", "EUR", kioskKey.verifyingKey()), BankApi.Balance.class);
+            KioskChallenge challenge = kiosk.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick("a day ticket", Money.parse("4.00 EUR")),
+                    KioskApi.Challenge.class).challenge();
+            say("the kiosk shows challenge " + challenge.challengeId() + ": " + challenge.item() + ", " + challenge.amount() + ", until "
+                    + challenge.expiresAt());
+            byte[] signedChallenge = phone.sign(serial, challenge, phonePin);
+            try (PartyClient atTheKiosk = new PartyClient(kioskNode.uri())) {
+                KioskApi.Dispensed dispensed = atTheKiosk.post("/merchant/s1/kiosk/challenges/" + challenge.challengeId() + "/presentation",
+                        new KioskApi.Presentation(escudo.core.Bytes.of(signedChallenge)), KioskApi.Dispensed.class);
+                expect(dispensed.standing().equals("online"), "the kiosk checks the signature and the chain itself, asks the CA by OCSP,"
+                        + " and dispenses " + dispensed.item());
+                refused(ApprovalException.DONE, () -> atTheKiosk.post("/merchant/s1/kiosk/challenges/" + challenge.challengeId() + "/presentation",
+                        new KioskApi.Presentation(escudo.core.Bytes.of(signedChallenge)), KioskApi.Dispensed.class));
+            }
+            KioskApi.Collection collected = kiosk.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class);
+            expect(collected.total().equals(Money.parse("4.00 EUR")) && balance(bank, "merchants/" + KIOSK).equals(Money.parse("4.00 EUR")),
+                    "the kiosk's merchant collects the signed challenge from the bank: 4.00 EUR from Alice's account, once");
             pc.post("/issuer/s1/approvals/transfers", new ApprovalApi.StartTransfer("alice", number, "bob", Money.parse("5.00 EUR"), "more tickets"),
                     ApprovalApi.Started.class);
             bank.post("/issuer/ca/certificates/" + serial.toString(16) + "/revocation", new CaApi.Revoke(RevocationReason.KEY_COMPROMISE),
