@@ -138,6 +138,27 @@ class FlowCTest {
         assertBalances("95.00 EUR", "5.00 EUR");
     }
 
+    /** The floor's risk, borne by the merchant: dispensed on a cached answer to a certificate revoked since, the bank refuses that one alone. */
+    @Test
+    void aCachedDispenseToARevokedCertificateIsRefusedAtCollectionAndTheOthersArePaid() {
+        KioskChallenge online = pick("water", "2.00 EUR");
+        present(online.challengeId(), phone.sign(certificate, online, PIN));
+        clock.advance(java.time.Duration.ofSeconds(1)); // the phone is stolen after that purchase
+        bank.desk().post("/issuer/ca/certificates/" + certificate.toString(16) + "/revocation", new CaApi.Revoke(RevocationReason.KEY_COMPROMISE),
+                CaApi.CertificateView.class);
+        clock.advance(java.time.Duration.ofSeconds(1));
+        KioskChallenge cached = pick("a coffee", "3.00 EUR");
+        toBank.plan("POST /issuer/ca/ocsp", Fault.reset());
+        assertEquals("cached", present(cached.challengeId(), phone.sign(certificate, cached, PIN)).standing());
+
+        KioskApi.Collection collection = screen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class);
+        assertEquals(2, collection.sent());
+        assertEquals(1, collection.refused());
+        assertEquals(Money.parse("2.00 EUR"), collection.total());
+        assertBalances("98.00 EUR", "2.00 EUR");
+        assertEquals(0, screen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class).sent(), "not sent again");
+    }
+
     private KioskChallenge pick(String item, String amount) {
         return screen.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick(item, Money.parse(amount)), KioskApi.Challenge.class).challenge();
     }

@@ -28,8 +28,12 @@ public final class KioskApi {
     public record Collect(List<Bytes> signed) {
     }
 
-    /** The bank's answer: what it paid the merchant, one entry per signed challenge, in order. */
-    public record Collected(List<Money> paid) {
+    /** The bank's answer, one outcome per signed challenge, in order. */
+    public record Collected(List<Outcome> outcomes) {
+    }
+
+    /** What the bank paid for one signed challenge, or the code it refused it with (then {@code paid} is null). */
+    public record Outcome(Money paid, String refusal) {
     }
 
     /** {@code GET /merchant/s1/kiosk/challenges/{id}}: the challenge as the phone reads it off the kiosk. */
@@ -40,7 +44,10 @@ public final class KioskApi {
     public record Send() {
     }
 
-    /** {@code POST /merchant/s1/kiosk/collections}'s answer at the kiosk's desk; {@code total} is null when nothing waited. */
-    public record Collection(int sent, Money total, Instant at) {
+    /**
+     * {@code POST /merchant/s1/kiosk/collections}'s answer at the kiosk's desk: how many were sent, the total paid (null when
+     * nothing was) and how many the bank refused (each kept with its code, and not sent again).
+     */
+    public record Collection(int sent, Money total, int refused, Instant at) {
     }
 }

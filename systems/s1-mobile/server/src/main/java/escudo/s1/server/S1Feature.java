@@ -144,7 +144,7 @@ public final class S1Feature implements Feature {
             Routes.post(r, "/issuer/s1/approvals/{id}/decline", PhoneProof.class, (body, req) -> status(approvals.decline(req.path("id"), body)));
             // Flow C, S560: a kiosk's merchant collects what users signed at its kiosk; the money goes only to that merchant
             Routes.post(r, "/issuer/s1/kiosk/collections", KioskApi.Collect.class, (body, req) -> new KioskApi.Collected(
-                    body.signed().stream().map(signed -> approvals.collectKioskPurchase(signed.toByteArray())).toList()));
+                    body.signed().stream().map(signed -> outcome(approvals, signed)).toList()));
             Routes.post(r, "/issuer/ca/certificates/{serial}/revocation", CaApi.Revoke.class, (body, req) -> desk.only(req,
                     () -> view(ca.revoke(serial(req.path("serial")), body.reason()))));
             Routes.get(r, "/issuer/ca/certificates/{serial}", req -> desk.only(req, () -> view(ca.entry(serial(req.path("serial")))
@@ -193,18 +193,42 @@ public final class S1Feature implements Feature {
         });
     }
 
+    /** One challenge's outcome, so that one refused challenge never holds back the kiosk's others. */
+    private static KioskApi.Outcome outcome(Approvals approvals, Bytes signed) {
+        try {
+            return new KioskApi.Outcome(approvals.collectKioskPurchase(signed.toByteArray()), null);
+        } catch (EscudoException refused) {
+            if (refused.kind() == EscudoException.Kind.INTERNAL) {
+                throw refused; // our fault: the kiosk sends it again
+            }
+            return new KioskApi.Outcome(null, refused.code().value());
+        }
+    }
+
     private static KioskApi.Collection collect(Party party, Kiosk kiosk) {
         List<Map.Entry<String, byte[]>> waiting = kiosk.uncollected();
         Money total = null;
+        int refused = 0;
         if (!waiting.isEmpty()) {
+            List<KioskApi.Outcome> outcomes;
             try (PartyClient bank = new PartyClient(party.config().issuerUrl())) {
-                List<Money> paid = bank.post("/issuer/s1/kiosk/collections", new KioskApi.Collect(waiting.stream()
-                        .map(e -> Bytes.of(e.getValue())).toList()), KioskApi.Collected.class).paid();
-                total = paid.stream().reduce(Money::plus).orElseThrow();
+                outcomes = bank.post("/issuer/s1/kiosk/collections", new KioskApi.Collect(waiting.stream()
+                        .map(e -> Bytes.of(e.getValue())).toList()), KioskApi.Collected.class).outcomes();
             }
-            kiosk.collected(waiting.stream().map(Map.Entry::getKey).toList());
+            if (outcomes.size() != waiting.size()) {
+                throw new EscudoException(PartyClient.BAD_RESPONSE, "the bank answered " + outcomes.size() + " outcomes for " + waiting.size());
+            }
+            for (int i = 0; i < waiting.size(); i++) {
+                KioskApi.Outcome outcome = outcomes.get(i);
+                kiosk.collected(waiting.get(i).getKey(), outcome.refusal());
+                if (outcome.paid() != null) {
+                    total = total == null ? outcome.paid() : total.plus(outcome.paid());
+                } else {
+                    refused++;
+                }
+            }
         }
-        return new KioskApi.Collection(waiting.size(), total, party.clock().instant());
+        return new KioskApi.Collection(waiting.size(), total, refused, party.clock().instant());
     }
 
     private static byte[] fetch(HttpClient http, HttpRequest request) {

@@ -120,9 +120,10 @@ public final class Kiosk {
                 + " ORDER BY presented_at", r -> Map.entry(r.getString(1), Base64.getDecoder().decode(r.getString(2)))));
     }
 
-    public void collected(List<String> challengeIds) {
-        Instant now = clock.instant();
-        db.run(tx -> challengeIds.forEach(id -> tx.update("UPDATE s1_kiosk_challenge SET collected_at = ? WHERE challenge_id = ?", now, id)));
+    /** The bank answered for {@code challengeId}: paid ({@code refusal} null) or refused with that code; either way not sent again. */
+    public void collected(String challengeId, String refusal) {
+        db.run(tx -> tx.update("UPDATE s1_kiosk_challenge SET collected_at = ?, refusal = ? WHERE challenge_id = ?", clock.instant(), refusal,
+                challengeId));
     }
 
     /** S540: "online" on a good OCSP answer; "cached" when the CA cannot be reached and the floor rule holds; else refused. */
