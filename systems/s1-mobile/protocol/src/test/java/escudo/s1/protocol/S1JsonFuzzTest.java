@@ -8,6 +8,7 @@ import escudo.core.Money;
 import escudo.http.Json;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
+import escudo.s1.api.KioskApi;
 import escudo.testing.WireTypes;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Fuzz target (docs/fuzzing.md): the JSON mapping of S1's wire bodies, the desk's, the page's and
- * the phone's. For any body the record is read or refused with a typed exception, and it writes
+ * Fuzz target (docs/fuzzing.md): the JSON mapping of S1's wire bodies, the desk's, the page's, the
+ * phone's and the kiosk's. For any body the record is read or refused with a typed exception, and it writes
  * and reads back as itself. What the bodies carry in bytes (a certificate, a CMS approval, a
  * proof's signature) is fuzzed where it is checked (S1BytesFuzzTest).
  */
@@ -38,7 +39,17 @@ class S1JsonFuzzTest {
             wire(ApprovalApi.Status.class, new ApprovalApi.Status("apv-1", ApprovalStatus.DELIVERED, ApprovalStatus.DELIVERED.hint(), NOW)),
             wire(ApprovalApi.Pending.class, new ApprovalApi.Pending(List.of(SOME))),
             wire(ApprovalApi.Signature.class, new ApprovalApi.Signature(SOME)),
-            wire(PhoneProof.class, new PhoneProof(SOME, PhoneProof.PENDING, NOW, SOME))));
+            wire(PhoneProof.class, new PhoneProof(SOME, PhoneProof.PENDING, NOW, SOME)),
+            wire(KioskApi.Pick.class, new KioskApi.Pick("a day ticket", Money.parse("4.00 EUR"))),
+            wire(KioskApi.Challenge.class, new KioskApi.Challenge(new KioskChallenge("kch-1", "kiosk-1", "Station kiosk", "a day ticket",
+                    Money.parse("4.00 EUR"), NOW, NOW.plusSeconds(120)))),
+            wire(KioskApi.Presentation.class, new KioskApi.Presentation(SOME)),
+            wire(KioskApi.Dispensed.class, new KioskApi.Dispensed("kch-1", "a day ticket", Money.parse("4.00 EUR"), "online")),
+            wire(KioskApi.Collect.class, new KioskApi.Collect(List.of(SOME))),
+            wire(KioskApi.Collected.class, new KioskApi.Collected(List.of(new KioskApi.Outcome(Money.parse("4.00 EUR"), null),
+                    new KioskApi.Outcome(null, "s1.certificate-revoked")))),
+            wire(KioskApi.Send.class, new KioskApi.Send()),
+            wire(KioskApi.Collection.class, new KioskApi.Collection(2, Money.parse("4.00 EUR"), 1, NOW))));
 
     static Stream<byte[]> bodies() {
         return WIRES.seeds();
