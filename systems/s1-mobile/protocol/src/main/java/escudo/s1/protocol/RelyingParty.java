@@ -44,6 +44,9 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 public final class RelyingParty {
 
+    /** The media types of OCSP over HTTP (RFC 6960, appendix A). */
+    public static final String OCSP_REQUEST = "application/ocsp-request";
+    public static final String OCSP_RESPONSE = "application/ocsp-response";
     /** How long an OCSP answer without a nextUpdate is taken as fresh, and the clock skew allowed on its thisUpdate. */
     public static final Duration OCSP_FRESHNESS = Duration.ofMinutes(10);
     private static final int NONCE_LENGTH = 16;

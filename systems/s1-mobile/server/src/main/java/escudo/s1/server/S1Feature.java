@@ -21,19 +21,11 @@ import escudo.s1.protocol.PhoneProof;
 import escudo.s1.protocol.RelyingParty;
 import escudo.s1.server.approval.Approvals;
 import escudo.s1.server.ca.CertificationAuthority;
-import escudo.s1.server.kiosk.Kiosk;
+import escudo.s1.server.kiosk.KioskPart;
 import escudo.s1.server.ca.CmpServer;
 import escudo.s1.server.ca.Enrolments;
 import escudo.core.EscudoException;
-import escudo.core.Money;
-import escudo.http.PartyClient;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Map;
-import java.util.function.Supplier;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.util.List;
@@ -55,8 +47,6 @@ public final class S1Feature implements Feature {
     private static final String ENROLMENT_SECRETS = "s1-enrolments";
     static final String PKIX_CERT = "application/pkix-cert";
     static final String PKIX_CRL = "application/pkix-crl";
-    static final String OCSP_REQUEST = "application/ocsp-request";
-    static final String OCSP_RESPONSE = "application/ocsp-response";
 
     /** The page the PC shows (seed 001, terminal 200), served as is; its script talks only to the routes below. */
     private static final String[][] WEB_ASSETS = {
@@ -80,7 +70,7 @@ public final class S1Feature implements Feature {
     @Override
     public void join(Party party) {
         if (party.role() == Role.MERCHANT) {
-            joinKiosk(party);
+            KioskPart.join(party, party.setting(KIOSK_FLOOR));
             return;
         }
         if (party.role() != Role.ISSUER) {
@@ -99,9 +89,9 @@ public final class S1Feature implements Feature {
             Routes.get(r, "/issuer/ca/root", req -> Binary.of(PKIX_CERT, der(ca)));
             Routes.get(r, "/issuer/ca/crl", req -> Binary.of(PKIX_CRL, ca.crl()));
             // open, and each answer costs a signature: limited per address
-            Routes.postBytes(r, "/issuer/ca/ocsp", OCSP_REQUEST, (body, req) -> {
+            Routes.postBytes(r, "/issuer/ca/ocsp", RelyingParty.OCSP_REQUEST, (body, req) -> {
                 limit.admit(req);
-                return Binary.of(OCSP_RESPONSE, ca.responder().respond(body));
+                return Binary.of(RelyingParty.OCSP_RESPONSE, ca.responder().respond(body));
             });
             // seed 001, [43]: the desk checked who the user is and gives the reference number and secret
             Routes.post(r, "/issuer/ca/enrolments", CaApi.Enrol.class, (body, req) -> desk.only(req, () -> {
@@ -154,45 +144,6 @@ public final class S1Feature implements Feature {
         });
     }
 
-    /**
-     * Flow C (Figs. 6-7): the merchant's node runs an unattended kiosk. It trusts the bank's S1 root,
-     * fetched from the bank it is configured with on first use, and asks the bank's OCSP responder.
-     */
-    private static void joinKiosk(Party party) {
-        URI bank = party.config().issuerUrl();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
-        party.onClose(http::close);
-        Supplier<RelyingParty> trust = new Supplier<>() {
-            private volatile RelyingParty root;
-
-            @Override
-            public RelyingParty get() {
-                if (root == null) {
-                    root = RelyingParty.trusting(RelyingParty.certificate(fetch(http, HttpRequest.newBuilder(bank.resolve("/issuer/ca/root")).GET().build())));
-                }
-                return root;
-            }
-        };
-        Kiosk kiosk = new Kiosk(party.id(), party.id(), party.db(), party.clock(), trust, request -> fetch(http, HttpRequest.newBuilder(
-                bank.resolve("/issuer/ca/ocsp")).header("Content-Type", OCSP_REQUEST).POST(HttpRequest.BodyPublishers.ofByteArray(request)).build()),
-                party.setting(KIOSK_FLOOR));
-        party.provide(Kiosk.class, kiosk);
-        Desk desk = new Desk(party.secrets().operatorToken(), "the kiosk's screen or its merchant's desk");
-        RateLimit limit = party.rateLimit();
-        party.routes(r -> {
-            Routes.post(r, "/merchant/s1/kiosk/challenges", KioskApi.Pick.class, (body, req) -> desk.only(req,
-                    () -> new Created(new KioskApi.Challenge(kiosk.pick(body.item(), body.amount())))));
-            Routes.get(r, "/merchant/s1/kiosk/challenges/{id}", req -> new KioskApi.Challenge(kiosk.challenge(req.path("id"))));
-            Routes.post(r, "/merchant/s1/kiosk/challenges/{id}/presentation", KioskApi.Presentation.class, (body, req) -> {
-                limit.admit(req);
-                Kiosk.Dispensed dispensed = kiosk.present(req.path("id"), body.signed().toByteArray());
-                return new KioskApi.Dispensed(dispensed.challenge().challengeId(), dispensed.challenge().item(), dispensed.challenge().amount(),
-                        dispensed.standing());
-            });
-            Routes.post(r, "/merchant/s1/kiosk/collections", KioskApi.Send.class, (body, req) -> desk.only(req, () -> collect(party, kiosk)));
-        });
-    }
-
     /** One challenge's outcome, so that one refused challenge never holds back the kiosk's others. */
     private static KioskApi.Outcome outcome(Approvals approvals, Bytes signed) {
         try {
@@ -202,47 +153,6 @@ public final class S1Feature implements Feature {
                 throw refused; // our fault: the kiosk sends it again
             }
             return new KioskApi.Outcome(null, refused.code().value());
-        }
-    }
-
-    private static KioskApi.Collection collect(Party party, Kiosk kiosk) {
-        List<Map.Entry<String, byte[]>> waiting = kiosk.uncollected();
-        Money total = null;
-        int refused = 0;
-        if (!waiting.isEmpty()) {
-            List<KioskApi.Outcome> outcomes;
-            try (PartyClient bank = new PartyClient(party.config().issuerUrl())) {
-                outcomes = bank.post("/issuer/s1/kiosk/collections", new KioskApi.Collect(waiting.stream()
-                        .map(e -> Bytes.of(e.getValue())).toList()), KioskApi.Collected.class).outcomes();
-            }
-            if (outcomes.size() != waiting.size()) {
-                throw new EscudoException(PartyClient.BAD_RESPONSE, "the bank answered " + outcomes.size() + " outcomes for " + waiting.size());
-            }
-            for (int i = 0; i < waiting.size(); i++) {
-                KioskApi.Outcome outcome = outcomes.get(i);
-                kiosk.collected(waiting.get(i).getKey(), outcome.refusal());
-                if (outcome.paid() != null) {
-                    total = total == null ? outcome.paid() : total.plus(outcome.paid());
-                } else {
-                    refused++;
-                }
-            }
-        }
-        return new KioskApi.Collection(waiting.size(), total, refused, party.clock().instant());
-    }
-
-    private static byte[] fetch(HttpClient http, HttpRequest request) {
-        try {
-            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (answer.statusCode() != 200) {
-                throw new EscudoException(PartyClient.UNREACHABLE, "the bank's CA answered HTTP " + answer.statusCode());
-            }
-            return answer.body();
-        } catch (java.io.IOException e) {
-            throw new EscudoException(PartyClient.UNREACHABLE, "the bank's CA is unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EscudoException(PartyClient.UNREACHABLE, "interrupted while asking the bank's CA", e);
         }
     }
 
