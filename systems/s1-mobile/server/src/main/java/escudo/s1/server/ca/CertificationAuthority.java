@@ -228,6 +228,22 @@ public final class CertificationAuthority {
         return db.inTransaction(tx -> entry(tx, serial));
     }
 
+    /**
+     * The standing OCSP would give {@code certificate} now, read in process: refused with
+     * {@code s1.certificate-revoked} once revoked, {@code s1.certificate-status-unknown} when this CA
+     * did not issue exactly that certificate or its holder has not confirmed it.
+     */
+    public void requireGood(X509Certificate certificate) {
+        Entry entry = entry(certificate.getSerialNumber()).filter(e -> e.certificate().equals(certificate))
+                .orElseThrow(() -> new CertificateException(CertificateException.STATUS_UNKNOWN, "this CA did not issue that certificate"));
+        if (entry.revokedAt() != null) {
+            throw new CertificateException(CertificateException.REVOKED, "the certificate was revoked at " + entry.revokedAt());
+        }
+        if (entry.confirmedAt() == null) {
+            throw new CertificateException(CertificateException.STATUS_UNKNOWN, "the certificate's holder has not confirmed it");
+        }
+    }
+
     /** The customer's certificates, newest first. */
     public List<Entry> certificatesOf(String customerId) {
         return db.inTransaction(tx -> tx.query("SELECT * FROM s1_certificate WHERE customer_id = ? ORDER BY issued_at DESC",
