@@ -391,7 +391,7 @@ final class Demo {
             say("the phone fetches it, proving it holds its key, and shows: " + String.join(" / ", request.display()));
             ApprovalApi.Status done = phone.approve(toTheBank, serial, request, phonePin);
             expect(done.status() == ApprovalStatus.DONE && balance(bank, "customers/bob").equals(bobBefore.plus(Money.parse("15.00 EUR"))),
-                    "signed as CMS with the PIN, checked (chain, OCSP, user, content byte for byte) and carried out once: Bob has 15.00 EUR more");
+                    "signed as CMS with the PIN, checked (chain, revocation, user, content byte for byte) and carried out once: Bob has 15.00 EUR more");
             refused(ApprovalException.DONE, () -> toTheBank.approve(request.approvalId(), phone.sign(serial, request, phonePin)));
             step("S1, Flow C (Figs. 6-7): at an unattended kiosk Alice's phone signs the kiosk's challenge for a ticket");
             bank.post("/issuer/merchants", new BankApi.OpenMerchant(KIOSK, "Station kiosk", "EUR", kioskKey.verifyingKey()), BankApi.Balance.class);
