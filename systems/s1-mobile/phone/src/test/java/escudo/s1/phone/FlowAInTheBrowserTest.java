@@ -7,13 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import escudo.bank.client.BankApi;
 import escudo.core.Money;
-import escudo.crypto.SigningKey;
 import escudo.node.NodeConfig;
-import escudo.node.NodeConfig.Role;
-import escudo.node.PartyNode;
-import escudo.node.spi.Secrets;
 import escudo.node.testing.RestartableParty;
-import escudo.s1.api.CaApi;
 import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.server.approval.Approvals;
@@ -30,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,14 +63,12 @@ class FlowAInTheBrowserTest {
     @BeforeEach
     void start() throws IOException {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromium-driver are not installed (.ci/run installs them)");
-        bank = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.port", "0")))
-                .database(RestartableParty.durableDatabase(dir.resolve("bank"))).secrets(Secrets.ephemeral(SigningKey.generate())).clock(clock).start());
+        bank = S1Bank.start(dir, clock);
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
         network = new ServiceLink(bank.uri());
         phone = Phone.create(dir.resolve("phone"), PIN, clock);
-        CaApi.Reference reference = bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol("alice", PHONE), CaApi.Reference.class);
-        certificate = phone.enrol(CaLink.http(bank.uri()), reference.reference(), reference.secret().toCharArray(), PIN).serial();
+        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=900,900");
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(), options);

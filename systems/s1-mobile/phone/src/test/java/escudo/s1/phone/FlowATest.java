@@ -8,12 +8,8 @@ import escudo.bank.client.BankApi;
 import escudo.cardos.CardOsException;
 import escudo.core.Bytes;
 import escudo.core.Money;
-import escudo.crypto.SigningKey;
 import escudo.http.PartyClient;
 import escudo.node.NodeConfig;
-import escudo.node.NodeConfig.Role;
-import escudo.node.PartyNode;
-import escudo.node.spi.Secrets;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
@@ -34,7 +30,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterEach;
@@ -65,8 +60,7 @@ class FlowATest {
 
     @BeforeEach
     void start() {
-        bank = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.port", "0")))
-                .database(RestartableParty.durableDatabase(dir.resolve("bank"))).secrets(Secrets.ephemeral(SigningKey.generate())).clock(clock).start());
+        bank = S1Bank.start(dir, clock);
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
         page = new PartyClient(bank.uri());
@@ -214,9 +208,7 @@ class FlowATest {
     }
 
     private BigInteger enrol(Phone phone, String customer, String number) {
-        CaApi.Reference reference = bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol(customer, number), CaApi.Reference.class);
-        return phone.enrol(CaLink.http(bank.uri()), reference.reference(), reference.secret().toCharArray(),
-                customer.equals("alice") ? PIN : "1357").serial();
+        return S1Bank.enrol(bank, phone, customer, number, customer.equals("alice") ? PIN : "1357");
     }
 
     private ApprovalApi.Started transfer(String amount) {

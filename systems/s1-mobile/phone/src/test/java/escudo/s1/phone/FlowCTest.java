@@ -59,8 +59,7 @@ class FlowCTest {
 
     @BeforeEach
     void start() {
-        bank = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.port", "0")))
-                .database(RestartableParty.durableDatabase(dir.resolve("bank"))).secrets(Secrets.ephemeral(SigningKey.generate())).clock(clock).start());
+        bank = S1Bank.start(dir, clock);
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
         Secrets kioskSecrets = Secrets.ephemeral(SigningKey.generate());
         bank.desk().post("/issuer/merchants", new BankApi.OpenMerchant(KIOSK, "Station kiosk", "EUR", kioskSecrets.signingKey().verifyingKey()),
@@ -72,8 +71,7 @@ class FlowCTest {
         screen = new PartyClient(kiosk.uri(), kiosk.operatorToken());
         visitor = new PartyClient(kiosk.uri());
         phone = Phone.create(dir.resolve("phone"), PIN, clock);
-        CaApi.Reference reference = bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol("alice", PHONE), CaApi.Reference.class);
-        certificate = phone.enrol(CaLink.http(bank.uri()), reference.reference(), reference.secret().toCharArray(), PIN).serial();
+        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
     }
 
     @AfterEach

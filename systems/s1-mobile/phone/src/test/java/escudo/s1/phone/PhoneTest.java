@@ -9,11 +9,7 @@ import escudo.bank.client.BankApi;
 import escudo.cardos.CardOs;
 import escudo.cardos.CardOsException;
 import escudo.core.Money;
-import escudo.crypto.SigningKey;
 import escudo.node.NodeConfig;
-import escudo.node.NodeConfig.Role;
-import escudo.node.PartyNode;
-import escudo.node.spi.Secrets;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.CaApi;
 import escudo.s1.protocol.EnrolmentException;
@@ -23,7 +19,6 @@ import escudo.testing.TestBytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +37,7 @@ class PhoneTest {
 
     @BeforeEach
     void start() {
-        bank = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.port", "0")))
-                .database(RestartableParty.durableDatabase(dir.resolve("bank"))).secrets(Secrets.ephemeral(SigningKey.generate())).start());
+        bank = S1Bank.start(dir, Clock.systemUTC());
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")),
                 BankApi.Balance.class);
     }

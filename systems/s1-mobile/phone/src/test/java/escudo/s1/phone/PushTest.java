@@ -6,15 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.bank.client.BankApi;
 import escudo.core.Money;
-import escudo.crypto.SigningKey;
 import escudo.http.PartyClient;
 import escudo.node.NodeConfig;
-import escudo.node.NodeConfig.Role;
-import escudo.node.PartyNode;
-import escudo.node.spi.Secrets;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.ApprovalApi;
-import escudo.s1.api.CaApi;
 import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.PhoneProof;
 import java.math.BigInteger;
@@ -25,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,14 +42,12 @@ class PushTest {
 
     @BeforeEach
     void start() {
-        bank = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.port", "0")))
-                .database(RestartableParty.durableDatabase(dir.resolve("bank"))).secrets(Secrets.ephemeral(SigningKey.generate())).start());
+        bank = S1Bank.start(dir, Clock.systemUTC());
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
         network = new ServiceLink(bank.uri());
         phone = Phone.create(dir.resolve("phone"), PIN, Clock.systemUTC());
-        CaApi.Reference reference = bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol("alice", PHONE), CaApi.Reference.class);
-        certificate = phone.enrol(CaLink.http(bank.uri()), reference.reference(), reference.secret().toCharArray(), PIN).serial();
+        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
     }
 
     @AfterEach
