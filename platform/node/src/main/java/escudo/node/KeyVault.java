@@ -5,6 +5,7 @@ import escudo.node.spi.Secrets;
 import escudo.core.EscudoException;
 import escudo.core.EscudoException.Kind;
 import escudo.crypto.Hpke;
+import escudo.crypto.MacKey;
 import escudo.crypto.PrivateFiles;
 import escudo.crypto.SecretAccess;
 import escudo.crypto.SecretBox;
@@ -143,6 +144,12 @@ public final class KeyVault {
         return SecretBox.derive(masterKey, ("escudo/node-box/v1/" + purpose).getBytes(StandardCharsets.UTF_8), "node-box");
     }
 
+    /** A MAC key for tags a role makes and checks itself (such as S1's QR frames), keyed like {@link #box}. */
+    public MacKey macKey(String purpose) {
+        requireName(purpose);
+        return MacKey.derive(masterKey, ("escudo/node-mac/v1/" + purpose).getBytes(StandardCharsets.UTF_8), "node-mac");
+    }
+
     /**
      * The secrets of the party of {@code role} that {@code config} describes: its signing key and
      * sealing keys from this vault, and the node operator's token, which opens both the party's own
@@ -151,7 +158,7 @@ public final class KeyVault {
     public Secrets secrets(NodeConfig.Role role, NodeConfig config, Map<String, String> env) {
         SigningKey signingKey = signingKey(Node.signingKeyName(role, config.id(role)));
         String token = operatorToken(env);
-        return Secrets.of(signingKey, this::sealKey, this::box, token, Optional.of(token));
+        return Secrets.of(signingKey, this::sealKey, this::box, this::macKey, token, Optional.of(token));
     }
 
     private static void requireName(String name) {

@@ -60,7 +60,7 @@ public final class Routes {
     private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
     private static final HeaderName CONTENT_SECURITY_POLICY = HeaderNames.create("Content-Security-Policy");
     private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
-    private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
+    private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob:;"
             + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private Routes() {
@@ -244,7 +244,8 @@ public final class Routes {
             res.header(HeaderNames.CONTENT_TYPE, binary.mediaType());
             res.header(NOSNIFF, "nosniff");
             if (binary.mediaType().startsWith("text/html")) {
-                // a page of ours loads only its own script and style, talks only to its node, and is framed by nobody
+                // a page of ours loads only its own script and style, talks only to its node, and is framed by nobody;
+                // its images are its node's, or ones it fetched from there itself (blob:, as S1's QR frames)
                 res.header(CONTENT_SECURITY_POLICY, PAGE_POLICY);
                 res.header(REFERRER_POLICY, "no-referrer");
             }

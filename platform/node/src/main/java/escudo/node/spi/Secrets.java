@@ -1,6 +1,7 @@
 package escudo.node.spi;
 
 import escudo.crypto.Hpke;
+import escudo.crypto.MacKey;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
 import java.security.SecureRandom;
@@ -26,6 +27,9 @@ public interface Secrets {
     /** A box for sealing the party's secrets at rest in its database, keyed by purpose. */
     SecretBox box(String purpose);
 
+    /** A MAC key of the party's own, keyed by purpose: for tags it makes and later checks itself. */
+    MacKey macKey(String purpose);
+
     /** The token the party's own desk presents for its operator endpoints. */
     String operatorToken();
 
@@ -37,9 +41,9 @@ public interface Secrets {
      * least 32 characters.
      */
     static Secrets of(SigningKey signingKey, Function<String, Hpke.Recipient> sealKeys, Function<String, SecretBox> boxes,
-            String operatorToken, Optional<String> bankDeskToken) {
+            Function<String, MacKey> macKeys, String operatorToken, Optional<String> bankDeskToken) {
         requireToken(operatorToken);
-        return new SecretParts(Objects.requireNonNull(signingKey, "signingKey"), sealKeys, boxes, operatorToken, bankDeskToken);
+        return new SecretParts(Objects.requireNonNull(signingKey, "signingKey"), sealKeys, boxes, macKeys, operatorToken, bankDeskToken);
     }
 
     /** Fresh keys for one party that live as long as the process; the bank desk's token only if given. */
@@ -48,7 +52,8 @@ public interface Secrets {
         new SecureRandom().nextBytes(root);
         Map<String, Hpke.Recipient> sealKeys = new ConcurrentHashMap<>();
         return of(signingKey, name -> sealKeys.computeIfAbsent(name, n -> Hpke.Recipient.generate()),
-                purpose -> SecretBox.derive(root, null, purpose), operatorToken, Optional.ofNullable(bankDeskToken));
+                purpose -> SecretBox.derive(root, null, purpose), purpose -> MacKey.derive(root, null, purpose), operatorToken,
+                Optional.ofNullable(bankDeskToken));
     }
 
     /** {@link #ephemeral} with a fresh random operator token that also opens the bank's desk. */

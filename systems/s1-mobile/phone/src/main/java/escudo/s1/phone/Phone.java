@@ -7,11 +7,15 @@ import escudo.cardos.Operation;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.s1.api.ApprovalApi;
+import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalRequest;
+import escudo.s1.protocol.ApprovalStatus;
 import escudo.s1.protocol.CertificateProfile;
 import escudo.s1.protocol.CmpEnrolment;
 import escudo.s1.protocol.KioskChallenge;
 import escudo.s1.protocol.PhoneProof;
+import escudo.s1.protocol.QrCode;
+import escudo.s1.protocol.QrFrame;
 import escudo.s1.protocol.RelyingParty;
 import escudo.s1.protocol.SignedApproval;
 import java.math.BigInteger;
@@ -121,6 +125,33 @@ public final class Phone {
      */
     public synchronized byte[] sign(BigInteger serial, KioskChallenge challenge, String pin) {
         return sign(serial, challenge.request(confirmed(serial).credential().user()), pin);
+    }
+
+    /**
+     * Seed 001, Fig. 5 (S340): the frame of the QR code in {@code image}, as the phone's camera
+     * read it off the PC's screen; the caller shows {@code frame.request().display()}.
+     */
+    public static QrFrame scan(byte[] image) {
+        return QrFrame.read(QrCode.read(image));
+    }
+
+    /**
+     * S350-S380: signs the {@code frame} the phone scanned, after the PIN, with the key of
+     * {@code serial}, for the PC to hand to the service. Refused before the PIN when the request
+     * is not for the user the certificate names, or expired by the phone's clock.
+     */
+    public synchronized byte[] sign(BigInteger serial, QrFrame frame, String pin) {
+        Stored credential = confirmed(serial);
+        if (!frame.request().user().equals(credential.credential().user())) {
+            throw new ApprovalException(ApprovalException.WRONG_USER, "the code asks for another user's approval");
+        }
+        if (!clock.instant().isBefore(frame.request().expiresAt())) {
+            throw ApprovalException.ended(ApprovalStatus.EXPIRED);
+        }
+        try (Operation operation = application.begin()) {
+            operation.verifyHolder(pin);
+            return SignedApproval.sign(frame, credential.certificate(), credential.privateKey());
+        }
     }
 
     /** Proves to a service that this phone holds the key of {@code serial}, for {@code purpose}; moves nothing, so no PIN. */

@@ -6,7 +6,7 @@ import escudo.s1.protocol.ApprovalStatus;
 import java.time.Instant;
 import java.util.List;
 
-/** The JSON bodies of Flow A (seed 001, Fig. 3) at the bank: the page's, and the phone's (docs/api.md, S1). */
+/** The JSON bodies of Flows A and B (seed 001, Figs. 3 and 5) at the bank: the page's, and the phone's (docs/api.md, S1). */
 public final class ApprovalApi {
 
     private ApprovalApi() {
@@ -46,5 +46,25 @@ public final class ApprovalApi {
 
     /** {@code POST /issuer/s1/approvals/{id}/signature}: the phone's CMS SignedData. */
     public record Signature(Bytes signed) {
+    }
+
+    /**
+     * Flow B: {@code POST /issuer/s1/handoffs/transfers} (or {@code /purchases}, with the bodies above) answers the page's
+     * handle on a local hand-off. The bank keeps nothing: the ticket carries the request under the bank's MAC, and the page
+     * shows it back for each frame of the QR code and to cancel.
+     */
+    public record Handoff(String approvalId, Bytes ticket, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Handoff[" + approvalId + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** {@code POST /issuer/s1/handoffs/frame} (the PNG of the code's current frame) and {@code /cancel}. */
+    public record Ticket(Bytes ticket) {
+        @Override
+        public String toString() {
+            return "Ticket[]";
+        }
     }
 }

@@ -26,7 +26,23 @@ public final class ApprovalException extends EscudoException {
     /** The collect token does not open this approval: only the page that started it follows or cancels it. */
     public static final ErrorCode WRONG_TOKEN = ErrorCode.declare("s1.wrong-collect-token", Kind.UNAUTHENTICATED);
 
+    /** Flow B: the phone signed a frame of the QR code shown longer ago than the service allows (a photographed code). */
+    public static final ErrorCode QR_STALE = ErrorCode.declare("s1.qr-stale", Kind.REFUSED);
+    /** Flow B: the image holds no QR code, or one that is not an Escudo approval's frame. */
+    public static final ErrorCode QR_UNREADABLE = ErrorCode.declare("s1.qr-unreadable", Kind.INVALID);
+
     public ApprovalException(ErrorCode code, String message) {
         super(code, message);
+    }
+
+    /** The refusal of anything sent for an approval that ended as {@code status}: it moves nothing. */
+    public static ApprovalException ended(ApprovalStatus status) {
+        return switch (status) {
+            case DONE -> new ApprovalException(DONE, "the approval was signed and carried out already");
+            case DECLINED -> new ApprovalException(DECLINED, "the approval was declined on the phone");
+            case CANCELLED -> new ApprovalException(CANCELLED, "the approval was cancelled on the PC");
+            case EXPIRED -> new ApprovalException(EXPIRED, "the approval expired");
+            case WAITING, DELIVERED -> throw new IllegalArgumentException("the approval is open");
+        };
     }
 }

@@ -22,8 +22,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.util.Store;
 
 /**
- * The phone's signature over an {@link ApprovalRequest} (seed 001, S240-S250): CMS SignedData (RFC
- * 5652) with the request's canonical bytes as encapsulated content (id-data), one signer, ECDSA
+ * The phone's signature over an {@link ApprovalRequest} (seed 001, S240-S250), or over the
+ * {@link QrFrame} that carried one (Flow B): CMS SignedData (RFC 5652) with the canonical bytes as
+ * encapsulated content (id-data), one signer, ECDSA
  * with SHA-256 over signed attributes (content type, message digest, signing time), the signer's
  * certificate included. Stock tools verify it: {@code openssl cms -verify -inform DER}.
  */
@@ -45,11 +46,20 @@ public final class SignedApproval {
     }
 
     public static byte[] sign(ApprovalRequest request, X509Certificate certificate, PrivateKey key) {
+        return sign(request.encode(), certificate, key);
+    }
+
+    /** Flow B (seed 001, S350-S380): the frame of the QR code the phone read, so the service knows when the user saw it. */
+    public static byte[] sign(QrFrame frame, X509Certificate certificate, PrivateKey key) {
+        return sign(frame.encode(), certificate, key);
+    }
+
+    private static byte[] sign(byte[] content, X509Certificate certificate, PrivateKey key) {
         try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().build(CertificateProfile.SIGNATURE_ALGORITHM, key, certificate));
             generator.addCertificates(new JcaCertStore(List.of(certificate)));
-            return generator.generate(new CMSProcessableByteArray(request.encode()), true).getEncoded();
+            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
         } catch (GeneralSecurityException | OperatorCreationException | CMSException | IOException e) {
             throw new IllegalStateException("cannot sign the approval", e);
         }

@@ -20,6 +20,7 @@ import escudo.s1.protocol.CmpEnrolment;
 import escudo.s1.protocol.PhoneProof;
 import escudo.s1.protocol.RelyingParty;
 import escudo.s1.server.approval.Approvals;
+import escudo.s1.server.approval.Handoffs;
 import escudo.s1.server.ca.CertificationAuthority;
 import escudo.s1.server.kiosk.KioskPart;
 import escudo.s1.server.ca.CmpServer;
@@ -39,14 +40,20 @@ public final class S1Feature implements Feature {
 
     public static final Setting<Long> APPROVAL_SECONDS = Setting.number("escudo.s1.approval.seconds", Approvals.DEFAULT_LIFETIME.toSeconds(), 10,
             "How many seconds a pending approval waits for the phone before it expires.");
+    public static final Setting<Long> QR_SECONDS = Setting.number("escudo.s1.qr.seconds", Handoffs.DEFAULT_FRESHNESS.toSeconds(), 5,
+            "Flow B: how many seconds after a frame of the QR code was shown the phone's signature over it is still taken.");
     public static final Setting<Long> VALIDITY_DAYS = Setting.number("escudo.s1.certificate.validity.days", 365, 1,
             "How many days a user certificate the CA issues is valid.");
     /** Vault name of the box that seals the CA's private keys. */
     private static final String CA_KEYS = "s1-ca-keys";
     /** Vault name of the box that seals the desk's enrolment secrets. */
     private static final String ENROLMENT_SECRETS = "s1-enrolments";
+    /** Vault names of the MAC keys of Flow B: the QR code's frames, and the page's tickets. */
+    private static final String QR_FRAMES = "s1-qr-frames";
+    private static final String HANDOFF_TICKETS = "s1-handoff-tickets";
     static final String PKIX_CERT = "application/pkix-cert";
     static final String PKIX_CRL = "application/pkix-crl";
+    private static final String PNG = "image/png";
 
     /** The page the PC shows (seed 001, terminal 200), served as is; its script talks only to the routes below. */
     private static final String[][] WEB_ASSETS = {
@@ -61,7 +68,7 @@ public final class S1Feature implements Feature {
 
     @Override
     public List<Setting<?>> settings() {
-        return List.of(VALIDITY_DAYS, APPROVAL_SECONDS, KIOSK_FLOOR);
+        return List.of(VALIDITY_DAYS, APPROVAL_SECONDS, QR_SECONDS, KIOSK_FLOOR);
     }
 
     public static final Setting<Long> KIOSK_FLOOR = Setting.number("escudo.s1.kiosk.floor", 0, 0,
@@ -83,6 +90,8 @@ public final class S1Feature implements Feature {
         CmpServer cmp = new CmpServer(ca, enrolments);
         Approvals approvals = new Approvals(party.require(Bank.class), ca, party.clock(), Duration.ofSeconds(party.setting(APPROVAL_SECONDS)));
         party.provide(Approvals.class, approvals);
+        Handoffs handoffs = new Handoffs(party.require(Bank.class), ca, party.secrets().macKey(QR_FRAMES), party.secrets().macKey(HANDOFF_TICKETS),
+                party.clock(), Duration.ofSeconds(party.setting(APPROVAL_SECONDS)), Duration.ofSeconds(party.setting(QR_SECONDS)));
         Desk desk = new Desk(party.secrets().operatorToken(), "a bank desk operation");
         RateLimit limit = party.rateLimit();
         party.routes(r -> {
@@ -122,6 +131,22 @@ public final class S1Feature implements Feature {
                     (body, req) -> status(approvals.collect(req.path("id"), body.collectToken())));
             Routes.post(r, "/issuer/s1/approvals/{id}/cancel", ApprovalApi.Collect.class,
                     (body, req) -> status(approvals.cancel(req.path("id"), body.collectToken())));
+            // Flow B (Fig. 5): the page starts a local hand-off and shows its QR code, a new frame each second, then
+            // forwards what the phone signed; the bank keeps nothing until it ends. Starting costs a look-up: limited
+            Routes.post(r, "/issuer/s1/handoffs/transfers", ApprovalApi.StartTransfer.class, (body, req) -> {
+                limit.admit(req);
+                return handoff(handoffs.transfer(body.customerId(), body.phoneNumber(), body.payeeCustomerId(), body.amount(), body.message()));
+            });
+            Routes.post(r, "/issuer/s1/handoffs/purchases", ApprovalApi.StartPurchase.class, (body, req) -> {
+                limit.admit(req);
+                return handoff(handoffs.purchase(body.customerId(), body.phoneNumber(), body.merchantId(), body.amount(), body.description()));
+            });
+            Routes.post(r, "/issuer/s1/handoffs/frame", ApprovalApi.Ticket.class,
+                    (body, req) -> Binary.of(PNG, handoffs.image(body.ticket().toByteArray())));
+            Routes.post(r, "/issuer/s1/handoffs/signature", ApprovalApi.Signature.class,
+                    (body, req) -> status(handoffs.handOver(body.signed().toByteArray())));
+            Routes.post(r, "/issuer/s1/handoffs/cancel", ApprovalApi.Ticket.class,
+                    (body, req) -> status(handoffs.cancel(body.ticket().toByteArray())));
             // S210: the phone's push channel, server-sent events that carry no transaction data
             Routes.post(r, "/issuer/s1/phone/events", PhoneProof.class, (body, req) -> {
                 Approvals.Subscription subscription = approvals.subscribe(body);
@@ -163,6 +188,10 @@ public final class S1Feature implements Feature {
 
     private static ApprovalApi.Status status(Approvals.View view) {
         return new ApprovalApi.Status(view.approvalId(), view.status(), view.status().hint(), view.expiresAt());
+    }
+
+    private static Created handoff(Handoffs.Started started) {
+        return new Created(new ApprovalApi.Handoff(started.approvalId(), Bytes.of(started.ticket()), started.expiresAt()));
     }
 
     private static CaApi.CertificateView view(CertificationAuthority.Entry entry) {

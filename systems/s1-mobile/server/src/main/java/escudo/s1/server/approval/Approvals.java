@@ -51,6 +51,7 @@ public final class Approvals {
 
     private final Bank bank;
     private final CertificationAuthority ca;
+    private final Payments payments;
     private final RelyingParty trust;
     private final Clock clock;
     private final Duration lifetime;
@@ -60,6 +61,7 @@ public final class Approvals {
     public Approvals(Bank bank, CertificationAuthority ca, Clock clock, Duration lifetime) {
         this.bank = bank;
         this.ca = ca;
+        this.payments = new Payments(bank, ca, clock);
         this.trust = RelyingParty.trusting(ca.root());
         this.clock = clock;
         this.lifetime = lifetime;
@@ -82,40 +84,25 @@ public final class Approvals {
      * {@code payeeCustomerId} and gave {@code phoneNumber}. The payee's name comes from the bank.
      */
     public Started transfer(String customerId, String phoneNumber, String payeeCustomerId, Money amount, String message) {
-        return start(customerId, phoneNumber, tx -> {
-            if (payeeCustomerId.equals(customerId)) {
-                throw new ApprovalException(ApprovalException.INVALID_TRANSACTION, "a transfer goes to another customer");
-            }
-            Transaction.Transfer transfer = new Transaction.Transfer(payeeCustomerId, bank.customerName(tx, payeeCustomerId), amount, message);
-            requireCurrency(bank.customer(tx, customerId).currency(), bank.customer(tx, payeeCustomerId).currency(), amount);
-            return transfer;
-        });
+        return start(customerId, phoneNumber, tx -> payments.transfer(tx, customerId, payeeCustomerId, amount, message));
     }
 
     /** The same for a purchase at the bank's merchant {@code merchantId} (a shop's or a kiosk's sale). */
     public Started purchase(String customerId, String phoneNumber, String merchantId, Money amount, String description) {
-        return start(customerId, phoneNumber, tx -> {
-            Transaction.Purchase purchase = new Transaction.Purchase(merchantId, bank.merchantName(tx, merchantId), amount, description);
-            requireCurrency(bank.customer(tx, customerId).currency(), bank.merchant(tx, merchantId).currency(), amount);
-            return purchase;
-        });
+        return start(customerId, phoneNumber, tx -> payments.purchase(tx, customerId, merchantId, amount, description));
     }
 
     /** Stores the approval, refused unless the customer has a good certificate on that phone. */
     private Started start(String customerId, String phoneNumber, Function<Tx, Transaction> transaction) {
-        UserIdentity.requirePhoneNumber(phoneNumber);
+        payments.requireCertificate(customerId, phoneNumber);
         byte[] token = new byte[32];
         RANDOM.nextBytes(token);
         String collectToken = HexFormat.of().formatHex(token);
-        if (ca.certificatesOf(customerId).stream().noneMatch(e -> e.phoneNumber().equals(phoneNumber) && e.confirmedAt() != null
-                && e.revokedAt() == null && e.certificate().getNotAfter().toInstant().isAfter(clock.instant()))) {
-            throw new ApprovalException(ApprovalException.NO_CERTIFICATE, "the customer has no good certificate on that phone");
-        }
         Started started = bank.db().inTransaction(tx -> {
-            UserIdentity user = new UserIdentity(bank.customerName(tx, customerId), customerId, phoneNumber);
+            UserIdentity user = payments.user(tx, customerId, phoneNumber);
             Transaction what = transaction.apply(tx);
             Instant now = clock.instant();
-            String id = tx.insertWithFreshId(Approvals::approvalId, candidate -> tx.tryInsert(
+            String id = tx.insertWithFreshId(Payments::approvalId, candidate -> tx.tryInsert(
                     "INSERT INTO s1_approval (approval_id, customer_id, phone_number, content, collect_token_hash, status, created_at, expires_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", candidate, customerId, phoneNumber,
                     base64(new ApprovalRequest(candidate, bank.bankId(), user, what, now, now.plus(lifetime)).encode()),
@@ -236,7 +223,7 @@ public final class Approvals {
             if (!verified.user().equals(request.user())) {
                 throw new ApprovalException(ApprovalException.WRONG_USER, "the certificate is not the approval's user's");
             }
-            carryOut(tx, request);
+            payments.carryOut(tx, request);
             tx.update("UPDATE s1_approval SET status = ?, decided_at = ?, signer_serial = ?, signed = ? WHERE approval_id = ?",
                     ApprovalStatus.DONE.name(), now, verified.certificate().getSerialNumber().toString(16), base64(signed), approvalId);
             return new View(approvalId, ApprovalStatus.DONE, request.expiresAt(), request);
@@ -308,23 +295,6 @@ public final class Approvals {
         });
     }
 
-    private void carryOut(Tx tx, ApprovalRequest request) {
-        Bank.Customer payer = bank.customer(tx, request.user().customerId());
-        String transferId = "s1:" + request.approvalId();
-        switch (request.transaction()) {
-            case Transaction.Transfer t -> bank.moveCustomerFunds(tx, transferId, payer, bank.currentAccount(tx, t.payeeCustomerId()).id(),
-                    t.amount(), "S1 transfer to " + t.payeeCustomerId() + ": " + t.message());
-            case Transaction.Purchase p -> bank.moveCustomerFunds(tx, transferId, payer, bank.depositAccount(tx, p.merchantId()).id(),
-                    p.amount(), "S1 purchase at " + p.merchantId() + ": " + p.description());
-        }
-    }
-
-    private static void requireCurrency(String payer, String payee, Money amount) {
-        if (!payer.equals(amount.currency().getCurrencyCode()) || !payee.equals(payer)) {
-            throw new ApprovalException(ApprovalException.INVALID_TRANSACTION, "the amount is not in the payer's and the payee's currency");
-        }
-    }
-
     /** The user of a proof whose certificate the CA says is good now. */
     private UserIdentity authenticated(PhoneProof proof, String purpose) {
         X509Certificate certificate = proof.verify(purpose, trust, clock.instant());
@@ -344,21 +314,11 @@ public final class Approvals {
     /** Refuses a move out of a final status, or past the expiry (which the next read records: this transaction rolls back). */
     private static void requireOpen(Row row, Instant now) {
         if (row.status().isFinal()) {
-            throw refusal(row.status());
+            throw ApprovalException.ended(row.status());
         }
         if (!now.isBefore(row.expiresAt())) {
-            throw refusal(ApprovalStatus.EXPIRED);
+            throw ApprovalException.ended(ApprovalStatus.EXPIRED);
         }
-    }
-
-    private static ApprovalException refusal(ApprovalStatus status) {
-        return switch (status) {
-            case DONE -> new ApprovalException(ApprovalException.DONE, "the approval was signed and carried out already");
-            case DECLINED -> new ApprovalException(ApprovalException.DECLINED, "the approval was declined on the phone");
-            case CANCELLED -> new ApprovalException(ApprovalException.CANCELLED, "the approval was cancelled on the PC");
-            case EXPIRED -> new ApprovalException(ApprovalException.EXPIRED, "the approval expired");
-            case WAITING, DELIVERED -> throw new IllegalArgumentException("open");
-        };
     }
 
     private static void expire(Tx tx, Instant now) {
@@ -385,12 +345,6 @@ public final class Approvals {
     private static Optional<ApprovalRequest> request(Tx tx, String approvalId) {
         return tx.queryOne("SELECT content FROM s1_approval WHERE approval_id = ?",
                 r -> ApprovalRequest.decode(Base64.getDecoder().decode(r.getString(1))), approvalId);
-    }
-
-    private static String approvalId() {
-        byte[] id = new byte[16];
-        RANDOM.nextBytes(id);
-        return "apv-" + HexFormat.of().formatHex(id);
     }
 
     private static String hash(String token) {

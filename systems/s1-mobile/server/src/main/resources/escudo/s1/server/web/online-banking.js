@@ -1,12 +1,16 @@
 'use strict';
-// Seed 001, Fig. 3 on the PC (S150-S210, S270): start the transfer for the phone, then follow it
+// Seed 001 on the PC. Fig. 3 (S150-S210, S270): start the transfer for the phone, then follow it
 // with the collect token until it ends, as BankID's relying parties collect every second or two.
+// Fig. 5 (S300-S400): show the transfer as a QR code whose frame the bank renews every second, take
+// the signed approval the phone hands over as a file, and forward it.
 (() => {
   const POLL_MS = 1000;
   const FINAL = ['DONE', 'DECLINED', 'CANCELLED', 'EXPIRED'];
   const $ = id => document.getElementById(id);
   let approval = null;
+  let handoff = null;
   let timer = null;
+  let frameUrl = null;
 
   function minorUnits(text) {
     const m = /^([0-9]{1,9})(?:\.([0-9]{2}))?$/.exec(text.trim());
@@ -19,15 +23,36 @@
     $('error').hidden = false;
   }
 
-  async function post(path, body) {
-    const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  async function refused(response) {
     const json = await response.json();
-    if (!response.ok) {
-      throw new Error((json.detail || 'refused') + ' [' + (json.code || response.status) + ']');
-    }
-    return json;
+    const error = new Error((json.detail || 'refused') + ' [' + (json.code || response.status) + ']');
+    error.code = json.code;
+    return error;
   }
 
+  async function post(path, body) {
+    const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) {
+      throw await refused(response);
+    }
+    return response.json();
+  }
+
+  function transfer() {
+    return {
+      customerId: $('customer').value.trim(),
+      phoneNumber: $('phone').value.trim(),
+      payeeCustomerId: $('payee').value.trim(),
+      amount: { minor: minorUnits($('amount').value), currency: $('currency').value },
+      message: $('message').value.trim()
+    };
+  }
+
+  function summary() {
+    return $('amount').value.trim() + ' ' + $('currency').value + ' to ' + $('payee').value.trim() + ': ' + $('message').value.trim();
+  }
+
+  // Flow A: the bank stores it and rings the phone; the page collects
   function show(status) {
     $('status').textContent = status.status;
     $('hint').textContent = status.hint;
@@ -48,25 +73,97 @@
     }
   }
 
+  async function startFlowA() {
+    approval = await post('/issuer/s1/approvals/transfers', transfer());
+    $('summary').textContent = summary();
+    $('transfer').hidden = true;
+    $('progress').hidden = false;
+    $('cancel').hidden = false;
+    $('again').hidden = true;
+    await collect();
+    timer = setInterval(collect, POLL_MS);
+  }
+
+  // Flow B: the bank keeps nothing; the page shows the current frame and forwards the phone's signature
+  function showHandoff(status, hint) {
+    $('handoff-status').textContent = status;
+    $('handoff-hint').textContent = hint;
+    document.body.dataset.status = status;
+    if (FINAL.includes(status)) {
+      clearInterval(timer);
+      $('qr').hidden = true;
+      $('signed').disabled = true;
+      $('handoff-cancel').hidden = true;
+      $('handoff-again').hidden = false;
+    }
+  }
+
+  const ENDED = { 's1.approval-expired': 'EXPIRED', 's1.approval-cancelled': 'CANCELLED', 's1.approval-done': 'DONE' };
+
+  async function nextFrame() {
+    try {
+      const response = await fetch('/issuer/s1/handoffs/frame', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ticket: handoff.ticket }) });
+      if (!response.ok) {
+        throw await refused(response);
+      }
+      const previous = frameUrl;
+      frameUrl = URL.createObjectURL(await response.blob());
+      $('qr').src = frameUrl;
+      if (previous) { URL.revokeObjectURL(previous); }
+    } catch (e) {
+      if (ENDED[e.code]) {
+        showHandoff(ENDED[e.code], e.message);
+      } else {
+        showError(e.message);
+      }
+    }
+  }
+
+  async function startFlowB() {
+    handoff = await post('/issuer/s1/handoffs/transfers', transfer());
+    $('handoff-summary').textContent = summary();
+    $('handoff-expires').textContent = new Date(handoff.expiresAt).toLocaleTimeString();
+    $('transfer').hidden = true;
+    $('handoff').hidden = false;
+    $('qr').hidden = false;
+    $('signed').disabled = false;
+    $('signed').value = '';
+    $('handoff-cancel').hidden = false;
+    $('handoff-again').hidden = true;
+    showHandoff('scan the code', 'the code changes every second');
+    await nextFrame();
+    timer = setInterval(nextFrame, POLL_MS);
+  }
+
+  function base64(buffer) {
+    let text = '';
+    new Uint8Array(buffer).forEach(b => { text += String.fromCharCode(b); });
+    return btoa(text);
+  }
+
+  $('signed').addEventListener('change', async () => {
+    const file = $('signed').files[0];
+    if (!file) { return; }
+    $('error').hidden = true;
+    try {
+      const status = await post('/issuer/s1/handoffs/signature', { signed: base64(await file.arrayBuffer()) });
+      showHandoff(status.status, status.hint);
+    } catch (e) {
+      showError(e.message); // a stale frame, say: the code keeps changing, and the phone scans it again
+      $('signed').value = '';
+    }
+  });
+
   $('transfer').addEventListener('submit', async event => {
     event.preventDefault();
     $('error').hidden = true;
     try {
-      approval = await post('/issuer/s1/approvals/transfers', {
-        customerId: $('customer').value.trim(),
-        phoneNumber: $('phone').value.trim(),
-        payeeCustomerId: $('payee').value.trim(),
-        amount: { minor: minorUnits($('amount').value), currency: $('currency').value },
-        message: $('message').value.trim()
-      });
-      $('summary').textContent = $('amount').value.trim() + ' ' + $('currency').value + ' to ' + $('payee').value.trim()
-          + ': ' + $('message').value.trim();
-      $('transfer').hidden = true;
-      $('progress').hidden = false;
-      $('cancel').hidden = false;
-      $('again').hidden = true;
-      await collect();
-      timer = setInterval(collect, POLL_MS);
+      if (event.submitter && event.submitter.id === 'start-qr') {
+        await startFlowB();
+      } else {
+        await startFlowA();
+      }
     } catch (e) {
       showError(e.message);
     }
@@ -80,10 +177,24 @@
     }
   });
 
-  $('again').addEventListener('click', () => {
+  $('handoff-cancel').addEventListener('click', async () => {
+    try {
+      const status = await post('/issuer/s1/handoffs/cancel', { ticket: handoff.ticket });
+      showHandoff(status.status, status.hint);
+    } catch (e) {
+      showError(e.message);
+    }
+  });
+
+  function again() {
+    clearInterval(timer);
     $('progress').hidden = true;
+    $('handoff').hidden = true;
     $('transfer').hidden = false;
     $('transfer').reset();
     delete document.body.dataset.status;
-  });
+  }
+
+  $('again').addEventListener('click', again);
+  $('handoff-again').addEventListener('click', again);
 })();
