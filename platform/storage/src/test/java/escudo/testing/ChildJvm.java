@@ -99,6 +99,28 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the child ends by itself (a command that runs to its end) and its output is read
+     * to the end; returns its exit code, or fails, with its last output, if it did not end in time.
+     */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("the child did not end within " + timeout.toSeconds() + " s:\n" + output());
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for the child to end");
+        }
+        return process.exitValue();
+    }
+
+    /** The child's process id, for a test that looks at what it holds open (its sockets, under /proc on Linux). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL, and waits until the child is gone and its output read to the end. */
     public void kill() {
         process.destroyForcibly();
