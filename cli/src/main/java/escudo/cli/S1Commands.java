@@ -1,5 +1,6 @@
 package escudo.cli;
 
+import escudo.core.EscudoException;
 import escudo.http.PartyClient;
 import escudo.s1.api.CaApi;
 import escudo.s1.phone.CaLink;
@@ -11,9 +12,13 @@ import escudo.s1.api.ApprovalApi;
 import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.PhoneProof;
+import escudo.s1.protocol.QrFrame;
 import java.math.BigInteger;
 import java.time.Duration;
 import escudo.s1.protocol.RevocationReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Command;
@@ -83,7 +88,7 @@ final class S1Commands {
 
     @Command(name = "phone", description = "S1: the certification mobile terminal kept on this machine: its key and certificates behind a PIN.",
             subcommands = {Phones.Create.class, Phones.Enrol.class, Phones.List.class, Phones.Wait.class, Phones.Approve.class,
-                    Phones.Decline.class})
+                    Phones.Decline.class, Phones.Scan.class})
     static final class Phones extends Group {
 
         /** Which phone, under --phones. */
@@ -159,12 +164,16 @@ final class S1Commands {
             @Override
             final void run() {
                 Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
-                BigInteger serial = device.credentials().stream().filter(Credential::confirmed).reduce((first, second) -> second)
+                try (ServiceLink bank = new ServiceLink(nodes.bankUri())) {
+                    run(device, newestSerial(device), bank);
+                }
+            }
+
+            /** The phone's newest confirmed certificate: the one it approves with. */
+            static BigInteger newestSerial(Phone device) {
+                return device.credentials().stream().filter(Credential::confirmed).reduce((first, second) -> second)
                         .orElseThrow(() -> new PhoneException(PhoneException.NO_CREDENTIAL, "the phone holds no confirmed certificate: enrol first"))
                         .serial();
-                try (ServiceLink bank = new ServiceLink(nodes.bankUri())) {
-                    run(device, serial, bank);
-                }
             }
 
             /** The approval as the bank holds it for this phone, so what is signed is what the bank asks, not what was typed. */
@@ -221,6 +230,56 @@ final class S1Commands {
             void run(Phone device, BigInteger serial, ServiceLink bank) {
                 ApprovalApi.Status status = device.decline(bank, serial, shown(device, bank, serial, approval));
                 out().println("approval " + status.approvalId() + ": " + status.hint());
+            }
+        }
+
+        @Command(name = "scan", description = {"Flow B: read the QR code in an image of the PC's screen and show exactly what it asks; "
+                + "with --pin, sign it and write the signature for the PC to forward (the local link: a file the user hands over).",
+                "The code changes every second: a signature over an old frame is refused as stale."})
+        static final class Scan extends Action {
+
+            @Mixin
+            Which phone;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Option(names = "--image", required = true, paramLabel = "FILE", description = "A picture of the code (PNG or JPEG).")
+            Path image;
+
+            @Option(names = "--pin", paramLabel = "PIN", description = "The phone's PIN: sign what the code shows.")
+            String pin;
+
+            @Option(names = "--out", paramLabel = "FILE", description = "Where to write the signed approval (default: approval-<id>.p7m here).")
+            Path signedFile;
+
+            @Override
+            void run() {
+                QrFrame frame = Phone.scan(read(image));
+                ApprovalRequest request = frame.request();
+                out().println("approval " + request.approvalId() + ":");
+                request.display().forEach(line -> out().println("  " + line));
+                if (pin == null) {
+                    out().println("to approve it, scan again with --pin");
+                    return;
+                }
+                Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
+                byte[] signed = device.sign(PhoneAction.newestSerial(device), frame, pin);
+                Path file = signedFile != null ? signedFile : Path.of("approval-" + request.approvalId() + ".p7m");
+                try {
+                    Files.write(file, signed);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the signed approval to " + file, e);
+                }
+                out().println("signed; hand " + file + " to the PC (CMS SignedData, " + signed.length + " bytes)");
+            }
+
+            private static byte[] read(Path image) {
+                try {
+                    return Files.readAllBytes(image);
+                } catch (IOException e) {
+                    throw new EscudoException(Main.USAGE, "cannot read the image " + image);
+                }
             }
         }
 

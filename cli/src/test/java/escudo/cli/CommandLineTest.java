@@ -3,12 +3,26 @@ package escudo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import escudo.core.Bytes;
+import escudo.core.Money;
+import escudo.http.Json;
+import escudo.http.PartyClient;
 import escudo.node.Node;
 import escudo.node.NodeConfig;
+import escudo.s1.api.ApprovalApi;
+import escudo.s1.protocol.ApprovalStatus;
+import escudo.s1.protocol.QrCode;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +79,7 @@ class CommandLineTest {
         assertEquals(0, escudo("merchant", "register"), err);
         assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice", "--deposit", "100.00 EUR"), err);
         assertEquals(0, escudo("payment-card", "issue", "--customer", "alice"), err);
-        java.util.regex.Matcher card = java.util.regex.Pattern.compile("payment card (\\d{16}) valid through (\\d\\d/\\d\\d)").matcher(out);
+        Matcher card = Pattern.compile("payment card (\\d{16}) valid through (\\d\\d/\\d\\d)").matcher(out);
         assertTrue(card.find(), out);
         assertEquals(0, escudo("shopper", "enrol", "--holder", "alice"), err);
         assertEquals(0, escudo("shop", "catalogue"), err);
@@ -74,7 +88,7 @@ class CommandLineTest {
         String[] order = {"shop", "order", "--holder", "alice", "--items", "mug:2", "--card-number", card.group(1),
                 "--expiry", card.group(2), "--contact", "Alice, +34 600 000 000", "--destination", "Calle Mayor 1, Madrid"};
         assertEquals(0, escudo(order), err);
-        java.util.regex.Matcher placed = java.util.regex.Pattern.compile("order (ORD-\\S+) at corner-shop: DISPATCHED, 24.00 EUR, "
+        Matcher placed = Pattern.compile("order (ORD-\\S+) at corner-shop: DISPATCHED, 24.00 EUR, "
                 + "authorisation \\S+, tracking (TRK-\\S+)").matcher(out);
         assertTrue(placed.find(), out);
         assertEquals(0, escudo("customer", "show", "--id", "alice"), err);
@@ -102,27 +116,27 @@ class CommandLineTest {
 
     /** Seed 001, S100-S140 from the command line: the desk's reference, the phone's own key enrolled behind its PIN, a revocation. */
     @Test
-    void aPhoneEnrolsWithTheDesksReferenceAndTheDeskRevokesItsCertificate() {
+    void aPhoneEnrolsWithTheDesksReferenceAndTheDeskRevokesItsCertificate() throws Exception {
         assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice Andersson", "--deposit", "10.00 EUR"), err);
         assertEquals(0, escudo("certificate", "reference", "--customer", "alice", "--phone-number", "+46701234567"), err);
-        java.util.regex.Matcher given = java.util.regex.Pattern.compile("reference (\\d{12}) secret ([0-9A-Z]{16})").matcher(out);
+        Matcher given = Pattern.compile("reference (\\d{12}) secret ([0-9A-Z]{16})").matcher(out);
         assertTrue(given.find(), out);
         assertEquals(0, escudo("phone", "create", "--phone", "alice", "--pin", "2468"), err);
         assertEquals(2, escudo("phone", "enrol", "--phone", "alice", "--reference", given.group(1), "--secret", given.group(2), "--pin", "1111"));
         assertTrue(err.contains("card.wrong-pin"), err);
         assertEquals(0, escudo("phone", "enrol", "--phone", "alice", "--reference", given.group(1), "--secret", given.group(2), "--pin", "2468"), err);
-        java.util.regex.Matcher issued = java.util.regex.Pattern.compile("certificate ([0-9a-f]+) for Alice Andersson \\(alice, \\+46701234567\\)").matcher(out);
+        Matcher issued = Pattern.compile("certificate ([0-9a-f]+) for Alice Andersson \\(alice, \\+46701234567\\)").matcher(out);
         assertTrue(issued.find(), out);
         assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
         assertTrue(out.contains(issued.group(1) + " +46701234567") && out.contains(": good"), out);
 
         // Flow A from the phone's side: nothing waits, then the PC's transfer arrives and is approved
         assertEquals(3, escudo("phone", "wait", "--phone", "alice", "--timeout", "1"), err);
-        escudo.s1.api.ApprovalApi.Started started;
-        try (escudo.http.PartyClient pc = new escudo.http.PartyClient(java.net.URI.create(issuerUrl))) {
+        ApprovalApi.Started started;
+        try (PartyClient pc = new escudo.http.PartyClient(URI.create(issuerUrl))) {
             escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "1.00 EUR");
-            started = pc.post("/issuer/s1/approvals/transfers", new escudo.s1.api.ApprovalApi.StartTransfer("alice", "+46701234567", "bob",
-                    escudo.core.Money.parse("2.50 EUR"), "lunch"), escudo.s1.api.ApprovalApi.Started.class);
+            started = pc.post("/issuer/s1/approvals/transfers", new ApprovalApi.StartTransfer("alice", "+46701234567", "bob",
+                    Money.parse("2.50 EUR"), "lunch"), ApprovalApi.Started.class);
         }
         assertEquals(0, escudo("phone", "wait", "--phone", "alice", "--timeout", "10"), err);
         assertTrue(out.contains("approval " + started.approvalId()) && out.contains("Transfer 2.50 EUR") && out.contains("to Bob (bob)"), out);
@@ -132,6 +146,33 @@ class CommandLineTest {
         assertTrue(out.contains("signed and done"), out);
         assertEquals(0, escudo("customer", "show", "--id", "bob"), err);
         assertTrue(out.contains("3.50 EUR"), out);
+
+        // Flow B: the PC's code as an image, read, shown and signed on the phone, the signature handed back as a file
+        Path image = dir.resolve("screen.png");
+        Path signed = dir.resolve("signed.p7m");
+        try (PartyClient pc = new escudo.http.PartyClient(URI.create(issuerUrl))) {
+            ApprovalApi.Handoff handoff = pc.post("/issuer/s1/handoffs/transfers", new ApprovalApi.StartTransfer(
+                    "alice", "+46701234567", "bob", Money.parse("1.25 EUR"), "coffee"), ApprovalApi.Handoff.class);
+            Files.write(image, frame(handoff));
+            assertEquals(0, escudo("phone", "scan", "--phone", "alice", "--image", image.toString()), err);
+            assertTrue(out.contains("approval " + handoff.approvalId()) && out.contains("Transfer 1.25 EUR") && out.contains("scan again with --pin"), out);
+            assertEquals(2, escudo("phone", "scan", "--phone", "alice", "--image", image.toString(), "--pin", "1111"));
+            assertTrue(err.contains("card.wrong-pin"), err);
+            assertEquals(0, escudo("phone", "scan", "--phone", "alice", "--image", image.toString(), "--pin", "2468", "--out", signed.toString()), err);
+            assertTrue(out.contains("hand " + signed), out);
+            ApprovalApi.Status done = pc.post("/issuer/s1/handoffs/signature",
+                    new ApprovalApi.Signature(Bytes.of(Files.readAllBytes(signed))),
+                    ApprovalApi.Status.class);
+            assertEquals(ApprovalStatus.DONE, done.status());
+        }
+        assertEquals(0, escudo("customer", "show", "--id", "bob"), err);
+        assertTrue(out.contains("4.75 EUR"), out);
+        assertEquals(2, escudo("phone", "scan", "--phone", "alice", "--image", dir.resolve("no-such.png").toString()));
+        assertTrue(err.contains("cli.usage"), err);
+        Files.write(image, QrCode.png("not an approval"));
+        assertEquals(2, escudo("phone", "scan", "--phone", "alice", "--image", image.toString()));
+        assertTrue(err.contains("s1.qr-unreadable"), err);
+
         assertEquals(0, escudo("certificate", "revoke", "--serial", issued.group(1), "--reason", "key-compromise"), err);
         assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
         assertTrue(out.contains("revoked") && out.contains("KEY_COMPROMISE"), out);
@@ -139,6 +180,18 @@ class CommandLineTest {
         assertTrue(err.contains("s1.certificate-already-revoked"), err);
         assertEquals(0, escudo("phone", "list", "--phone", "alice"), err);
         assertTrue(out.contains(issued.group(1) + " Alice Andersson +46701234567"), out);
+    }
+
+    /** The PNG the online-banking page would show now for {@code handoff}. */
+    private byte[] frame(ApprovalApi.Handoff handoff) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(issuerUrl + "/issuer/s1/handoffs/frame"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(
+                            Json.write(new ApprovalApi.Ticket(handoff.ticket())))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode());
+            return response.body();
+        }
     }
 
     @Test
@@ -168,7 +221,7 @@ class CommandLineTest {
         assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice", "--deposit", "200.00 EUR"), err);
         assertEquals(0, escudo("card", "issue", "--card", "alice", "--customer", "alice", "--amount", "50.00 EUR", "--pin", "4321"), err);
         assertEquals(0, escudo("checkout", "--amount", "4.20 EUR", "--details", "two croissants"), err);
-        var checkout = java.util.regex.Pattern.compile("checkout ([0-9a-f]{32}): 4.20 EUR for two croissants at corner-shop, payable until ")
+        var checkout = Pattern.compile("checkout ([0-9a-f]{32}): 4.20 EUR for two croissants at corner-shop, payable until ")
                 .matcher(out);
         assertTrue(checkout.find(), out);
 
@@ -199,8 +252,8 @@ class CommandLineTest {
         assertEquals(0, escudo("card", "issue", "--card", "alice", "--customer", "alice", "--amount", "50.00 EUR", "--pin", "4321"), err);
         // The card asked for 20.00 EUR and the bank did it, but its answer never reached the card.
         escudo.s3.card.Card card = escudo.s3.card.Card.open(dir.resolve("cards").resolve("alice"));
-        try (escudo.http.PartyClient bank = new escudo.http.PartyClient(java.net.URI.create(issuerUrl))) {
-            bank.post("/issuer/withdrawals", card.requestWithdrawal(escudo.core.Money.parse("20.00 EUR"), false, "4321"),
+        try (PartyClient bank = new escudo.http.PartyClient(URI.create(issuerUrl))) {
+            bank.post("/issuer/withdrawals", card.requestWithdrawal(Money.parse("20.00 EUR"), false, "4321"),
                     escudo.s3.protocol.WithdrawalAck.class);
         }
 
@@ -217,7 +270,7 @@ class CommandLineTest {
         assertEquals(0, escudo("merchant", "register"), err);
         assertEquals(0, escudo("customer", "open", "--id", "bob", "--name", "Bob", "--deposit", "100.00 EUR"), err);
         assertEquals(0, escudo("device", "enrol", "--customer", "bob"), err);
-        var matcher = java.util.regex.Pattern.compile("enrolment code for bob: (\\S+)").matcher(out);
+        var matcher = Pattern.compile("enrolment code for bob: (\\S+)").matcher(out);
         assertTrue(matcher.find(), out);
         String code = matcher.group(1);
         assertEquals(0, escudo("device", "register", "--device", "phone", "--customer", "bob", "--code", code,
@@ -242,7 +295,7 @@ class CommandLineTest {
         assertTrue(err.contains("[s0.bad-enrolment]"), err);
 
         assertEquals(0, escudo("device", "list", "--customer", "bob"), err);
-        var id = java.util.regex.Pattern.compile("(dev-[0-9a-f]+) phone").matcher(out);
+        var id = Pattern.compile("(dev-[0-9a-f]+) phone").matcher(out);
         assertTrue(id.find(), out);
         assertEquals(0, escudo("device", "revoke", "--id", id.group(1)), err);
         assertTrue(out.contains("REVOKED"), out);
