@@ -17,6 +17,7 @@ import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.ApprovalStatus;
 import escudo.s1.protocol.CertificateException;
 import escudo.s1.protocol.KioskChallenge;
+import escudo.s1.protocol.QrFrame;
 import escudo.s1.protocol.RevocationReason;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -30,6 +31,7 @@ import escudo.s0.device.HttpIssuerLink;
 import escudo.s3.card.Card;
 import escudo.s3.card.CardException;
 import escudo.core.EscudoException;
+import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
 import escudo.s3.server.issuer.IssuerException;
@@ -284,7 +286,7 @@ final class Demo {
                 .forEach(a -> out.printf("      %-28s %14s%n", a.id(), a.balance()));
         expect(ledger.totals().values().stream().allMatch(t -> t == 0), "all balances sum to 0 per currency: no money created or lost");
         expect(balance(bank, "merchants/coffee-shop").equals(Money.parse("41.30 EUR")), "coffee-shop holds 41.30 EUR");
-        expect(balance(bank, "merchants/book-shop").equals(Money.parse("31.70 EUR")), "book-shop holds 31.70 EUR");
+        expect(balance(bank, "merchants/book-shop").equals(Money.parse("39.70 EUR")), "book-shop holds 39.70 EUR (31.70 by card, 8.00 approved on the phone)");
     }
 
     /** S2, seed 002 (Fig. 1): basket to delivery, each party reading only its part of the order. */
@@ -366,7 +368,8 @@ final class Demo {
 
     /**
      * S1, seed 001: enrolment with the desk's reference number (S100-S140), then Flow A (Fig. 3): a
-     * transfer started on the PC, approved on the phone, carried out once; a revoked certificate refused.
+     * transfer started on the PC, approved on the phone, carried out once; Flow B (Fig. 5): a purchase
+     * handed over by QR code; Flow C (Fig. 7) at a kiosk; a revoked certificate refused.
      */
     private void certifiedPhone(PartyClient bank, PartyClient kiosk, PartyNode kioskNode) {
         step("S1 (seed 001): Alice's phone gets a certificate from the bank's CA and approves a transfer started on her PC");
@@ -393,6 +396,24 @@ final class Demo {
             expect(done.status() == ApprovalStatus.DONE && balance(bank, "customers/bob").equals(bobBefore.plus(Money.parse("15.00 EUR"))),
                     "signed as CMS with the PIN, checked (chain, revocation, user, content byte for byte) and carried out once: Bob has 15.00 EUR more");
             refused(ApprovalException.DONE, () -> toTheBank.approve(request.approvalId(), phone.sign(serial, request, phonePin)));
+            step("S1, Flow B (Figs. 4-5): a purchase at the book shop, handed to the phone as a QR code on the PC's screen and back as a file");
+            Money shopBefore = balance(bank, "merchants/book-shop");
+            ApprovalApi.Handoff handoff = pc.post("/issuer/s1/handoffs/purchases", new ApprovalApi.StartPurchase("alice", number, "book-shop",
+                    Money.parse("8.00 EUR"), "a travel guide"), ApprovalApi.Handoff.class);
+            byte[] screen = pc.post("/issuer/s1/handoffs/frame", new ApprovalApi.Ticket(handoff.ticket()), byte[].class);
+            QrFrame frame = Phone.scan(screen);
+            say("the PC's page shows the code, a new frame each second (the bank keeps nothing yet); the phone reads the image ("
+                    + screen.length + " bytes of PNG) and shows: " + String.join(" / ", frame.request().display()));
+            refused(CardOsException.WRONG_PIN, () -> phone.sign(serial, frame, "0000"));
+            byte[] signedPurchase = phone.sign(serial, frame, phonePin);
+            Path handedOver = write(dataDir.resolve("phones/approval-" + handoff.approvalId() + ".p7m"), signedPurchase);
+            say("with the right PIN the phone signs the frame it read, and hands the signature to the PC as " + handedOver.getFileName());
+            ApprovalApi.Status paid = pc.post("/issuer/s1/handoffs/signature", new ApprovalApi.Signature(Bytes.of(signedPurchase)), ApprovalApi.Status.class);
+            expect(paid.status() == ApprovalStatus.DONE && balance(bank, "merchants/book-shop").equals(shopBefore.plus(Money.parse("8.00 EUR"))),
+                    "the PC forwards it; the bank checks that it made that frame and that it is fresh, then all that Flow A checks:"
+                    + " 8.00 EUR from Alice to the book shop, once");
+            refused(ApprovalException.DONE, () -> pc.post("/issuer/s1/handoffs/signature", new ApprovalApi.Signature(Bytes.of(signedPurchase)),
+                    ApprovalApi.Status.class));
             step("S1, Flow C (Figs. 6-7): at an unattended kiosk Alice's phone signs the kiosk's challenge for a ticket");
             bank.post("/issuer/merchants", new BankApi.OpenMerchant(KIOSK, "Station kiosk", "EUR", kioskKey.verifyingKey()), BankApi.Balance.class);
             KioskChallenge challenge = kiosk.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick("a day ticket", Money.parse("4.00 EUR")),
@@ -402,11 +423,11 @@ final class Demo {
             byte[] signedChallenge = phone.sign(serial, challenge, phonePin);
             try (PartyClient atTheKiosk = new PartyClient(kioskNode.uri())) {
                 KioskApi.Dispensed dispensed = atTheKiosk.post("/merchant/s1/kiosk/challenges/" + challenge.challengeId() + "/presentation",
-                        new KioskApi.Presentation(escudo.core.Bytes.of(signedChallenge)), KioskApi.Dispensed.class);
+                        new KioskApi.Presentation(Bytes.of(signedChallenge)), KioskApi.Dispensed.class);
                 expect(dispensed.standing().equals("online"), "the kiosk checks the signature and the chain itself, asks the CA by OCSP,"
                         + " and dispenses " + dispensed.item());
                 refused(ApprovalException.DONE, () -> atTheKiosk.post("/merchant/s1/kiosk/challenges/" + challenge.challengeId() + "/presentation",
-                        new KioskApi.Presentation(escudo.core.Bytes.of(signedChallenge)), KioskApi.Dispensed.class));
+                        new KioskApi.Presentation(Bytes.of(signedChallenge)), KioskApi.Dispensed.class));
             }
             KioskApi.Collection collected = kiosk.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class);
             expect(collected.total().equals(Money.parse("4.00 EUR")) && balance(bank, "merchants/" + KIOSK).equals(Money.parse("4.00 EUR")),
@@ -447,6 +468,15 @@ final class Demo {
 
         TradeEnvelope replayLast() {
             return delegate.exchange(last);
+        }
+    }
+
+    private static Path write(Path file, byte[] content) {
+        try {
+            Files.createDirectories(file.getParent());
+            return Files.write(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

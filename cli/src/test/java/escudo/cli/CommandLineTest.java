@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.core.Bytes;
 import escudo.core.Money;
-import escudo.http.Json;
 import escudo.http.PartyClient;
 import escudo.node.Node;
 import escudo.node.NodeConfig;
@@ -15,9 +14,6 @@ import escudo.s1.protocol.QrCode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -153,7 +149,7 @@ class CommandLineTest {
         try (PartyClient pc = new escudo.http.PartyClient(URI.create(issuerUrl))) {
             ApprovalApi.Handoff handoff = pc.post("/issuer/s1/handoffs/transfers", new ApprovalApi.StartTransfer(
                     "alice", "+46701234567", "bob", Money.parse("1.25 EUR"), "coffee"), ApprovalApi.Handoff.class);
-            Files.write(image, frame(handoff));
+            Files.write(image, pc.post("/issuer/s1/handoffs/frame", new ApprovalApi.Ticket(handoff.ticket()), byte[].class));
             assertEquals(0, escudo("phone", "scan", "--phone", "alice", "--image", image.toString()), err);
             assertTrue(out.contains("approval " + handoff.approvalId()) && out.contains("Transfer 1.25 EUR") && out.contains("scan again with --pin"), out);
             assertEquals(2, escudo("phone", "scan", "--phone", "alice", "--image", image.toString(), "--pin", "1111"));
@@ -180,18 +176,6 @@ class CommandLineTest {
         assertTrue(err.contains("s1.certificate-already-revoked"), err);
         assertEquals(0, escudo("phone", "list", "--phone", "alice"), err);
         assertTrue(out.contains(issued.group(1) + " Alice Andersson +46701234567"), out);
-    }
-
-    /** The PNG the online-banking page would show now for {@code handoff}. */
-    private byte[] frame(ApprovalApi.Handoff handoff) throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(issuerUrl + "/issuer/s1/handoffs/frame"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(
-                            Json.write(new ApprovalApi.Ticket(handoff.ticket())))).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            assertEquals(200, response.statusCode());
-            return response.body();
-        }
     }
 
     @Test

@@ -34,6 +34,7 @@ class DemoTest {
         assertTrue(story.contains("refused [issuer.double-spend]") || story.contains("issuer.double-spend"), story);
         assertTrue(story.contains("S1 (seed 001)") && story.contains("refused [s1.certificate-revoked]") && story.contains("refused [s1.approval-done]"),
                 story);
+        assertTrue(story.contains("S1, Flow B") && story.contains("the phone reads the image") && story.contains("to the book shop, once"), story);
         assertTrue(story.contains("S1, Flow C") && story.contains("collects the signed challenge from the bank"), story);
 
         assertEquals(32, Files.size(artefacts.resolve("bank.pub")));

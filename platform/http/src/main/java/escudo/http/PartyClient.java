@@ -101,7 +101,10 @@ public final class PartyClient implements AutoCloseable {
         return bearerToken == null ? builder : builder.header("Authorization", "Bearer " + bearerToken);
     }
 
-    /** Returns null for {@code 204 No Content} or when {@code responseType} is {@code Void}. */
+    /**
+     * Returns null for {@code 204 No Content} or when {@code responseType} is {@code Void}, and the
+     * body as it came when it is {@code byte[]} (an image, say); anything else is read as JSON.
+     */
     private <T> T send(HttpRequest request, Class<T> responseType) {
         HttpResponse<byte[]> response;
         try {
@@ -123,6 +126,9 @@ public final class PartyClient implements AutoCloseable {
         if (status < 200 || status >= 300) {
             throw new EscudoException(BAD_RESPONSE,
                     request.method() + " " + request.uri() + " answered HTTP " + status);
+        }
+        if (responseType == byte[].class) {
+            return responseType.cast(body);
         }
         try {
             return Json.read(body, responseType);

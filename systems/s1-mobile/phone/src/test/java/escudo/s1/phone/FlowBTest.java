@@ -11,7 +11,6 @@ import escudo.cardos.CardOsException;
 import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
-import escudo.http.Json;
 import escudo.http.PartyClient;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.ApprovalApi;
@@ -33,9 +32,6 @@ import escudo.testing.Command;
 import escudo.testing.TestClock;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -67,7 +63,6 @@ class FlowBTest {
     @TempDir
     Path dir;
     private final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    private final HttpClient browser = HttpClient.newHttpClient();
     private RestartableParty bank;
     private PartyClient page;
     private Phone alicePhone;
@@ -85,7 +80,6 @@ class FlowBTest {
 
     @AfterEach
     void stop() {
-        browser.close();
         page.close();
         bank.close();
     }
@@ -282,23 +276,10 @@ class FlowBTest {
     }
 
     /** What the page's script does each second: the current frame's PNG, or the bank's refusal as the page would read it. */
-    private byte[] frameImage(URI bankUri, Bytes ticket) {
-        HttpResponse<byte[]> response;
-        try {
-            response = browser.send(HttpRequest.newBuilder(bankUri.resolve("/issuer/s1/handoffs/frame")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(new ApprovalApi.Ticket(ticket)))).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    private static byte[] frameImage(URI bankUri, Bytes ticket) {
+        try (PartyClient script = new PartyClient(bankUri)) {
+            return script.post("/issuer/s1/handoffs/frame", new ApprovalApi.Ticket(ticket), byte[].class);
         }
-        if (response.statusCode() != 200) {
-            throw Json.readProblem(response.body()).toException();
-        }
-        assertEquals("image/png", response.headers().firstValue("Content-Type").orElse(""));
-        return response.body();
     }
 
     private ApprovalApi.Status handOver(byte[] signed) {
