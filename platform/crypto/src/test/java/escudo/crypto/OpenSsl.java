@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** Verifies Ed25519 signatures with the openssl command line: an implementation that is not ours. */
+/** Verifies Ed25519 signatures and computes HKDF and HMAC with the openssl command line: an implementation that is not ours. */
 final class OpenSsl {
 
     private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
@@ -37,5 +37,26 @@ final class OpenSsl {
         String output = new String(process.getInputStream().readAllBytes());
         int exit = process.waitFor();
         return exit == 0 && output.contains("Signature Verified Successfully");
+    }
+
+    /** What {@code openssl <args>} prints, as one line of upper-case hex without colons; {@code input} on its standard input. */
+    static String hex(byte[] input, String... args) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl"));
+        command.addAll(java.util.List.of(args));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "openssl is not installed");
+            return null;
+        }
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(input);
+        }
+        String output = new String(process.getInputStream().readAllBytes()).strip();
+        if (process.waitFor() != 0) {
+            throw new IOException("openssl " + String.join(" ", args) + " failed: " + output);
+        }
+        return output.replace(":", "").toUpperCase(java.util.Locale.ROOT);
     }
 }
