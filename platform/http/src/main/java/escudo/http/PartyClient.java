@@ -83,6 +83,14 @@ public final class PartyClient implements AutoCloseable {
                 .build(), responseType);
     }
 
+    /** PUTs {@code body} as JSON to {@code path}: sets what is there to it. */
+    public <T> T put(String path, Object body, Class<T> responseType) {
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body)))
+                .build(), responseType);
+    }
+
     /** GETs {@code path} (with its query, if any) and reads the answer. */
     public <T> T get(String path, Class<T> responseType) {
         return send(request(path).GET().build(), responseType);

@@ -93,6 +93,31 @@ public final class Routes {
         route(rules, Method.GET, path, (req, res) -> reply(res, handler.handle(new Request(req))));
     }
 
+    /**
+     * Serves a page with its script and style: each of {@code files} (an {@code .html}, {@code .js}
+     * or {@code .css} resource next to {@code owner}) at {@code prefix} and its name, the page's
+     * without {@code .html}; read once, served as is (pages get the strict policy of {@link #reply}).
+     */
+    public static void page(HttpRules rules, String prefix, Class<?> owner, String... files) {
+        for (String file : files) {
+            byte[] content;
+            try (var in = owner.getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IllegalStateException("the page's " + file + " is missing from the build");
+                }
+                content = in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : file.endsWith(".css") ? "text/css; charset=utf-8" : null;
+            if (type == null) {
+                throw new IllegalArgumentException("a page is HTML, JavaScript and CSS: " + file);
+            }
+            get(rules, prefix + file.substring(file.lastIndexOf('/') + 1).replace(".html", ""), req -> Binary.of(type, content));
+        }
+    }
+
     public static void delete(HttpRules rules, String path, RequestHandler handler) {
         route(rules, Method.DELETE, path, (req, res) -> reply(res, handler.handle(new Request(req))));
     }

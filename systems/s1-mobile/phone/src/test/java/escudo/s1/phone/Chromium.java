@@ -20,7 +20,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The PC of Flows A and B: headless Chromium from the system (Debian's chromium and chromedriver;
- * nothing downloaded), on the bank's online-banking page. Each page state a test names is saved as
+ * nothing downloaded), on the bank's online-banking page or a shop's checkout. Each page state a test names is saved as
  * a screenshot under target/screenshots (docs/s1-mobile.md shows them).
  */
 final class Chromium implements AutoCloseable {
@@ -58,16 +58,27 @@ final class Chromium implements AutoCloseable {
         return bank.resolve("/issuer/s1/online-banking");
     }
 
+    /** The bank's online-banking page. */
     void open() {
-        driver.get(pageUri().toString());
-        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("start")).isDisplayed());
+        open(pageUri(), "start");
+    }
+
+    /** Any page, once the element {@code readyId} shows. */
+    void open(URI page, String readyId) {
+        driver.get(page.toString());
+        awaitShown(readyId);
+    }
+
+    /** Types {@code text} into the field {@code id}. */
+    void type(String id, String text) {
+        driver.findElement(By.id(id)).clear();
+        driver.findElement(By.id(id)).sendKeys(text);
     }
 
     /** Types the transfer into the form and presses {@code button}: "start" (notify my phone) or "start-qr" (show a code). */
     void transfer(String customer, String phone, String payee, String amount, String message, String button) {
         for (String[] field : new String[][] {{"customer", customer}, {"phone", phone}, {"payee", payee}, {"amount", amount}, {"message", message}}) {
-            driver.findElement(By.id(field[0])).clear();
-            driver.findElement(By.id(field[0])).sendKeys(field[1]);
+            type(field[0], field[1]);
         }
         click(button);
     }
@@ -88,7 +99,7 @@ final class Chromium implements AutoCloseable {
     byte[] awaitPicture(String id, byte[] before) {
         return new WebDriverWait(driver, WAIT).until(d -> {
             Object width = ((JavascriptExecutor) d).executeScript("return document.getElementById(arguments[0]).naturalWidth", id);
-            if (!(width instanceof Number n) || n.intValue() == 0) {
+            if (!(width instanceof Number n) || n.intValue() == 0 || !d.findElement(By.id(id)).isDisplayed()) {
                 return null;
             }
             byte[] now = photograph(id);
@@ -99,6 +110,10 @@ final class Chromium implements AutoCloseable {
     /** Puts {@code file} into the file input {@code id}, as the user picks it in the browser's dialog. */
     void choose(String id, Path file) {
         driver.findElement(By.id(id)).sendKeys(file.toAbsolutePath().toString());
+    }
+
+    boolean shown(String id) {
+        return driver.findElement(By.id(id)).isDisplayed();
     }
 
     String text(String id) {

@@ -2,6 +2,7 @@ package escudo.s1.phone;
 
 import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,7 @@ class FlowBInTheBrowserTest {
         pc.choose("signed", signedFile(next));
         pc.awaitText("handoff-status", "DONE");
         assertEquals("signed and done", pc.text("handoff-hint"));
+        assertFalse(pc.shown("qr"), "once done the page shows no code to scan");
         screenshot("2-signed-and-done");
         assertBalances("75.00 EUR", "35.00 EUR");
     }

@@ -157,6 +157,30 @@ class FlowCTest {
         assertEquals(0, screen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class).sent(), "not sent again");
     }
 
+    @Test
+    void aKioskWhoseMerchantTheBankDoesNotKnowYetKeepsItsSignedChallengesUntilItDoes() throws Exception {
+        Secrets secrets = Secrets.ephemeral(SigningKey.generate());
+        try (PartyNode newKiosk = PartyNode.of(Role.MERCHANT, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.url",
+                bank.uri().toString(), "escudo.merchant.id", "kiosk-2", "escudo.merchant.port", "0")))
+                .database(RestartableParty.durableDatabase(dir.resolve("kiosk-2"))).secrets(secrets).clock(clock).start();
+             PartyClient itsScreen = new PartyClient(newKiosk.uri(), newKiosk.operatorToken());
+             PartyClient itsVisitor = new PartyClient(newKiosk.uri())) {
+            KioskChallenge challenge = itsScreen.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick("water", Money.parse("2.00 EUR")),
+                    KioskApi.Challenge.class).challenge();
+            itsVisitor.post("/merchant/s1/kiosk/challenges/" + challenge.challengeId() + "/presentation",
+                    new KioskApi.Presentation(Bytes.of(phone.sign(certificate, challenge, PIN))), KioskApi.Dispensed.class);
+            KioskApi.Collection early = itsScreen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class);
+            assertEquals(1, early.refused(), "the bank knows no merchant kiosk-2");
+
+            bank.desk().post("/issuer/merchants", new BankApi.OpenMerchant("kiosk-2", "Second kiosk", "EUR", secrets.signingKey().verifyingKey()),
+                    BankApi.Balance.class);
+            KioskApi.Collection later = itsScreen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class);
+            assertEquals(1, later.sent(), "sent again once the bank knows the merchant");
+            assertEquals(Money.parse("2.00 EUR"), later.total());
+            assertEquals(Money.parse("2.00 EUR"), bank.desk().get("/issuer/merchants/kiosk-2", BankApi.Balance.class).balance());
+        }
+    }
+
     private KioskChallenge pick(String item, String amount) {
         return screen.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick(item, Money.parse(amount)), KioskApi.Challenge.class).challenge();
     }

@@ -23,6 +23,7 @@ import escudo.s1.server.approval.Approvals;
 import escudo.s1.server.approval.Handoffs;
 import escudo.s1.server.ca.CertificationAuthority;
 import escudo.s1.server.kiosk.KioskPart;
+import escudo.s1.server.shop.ShopPart;
 import escudo.s1.server.ca.CmpServer;
 import escudo.s1.server.ca.Enrolments;
 import escudo.core.EscudoException;
@@ -55,12 +56,6 @@ public final class S1Feature implements Feature {
     static final String PKIX_CRL = "application/pkix-crl";
     private static final String PNG = "image/png";
 
-    /** The page the PC shows (seed 001, terminal 200), served as is; its script talks only to the routes below. */
-    private static final String[][] WEB_ASSETS = {
-            {"online-banking.html", "text/html; charset=utf-8"},
-            {"online-banking.js", "text/javascript; charset=utf-8"},
-            {"online-banking.css", "text/css; charset=utf-8"}};
-
     @Override
     public String name() {
         return "s1";
@@ -78,6 +73,7 @@ public final class S1Feature implements Feature {
     public void join(Party party) {
         if (party.role() == Role.MERCHANT) {
             KioskPart.join(party, party.setting(KIOSK_FLOOR));
+            ShopPart.join(party);
             return;
         }
         if (party.role() != Role.ISSUER) {
@@ -112,11 +108,8 @@ public final class S1Feature implements Feature {
                 limit.admit(req);
                 return Binary.of(CmpEnrolment.MEDIA_TYPE, cmp.handle(body));
             });
-            // The PC's side of Flow A: the online-banking page, its script and its style
-            for (String[] asset : WEB_ASSETS) {
-                byte[] content = resource(asset[0]);
-                Routes.get(r, "/issuer/s1/" + asset[0].replace(".html", ""), req -> Binary.of(asset[1], content));
-            }
+            // The PC's side of Flows A and B (terminal 200): the online-banking page; its script talks only to the routes below
+            Routes.page(r, "/issuer/s1/", S1Feature.class, "web/online-banking.html", "web/online-banking.js", "web/s1.css");
             // Flow A (Fig. 3): the online-banking page starts and follows, the phone fetches and signs; open, as the
             // phone number alone reads nothing and only the signature moves money; starting costs a row: limited
             Routes.post(r, "/issuer/s1/approvals/transfers", ApprovalApi.StartTransfer.class, (body, req) -> {
@@ -206,17 +199,6 @@ public final class S1Feature implements Feature {
             throw new CertificateException(CertificateException.MALFORMED, "a serial number is 1 to 40 lower-case hex digits");
         }
         return new BigInteger(hex, 16);
-    }
-
-    private static byte[] resource(String name) {
-        try (var in = S1Feature.class.getResourceAsStream("web/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("the page " + name + " is missing from the build");
-            }
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static byte[] der(CertificationAuthority ca) {

@@ -1,5 +1,6 @@
 package escudo.s1.server.kiosk;
 
+import escudo.bank.BankException;
 import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.core.Money;
@@ -82,7 +83,10 @@ public final class KioskPart {
             }
             for (int i = 0; i < waiting.size(); i++) {
                 KioskApi.Outcome outcome = outcomes.get(i);
-                kiosk.collected(waiting.get(i).getKey(), outcome.refusal());
+                // the bank does not know this merchant (yet): nothing is wrong with the challenge, and it waits for the next collection
+                if (!BankException.UNKNOWN_MERCHANT.value().equals(outcome.refusal())) {
+                    kiosk.collected(waiting.get(i).getKey(), outcome.refusal());
+                }
                 if (outcome.paid() != null) {
                     total = total == null ? outcome.paid() : total.plus(outcome.paid());
                 } else {

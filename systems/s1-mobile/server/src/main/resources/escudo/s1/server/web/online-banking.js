@@ -126,6 +126,7 @@
     $('handoff-expires').textContent = new Date(handoff.expiresAt).toLocaleTimeString();
     $('transfer').hidden = true;
     $('handoff').hidden = false;
+    $('qr').removeAttribute('src'); // the last hand-off's frame is not this one's
     $('qr').hidden = false;
     $('signed').disabled = false;
     $('signed').value = '';
