@@ -8,6 +8,7 @@ import escudo.cardos.CardOsException;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
 import escudo.s1.api.KioskApi;
+import escudo.s1.api.ShopApi;
 import escudo.s1.phone.CaLink;
 import escudo.s1.phone.Credential;
 import escudo.s1.phone.Phone;
@@ -103,6 +104,8 @@ final class Demo {
     private static final List<String> ALL = List.of("bank", "s0", "s1", "s2", "s3");
     private static final List<String> S3_ONLY = List.of("bank", "s3");
     private static final List<String> S1_ONLY = List.of("bank", "s1");
+    /** The book shop takes cards at its counter (S3) and the certified phone at its web checkout (S1). */
+    private static final List<String> BOOK_SHOP = List.of("bank", "s1", "s3");
     private static final String KIOSK = "station-kiosk";
     /** The kiosk merchant's deposit key, registered at the bank as any merchant's. */
     private final SigningKey kioskKey = SigningKey.generate();
@@ -114,8 +117,8 @@ final class Demo {
         new SecureRandom().nextBytes(token);
         String courierDeskToken = HexFormat.of().formatHex(token);
         try (PartyNode bankNode = party(Role.ISSUER, BANK, Map.of(), Secrets.ephemeral(SigningKey.generate()), ALL);
-                PartyNode coffeeNode = merchant("coffee-shop", 30_00, bankNode);
-                PartyNode booksNode = merchant("book-shop", 100_00, bankNode);
+                PartyNode coffeeNode = merchant("coffee-shop", 30_00, bankNode, S3_ONLY);
+                PartyNode booksNode = merchant("book-shop", 100_00, bankNode, BOOK_SHOP);
                 PartyNode courierNode = party(Role.COURIER, COURIER, Map.of("escudo.issuer.url", bankNode.uri().toString()),
                         Secrets.ephemeral(SigningKey.generate(), courierDeskToken, bankNode.operatorToken()), ALL);
                 PartyNode teaNode = party(Role.MERCHANT, TEA_SHOP, Map.of("escudo.issuer.url", bankNode.uri().toString(),
@@ -131,7 +134,7 @@ final class Demo {
                 PartyClient courier = new PartyClient(courierNode.uri(), courierDeskToken)) {
             out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", BankApi.BankInfo.class).publicKey().hex());
             out.println("  coffee-shop " + coffeeNode.uri() + "  (clears online above 30.00 EUR)");
-            out.println("  book-shop   " + booksNode.uri());
+            out.println("  book-shop   " + booksNode.uri() + "  (and its checkout " + booksNode.uri().resolve("/merchant/s1/shop") + ")");
             out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
             out.println("  courier     " + courierNode.uri());
             out.println("  kiosk       " + kioskNode.uri() + "  (unattended, approves with the certified phone)");
@@ -163,10 +166,10 @@ final class Demo {
         }
     }
 
-    /** A card-payments merchant (S3 only, no web shop) that clears online above {@code onlineLimit}. */
-    private PartyNode merchant(String id, long onlineLimit, PartyNode bank) {
+    /** A card-payments merchant that clears online above {@code onlineLimit}, with the systems of {@code features}. */
+    private PartyNode merchant(String id, long onlineLimit, PartyNode bank, List<String> features) {
         return party(Role.MERCHANT, id, Map.of("escudo.issuer.url", bank.uri().toString(), "escudo.merchant.online.limit",
-                Long.toString(onlineLimit)), Secrets.ephemeral(SigningKey.generate()), S3_ONLY);
+                Long.toString(onlineLimit)), Secrets.ephemeral(SigningKey.generate()), features);
     }
 
     /** A party of the demo on a free port, with its H2 database in the demo's data directory. */
@@ -278,7 +281,7 @@ final class Demo {
                 "the bank pays book-shop 19.70 EUR from its own account (20.00 less 1.5 % fee); Bob owes 20.00 EUR");
 
         splitOrder(bank, tea, courier);
-        certifiedPhone(bank, kiosk, kioskNode);
+        certifiedPhone(bank, books, kiosk, kioskNode);
 
         step("Ledger (double entry): every account, and the sum per currency");
         BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
@@ -371,7 +374,7 @@ final class Demo {
      * transfer started on the PC, approved on the phone, carried out once; Flow B (Fig. 5): a purchase
      * handed over by QR code; Flow C (Fig. 7) at a kiosk; a revoked certificate refused.
      */
-    private void certifiedPhone(PartyClient bank, PartyClient kiosk, PartyNode kioskNode) {
+    private void certifiedPhone(PartyClient bank, Counter books, PartyClient kiosk, PartyNode kioskNode) {
         step("S1 (seed 001): Alice's phone gets a certificate from the bank's CA and approves a transfer started on her PC");
         String number = "+34600000000";
         String phonePin = "1590";
@@ -396,24 +399,27 @@ final class Demo {
             expect(done.status() == ApprovalStatus.DONE && balance(bank, "customers/bob").equals(bobBefore.plus(Money.parse("15.00 EUR"))),
                     "signed as CMS with the PIN, checked (chain, revocation, user, content byte for byte) and carried out once: Bob has 15.00 EUR more");
             refused(ApprovalException.DONE, () -> toTheBank.approve(request.approvalId(), phone.sign(serial, request, phonePin)));
-            step("S1, Flow B (Figs. 4-5): a purchase at the book shop, handed to the phone as a QR code on the PC's screen and back as a file");
+            step("S1, Flow B (Figs. 4-5): at the book shop's web checkout, a QR code on the PC's screen to the phone, and a signed file back");
             Money shopBefore = balance(bank, "merchants/book-shop");
-            ApprovalApi.Handoff handoff = pc.post("/issuer/s1/handoffs/purchases", new ApprovalApi.StartPurchase("alice", number, "book-shop",
-                    Money.parse("8.00 EUR"), "a travel guide"), ApprovalApi.Handoff.class);
-            byte[] screen = pc.post("/issuer/s1/handoffs/frame", new ApprovalApi.Ticket(handoff.ticket()), byte[].class);
+            books.till().put("/merchant/s1/shop/items/guide", new ShopApi.PutItem("a travel guide", Money.parse("8.00 EUR")), ShopApi.Item.class);
+            ShopApi.Placed order = books.shop().post("/merchant/s1/shop/orders", new ShopApi.Order("guide", "alice", number, ShopApi.Flow.CODE),
+                    ShopApi.Placed.class);
+            say("Alice picks " + order.item() + " at " + order.amount() + "; the shop asks the bank for the approval at its own price"
+                    + " (the bank keeps nothing yet) and its page shows the bank's code, a new frame each second");
+            byte[] screen = books.shop().post("/merchant/s1/shop/orders/" + order.orderId() + "/frame", new ShopApi.Ask(), byte[].class);
             QrFrame frame = Phone.scan(screen);
-            say("the PC's page shows the code, a new frame each second (the bank keeps nothing yet); the phone reads the image ("
-                    + screen.length + " bytes of PNG) and shows: " + String.join(" / ", frame.request().display()));
+            say("the phone reads the image (" + screen.length + " bytes of PNG) and shows: " + String.join(" / ", frame.request().display()));
             refused(CardOsException.WRONG_PIN, () -> phone.sign(serial, frame, "0000"));
             byte[] signedPurchase = phone.sign(serial, frame, phonePin);
-            Path handedOver = write(dataDir.resolve("phones/approval-" + handoff.approvalId() + ".p7m"), signedPurchase);
+            Path handedOver = write(dataDir.resolve("phones/approval-" + frame.request().approvalId() + ".p7m"), signedPurchase);
             say("with the right PIN the phone signs the frame it read, and hands the signature to the PC as " + handedOver.getFileName());
-            ApprovalApi.Status paid = pc.post("/issuer/s1/handoffs/signature", new ApprovalApi.Signature(Bytes.of(signedPurchase)), ApprovalApi.Status.class);
+            ShopApi.Status paid = books.shop().post("/merchant/s1/shop/orders/" + order.orderId() + "/signature",
+                    new ApprovalApi.Signature(Bytes.of(signedPurchase)), ShopApi.Status.class);
             expect(paid.status() == ApprovalStatus.DONE && balance(bank, "merchants/book-shop").equals(shopBefore.plus(Money.parse("8.00 EUR"))),
-                    "the PC forwards it; the bank checks that it made that frame and that it is fresh, then all that Flow A checks:"
-                    + " 8.00 EUR from Alice to the book shop, once");
-            refused(ApprovalException.DONE, () -> pc.post("/issuer/s1/handoffs/signature", new ApprovalApi.Signature(Bytes.of(signedPurchase)),
-                    ApprovalApi.Status.class));
+                    "the page forwards it through the shop; the bank checks that it made that frame and that it is fresh, then all"
+                    + " that Flow A checks: 8.00 EUR from Alice to the book shop, once");
+            refused(ApprovalException.DONE, () -> books.shop().post("/merchant/s1/shop/orders/" + order.orderId() + "/signature",
+                    new ApprovalApi.Signature(Bytes.of(signedPurchase)), ShopApi.Status.class));
             step("S1, Flow C (Figs. 6-7): at an unattended kiosk Alice's phone signs the kiosk's challenge for a ticket");
             bank.post("/issuer/merchants", new BankApi.OpenMerchant(KIOSK, "Station kiosk", "EUR", kioskKey.verifyingKey()), BankApi.Balance.class);
             KioskChallenge challenge = kiosk.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick("a day ticket", Money.parse("4.00 EUR")),
