@@ -1,26 +1,30 @@
 package escudo.cli;
 
+import escudo.core.Bytes;
 import escudo.core.EscudoException;
 import escudo.http.PartyClient;
+import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
+import escudo.s1.api.KioskApi;
 import escudo.s1.phone.CaLink;
 import escudo.s1.phone.Credential;
 import escudo.s1.phone.Phone;
 import escudo.s1.phone.PhoneException;
 import escudo.s1.phone.ServiceLink;
-import escudo.s1.api.ApprovalApi;
 import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalRequest;
+import escudo.s1.protocol.KioskChallenge;
 import escudo.s1.protocol.PhoneProof;
 import escudo.s1.protocol.QrFrame;
-import java.math.BigInteger;
-import java.time.Duration;
 import escudo.s1.protocol.RevocationReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,7 +92,7 @@ final class S1Commands {
 
     @Command(name = "phone", description = "S1: the certification mobile terminal kept on this machine: its key and certificates behind a PIN.",
             subcommands = {Phones.Create.class, Phones.Enrol.class, Phones.List.class, Phones.Wait.class, Phones.Approve.class,
-                    Phones.Decline.class, Phones.Scan.class})
+                    Phones.Decline.class, Phones.Scan.class, Phones.Present.class})
     static final class Phones extends Group {
 
         /** Which phone, under --phones. */
@@ -165,15 +169,14 @@ final class S1Commands {
             final void run() {
                 Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
                 try (ServiceLink bank = new ServiceLink(nodes.bankUri())) {
-                    run(device, newestSerial(device), bank);
+                    run(device, newest(device).serial(), bank);
                 }
             }
 
             /** The phone's newest confirmed certificate: the one it approves with. */
-            static BigInteger newestSerial(Phone device) {
+            static Credential newest(Phone device) {
                 return device.credentials().stream().filter(Credential::confirmed).reduce((first, second) -> second)
-                        .orElseThrow(() -> new PhoneException(PhoneException.NO_CREDENTIAL, "the phone holds no confirmed certificate: enrol first"))
-                        .serial();
+                        .orElseThrow(() -> new PhoneException(PhoneException.NO_CREDENTIAL, "the phone holds no confirmed certificate: enrol first"));
             }
 
             /** The approval as the bank holds it for this phone, so what is signed is what the bank asks, not what was typed. */
@@ -264,7 +267,7 @@ final class S1Commands {
                     return;
                 }
                 Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
-                byte[] signed = device.sign(PhoneAction.newestSerial(device), frame, pin);
+                byte[] signed = device.sign(PhoneAction.newest(device).serial(), frame, pin);
                 Path file = signedFile != null ? signedFile : Path.of("approval-" + request.approvalId() + ".p7m");
                 try {
                     Files.write(file, signed);
@@ -279,6 +282,46 @@ final class S1Commands {
                     return Files.readAllBytes(image);
                 } catch (IOException e) {
                     throw new EscudoException(Main.USAGE, "cannot read the image " + image);
+                }
+            }
+        }
+
+        @Command(name = "present", description = {"Flow C: read the kiosk's challenge and show it; with --pin, sign it and present it to the kiosk, "
+                + "which checks the certificate with the CA before it dispenses."})
+        static final class Present extends Action {
+
+            @Mixin
+            Which phone;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Option(names = "--kiosk", required = true, paramLabel = "URL", description = "The kiosk's address, such as http://127.0.0.1:7411.")
+            URI kiosk;
+
+            @Option(names = "--challenge", required = true, paramLabel = "ID", description = "The challenge the kiosk's screen shows.")
+            String challengeId;
+
+            @Option(names = "--pin", paramLabel = "PIN", description = "The phone's PIN: sign and present.")
+            String pin;
+
+            @Override
+            void run() {
+                Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
+                Credential credential = PhoneAction.newest(device);
+                try (PartyClient atTheKiosk = new PartyClient(kiosk)) {
+                    String path = "/merchant/s1/kiosk/challenges/" + challengeId;
+                    KioskChallenge challenge = atTheKiosk.get(path, KioskApi.Challenge.class).challenge();
+                    ApprovalRequest request = challenge.request(credential.user());
+                    out().println("kiosk challenge " + challenge.challengeId() + ":");
+                    request.display().forEach(line -> out().println("  " + line));
+                    if (pin == null) {
+                        out().println("to pay, present again with --pin");
+                        return;
+                    }
+                    KioskApi.Dispensed dispensed = atTheKiosk.post(path + "/presentation", new KioskApi.Presentation(
+                            Bytes.of(device.sign(credential.serial(), challenge, pin))), KioskApi.Dispensed.class);
+                    out().println("the kiosk dispenses " + dispensed.item() + " (" + dispensed.amount() + ", standing checked " + dispensed.standing() + ")");
                 }
             }
         }

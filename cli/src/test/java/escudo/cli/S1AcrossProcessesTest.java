@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import escudo.bank.client.BankApi;
 import escudo.cardos.CardOsException;
+import escudo.core.Bytes;
 import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
@@ -15,9 +16,11 @@ import escudo.http.PartyClient;
 import escudo.node.KeyVault;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
+import escudo.s1.api.KioskApi;
 import escudo.s1.protocol.ApprovalException;
 import escudo.s1.protocol.ApprovalStatus;
 import escudo.s1.protocol.CertificateException;
+import escudo.s1.protocol.KioskChallenge;
 import escudo.testing.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -46,19 +49,17 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li><b>The bank and the merchant</b>: {@code escudo serve} in a child JVM (issuer, merchant and
- *       courier on the embedded default, an H2 file per party), for the whole test; the bank's CA
- *       and Flow A are its S1 feature.</li>
+ *       courier on the embedded default, an H2 file per party), for the whole test; the bank's CA,
+ *       Flows A and B, and the merchant's kiosk are its S1 feature.</li>
  *   <li><b>The phone</b>: each {@code escudo phone ...} command a child JVM of its own, the phone's
  *       keys and certificates in its own directory ({@code --phones}), with no operator token: all
  *       it knows of the bank is its address.</li>
  *   <li><b>The bank's desk</b>: {@code escudo certificate reference} and {@code revoke} as child
  *       JVMs with the operator token that {@code serve} wrote into its data directory; opening the
  *       accounts and reading balances and certificates is the test, over HTTP with that token.</li>
- *   <li><b>The PC's page</b>: the test, over HTTP with no token (starts, collects).</li>
+ *   <li><b>The PC's page and the kiosk's screen</b>: the test, over HTTP (the page with no token,
+ *       the kiosk's screen with the merchant's).</li>
  * </ul>
- *
- * Flow C (the kiosk) is not here: the command line has no command for a phone to present to a
- * kiosk yet (FlowCTest covers the kiosk over HTTP in one process).
  */
 class S1AcrossProcessesTest {
 
@@ -82,6 +83,7 @@ class S1AcrossProcessesTest {
 
     private final List<ChildJvm> children = new ArrayList<>();
     private URI bankUri;
+    private URI merchantUri;
     private int bankPort;
     private String token;
 
@@ -118,7 +120,7 @@ class S1AcrossProcessesTest {
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void aPhoneInItsOwnProcessesEnrolsApprovesDeclinesAndIsRefusedOnceRevoked() throws Exception {
+    void aPhoneInItsOwnProcessesEnrolsApprovesDeclinesScansPresentsToAKioskAndIsRefusedOnceRevoked() throws Exception {
         long started = System.nanoTime();
         serve();
         try (PartyClient desk = new PartyClient(bankUri, token); PartyClient pc = new PartyClient(bankUri)) {
@@ -166,6 +168,38 @@ class S1AcrossProcessesTest {
             assertEquals(ApprovalStatus.DECLINED, collect(pc, declined), "the page sees it declined");
             assertBalances(desk, aliceAfter, bobAfter, "a decline moves nothing");
 
+            // Flow B (Fig. 5): the PC's code as an image file, read, shown and signed by the phone process, the file forwarded by the PC
+            ApprovalApi.Handoff handoff = pc.post("/issuer/s1/handoffs/transfers", new ApprovalApi.StartTransfer("alice", NUMBER, "bob",
+                    Money.parse("3.00 EUR"), "by code"), ApprovalApi.Handoff.class);
+            Path screen = Files.write(dir.resolve("screen.png"), pc.post("/issuer/s1/handoffs/frame", new ApprovalApi.Ticket(handoff.ticket()),
+                    byte[].class));
+            Path signedFile = dir.resolve("approval.p7m");
+            phone("phone", "scan", "--phone", PHONE, "--image", screen.toString(), "--pin", PIN, "--out", signedFile.toString())
+                    .expect(0, "the phone reads the code off the image and signs it").find("Transfer 3\\.00 EUR");
+            assertEquals(ApprovalStatus.DONE, pc.post("/issuer/s1/handoffs/signature", new ApprovalApi.Signature(Bytes.of(Files.readAllBytes(signedFile))),
+                    ApprovalApi.Status.class).status(), "the PC forwards the phone's file");
+            aliceAfter = aliceAfter.minus(Money.parse("3.00 EUR"));
+            bobAfter = bobAfter.plus(Money.parse("3.00 EUR"));
+            assertBalances(desk, aliceAfter, bobAfter, "the hand-off is carried out");
+
+            // Flow C (Fig. 7): the merchant's kiosk shows a challenge; the phone process reads it, signs it and presents it
+            ranToItsEnd(child("merchant", "register", "--issuer", bankUri.toString(), "--merchant", merchantUri.toString(), "--token", token))
+                    .expect(0, "the merchant's node registers at the bank");
+            try (PartyClient kioskScreen = new PartyClient(merchantUri, token)) {
+                KioskChallenge challenge = kioskScreen.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick("a day ticket", Money.parse("4.00 EUR")),
+                        KioskApi.Challenge.class).challenge();
+                String[] present = {"phone", "present", "--phone", PHONE, "--kiosk", merchantUri.toString(), "--challenge", challenge.challengeId()};
+                phone(present).expect(0, "the phone shows the kiosk's challenge").find("Pay 4\\.00 EUR");
+                phone(concat(present, "--pin", WRONG_PIN)).refused(CardOsException.WRONG_PIN, "a wrong PIN presents nothing");
+                phone(concat(present, "--pin", PIN)).expect(0, "the kiosk checks the certificate online and dispenses")
+                        .find("the kiosk dispenses a day ticket \\(4\\.00 EUR, standing checked online\\)");
+                phone(concat(present, "--pin", PIN)).refused(ApprovalException.DONE, "a challenge is answered once");
+                assertEquals(Money.parse("4.00 EUR"), kioskScreen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(),
+                        KioskApi.Collection.class).total(), "the merchant collects the signed challenge from the bank");
+            }
+            aliceAfter = aliceAfter.minus(Money.parse("4.00 EUR"));
+            assertBalances(desk, aliceAfter, bobAfter, "the kiosk's sale is paid from Alice's account, once");
+
             // Revocation: the desk revokes while an approval waits; the phone is refused and nothing moves
             Page open = start(pc, Money.parse("7.00 EUR"), "after the theft");
             deskCommand("certificate", "revoke", "--serial", serial, "--reason", "key-compromise").expect(0, "the desk revokes")
@@ -179,7 +213,7 @@ class S1AcrossProcessesTest {
             assertEquals(ApprovalStatus.WAITING, collect(pc, open), "the page still waits: the revoked phone fetched nothing");
             EscudoException noPhone = assertThrows(EscudoException.class, () -> start(pc, Money.parse("1.00 EUR"), "one more"));
             assertEquals(ApprovalException.NO_CERTIFICATE, noPhone.code(), "the PC can no longer ask that phone: " + noPhone.getMessage());
-            assertBalances(desk, aliceAfter, bobAfter, "in the end exactly the one approved transfer moved money");
+            assertBalances(desk, aliceAfter, bobAfter, "in the end exactly what was approved moved money");
         }
         System.out.printf("S1AcrossProcessesTest: %d child JVMs, %d s%n", children.size(),
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
@@ -189,10 +223,12 @@ class S1AcrossProcessesTest {
     private void serve() throws IOException {
         bankPort = freePort();
         bankUri = URI.create("http://127.0.0.1:" + bankPort);
+        int merchantPort = freePort();
+        merchantUri = URI.create("http://127.0.0.1:" + merchantPort);
         Path data = dir.resolve("node");
         Map<String, String> settings = Map.of("ESCUDO_DATA_DIR", data.toString(),
                 "ESCUDO_ISSUER_PORT", String.valueOf(bankPort),
-                "ESCUDO_MERCHANT_PORT", String.valueOf(freePort()),
+                "ESCUDO_MERCHANT_PORT", String.valueOf(merchantPort),
                 "ESCUDO_COURIER_PORT", String.valueOf(freePort()));
         ChildJvm node = ChildJvm.start(Main.class.getName(), List.of("serve"), dir, settings, line -> line.startsWith("data in "), line -> false);
         children.add(node);
