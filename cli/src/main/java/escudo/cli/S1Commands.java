@@ -92,7 +92,7 @@ final class S1Commands {
 
     @Command(name = "phone", description = "S1: the certification mobile terminal kept on this machine: its key and certificates behind a PIN.",
             subcommands = {Phones.Create.class, Phones.Enrol.class, Phones.List.class, Phones.Wait.class, Phones.Approve.class,
-                    Phones.Decline.class, Phones.Scan.class, Phones.Present.class})
+                    Phones.Decline.class, Phones.Scan.class, Phones.Present.class, Phones.Renew.class})
     static final class Phones extends Group {
 
         /** Which phone, under --phones. */
@@ -151,6 +151,29 @@ final class S1Commands {
                 out().println("certificate " + credential.serial().toString(16) + " for " + credential.user().name() + " ("
                         + credential.user().customerId() + ", " + credential.user().phoneNumber() + ") valid until "
                         + credential.certificate().getNotAfter().toInstant());
+            }
+        }
+
+        @Command(name = "renew", description = "Renew the phone's certificate with a fresh key pair (CMP key update, signed with the current key); "
+                + "the CA then revokes the old one as superseded.")
+        static final class Renew extends Action {
+
+            @Mixin
+            Which phone;
+
+            @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The phone's PIN.")
+            String pin;
+
+            @Mixin
+            Options.Nodes nodes;
+
+            @Override
+            void run() {
+                Phone device = Phone.open(phone.dir(nodes), Clock.systemUTC());
+                Credential old = PhoneAction.newest(device);
+                Credential renewed = device.renew(CaLink.http(nodes.bankUri()), old.serial(), pin);
+                out().println("certificate " + renewed.serial().toString(16) + " replaces " + old.serial().toString(16) + ", valid until "
+                        + renewed.certificate().getNotAfter().toInstant());
             }
         }
 

@@ -169,13 +169,21 @@ class CommandLineTest {
         assertEquals(2, escudo("phone", "scan", "--phone", "alice", "--image", image.toString()));
         assertTrue(err.contains("s1.qr-unreadable"), err);
 
-        assertEquals(0, escudo("certificate", "revoke", "--serial", issued.group(1), "--reason", "key-compromise"), err);
+        assertEquals(2, escudo("phone", "renew", "--phone", "alice", "--pin", "1111"));
+        assertTrue(err.contains("card.wrong-pin"), err);
+        assertEquals(0, escudo("phone", "renew", "--phone", "alice", "--pin", "2468"), err);
+        Matcher renewed = Pattern.compile("certificate ([0-9a-f]+) replaces " + issued.group(1)).matcher(out);
+        assertTrue(renewed.find(), out);
+        assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
+        assertTrue(out.contains(issued.group(1)) && out.contains("SUPERSEDED") && out.contains(renewed.group(1) + " +46701234567"), out);
+        String serial = renewed.group(1);
+        assertEquals(0, escudo("certificate", "revoke", "--serial", serial, "--reason", "key-compromise"), err);
         assertEquals(0, escudo("certificate", "list", "--customer", "alice"), err);
         assertTrue(out.contains("revoked") && out.contains("KEY_COMPROMISE"), out);
-        assertEquals(2, escudo("certificate", "revoke", "--serial", issued.group(1)));
+        assertEquals(2, escudo("certificate", "revoke", "--serial", serial));
         assertTrue(err.contains("s1.certificate-already-revoked"), err);
         assertEquals(0, escudo("phone", "list", "--phone", "alice"), err);
-        assertTrue(out.contains(issued.group(1) + " Alice Andersson +46701234567"), out);
+        assertTrue(out.contains(serial + " Alice Andersson +46701234567"), out);
     }
 
     @Test

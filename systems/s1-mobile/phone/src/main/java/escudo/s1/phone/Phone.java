@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The certification mobile terminal of seed 001 (Fig. 2, terminal 500): its certificates and their
@@ -81,25 +82,48 @@ public final class Phone {
      */
     public synchronized Credential enrol(CaLink ca, String reference, char[] secret, String pin) {
         Objects.requireNonNull(ca, "ca");
-        KeyPair key;
+        return transact(ca, pin, key -> CmpEnrolment.start(reference, secret, key), null);
+    }
+
+    /**
+     * Renews the confirmed certificate {@code serial} before it expires (CMP key update, RFC 9483
+     * section 4.1.3), after the holder's {@code pin}: a fresh key pair made here, the request signed
+     * with the current key, the CA's answer checked under the root the phone already trusts. Once
+     * the CA confirms, it has revoked the old certificate as superseded, and the phone drops it.
+     * Returns the new credential.
+     */
+    public synchronized Credential renew(CaLink ca, BigInteger serial, String pin) {
+        Objects.requireNonNull(ca, "ca");
+        Stored current = confirmed(serial);
+        return transact(ca, pin, key -> CmpEnrolment.renewal(current.certificate(), current.privateKey(), current.root(), key), current.certificate());
+    }
+
+    /**
+     * One CMP transaction for a key made here: the certificate kept with its key once the CA's
+     * answer checks out, committed <b>before</b> the confirmation, then marked confirmed (and
+     * {@code replaced}, if any, dropped) after the CA's {@code pkiConf}. A crash in between leaves
+     * an unconfirmed credential that is never good.
+     */
+    private Credential transact(CaLink ca, String pin, Function<KeyPair, CmpEnrolment> start, X509Certificate replaced) {
         X509Certificate certificate;
         X509Certificate root;
-        CmpEnrolment enrolment;
+        CmpEnrolment transaction;
         try (Operation operation = application.begin()) {
             operation.verifyHolder(pin);
-            key = CertificateProfile.newKeyPair();
-            enrolment = CmpEnrolment.start(reference, secret, key);
-            certificate = enrolment.certificate(ca.cmp(enrolment.initializationRequest()));
-            root = enrolment.root();
-            RelyingParty.trusting(root).verify(certificate, clock.instant()); // the profile, under the root the secret vouched for
+            KeyPair key = CertificateProfile.newKeyPair();
+            transaction = start.apply(key);
+            certificate = transaction.certificate(ca.cmp(transaction.request()));
+            root = transaction.root();
+            RelyingParty.trusting(root).verify(certificate, clock.instant()); // the profile, under the root the phone trusts
             List<Stored> stored = new ArrayList<>(decode(record()));
             stored.add(new Stored(key.getPrivate().getEncoded(), certificate, root, false));
             operation.commit(encode(stored));
         }
-        enrolment.confirmed(ca.cmp(enrolment.confirmation()));
+        transaction.confirmed(ca.cmp(transaction.confirmation()));
         try (Operation operation = application.begin()) {
             List<Stored> stored = new ArrayList<>(decode(record()));
             stored.replaceAll(s -> s.certificate().equals(certificate) ? s.confirmed() : s);
+            stored.removeIf(s -> s.certificate().equals(replaced));
             operation.commit(encode(stored));
         }
         return new Credential(certificate, root, true);

@@ -206,7 +206,7 @@ class FlowBTest {
         KeyPair key = CertificateProfile.newKeyPair();
         CmpEnrolment enrolment = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), key);
         CaLink ca = CaLink.http(bank.uri());
-        var certificate = enrolment.certificate(ca.cmp(enrolment.initializationRequest()));
+        var certificate = enrolment.certificate(ca.cmp(enrolment.request()));
         enrolment.confirmed(ca.cmp(enrolment.confirmation()));
         assertRefused(ApprovalException.WRONG_USER, () -> handOver(SignedApproval.sign(frame, certificate, key.getPrivate())));
 

@@ -96,6 +96,27 @@ class PhoneTest {
         assertTrue(phone.credentials().isEmpty());
     }
 
+    @Test
+    void thePhoneRenewsItsCertificateWithAFreshKeyAndDropsTheOneTheCaSuperseded() {
+        Phone phone = Phone.create(dir.resolve("phone"), PIN, clock);
+        java.math.BigInteger first = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
+        CaLink ca = CaLink.http(bank.uri());
+        assertRefused(CardOsException.WRONG_PIN, () -> phone.renew(ca, first, "1111"));
+        assertEquals(1, bank.desk().get("/issuer/customers/alice/certificates", CaApi.Certificates.class).certificates().size(), "nothing asked");
+
+        Credential renewed = phone.renew(ca, first, PIN);
+        assertEquals(java.util.List.of(renewed.serial()), phone.credentials().stream().map(Credential::serial).toList(), "only the new one is kept");
+        assertTrue(renewed.confirmed());
+        assertEquals(new UserIdentity("Alice Andersson", "alice", PHONE), renewed.user());
+        java.util.List<CaApi.CertificateView> atTheCa = bank.desk().get("/issuer/customers/alice/certificates", CaApi.Certificates.class).certificates();
+        CaApi.CertificateView old = atTheCa.stream().filter(c -> c.serial().equals(first.toString(16))).findFirst().orElseThrow();
+        assertEquals(escudo.s1.protocol.RevocationReason.SUPERSEDED, old.reason());
+        assertRefused(PhoneException.NO_CREDENTIAL, () -> phone.renew(ca, first, PIN));
+        try (ServiceLink link = new ServiceLink(bank.uri())) {
+            assertTrue(phone.pending(link, renewed.serial()).isEmpty(), "the bank takes the new certificate");
+        }
+    }
+
     private CaApi.Reference reference() {
         return bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol("alice", PHONE), CaApi.Reference.class);
     }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -38,16 +39,20 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
- * The phone's side of enrolment (seed 001, S100-S140) in CMP (RFC 4210) as the lightweight profile
- * (RFC 9483, section 4.1.5) has it for a shared secret: an initialization request ({@code ir})
- * for the phone's own key, signed by that key (proof of possession) and MAC-protected with the
- * desk's secret under the reference number as sender key id; the CA's answer ({@code ip}), checked
- * under the same secret; the certificate confirmation ({@code certConf}); and the CA's
- * {@code pkiConf}. One object per enrolment, used in that order. A stock CMP client (openssl cmp)
- * does the same.
+ * The phone's side of CMP (RFC 4210) as the lightweight profile (RFC 9483) has it, for its two
+ * transactions with the CA. <b>Enrolment</b> (seed 001, S100-S140; RFC 9483 section 4.1.5): an
+ * initialization request ({@code ir}) for the phone's own key, signed by that key (proof of
+ * possession) and MAC-protected with the desk's secret under the reference number as sender key
+ * id; the CA's answer ({@code ip}), checked under the same secret. <b>Renewal</b> (RFC 9483 section
+ * 4.1.3): a key update request ({@code kur}) for a fresh key, signature-protected by the key of the
+ * certificate it renews, which travels in extraCerts; the CA's {@code kup}, signed by the root the
+ * phone already trusts. Either way then the certificate confirmation ({@code certConf}) and the
+ * CA's {@code pkiConf}. One object per transaction, used in that order. A stock CMP client
+ * (openssl cmp) does the same.
  */
 public final class CmpEnrolment {
 
@@ -64,8 +69,19 @@ public final class CmpEnrolment {
     public static final int NONCE_LENGTH = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final String reference;
-    private final char[] secret;
+    /** How this transaction's messages are protected, and how the CA's answers are checked. */
+    private sealed interface Protection permits Secret, Signature {
+    }
+
+    /** Enrolment: PBM under the desk's secret, the reference number as sender key id. */
+    private record Secret(String reference, char[] secret) implements Protection {
+    }
+
+    /** Renewal: a signature by the key of the certificate being renewed; the answers signed by the root. */
+    private record Signature(X509Certificate current, PrivateKey currentKey, X509Certificate root) implements Protection {
+    }
+
+    private final Protection protection;
     private final KeyPair key;
     private final GeneralName sender;
     private final byte[] transactionId = random();
@@ -75,32 +91,69 @@ public final class CmpEnrolment {
     private X509CertificateHolder issued;
     private X509Certificate root;
 
-    private CmpEnrolment(String reference, char[] secret, KeyPair key) {
-        this.reference = Objects.requireNonNull(reference, "reference");
-        this.secret = secret.clone();
-        this.key = key;
-        this.sender = new GeneralName(new X500Name("CN=" + reference));
+    private CmpEnrolment(Protection protection, KeyPair key, GeneralName sender) {
+        this.protection = protection;
+        this.key = Objects.requireNonNull(key, "key");
+        this.sender = sender;
     }
 
     /** An enrolment with the desk's {@code reference} number and {@code secret} for the phone's {@code key} (P-256). */
     public static CmpEnrolment start(String reference, char[] secret, KeyPair key) {
-        return new CmpEnrolment(reference, secret, key);
+        Objects.requireNonNull(reference, "reference");
+        return new CmpEnrolment(new Secret(reference, secret.clone()), key, new GeneralName(new X500Name("CN=" + reference)));
     }
 
-    /** The {@code ir}: DER, to post as {@value #MEDIA_TYPE}. */
-    public byte[] initializationRequest() {
+    /**
+     * The renewal of {@code current} (whose private key is {@code currentKey}) for the fresh
+     * {@code key}, with a CA whose answers must be signed by {@code root}.
+     */
+    public static CmpEnrolment renewal(X509Certificate current, PrivateKey currentKey, X509Certificate root, KeyPair key) {
+        X500Name subject = X500Name.getInstance(current.getSubjectX500Principal().getEncoded());
+        CmpEnrolment renewal = new CmpEnrolment(new Signature(current, currentKey, root), key, new GeneralName(subject));
+        renewal.root = root;
+        return renewal;
+    }
+
+    /** The first message, {@code ir} or {@code kur}: DER, to post as {@value #MEDIA_TYPE}. */
+    public byte[] request() {
         try {
-            CertificateReqMessagesBuilder requests = new CertificateReqMessagesBuilder();
+            JcaCertificateRequestMessageBuilder request = new JcaCertificateRequestMessageBuilder(BigInteger.ZERO);
+            request.setPublicKey(key.getPublic());
+            request.setProofOfPossessionSigningKeySigner(new JcaContentSignerBuilder(CertificateProfile.SIGNATURE_ALGORITHM).build(key.getPrivate()));
             // A subject in the template makes the proof of possession a plain signature over the request
             // (RFC 4211 section 4.1); the CA names the customer itself, whatever the template says.
-            requests.addRequest(new JcaCertificateRequestMessageBuilder(BigInteger.ZERO)
-                    .setSubject(new javax.security.auth.x500.X500Principal("CN=" + reference))
-                    .setPublicKey(key.getPublic())
-                    .setProofOfPossessionSigningKeySigner(new JcaContentSignerBuilder(CertificateProfile.SIGNATURE_ALGORITHM).build(key.getPrivate()))
-                    .build());
-            return protect(builder(PKIHeader.NULL_NAME, null).setBody(PKIBody.TYPE_INIT_REQ, requests.build()));
+            int type;
+            switch (protection) {
+                case Secret secret -> {
+                    request.setSubject(new javax.security.auth.x500.X500Principal("CN=" + secret.reference()));
+                    type = PKIBody.TYPE_INIT_REQ;
+                }
+                case Signature signature -> {
+                    request.setSubject(signature.current().getSubjectX500Principal());
+                    request.addControl(new OldCertId(signature.current())); // RFC 4211 section 6.5: the certificate this one renews
+                    type = PKIBody.TYPE_KEY_UPDATE_REQ;
+                }
+            }
+            CertificateReqMessagesBuilder requests = new CertificateReqMessagesBuilder();
+            requests.addRequest(request.build());
+            return protect(builder(PKIHeader.NULL_NAME, null).setBody(type, requests.build()));
         } catch (CRMFException | OperatorCreationException e) {
             throw new IllegalStateException("cannot build the certificate request", e);
+        }
+    }
+
+    /** The id-regCtrl-oldCertID control (RFC 4211 section 6.5): issuer and serial number of the certificate a kur renews. */
+    private record OldCertId(X509Certificate current) implements org.bouncycastle.cert.crmf.Control {
+
+        @Override
+        public org.bouncycastle.asn1.ASN1ObjectIdentifier getType() {
+            return org.bouncycastle.asn1.crmf.CRMFObjectIdentifiers.id_regCtrl_oldCertID;
+        }
+
+        @Override
+        public org.bouncycastle.asn1.ASN1Encodable getValue() {
+            return new org.bouncycastle.asn1.crmf.CertId(new GeneralName(X500Name.getInstance(current.getIssuerX500Principal().getEncoded())),
+                    current.getSerialNumber());
         }
     }
 
@@ -110,7 +163,7 @@ public final class CmpEnrolment {
      * key. The CA's root, sent along in {@code caPubs} under the same protection, is {@link #root}.
      */
     public X509Certificate certificate(byte[] answer) {
-        ProtectedPKIMessage message = checked(answer, PKIBody.TYPE_INIT_REP);
+        ProtectedPKIMessage message = checked(answer, protection instanceof Secret ? PKIBody.TYPE_INIT_REP : PKIBody.TYPE_KEY_UPDATE_REP);
         CertificateRepMessage reply = CertificateRepMessage.fromPKIBody(message.getBody());
         CertificateResponse[] responses = reply.getResponses();
         if (responses.length != 1 || !responses[0].toASN1Structure().getCertReqId().hasValue(0)) {
@@ -125,12 +178,14 @@ public final class CmpEnrolment {
             if (!Arrays.equals(issued.getSubjectPublicKeyInfo().getEncoded(), key.getPublic().getEncoded())) {
                 throw EnrolmentException.malformed("the certificate is for another key");
             }
-            X509CertificateHolder[] caPubs = reply.getX509Certificates();
-            if (caPubs.length != 1) {
-                throw EnrolmentException.malformed("the answer does not carry the CA's root");
-            }
             JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-            root = converter.getCertificate(caPubs[0]);
+            if (protection instanceof Secret) {
+                X509CertificateHolder[] caPubs = reply.getX509Certificates();
+                if (caPubs.length != 1) {
+                    throw EnrolmentException.malformed("the answer does not carry the CA's root");
+                }
+                root = converter.getCertificate(caPubs[0]); // authenticated by the secret, as the whole answer
+            }
             ca = message.getHeader().getSender();
             caNonce = message.getHeader().getSenderNonce().getOctets();
             return converter.getCertificate(issued);
@@ -142,7 +197,7 @@ public final class CmpEnrolment {
         }
     }
 
-    /** The CA's root as the {@code ip} gave it, authenticated by the secret. */
+    /** The CA's root: as the {@code ip} gave it, authenticated by the secret; or, renewing, the one the phone trusts already. */
     public X509Certificate root() {
         if (root == null) {
             throw new IllegalStateException("no certificate yet");
@@ -186,10 +241,15 @@ public final class CmpEnrolment {
         ProtectedPKIMessage message = new ProtectedPKIMessage(general);
         PKIHeader header = message.getHeader();
         try {
-            if (!message.hasPasswordBasedMacProtection() || !message.verify(pkmac(), secret)) {
-                throw new EnrolmentException(EnrolmentException.BAD_PROTECTION, "the CA's answer does not verify under the secret");
+            boolean verified = switch (protection) {
+                case Secret secret -> message.hasPasswordBasedMacProtection() && message.verify(pkmac(), secret.secret());
+                case Signature signature -> !message.hasPasswordBasedMacProtection()
+                        && message.verify(new JcaContentVerifierProviderBuilder().build(signature.root())); // the root it trusts, not extraCerts
+            };
+            if (!verified) {
+                throw new EnrolmentException(EnrolmentException.BAD_PROTECTION, "the CA's answer's protection does not verify");
             }
-        } catch (CMPException | RuntimeException e) {
+        } catch (CMPException | OperatorCreationException | RuntimeException e) {
             if (e instanceof EnrolmentException refused) {
                 throw refused;
             }
@@ -209,7 +269,10 @@ public final class CmpEnrolment {
     private ProtectedPKIMessageBuilder builder(GeneralName recipient, byte[] recipientNonce) {
         sentNonce = random();
         ProtectedPKIMessageBuilder builder = new ProtectedPKIMessageBuilder(PKIHeader.CMP_2000, sender, recipient)
-                .setSenderKID(reference.getBytes(StandardCharsets.UTF_8))
+                .setSenderKID(switch (protection) {
+                    case Secret secret -> secret.reference().getBytes(StandardCharsets.UTF_8);
+                    case Signature signature -> subjectKeyId(signature.current()); // RFC 9483 section 3.2
+                })
                 .setTransactionID(transactionId)
                 .setSenderNonce(sentNonce)
                 .setMessageTime(new java.util.Date());
@@ -218,10 +281,25 @@ public final class CmpEnrolment {
 
     private byte[] protect(ProtectedPKIMessageBuilder builder) {
         try {
-            return builder.build(pkmac().setIterationCount(ITERATIONS).build(secret)).toASN1Structure().getEncoded();
-        } catch (CMPException | CRMFException | IOException e) {
+            ProtectedPKIMessage message = switch (protection) {
+                case Secret secret -> builder.build(pkmac().setIterationCount(ITERATIONS).build(secret.secret()));
+                case Signature signature -> builder.addCMPCertificate(new X509CertificateHolder(signature.current().getEncoded()))
+                        .build(new JcaContentSignerBuilder(CertificateProfile.SIGNATURE_ALGORITHM).build(signature.currentKey()));
+            };
+            return message.toASN1Structure().getEncoded();
+        } catch (CMPException | CRMFException | IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot protect the CMP message", e);
         }
+    }
+
+    /** The subject key identifier of {@code certificate} (the profile puts one in every certificate). */
+    static byte[] subjectKeyId(X509Certificate certificate) {
+        byte[] extension = certificate.getExtensionValue(org.bouncycastle.asn1.x509.Extension.subjectKeyIdentifier.getId());
+        if (extension == null) {
+            throw new IllegalArgumentException("the certificate has no subject key identifier");
+        }
+        return org.bouncycastle.asn1.x509.SubjectKeyIdentifier.getInstance(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifier();
     }
 
     static PKMACBuilder pkmac() {

@@ -27,6 +27,9 @@ public final class EnrolmentException extends EscudoException {
     /** A certificate confirmation for no certificate of this transaction, or with another hash. */
     public static final ErrorCode BAD_CONFIRMATION = ErrorCode.declare("s1.bad-confirmation", Kind.INVALID);
 
+    /** A CMP transaction id the CA has answered already: a key update request sent again issues nothing. */
+    public static final ErrorCode REPLAYED = ErrorCode.declare("s1.cmp-replayed", Kind.CONFLICT);
+
     public EnrolmentException(ErrorCode code, String message) {
         super(code, message);
     }

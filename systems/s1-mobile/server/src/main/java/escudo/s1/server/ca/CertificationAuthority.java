@@ -194,9 +194,23 @@ public final class CertificationAuthority {
 
     /** The certificate's holder rejected it: revoked, so that it is never good. */
     void reject(Tx tx, BigInteger serial) {
+        end(tx, serial, RevocationReason.CESSATION_OF_OPERATION);
+    }
+
+    /** A renewal the phone confirmed replaces the certificate it renewed: revoked as superseded. */
+    void supersede(Tx tx, BigInteger serial) {
+        end(tx, serial, RevocationReason.SUPERSEDED);
+    }
+
+    private void end(Tx tx, BigInteger serial, RevocationReason reason) {
         tx.update("UPDATE s1_certificate SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND revoked_at IS NULL",
-                clock.instant(), RevocationReason.CESSATION_OF_OPERATION.code(), hex(serial));
+                clock.instant(), reason.code(), hex(serial));
         crl = null;
+    }
+
+    /** The root key's signer, for the CA's signature-protected CMP answers. */
+    ContentSigner cmpSigner() {
+        return signer(rootKey);
     }
 
     /**

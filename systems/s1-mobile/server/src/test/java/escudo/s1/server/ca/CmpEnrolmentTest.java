@@ -22,6 +22,7 @@ import escudo.s1.protocol.CertificateProfile;
 import escudo.s1.protocol.CmpEnrolment;
 import escudo.s1.protocol.EnrolmentException;
 import escudo.s1.protocol.RelyingParty;
+import escudo.s1.protocol.RevocationReason;
 import escudo.s1.protocol.UserIdentity;
 import escudo.testing.Command;
 import escudo.testing.TestBytes;
@@ -96,7 +97,7 @@ class CmpEnrolmentTest {
         KeyPair key = CertificateProfile.newKeyPair();
         CmpEnrolment enrolment = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), key);
 
-        X509Certificate certificate = enrolment.certificate(cmp(enrolment.initializationRequest()));
+        X509Certificate certificate = enrolment.certificate(cmp(enrolment.request()));
         assertEquals(ca.root(), enrolment.root(), "the root came in caPubs, under the secret");
         assertEquals(new UserIdentity("Alice Andersson", "alice", PHONE), relyingParty.verify(certificate, clock.instant()));
         assertEquals(key.getPublic(), certificate.getPublicKey());
@@ -109,7 +110,7 @@ class CmpEnrolmentTest {
         assertEquals(clock.instant(), listed.confirmedAt());
 
         CmpEnrolment again = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
-        assertRefused(EnrolmentException.USED_REFERENCE, () -> again.certificate(cmp(again.initializationRequest())));
+        assertRefused(EnrolmentException.USED_REFERENCE, () -> again.certificate(cmp(again.request())));
         assertEquals(1, ca.certificatesOf("alice").size());
     }
 
@@ -136,17 +137,17 @@ class CmpEnrolmentTest {
         CaApi.Reference reference = desk(PHONE);
         for (int i = 0; i < Enrolments.MAX_FAILURES; i++) {
             CmpEnrolment guess = CmpEnrolment.start(reference.reference(), ("WRONG" + i).toCharArray(), CertificateProfile.newKeyPair());
-            assertRefused(EnrolmentException.BAD_PROTECTION, () -> guess.certificate(cmp(guess.initializationRequest())));
+            assertRefused(EnrolmentException.BAD_PROTECTION, () -> guess.certificate(cmp(guess.request())));
         }
         CmpEnrolment right = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
-        assertRefused(EnrolmentException.LOCKED_REFERENCE, () -> right.certificate(cmp(right.initializationRequest())));
+        assertRefused(EnrolmentException.LOCKED_REFERENCE, () -> right.certificate(cmp(right.request())));
         assertEquals(0, ca.certificatesOf("alice").size());
     }
 
     @Test
     void anUnknownOrExpiredReferenceARequestSignedByAnotherKeyAndMalformedMessagesAreRefused() throws Exception {
         CmpEnrolment unknown = CmpEnrolment.start("123456789012", "ANYTHING".toCharArray(), CertificateProfile.newKeyPair());
-        assertRefused(EnrolmentException.UNKNOWN_REFERENCE, () -> unknown.certificate(cmp(unknown.initializationRequest())));
+        assertRefused(EnrolmentException.UNKNOWN_REFERENCE, () -> unknown.certificate(cmp(unknown.request())));
 
         CaApi.Reference reference = desk(PHONE);
         KeyPair requested = CertificateProfile.newKeyPair();
@@ -155,7 +156,7 @@ class CmpEnrolmentTest {
         assertRefused(EnrolmentException.BAD_POP, () -> phone.certificate(cmp(forged)));
         assertRefused(EnrolmentException.MALFORMED, () -> phone.certificate(cmp(new byte[] {0x30, 0x03, 0x02, 0x01, 0x00})));
 
-        byte[] ir = phone.initializationRequest();
+        byte[] ir = phone.request();
         byte[] altered = ir.clone();
         altered[altered.length / 2] ^= 0x01;
         assertRefused(EnrolmentException.BAD_PROTECTION, () -> phone.certificate(cmp(altered)));
@@ -169,7 +170,7 @@ class CmpEnrolmentTest {
     void aTamperedAnswerAConfirmationOfAnotherCertificateAndTheDeskWithoutItsTokenAreRefused() throws Exception {
         CaApi.Reference reference = desk(PHONE);
         CmpEnrolment phone = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
-        byte[] ir = phone.initializationRequest();
+        byte[] ir = phone.request();
         byte[] answer = cmp(ir);
         byte[] tampered = answer.clone();
         tampered[TestBytes.indexOf(tampered, reference.reference().getBytes())] ^= 0x01; // a digit of the recipient key id: still DER
@@ -179,7 +180,7 @@ class CmpEnrolmentTest {
         X509Certificate certificate = phone.certificate(answer);
 
         CmpEnrolment other = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), CertificateProfile.newKeyPair());
-        other.initializationRequest();
+        other.request();
         assertRefused(EnrolmentException.USED_REFERENCE, () -> other.certificate(cmp(ir)));
         assertRefused(CertificateException.STATUS_UNKNOWN, () -> standing(certificate));
         phone.confirmed(cmp(phone.confirmation()));
@@ -191,6 +192,94 @@ class CmpEnrolmentTest {
         assertRefused(CertificateException.MALFORMED, () -> desk("0701234567"));
         assertRefused(escudo.bank.BankException.UNKNOWN_CUSTOMER, () -> bank.desk().post("/issuer/ca/enrolments",
                 new CaApi.Enrol("mallory", PHONE), CaApi.Reference.class));
+    }
+
+    /** A certificate the phone holds with its key, enrolled and confirmed. */
+    private record Held(X509Certificate certificate, KeyPair key) {
+    }
+
+    private Held enrolled() throws Exception {
+        CaApi.Reference reference = desk(PHONE);
+        KeyPair key = CertificateProfile.newKeyPair();
+        CmpEnrolment enrolment = CmpEnrolment.start(reference.reference(), reference.secret().toCharArray(), key);
+        X509Certificate certificate = enrolment.certificate(cmp(enrolment.request()));
+        enrolment.confirmed(cmp(enrolment.confirmation()));
+        return new Held(certificate, key);
+    }
+
+    @Test
+    void aGoodCertificateIsRenewedForAFreshKeyAndTheOldOneIsSupersededOnceTheNewOneIsConfirmed() throws Exception {
+        Held current = enrolled();
+        KeyPair fresh = CertificateProfile.newKeyPair();
+        CmpEnrolment renewal = CmpEnrolment.renewal(current.certificate(), current.key().getPrivate(), ca.root(), fresh);
+        byte[] kur = renewal.request();
+        X509Certificate renewed = renewal.certificate(cmp(kur));
+        assertEquals(relyingParty.verify(current.certificate(), clock.instant()), relyingParty.verify(renewed, clock.instant()), "the same user");
+        assertEquals(fresh.getPublic(), renewed.getPublicKey());
+        assertRefused(CertificateException.STATUS_UNKNOWN, () -> standing(renewed));
+        assertEquals(current.certificate().getSerialNumber(), standing(current.certificate()).serial(), "still good until the phone confirms");
+
+        CmpEnrolment replay = CmpEnrolment.renewal(current.certificate(), current.key().getPrivate(), ca.root(), fresh);
+        replay.request();
+        assertRefused(EnrolmentException.REPLAYED, () -> replay.certificate(cmp(kur)));
+
+        renewal.confirmed(cmp(renewal.confirmation()));
+        assertEquals(renewed.getSerialNumber(), standing(renewed).serial());
+        assertRefused(CertificateException.REVOKED, () -> standing(current.certificate()));
+        assertEquals(RevocationReason.SUPERSEDED, ca.entry(current.certificate().getSerialNumber()).orElseThrow().revocationReason());
+        assertRefused(CertificateException.REVOKED, () -> renewal.confirmed(cmp(renewal.confirmation()))); // the old key signs nothing now
+        assertEquals(2, ca.certificatesOf("alice").size(), "the replay issued nothing");
+    }
+
+    @Test
+    void opensslCmpRenewsTheSameWay() throws Exception {
+        Held current = enrolled();
+        Files.writeString(dir.resolve("current.pem"), pem("CERTIFICATE", current.certificate().getEncoded()));
+        Files.writeString(dir.resolve("current.key"), pem("PRIVATE KEY", current.key().getPrivate().getEncoded()));
+        Files.writeString(dir.resolve("root.pem"), pem("CERTIFICATE", ca.root().getEncoded()));
+        assertEquals(0, Command.run(dir, "openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "new.key").exit());
+        Command renewed;
+        try (Http10Relay front = Http10Relay.to(bank.uri())) {
+            renewed = Command.run(dir, "openssl", "cmp", "-cmd", "kur", "-server", front.authority(), "-path", "issuer/ca/cmp",
+                    "-cert", "current.pem", "-key", "current.key", "-newkey", "new.key", "-trusted", "root.pem", "-certout", "renewed.pem",
+                    "-unprotected_errors");
+        }
+        assertEquals(0, renewed.exit(), renewed.output());
+        X509Certificate certificate = RelyingParty.certificate(pemBody(Files.readString(dir.resolve("renewed.pem"))));
+        assertEquals("Alice Andersson", relyingParty.verify(certificate, clock.instant()).name());
+        assertEquals(certificate.getSerialNumber(), standing(certificate).serial(), "openssl confirmed it");
+        assertRefused(CertificateException.REVOKED, () -> standing(current.certificate()));
+        Command verified = Command.run(dir, "openssl", "verify", "-CAfile", "root.pem", "renewed.pem");
+        assertTrue(verified.output().contains("renewed.pem: OK"), verified.output());
+    }
+
+    @Test
+    void aRenewalSignedByARevokedOrAnotherCasCertificateOrWithAlteredBytesIssuesNothing() throws Exception {
+        Held current = enrolled();
+        CmpEnrolment renewal = CmpEnrolment.renewal(current.certificate(), current.key().getPrivate(), ca.root(), CertificateProfile.newKeyPair());
+        byte[] kur = renewal.request();
+        byte[] altered = kur.clone();
+        altered[TestBytes.indexOf(altered, "Alice Andersson".getBytes())] ^= 0x03; // the header's sender, under the signature: "Blice
+        assertRefused(EnrolmentException.BAD_PROTECTION, () -> renewal.certificate(cmp(altered)));
+
+        try (RestartableParty other = RestartableParty.start(() -> PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank-2",
+                "escudo.issuer.port", "0"))).database(RestartableParty.durableDatabase(dir.resolve("other"))).secrets(Secrets.ephemeral(SigningKey.generate()))
+                .clock(clock).start())) {
+            other.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("1.00 EUR")), BankApi.Balance.class);
+            CertificationAuthority otherCa = other.node().service(CertificationAuthority.class);
+            X509Certificate foreign = otherCa.issue("alice", PHONE, current.key().getPublic());
+            CmpEnrolment elsewhere = CmpEnrolment.renewal(foreign, current.key().getPrivate(), ca.root(), CertificateProfile.newKeyPair());
+            assertRefused(CertificateException.UNTRUSTED, () -> elsewhere.certificate(cmp(elsewhere.request())));
+        }
+
+        bank.desk().post("/issuer/ca/certificates/" + current.certificate().getSerialNumber().toString(16) + "/revocation",
+                new CaApi.Revoke(RevocationReason.KEY_COMPROMISE), CaApi.CertificateView.class);
+        assertRefused(CertificateException.REVOKED, () -> renewal.certificate(cmp(kur)));
+        assertEquals(1, ca.certificatesOf("alice").size(), "no refusal issued anything");
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private CaApi.Reference desk(String phone) {

@@ -56,7 +56,7 @@ class S1BytesFuzzTest {
     private static Bank bank;
 
     static Stream<byte[]> cmpMessages() {
-        return Stream.of(CmpEnrolment.start("123456789012", "SECRET".toCharArray(), PHONE_KEY).initializationRequest());
+        return Stream.of(CmpEnrolment.start("123456789012", "SECRET".toCharArray(), PHONE_KEY).request());
     }
 
     static Stream<byte[]> ocspRequests() {
