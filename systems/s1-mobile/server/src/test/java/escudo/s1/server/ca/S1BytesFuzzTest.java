@@ -13,6 +13,8 @@ import escudo.core.Money;
 import escudo.crypto.SecretBox;
 import escudo.crypto.SigningKey;
 import escudo.s1.protocol.ApprovalRequest;
+import escudo.s1.protocol.QrCode;
+import escudo.s1.protocol.QrFrame;
 import escudo.s1.protocol.CertificateProfile;
 import escudo.s1.protocol.CmpEnrolment;
 import escudo.s1.protocol.RelyingParty;
@@ -55,8 +57,19 @@ class S1BytesFuzzTest {
     private static final byte[] SIGNED = SignedApproval.sign(REQUEST, CERTIFICATE, PHONE_KEY.getPrivate());
     private static Bank bank;
 
+    private static final QrFrame FRAME = new QrFrame(REQUEST, 17, new byte[32]);
+
     static Stream<byte[]> cmpMessages() {
-        return Stream.of(CmpEnrolment.start("123456789012", "SECRET".toCharArray(), PHONE_KEY).request());
+        return Stream.of(CmpEnrolment.start("123456789012", "SECRET".toCharArray(), PHONE_KEY).request(),
+                CmpEnrolment.renewal(CERTIFICATE, PHONE_KEY.getPrivate(), CA.root(), CertificateProfile.newKeyPair()).request());
+    }
+
+    static Stream<String> frames() {
+        return Stream.of(FRAME.text());
+    }
+
+    static Stream<byte[]> images() {
+        return Stream.of(QrCode.png(FRAME.text()));
     }
 
     static Stream<byte[]> ocspRequests() {
@@ -89,6 +102,21 @@ class S1BytesFuzzTest {
     void decodesApprovalsThatReencodeToTheirBytes(byte[] encoded) {
         decodedOrRefused(() -> ApprovalRequest.decode(encoded)).ifPresent(request ->
                 assertArrayEquals(encoded, request.encode(), () -> "a second encoding of an approval: " + hex(encoded)));
+    }
+
+    /** Any text the phone's camera reads is a frame that reads back to that very text, or {@code s1.qr-unreadable}. */
+    @MethodSource("frames")
+    @FuzzTest(maxDuration = "5s")
+    void readsOnlyFramesThatWriteBackToTheirText(String text) {
+        decodedOrRefused(() -> QrFrame.read(text)).ifPresent(frame ->
+                assertEquals(text, frame.text(), () -> "a second text of a frame: " + text));
+    }
+
+    /** Any bytes the phone is handed as a picture give a code's text or {@code s1.qr-unreadable}, never another failure. */
+    @MethodSource("images")
+    @FuzzTest(maxDuration = "5s")
+    void readsAnyImageOrRefusesIt(byte[] image) {
+        decodedOrRefused(() -> QrCode.read(image));
     }
 
     @MethodSource("signedApprovals")
