@@ -9,7 +9,6 @@ import escudo.cardos.CardOsException;
 import escudo.core.Bytes;
 import escudo.core.Money;
 import escudo.http.PartyClient;
-import escudo.node.NodeConfig;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
@@ -61,8 +60,7 @@ class FlowATest {
     @BeforeEach
     void start() {
         bank = S1Bank.start(dir, clock);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
+        S1Bank.openCustomers(bank, false);
         page = new PartyClient(bank.uri());
         network = new ServiceLink(bank.uri());
         alicePhone = Phone.create(dir.resolve("alice-phone"), PIN, clock);

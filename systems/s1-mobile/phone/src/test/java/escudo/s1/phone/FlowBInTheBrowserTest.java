@@ -53,10 +53,10 @@ class FlowBInTheBrowserTest {
     void start() throws IOException {
         Chromium.assumeInstalled();
         bank = S1Bank.start(dir, clock);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
-        phone = Phone.create(dir.resolve("phone"), PIN, clock);
-        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
+        S1Bank.openCustomers(bank, false);
+        S1Bank.Enrolled alice = S1Bank.phone(bank, dir.resolve("phone"), clock, "alice", PHONE, PIN);
+        phone = alice.phone();
+        certificate = alice.serial();
         pc = Chromium.start(bank.uri());
     }
 

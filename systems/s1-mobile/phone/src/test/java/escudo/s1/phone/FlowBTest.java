@@ -71,11 +71,11 @@ class FlowBTest {
     @BeforeEach
     void start() {
         bank = S1Bank.start(dir, clock);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
+        S1Bank.openCustomers(bank, false);
         page = new PartyClient(bank.uri());
-        alicePhone = Phone.create(dir.resolve("alice-phone"), PIN, clock);
-        alice = S1Bank.enrol(bank, alicePhone, "alice", ALICE_PHONE, PIN);
+        S1Bank.Enrolled enrolled = S1Bank.phone(bank, dir.resolve("alice-phone"), clock, "alice", ALICE_PHONE, PIN);
+        alicePhone = enrolled.phone();
+        alice = enrolled.serial();
     }
 
     @AfterEach
@@ -198,8 +198,9 @@ class FlowBTest {
     void anotherUsersKeyARevokedCertificateAndAnotherBanksFrameMoveNothing() throws Exception {
         ApprovalApi.Handoff handoff = handoff("9.00 EUR");
         QrFrame frame = Phone.scan(frameImage(handoff));
-        Phone bobPhone = Phone.create(dir.resolve("bob-phone"), "1357", clock);
-        BigInteger bob = S1Bank.enrol(bank, bobPhone, "bob", BOB_PHONE, "1357");
+        S1Bank.Enrolled bobs = S1Bank.phone(bank, dir.resolve("bob-phone"), clock, "bob", BOB_PHONE, "1357");
+        Phone bobPhone = bobs.phone();
+        BigInteger bob = bobs.serial();
         assertRefused(ApprovalException.WRONG_USER, () -> bobPhone.sign(bob, frame, "1357")); // Bob's phone will not sign Alice's code
         // a phone that would: Bob's own key and certificate, enrolled by hand, over Alice's frame
         CaApi.Reference reference = bank.desk().post("/issuer/ca/enrolments", new CaApi.Enrol("bob", BOB_PHONE), CaApi.Reference.class);
@@ -211,11 +212,8 @@ class FlowBTest {
         assertRefused(ApprovalException.WRONG_USER, () -> handOver(SignedApproval.sign(frame, certificate, key.getPrivate())));
 
         try (RestartableParty otherBank = S1Bank.start(dir.resolve("other"), clock)) {
-            otherBank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")),
-                    BankApi.Balance.class);
-            otherBank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
-            Phone second = Phone.create(dir.resolve("alice-second-phone"), PIN, clock);
-            S1Bank.enrol(otherBank, second, "alice", ALICE_PHONE, PIN);
+            S1Bank.openCustomers(otherBank, false);
+            S1Bank.phone(otherBank, dir.resolve("alice-second-phone"), clock, "alice", ALICE_PHONE, PIN);
             ApprovalApi.Handoff elsewhere;
             try (PartyClient otherPage = new PartyClient(otherBank.uri())) {
                 elsewhere = otherPage.post("/issuer/s1/handoffs/transfers", new ApprovalApi.StartTransfer("alice", ALICE_PHONE, "bob",

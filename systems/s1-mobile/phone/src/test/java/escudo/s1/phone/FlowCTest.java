@@ -60,18 +60,14 @@ class FlowCTest {
     @BeforeEach
     void start() {
         bank = S1Bank.start(dir, clock);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
-        Secrets kioskSecrets = Secrets.ephemeral(SigningKey.generate());
-        bank.desk().post("/issuer/merchants", new BankApi.OpenMerchant(KIOSK, "Station kiosk", "EUR", kioskSecrets.signingKey().verifyingKey()),
-                BankApi.Balance.class);
+        S1Bank.openCustomers(bank, true);
         toBank = FaultProxy.to(bank::uri);
-        kiosk = PartyNode.of(Role.MERCHANT, NodeConfig.of(Map.of("escudo.issuer.id", "bank-1", "escudo.issuer.url", toBank.uri().toString(),
-                "escudo.merchant.id", KIOSK, "escudo.merchant.port", "0", "escudo.s1.kiosk.floor", "500")))
-                .database(RestartableParty.durableDatabase(dir.resolve("kiosk"))).secrets(kioskSecrets).clock(clock).start();
+        kiosk = S1Bank.merchant(bank, dir, clock, KIOSK, "Station kiosk", toBank.uri(), Map.of("escudo.s1.kiosk.floor", "500"));
         screen = new PartyClient(kiosk.uri(), kiosk.operatorToken());
         visitor = new PartyClient(kiosk.uri());
-        phone = Phone.create(dir.resolve("phone"), PIN, clock);
-        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
+        S1Bank.Enrolled alice = S1Bank.phone(bank, dir.resolve("phone"), clock, "alice", PHONE, PIN);
+        phone = alice.phone();
+        certificate = alice.serial();
     }
 
     @AfterEach

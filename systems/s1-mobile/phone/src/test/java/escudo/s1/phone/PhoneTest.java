@@ -9,7 +9,6 @@ import escudo.bank.client.BankApi;
 import escudo.cardos.CardOs;
 import escudo.cardos.CardOsException;
 import escudo.core.Money;
-import escudo.node.NodeConfig;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.CaApi;
 import escudo.s1.protocol.EnrolmentException;

@@ -4,10 +4,8 @@ import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import escudo.bank.client.BankApi;
 import escudo.core.Money;
 import escudo.http.PartyClient;
-import escudo.node.NodeConfig;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.protocol.ApprovalException;
@@ -43,11 +41,11 @@ class PushTest {
     @BeforeEach
     void start() {
         bank = S1Bank.start(dir, Clock.systemUTC());
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "Bob Berg", Money.parse("10.00 EUR")), BankApi.Balance.class);
+        S1Bank.openCustomers(bank, false);
         network = new ServiceLink(bank.uri());
-        phone = Phone.create(dir.resolve("phone"), PIN, Clock.systemUTC());
-        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
+        S1Bank.Enrolled alice = S1Bank.phone(bank, dir.resolve("phone"), Clock.systemUTC(), "alice", PHONE, PIN);
+        phone = alice.phone();
+        certificate = alice.serial();
     }
 
     @AfterEach

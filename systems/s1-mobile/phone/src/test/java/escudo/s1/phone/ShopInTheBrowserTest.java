@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.bank.client.BankApi;
 import escudo.core.Money;
-import escudo.crypto.SigningKey;
 import escudo.http.PartyClient;
-import escudo.node.NodeConfig;
-import escudo.node.NodeConfig.Role;
 import escudo.node.PartyNode;
-import escudo.node.spi.Secrets;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.ShopApi;
 import escudo.s1.protocol.ApprovalRequest;
@@ -55,20 +51,16 @@ class ShopInTheBrowserTest {
     void start() throws IOException {
         Chromium.assumeInstalled();
         bank = S1Bank.start(dir, clock);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
-        Secrets secrets = Secrets.ephemeral(SigningKey.generate());
-        bank.desk().post("/issuer/merchants", new BankApi.OpenMerchant("corner-books", "Corner Books", "EUR", secrets.signingKey().verifyingKey()),
-                BankApi.Balance.class);
-        shop = PartyNode.of(Role.MERCHANT, NodeConfig.of(Map.of("escudo.issuer.id", S1Bank.ID, "escudo.issuer.url", bank.uri().toString(),
-                "escudo.merchant.id", "corner-books", "escudo.merchant.port", "0")))
-                .database(RestartableParty.durableDatabase(dir.resolve("shop"))).secrets(secrets).clock(clock).start();
+        S1Bank.openCustomers(bank, true);
+        shop = S1Bank.merchant(bank, dir, clock, "corner-books", "Corner Books", bank.uri(), Map.of());
         try (PartyClient desk = new PartyClient(shop.uri(), shop.operatorToken())) {
             desk.put("/merchant/s1/shop/items/atlas", new ShopApi.PutItem("a world atlas", Money.parse("30.00 EUR")), ShopApi.Item.class);
             desk.put("/merchant/s1/shop/items/guide", new ShopApi.PutItem("a travel guide", Money.parse("12.00 EUR")), ShopApi.Item.class);
         }
         network = new ServiceLink(bank.uri());
-        phone = Phone.create(dir.resolve("phone"), PIN, clock);
-        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
+        S1Bank.Enrolled alice = S1Bank.phone(bank, dir.resolve("phone"), clock, "alice", PHONE, PIN);
+        phone = alice.phone();
+        certificate = alice.serial();
         pc = Chromium.start(bank.uri());
     }
 

@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import escudo.bank.client.BankApi;
 import escudo.core.Bytes;
 import escudo.core.Money;
-import escudo.crypto.SigningKey;
 import escudo.http.PartyClient;
-import escudo.node.NodeConfig;
-import escudo.node.NodeConfig.Role;
 import escudo.node.PartyNode;
-import escudo.node.spi.Secrets;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.ShopApi;
@@ -60,20 +56,16 @@ class ShopTest {
     @BeforeEach
     void start() {
         bank = S1Bank.start(dir, clock);
-        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "Alice Andersson", Money.parse("100.00 EUR")), BankApi.Balance.class);
-        Secrets shopSecrets = Secrets.ephemeral(SigningKey.generate());
-        bank.desk().post("/issuer/merchants", new BankApi.OpenMerchant(SHOP, "Corner Books", "EUR", shopSecrets.signingKey().verifyingKey()),
-                BankApi.Balance.class);
-        shopNode = PartyNode.of(Role.MERCHANT, NodeConfig.of(Map.of("escudo.issuer.id", S1Bank.ID, "escudo.issuer.url", bank.uri().toString(),
-                "escudo.merchant.id", SHOP, "escudo.merchant.port", "0")))
-                .database(RestartableParty.durableDatabase(dir.resolve("shop"))).secrets(shopSecrets).clock(clock).start();
+        S1Bank.openCustomers(bank, true);
+        shopNode = S1Bank.merchant(bank, dir, clock, SHOP, "Corner Books", bank.uri(), Map.of());
         desk = new PartyClient(shopNode.uri(), shopNode.operatorToken());
         page = new PartyClient(shopNode.uri());
         desk.put("/merchant/s1/shop/items/atlas", new ShopApi.PutItem("a world atlas", Money.parse("30.00 EUR")), ShopApi.Item.class);
         desk.put("/merchant/s1/shop/items/guide", new ShopApi.PutItem("a travel guide", Money.parse("12.00 EUR")), ShopApi.Item.class);
         network = new ServiceLink(bank.uri());
-        phone = Phone.create(dir.resolve("phone"), PIN, clock);
-        certificate = S1Bank.enrol(bank, phone, "alice", PHONE, PIN);
+        S1Bank.Enrolled alice = S1Bank.phone(bank, dir.resolve("phone"), clock, "alice", PHONE, PIN);
+        phone = alice.phone();
+        certificate = alice.serial();
     }
 
     @AfterEach

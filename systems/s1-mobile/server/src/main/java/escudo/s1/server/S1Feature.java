@@ -109,7 +109,7 @@ public final class S1Feature implements Feature {
                 return Binary.of(CmpEnrolment.MEDIA_TYPE, cmp.handle(body));
             });
             // The PC's side of Flows A and B (terminal 200): the online-banking page; its script talks only to the routes below
-            Routes.page(r, "/issuer/s1/", S1Feature.class, "web/online-banking.html", "web/online-banking.js", "web/s1.css");
+            Routes.page(r, "/issuer/s1/", S1Feature.class, "web/online-banking.html", "web/online-banking.js", "web/s1.js", "web/s1.css");
             // Flow A (Fig. 3): the online-banking page starts and follows, the phone fetches and signs; open, as the
             // phone number alone reads nothing and only the signature moves money; starting costs a row: limited
             Routes.post(r, "/issuer/s1/approvals/transfers", ApprovalApi.StartTransfer.class, (body, req) -> {

@@ -28,7 +28,8 @@ public final class ShopPart {
         Desk desk = new Desk(party.secrets().operatorToken(), "the shop's desk");
         RateLimit limit = party.rateLimit();
         party.routes(r -> {
-            Routes.page(r, "/merchant/s1/", ShopPart.class, "/escudo/s1/server/web/shop.html", "/escudo/s1/server/web/shop.js", "/escudo/s1/server/web/s1.css");
+            Routes.page(r, "/merchant/s1/", ShopPart.class, "/escudo/s1/server/web/shop.html", "/escudo/s1/server/web/shop.js", "/escudo/s1/server/web/s1.js",
+                    "/escudo/s1/server/web/s1.css");
             Routes.get(r, "/merchant/s1/shop/items", req -> new ShopApi.Items(shop.items()));
             Routes.put(r, "/merchant/s1/shop/items/{id}", ShopApi.PutItem.class, (body, req) -> desk.only(req,
                     () -> shop.put(req.path("id"), body.name(), body.price())));

@@ -4,38 +4,15 @@
 // Fig. 5 (S300-S400): show the transfer as a QR code whose frame the bank renews every second, take
 // the signed approval the phone hands over as a file, and forward it.
 (() => {
-  const POLL_MS = 1000;
-  const FINAL = ['DONE', 'DECLINED', 'CANCELLED', 'EXPIRED'];
-  const $ = id => document.getElementById(id);
+  const { POLL_MS, FINAL, ENDED, $, showError, call, post, base64, picture } = window.S1;
   let approval = null;
   let handoff = null;
   let timer = null;
-  let frameUrl = null;
 
   function minorUnits(text) {
     const m = /^([0-9]{1,9})(?:\.([0-9]{2}))?$/.exec(text.trim());
     if (!m) { throw new Error('an amount is like 25 or 25.00'); }
     return Number(m[1]) * 100 + Number(m[2] || '0');
-  }
-
-  function showError(text) {
-    $('error').textContent = text;
-    $('error').hidden = false;
-  }
-
-  async function refused(response) {
-    const json = await response.json();
-    const error = new Error((json.detail || 'refused') + ' [' + (json.code || response.status) + ']');
-    error.code = json.code;
-    return error;
-  }
-
-  async function post(path, body) {
-    const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (!response.ok) {
-      throw await refused(response);
-    }
-    return response.json();
   }
 
   function transfer() {
@@ -98,19 +75,10 @@
     }
   }
 
-  const ENDED = { 's1.approval-expired': 'EXPIRED', 's1.approval-cancelled': 'CANCELLED', 's1.approval-done': 'DONE' };
 
   async function nextFrame() {
     try {
-      const response = await fetch('/issuer/s1/handoffs/frame', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ ticket: handoff.ticket }) });
-      if (!response.ok) {
-        throw await refused(response);
-      }
-      const previous = frameUrl;
-      frameUrl = URL.createObjectURL(await response.blob());
-      $('qr').src = frameUrl;
-      if (previous) { URL.revokeObjectURL(previous); }
+      await picture('qr', await call('/issuer/s1/handoffs/frame', { ticket: handoff.ticket }));
     } catch (e) {
       if (ENDED[e.code]) {
         showHandoff(ENDED[e.code], e.message);
@@ -137,18 +105,12 @@
     timer = setInterval(nextFrame, POLL_MS);
   }
 
-  function base64(buffer) {
-    let text = '';
-    new Uint8Array(buffer).forEach(b => { text += String.fromCharCode(b); });
-    return btoa(text);
-  }
-
   $('signed').addEventListener('change', async () => {
     const file = $('signed').files[0];
     if (!file) { return; }
     $('error').hidden = true;
     try {
-      const status = await post('/issuer/s1/handoffs/signature', { signed: base64(await file.arrayBuffer()) });
+      const status = await post('/issuer/s1/handoffs/signature', { signed: await base64(file) });
       showHandoff(status.status, status.hint);
     } catch (e) {
       showError(e.message); // a stale frame, say: the code keeps changing, and the phone scans it again

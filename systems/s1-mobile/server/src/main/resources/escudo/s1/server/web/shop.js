@@ -4,35 +4,10 @@
 // the order every second (Fig. 3). CODE: the page shows the bank's code, a new frame each second,
 // and forwards the signed approval the phone hands over as a file (Fig. 5).
 (() => {
-  const POLL_MS = 1000;
-  const FINAL = ['DONE', 'DECLINED', 'CANCELLED', 'EXPIRED'];
-  const ENDED = { 's1.approval-expired': 'EXPIRED', 's1.approval-cancelled': 'CANCELLED', 's1.approval-done': 'DONE' };
-  const $ = id => document.getElementById(id);
+  const { POLL_MS, FINAL, ENDED, $, showError, call, post, base64, picture } = window.S1;
   let order = null;
   let timer = null;
-  let frameUrl = null;
 
-  function showError(text) {
-    $('error').textContent = text;
-    $('error').hidden = false;
-  }
-
-  async function refused(response) {
-    const json = await response.json();
-    const error = new Error((json.detail || 'refused') + ' [' + (json.code || response.status) + ']');
-    error.code = json.code;
-    return error;
-  }
-
-  async function call(path, body) {
-    const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (!response.ok) {
-      throw await refused(response);
-    }
-    return response;
-  }
-
-  const post = async (path, body) => (await call(path, body)).json();
   const orderPath = what => '/merchant/s1/shop/orders/' + order.orderId + '/' + what;
 
   function show(status) {
@@ -54,11 +29,7 @@
         show(await post(orderPath('collect'), {}));
         return;
       }
-      const frame = await (await call(orderPath('frame'), {})).blob();
-      const previous = frameUrl;
-      frameUrl = URL.createObjectURL(frame);
-      $('qr').src = frameUrl;
-      if (previous) { URL.revokeObjectURL(previous); }
+      await picture('qr', await call(orderPath('frame'), {}));
     } catch (e) {
       if (ENDED[e.code]) {
         show(await post(orderPath('collect'), {}));
@@ -111,10 +82,8 @@
     const file = $('signed').files[0];
     if (!file) { return; }
     $('error').hidden = true;
-    let text = '';
-    new Uint8Array(await file.arrayBuffer()).forEach(b => { text += String.fromCharCode(b); });
     try {
-      show(await post(orderPath('signature'), { signed: btoa(text) }));
+      show(await post(orderPath('signature'), { signed: await base64(file) }));
     } catch (e) {
       showError(e.message); // a stale frame, say: the code keeps changing, and the phone scans it again
       $('signed').value = '';

@@ -2,7 +2,6 @@ package escudo.s1.server.ca;
 
 import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.bank.client.BankApi;
