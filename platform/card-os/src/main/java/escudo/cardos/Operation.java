@@ -16,7 +16,7 @@ import java.util.Objects;
  * limit. {@link #verifyHolder} therefore persists "one try fewer" first, then compares. A right PIN
  * restores the full tries in the operation's commit or, if the operation ends without one (the
  * application refused), in a write of its own at {@link #close}. Three wrong PINs in a row lock the
- * card for good.
+ * card until its issuer unblocks it ({@link #unblockPin}).
  *
  * <p>Not for use by several threads; the application serialises its operations.
  */
@@ -25,6 +25,8 @@ public final class Operation implements AutoCloseable {
     private final CardOs os;
     private final ApplicationId application;
     private HolderPin chosen;
+    /** A new PIN with all its tries: the holder's change, or the issuer's unblock. */
+    private HolderPin replacement;
     private boolean verified;
     private boolean ended;
 
@@ -87,7 +89,41 @@ public final class Operation implements AutoCloseable {
     }
 
     /**
-     * Stores {@code record} as the application's record, with the PIN chosen in this operation or,
+     * The holder, verified in this operation, changes the PIN to {@code newPin}; it takes effect,
+     * with all its tries, in this operation's {@link #commit}.
+     *
+     * @throws CardOsException {@code card.bad-pin-format}, {@code card.wrong-pin} unless the holder was verified
+     */
+    public void changePin(String newPin) {
+        requireOpen();
+        if (!verified) {
+            throw new CardOsException(CardOsException.WRONG_PIN, "the holder changes the PIN after verifying the old one");
+        }
+        replacement = wellFormedPin(newPin);
+    }
+
+    /**
+     * A new PIN with all its tries, locked or not: the issuer's unblock (seed 004, claim 4), which
+     * the application allows only once its issuer authenticated to the card. Takes effect in this
+     * operation's {@link #commit}.
+     */
+    public void unblockPin(String newPin) {
+        requireOpen();
+        if (os.image().pin() == null) {
+            throw new CardOsException(CardOsException.NO_PIN, "the holder has not chosen a PIN yet");
+        }
+        replacement = wellFormedPin(newPin);
+    }
+
+    private static HolderPin wellFormedPin(String pin) {
+        if (!HolderPin.wellFormed(pin)) {
+            throw badPinFormat();
+        }
+        return HolderPin.choose(pin);
+    }
+
+    /**
+     * Stores {@code record} as the application's record, with the PIN chosen, changed or unblocked in this operation or,
      * after a verified holder, the full tries, in one atomic write. Ends the operation.
      *
      * @throws CardOsException {@code card.storage-failed}: nothing changed, on disk or in memory
@@ -100,6 +136,8 @@ public final class Operation implements AutoCloseable {
             if (chosen != null) {
                 requireNoPin();
                 next = next.withPin(chosen);
+            } else if (replacement != null) {
+                next = next.withPin(replacement);
             } else if (verified) {
                 next = next.withPin(next.pin().withTries(HolderPin.MAX_TRIES));
             }

@@ -198,4 +198,45 @@ class HolderVerificationTest {
         }
         assertEquals(3, reopened(dir).pinTriesLeft());
     }
+
+    @Test
+    void theVerifiedHolderChangesThePinAndOnlyTheNewOneOpensTheCardAfterTheCommit() {
+        Application wallet = wallet();
+        try (Operation operation = wallet.begin()) {
+            assertCode(CardOsException.WRONG_PIN, () -> operation.changePin("2468")); // not verified yet
+            operation.verifyHolder(PIN);
+            assertCode(CardOsException.BAD_PIN_FORMAT, () -> operation.changePin("12"));
+            operation.changePin("2468");
+            operation.commit(bytes("pin changed"));
+        }
+        try (Operation operation = wallet.begin()) {
+            assertCode(CardOsException.WRONG_PIN, () -> operation.verifyHolder(PIN));
+        }
+        try (Operation operation = CardOs.open(dir).application(WALLET).begin()) {
+            operation.verifyHolder("2468");
+            assertTrue(operation.holderVerified());
+        }
+        assertEquals(new HolderStatus(true, HolderPin.MAX_TRIES), reopened(dir));
+    }
+
+    @Test
+    void theIssuersUnblockGivesALockedCardANewPinWithAllItsTries() {
+        Application wallet = wallet();
+        for (int i = 0; i < HolderPin.MAX_TRIES; i++) {
+            try (Operation operation = wallet.begin()) {
+                assertCode(CardOsException.WRONG_PIN, () -> operation.verifyHolder(WRONG));
+            }
+        }
+        assertEquals(new HolderStatus(true, 0), reopened(dir));
+        try (Operation operation = wallet.begin()) {
+            operation.unblockPin("5555");
+            assertEquals(new HolderStatus(true, 0), wallet.holder(), "not before the commit");
+            operation.commit(bytes("unblocked"));
+        }
+        assertEquals(new HolderStatus(true, HolderPin.MAX_TRIES), reopened(dir));
+        try (Operation operation = wallet.begin()) {
+            operation.verifyHolder("5555");
+            assertTrue(operation.holderVerified());
+        }
+    }
 }
