@@ -16,6 +16,8 @@ module escudo.cli {
     requires transitive escudo.s3.card;
     requires transitive escudo.s3.protocol;
     requires transitive escudo.s3.server;
+    requires escudo.s4.card;
+    requires escudo.s4.terminal;
 
     exports escudo.cli;
 

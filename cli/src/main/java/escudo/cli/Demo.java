@@ -20,6 +20,16 @@ import escudo.s1.protocol.CertificateException;
 import escudo.s1.protocol.KioskChallenge;
 import escudo.s1.protocol.QrFrame;
 import escudo.s1.protocol.RevocationReason;
+import escudo.s4.card.SoftwareCard;
+import escudo.s4.protocol.Access;
+import escudo.s4.protocol.CardCommands;
+import escudo.s4.protocol.CardStatus;
+import escudo.s4.protocol.Condition;
+import escudo.s4.protocol.Instrument;
+import escudo.s4.protocol.KeyType;
+import escudo.s4.terminal.MemberTerminal;
+import escudo.s4.terminal.ProviderSession;
+import java.security.interfaces.ECPublicKey;
 import java.math.BigInteger;
 import java.time.Clock;
 import escudo.node.NodeConfig.Role;
@@ -34,6 +44,7 @@ import escudo.s3.card.CardException;
 import escudo.core.EscudoException;
 import escudo.core.Bytes;
 import escudo.core.Money;
+import escudo.crypto.Digest;
 import escudo.crypto.SigningKey;
 import escudo.s3.server.issuer.IssuerException;
 import escudo.s3.api.AcceptedPayment;
@@ -71,6 +82,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -282,6 +294,7 @@ final class Demo {
 
         splitOrder(bank, tea, courier);
         certifiedPhone(bank, books, kiosk, kioskNode);
+        multiApplicationCard();
 
         step("Ledger (double entry): every account, and the sum per currency");
         BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
@@ -444,6 +457,74 @@ final class Demo {
                     CaApi.CertificateView.class);
             say("Alice reports her phone stolen: the desk revokes the certificate, and the CA's OCSP answer says so at once");
             refused(CertificateException.REVOKED, () -> phone.pending(toTheBank, serial));
+        }
+    }
+
+    /**
+     * S4, seed 004 (claims 1-12): one card with two providers' applications, each provider writing
+     * only its own record after authenticating with its own key; the PIN locks and only the issuer
+     * unblocks it. The software secure element, offline: the card and the member terminal.
+     */
+    private void multiApplicationCard() {
+        step("S4 (seed 004): Alice's multi-application card carries the bank's debit application and a metro operator's ticket");
+        byte[] issuerKey = randomKey();
+        byte[] debitKey = randomKey();
+        byte[] metroKey = randomKey();
+        String pin = "4711";
+        try (MemberTerminal terminal = new MemberTerminal(SoftwareCard.issue(dataDir.resolve("s4-cards/alice"), BANK, issuerKey, "Alice", pin))) {
+            MemberTerminal.CardInfo card = terminal.select();
+            say("the bank personalises card " + card.serial() + " (ECDSA and ECDH on P-256, AES-128 keys): its issuer domain, Alice's name and PIN");
+            ProviderSession issuer = terminal.authenticate(BANK, issuerKey);
+            issuer.createDomain("debit", debitKey);
+            issuer.createDomain("metro", metroKey);
+            say("the issuer, after a mutual challenge-response with its key (SCP03 style), loads two providers' domains, each with its own key");
+            ECPublicKey debit = terminal.authenticate("debit", debitKey).createRecord(1, KeyType.SIGNING, Instrument.DEBIT,
+                    new Access(Condition.ALWAYS, Condition.PIN, Condition.PROVIDER), "current account", "alice".getBytes(StandardCharsets.UTF_8));
+            terminal.authenticate("metro", metroKey).createRecord(1, KeyType.AGREEMENT, Instrument.STORED_VALUE,
+                    new Access(Condition.PIN, Condition.ALWAYS, Condition.PROVIDER), "metro pass", "20 rides".getBytes(StandardCharsets.UTF_8));
+            terminal.select();
+            expect(terminal.domains().equals(List.of("debit", "metro")) && terminal.records("metro").isEmpty(),
+                    "each provider created its record, whose key pair the card made; the metro pass is listed only after the PIN");
+            say("the metro operator authenticates with its own key and tries to write the bank's record:");
+            refused(CardStatus.SECURITY_STATUS.code(), () -> {
+                terminal.authenticate("metro", metroKey).updateRecord("debit", 1, "mallory".getBytes(StandardCharsets.UTF_8));
+                return null;
+            });
+            terminal.select();
+            say("someone who found the card guesses the PIN:");
+            for (int i = 0; i < CardCommands.PIN_TRIES; i++) {
+                refused(CardStatus.WRONG_PIN.code(), () -> {
+                    terminal.verifyPin("0000");
+                    return null;
+                });
+            }
+            refused(CardStatus.PIN_BLOCKED.code(), () -> {
+                terminal.verifyPin(pin);
+                return null;
+            });
+            terminal.authenticate(BANK, issuerKey).resetRetryCounter(pin);
+            terminal.select();
+            terminal.verifyPin(pin);
+            byte[] hash = Digest.sha256("pay 3.20 EUR to the metro".getBytes(StandardCharsets.UTF_8));
+            expect(verifies(debit, "pay 3.20 EUR to the metro", terminal.sign("debit", 1, hash)),
+                    "only the issuer unblocks the PIN; then the debit record's key, on the card, signs and the signature verifies");
+        }
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    private static boolean verifies(ECPublicKey key, String message, byte[] signature) {
+        try {
+            java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
+            ecdsa.initVerify(key);
+            ecdsa.update(message.getBytes(StandardCharsets.UTF_8));
+            return ecdsa.verify(signature);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
         }
     }
 

@@ -67,7 +67,7 @@ final class NodeCommands {
         }
     }
 
-    @Command(name = "demo", description = {"Tell the S0, S1, S2 and S3 story step by step on the embedded default.",
+    @Command(name = "demo", description = {"Tell the S0, S1, S2, S3 and S4 story step by step on the embedded default.",
             "A bank, three merchants and a courier, each on its own port and H2 database; exits 0 only if every step behaved."})
     static final class DemoCommand extends Action {
 

@@ -36,6 +36,8 @@ class DemoTest {
                 story);
         assertTrue(story.contains("S1, Flow B") && story.contains("the phone reads the image") && story.contains("to the book shop, once"), story);
         assertTrue(story.contains("S1, Flow C") && story.contains("collects the signed challenge from the bank"), story);
+        assertTrue(story.contains("S4 (seed 004)") && story.contains("refused [s4.security-status]") && story.contains("refused [s4.pin-blocked]")
+                && story.contains("only the issuer unblocks the PIN"), story);
 
         assertEquals(32, Files.size(artefacts.resolve("bank.pub")));
         assertEquals(32, Files.size(artefacts.resolve("joint.pub")));

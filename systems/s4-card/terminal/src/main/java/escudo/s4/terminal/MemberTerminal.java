@@ -155,7 +155,9 @@ public final class MemberTerminal implements AutoCloseable {
         int sw = response.getSW();
         CardStatus status = CardStatus.of(sw);
         if (status != CardStatus.DONE) {
-            throw new CardRefusal(status, status == CardStatus.WRONG_PIN ? sw & 0x0F : -1, "the card refused with " + String.format("%04X", sw));
+            int triesLeft = status == CardStatus.WRONG_PIN ? sw & 0x0F : -1;
+            throw new CardRefusal(status, triesLeft, String.format("the card answered %04X: ", sw) + status.meaning()
+                    + (triesLeft >= 0 ? ", " + triesLeft + (triesLeft == 1 ? " try" : " tries") + " left" : ""));
         }
         return response.getData();
     }
