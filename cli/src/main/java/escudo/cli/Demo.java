@@ -91,9 +91,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * {@code escudo demo}: the bank and two merchants on the embedded default (H2 files, each party on
- * its own port, real HTTP between them) and the S3 story of seed 003 told step by step. Every step
- * checks what it must; the demo exits 0 only if all of them behaved.
+ * {@code escudo demo}: the bank, its merchants, a kiosk and a courier on the embedded default (H2
+ * files, each party on its own port, real HTTP between them), and the stories of seeds 000 to 004
+ * told step by step. Every step checks what it must; the demo exits 0 only if all of them behaved.
  */
 final class Demo {
 
