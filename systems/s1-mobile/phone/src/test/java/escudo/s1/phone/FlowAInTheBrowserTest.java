@@ -56,15 +56,7 @@ class FlowAInTheBrowserTest {
 
     @AfterEach
     void stop() {
-        if (pc != null) {
-            pc.close();
-        }
-        if (network != null) {
-            network.close();
-        }
-        if (bank != null) {
-            bank.close();
-        }
+        escudo.node.testing.Resources.closeAll(pc, network, bank);
     }
 
     @Test

@@ -62,12 +62,7 @@ class FlowBInTheBrowserTest {
 
     @AfterEach
     void stop() {
-        if (pc != null) {
-            pc.close();
-        }
-        if (bank != null) {
-            bank.close();
-        }
+        escudo.node.testing.Resources.closeAll(pc, bank);
     }
 
     @Test
