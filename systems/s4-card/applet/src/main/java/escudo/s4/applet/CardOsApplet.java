@@ -16,6 +16,7 @@ import javacard.security.KeyBuilder;
 import javacard.security.KeyPair;
 import javacard.security.RandomData;
 import javacard.security.Signature;
+import javacardx.apdu.ExtendedLength;
 import javacardx.crypto.Cipher;
 
 /**
@@ -29,6 +30,9 @@ import javacardx.crypto.Cipher;
  * CLEAR_ON_DESELECT: the card OS is the card's only (default selected) applet and a SELECT it
  * refuses must leave the session as it was, so the applet itself ends what a SELECT ends.
  *
+ * <p>Extended-length APDUs are taken too (ExtendedLength), since SoftwareCard parses them as any
+ * other: an oversized field is refused by its command's own checks, in their order.
+ *
  * <p>Every refused command changes nothing persistent: each command makes all its checks before
  * its first write, and writes several fields inside one transaction. A new key is set in a free
  * slot before the transaction that makes the slot visible.
@@ -38,7 +42,7 @@ import javacardx.crypto.Cipher;
  * {@code issuer id (u8 length ‖ ASCII) ‖ issuer static key (16) ‖ holder name (u8 length ‖ UTF-8)
  * ‖ PIN (u8 length ‖ ASCII digits)}. The serial is drawn on the card.
  */
-public final class CardOsApplet extends Applet {
+public final class CardOsApplet extends Applet implements ExtendedLength {
 
     // Classes and instructions (docs/s4-card.md, "The commands").
     private static final byte CLA_ISO = (byte) 0x00;
@@ -105,7 +109,7 @@ public final class CardOsApplet extends Applet {
     private static final short COORDINATE = 32;
     private static final short POINT = 65;
 
-    // Key types, instruments (1 to 6) and access conditions (claims 10-12).
+    // Key types, instruments (1 to 6) and access conditions (seed 004, claims 10-12).
     private static final byte KEY_SIGNING = 1;
     private static final byte KEY_AGREEMENT = 2;
     private static final byte INSTRUMENTS = 6;
@@ -145,11 +149,13 @@ public final class CardOsApplet extends Applet {
     private static final byte PENDING = 1;
     private static final byte OPEN = 2;
 
-    // The session in RAM: its domain's id ‖ the C-MAC chain ‖ the host cryptogram awaited.
+    // The session in RAM: its domain's id ‖ the C-MAC chain ‖ the host cryptogram awaited ‖ S-ENC ‖ S-MAC.
     private static final short S_DOMAIN = 0;
     private static final short S_CHAIN = ID_FIELD;
     private static final short S_HOST_CRYPTOGRAM = (short) (S_CHAIN + BLOCK);
-    private static final short SESSION = (short) (S_HOST_CRYPTOGRAM + CRYPTOGRAM);
+    private static final short S_ENC = (short) (S_HOST_CRYPTOGRAM + CRYPTOGRAM);
+    private static final short S_MAC = (short) (S_ENC + KEY);
+    private static final short SESSION = (short) (S_MAC + KEY);
 
     // The command parser's cursor and the data's end.
     private static final short AT = 0;
@@ -202,7 +208,7 @@ public final class CardOsApplet extends Applet {
     private final byte[] issuerId = new byte[ID_FIELD];
     private final AESKey issuerKey;
     private final byte[] holder = new byte[(short) (1 + MAX_HOLDER)];
-    /** The holder's PIN: OwnerPIN counts a try down before it compares (claim 4). */
+    /** The holder's PIN: OwnerPIN counts a try down before it compares (seed 004, claim 4). */
     private final OwnerPIN pin;
     private final byte[] domainIds = new byte[(short) (MAX_DOMAINS * ID_FIELD)];
     private final AESKey[] domainKeys = new AESKey[MAX_DOMAINS];
@@ -215,8 +221,12 @@ public final class CardOsApplet extends Applet {
     // RAM.
     private final byte[] flags;
     private final byte[] session;
-    private final AESKey sessionEnc;
-    private final AESKey sessionMac;
+    /**
+     * S-ENC or S-MAC, loaded from the session's RAM for each use: jCardSim keeps a
+     * TYPE_AES_TRANSIENT_RESET key in CLEAR_ON_DESELECT memory, which a re-selection by the JCRE
+     * (a refused SELECT of a prefix of the AID) would wipe while the session goes on.
+     */
+    private final AESKey sessionKey;
     private final short[] cursor;
     private final byte[] scratch;
 
@@ -233,8 +243,7 @@ public final class CardOsApplet extends Applet {
         session = JCSystem.makeTransientByteArray(SESSION, JCSystem.CLEAR_ON_RESET);
         cursor = JCSystem.makeTransientShortArray((short) 2, JCSystem.CLEAR_ON_RESET);
         scratch = JCSystem.makeTransientByteArray(SCRATCH, JCSystem.CLEAR_ON_RESET);
-        sessionEnc = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_RESET, KeyBuilder.LENGTH_AES_128, false);
-        sessionMac = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_RESET, KeyBuilder.LENGTH_AES_128, false);
+        sessionKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_RESET, KeyBuilder.LENGTH_AES_128, false);
         issuerKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES, KeyBuilder.LENGTH_AES_128, false);
         for (short d = 0; d < MAX_DOMAINS; d++) {
             domainKeys[d] = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES, KeyBuilder.LENGTH_AES_128, false);
@@ -275,9 +284,9 @@ public final class CardOsApplet extends Applet {
         short digits = field(install, MAX_PIN);
         requirePin(install, (short) (digits + 1), install[digits]);
         end();
-        Util.arrayCopy(install, id, issuerId, (short) 0, (short) (1 + install[id]));
+        copyField(install, id, issuerId, (short) 0);
         issuerKey.setKey(install, key);
-        Util.arrayCopy(install, name, holder, (short) 0, (short) (1 + install[name]));
+        copyField(install, name, holder, (short) 0);
         pin.update(install, (short) (digits + 1), install[digits]);
     }
 
@@ -299,11 +308,18 @@ public final class CardOsApplet extends Applet {
         }
     }
 
-    /** The whole command data into the APDU buffer; the cursor spans it. */
+    /**
+     * The whole command data into the APDU buffer; the cursor spans it. Extended APDUs too, as
+     * SoftwareCard parses them: a field too long is then refused by the command, not the length
+     * (a holder name of 300 bytes without the PIN is 6982). Data beyond the buffer is 6700.
+     */
     private void receive(APDU apdu) {
         short read = apdu.setIncomingAndReceive();
         short start = apdu.getOffsetCdata();
         short end = (short) (start + apdu.getIncomingLength());
+        if (end < start || end > apdu.getBuffer().length) {
+            ISOException.throwIt(SW_WRONG_LENGTH);
+        }
         short at = (short) (start + read);
         while (at < end) {
             at += apdu.receiveBytes(at);
@@ -396,7 +412,7 @@ public final class CardOsApplet extends Applet {
         }
     }
 
-    // --- Card data and selection -------------------------------------------------------------
+    // --- Card data and selection
 
     /** SELECT by the card OS's own AID, exactly: a new selection ends the PIN's verification and the session. */
     private void select(APDU apdu, byte[] buf) {
@@ -493,7 +509,7 @@ public final class CardOsApplet extends Applet {
         return found;
     }
 
-    // --- The holder ---------------------------------------------------------------------------
+    // --- The holder
 
     private void verify(byte[] buf) {
         requireP1P2(buf, (byte) 0, PIN_REFERENCE);
@@ -515,7 +531,7 @@ public final class CardOsApplet extends Applet {
         pin.update(buf, digits, (byte) length);
     }
 
-    /** A locked PIN refuses at once; else OwnerPIN spends a try, then compares (claim 4). */
+    /** A locked PIN refuses at once; else OwnerPIN spends a try, then compares (seed 004, claim 4). */
     private void checkPin(byte[] buf, short digits, short length) {
         if (pin.getTriesRemaining() == 0) {
             flags[PIN_VERIFIED] = 0;
@@ -545,6 +561,7 @@ public final class CardOsApplet extends Applet {
         JCSystem.commitTransaction();
     }
 
+    /** The issuer's unblock (seed 004, claim 4): a new PIN with all its tries, blocked or not. */
     private void resetRetryCounter(byte[] buf) {
         short digits = cursor[AT];
         short length = (short) (cursor[END] - digits);
@@ -552,7 +569,7 @@ public final class CardOsApplet extends Applet {
         pin.update(buf, digits, (byte) length);
     }
 
-    // --- Sessions (docs/s4-card.md, "Provider authentication") --------------------------------
+    // --- Sessions (docs/s4-card.md, "Provider authentication"; seed 004, claim 5)
 
     /** Domain id ‖ host challenge: the card challenge ‖ the card cryptogram; the session awaits EXTERNAL AUTHENTICATE. */
     private void initializeUpdate(APDU apdu, byte[] buf) {
@@ -568,15 +585,15 @@ public final class CardOsApplet extends Applet {
         Util.arrayCopyNonAtomic(buf, hostChallenge, scratch, K_CONTEXT, CHALLENGE);
         random.nextBytes(scratch, (short) (K_CONTEXT + CHALLENGE), CHALLENGE);
         kdf(key, DERIVE_S_ENC, (short) 128);
-        sessionEnc.setKey(scratch, K_OUT);
+        Util.arrayCopyNonAtomic(scratch, K_OUT, session, S_ENC, KEY);
         kdf(key, DERIVE_S_MAC, (short) 128);
-        sessionMac.setKey(scratch, K_OUT);
-        kdf(sessionMac, DERIVE_HOST_CRYPTOGRAM, (short) 64);
+        Util.arrayCopyNonAtomic(scratch, K_OUT, session, S_MAC, KEY);
+        kdf(sessionKey(S_MAC), DERIVE_HOST_CRYPTOGRAM, (short) 64);
         Util.arrayCopyNonAtomic(scratch, K_OUT, session, S_HOST_CRYPTOGRAM, CRYPTOGRAM);
         copyField(buf, id, session, S_DOMAIN);
         Util.arrayFillNonAtomic(session, S_CHAIN, BLOCK, (byte) 0);
         flags[CHANNEL] = PENDING;
-        kdf(sessionMac, DERIVE_CARD_CRYPTOGRAM, (short) 64);
+        kdf(sessionKey(S_MAC), DERIVE_CARD_CRYPTOGRAM, (short) 64);
         Util.arrayCopyNonAtomic(scratch, (short) (K_CONTEXT + CHALLENGE), buf, (short) 0, CHALLENGE);
         Util.arrayCopyNonAtomic(scratch, K_OUT, buf, CHALLENGE, CRYPTOGRAM);
         send(apdu, (short) (CHALLENGE + CRYPTOGRAM));
@@ -628,7 +645,7 @@ public final class CardOsApplet extends Applet {
         short plain = (short) (length - MAC);
         Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CLA, scratch, (short) 0, (short) 4);
         scratch[4] = (byte) length;
-        cmac.init(sessionMac, Signature.MODE_SIGN);
+        cmac.init(sessionKey(S_MAC), Signature.MODE_SIGN);
         cmac.update(session, S_CHAIN, BLOCK);
         cmac.update(scratch, (short) 0, (short) 5);
         cmac.sign(buf, start, plain, scratch, BLOCK);
@@ -657,11 +674,17 @@ public final class CardOsApplet extends Applet {
 
     private void endSession() {
         flags[CHANNEL] = NO_SESSION;
-        sessionEnc.clearKey();
-        sessionMac.clearKey();
+        Util.arrayFillNonAtomic(session, (short) 0, SESSION, (byte) 0);
+        sessionKey.clearKey();
     }
 
-    // --- Domains (the issuer's session) -------------------------------------------------------
+    /** The session key at {@code session[which]}, S-ENC or S-MAC. */
+    private AESKey sessionKey(short which) {
+        sessionKey.setKey(session, which);
+        return sessionKey;
+    }
+
+    // --- Provider domains (seed 004, claim 1): the issuer loads and deletes them in its session
 
     /** Domain id ‖ its static key encrypted under S-ENC. */
     private void createDomain(byte[] buf) {
@@ -678,7 +701,7 @@ public final class CardOsApplet extends Applet {
         while (domainIds[(short) (domain * ID_FIELD)] != 0) {
             domain++;
         }
-        aes.init(sessionEnc, Cipher.MODE_DECRYPT);
+        aes.init(sessionKey(S_ENC), Cipher.MODE_DECRYPT);
         aes.doFinal(buf, encrypted, KEY, scratch, (short) 0);
         domainKeys[domain].setKey(scratch, (short) 0);
         Util.arrayFillNonAtomic(scratch, (short) 0, KEY, (byte) 0);
@@ -728,7 +751,7 @@ public final class CardOsApplet extends Applet {
         Util.arrayCopy(domainOrder, (short) (i + 1), domainOrder, i, (short) (count - i));
     }
 
-    // --- Records (their provider's session; the access conditions) ----------------------------
+    // --- Records (seed 004, claims 10-12): their provider's session, their access conditions
 
     /** Record id ‖ key type ‖ instrument ‖ READ ‖ USE ‖ UPDATE ‖ name ‖ account: the new key pair's public point. */
     private void createRecord(APDU apdu, byte[] buf) {
@@ -894,7 +917,7 @@ public final class CardOsApplet extends Applet {
         require(records[(short) (record + R_USE)], id, idOffset);
     }
 
-    /** NEVER is 6985 whoever asks; a PIN or a provider's session not there is 6982 (claim 12). */
+    /** NEVER is 6985 whoever asks; a PIN or a provider's session not there is 6982 (seed 004, claim 12). */
     private void require(byte condition, byte[] id, short idOffset) {
         if (condition == NEVER) {
             ISOException.throwIt(SW_CONDITIONS);
@@ -936,7 +959,7 @@ public final class CardOsApplet extends Applet {
         }
     }
 
-    // --- Lookups ------------------------------------------------------------------------------
+    // --- Lookups
 
     /** The slot of the domain whose length-prefixed id is at {@code id[offset]}, or -1. */
     private short findDomain(byte[] id, short offset) {
@@ -979,7 +1002,7 @@ public final class CardOsApplet extends Applet {
         return Util.arrayCompare(a, aOffset, b, bOffset, (short) (1 + a[aOffset])) == 0;
     }
 
-    // --- Parsing: a short or missing field is 6700, a field that does not parse 6A80 -----------
+    // --- Parsing: a short or missing field is 6700, a field that does not parse 6A80
 
     private short u8(byte[] buf) {
         short at = take((short) 1);
@@ -1106,7 +1129,7 @@ public final class CardOsApplet extends Applet {
         return true;
     }
 
-    // --- P-256 arithmetic: is the peer's point on the curve? -----------------------------------
+    // --- P-256 arithmetic: is the peer's point on the curve?
 
     /**
      * 04 ‖ x ‖ y with x, y < p and y² = x³ + ax + b (mod p): ECDH with a point off the curve gives
@@ -1179,7 +1202,7 @@ public final class CardOsApplet extends Applet {
         return any == 0;
     }
 
-    // --- Output -------------------------------------------------------------------------------
+    // --- Bytes
 
     /** Compared in constant time: a cryptogram or MAC must not leak how many bytes were right. */
     private static boolean equal(byte[] a, short aOffset, byte[] b, short bOffset, short length) {

@@ -17,6 +17,10 @@ import javax.smartcardio.ResponseAPDU;
  * The S4 card as a Java Card: {@link CardOsApplet} installed in a jCardSim card, which answers the
  * APDUs of docs/s4-card.md as {@code escudo.s4.card.SoftwareCard} does. The card's state lives in
  * the simulator's memory, never in host files: it lasts as long as this object.
+ *
+ * <p>A card for tests only: jCardSim's ECDSA draws its nonce from a fresh unseeded SHA1PRNG at
+ * every Signature.init, so every signature it makes has the same r, and any two signatures of a
+ * record give its private key away. A real card's Signature uses its TRNG.
  */
 public final class SimulatedCard implements CardLink {
 

@@ -285,6 +285,8 @@ class AppletTest {
             t.secure(CardStatus.SECURITY_STATUS, "so does a new SELECT", createDomain("shop", new byte[16]));
             t.open(ISSUER, ISSUER_KEY);
             t.expect(CardStatus.NOT_FOUND, "a SELECT that fails keeps the session", new CommandAPDU(0x00, INS_SELECT, 0x04, 0x00, new byte[] {1, 2, 3, 4, 5}));
+            t.expect(CardStatus.NOT_FOUND, "so does a SELECT of a prefix of the AID", new CommandAPDU(0x00, INS_SELECT, 0x04, 0x00, Arrays.copyOf(AID, 5)));
+            t.expect(CardStatus.WRONG_P1P2, "and one with P2 0C", new CommandAPDU(0x00, INS_SELECT, 0x04, 0x0C, AID));
             t.secure(CardStatus.DONE, "CREATE DOMAIN shop", createDomain("shop", t.channel.encryptKey(SHOP_KEY)));
         });
     }
@@ -435,6 +437,27 @@ class AppletTest {
             byte[] point = t.secureRandom(CardStatus.DONE, "CREATE RECORD 2 anew", createRecord(2, KeyType.SIGNING, Instrument.DEBIT, SIGNING_ACCESS, "New", new byte[0]));
             P256.decode(point);
             t.expect(CardStatus.DONE, "GET DATA records of the new bank", records("bank"));
+        });
+    }
+
+    @Test
+    void extendedLengthApdusAreParsedLikeShortOnes() {
+        onBothCards(t -> {
+            t.select();
+            t.expectRandom(CardStatus.DONE, "GET DATA card, Le of 65536", new CommandAPDU(0x80, INS_GET_DATA, 0, DATA_CARD, 65536));
+            t.expect(CardStatus.SECURITY_STATUS, "PUT DATA holder of 300 bytes without the PIN", putHolder("x".repeat(300)));
+            t.expect(CardStatus.WRONG_DATA, "VERIFY of 300 digits", verify("1".repeat(300)));
+            t.verify();
+            t.expect(CardStatus.WRONG_LENGTH, "PUT DATA holder of 300 bytes", putHolder("x".repeat(300)));
+            t.expect(CardStatus.WRONG_LENGTH, "UPDATE RECORD of 300 bytes", updateRecord(false, "bank", 1, new byte[300]));
+            t.open(ISSUER, ISSUER_KEY);
+            t.secure(CardStatus.DONE, "CREATE DOMAIN bank", createDomain("bank", t.channel.encryptKey(BANK_KEY)));
+            t.open("bank", BANK_KEY);
+            t.secure(CardStatus.WRONG_LENGTH, "SET ACCESS of 300 bytes", setAccessData(new byte[300]));
+            t.secure(CardStatus.WRONG_LENGTH, "its C-MAC verified: the session goes on", setAccessData(new byte[] {1, 0, 0, 0, 0}));
+            t.secure(CardStatus.WRONG_DATA, "CREATE RECORD, an account of 250", createRecord(1, KeyType.SIGNING, Instrument.DEBIT, SIGNING_ACCESS, "x", new byte[250]));
+            t.secureRandom(CardStatus.DONE, "CREATE RECORD 1", createRecord(1, KeyType.SIGNING, Instrument.DEBIT, SIGNING_ACCESS, "x", new byte[0]));
+            t.read("READ RECORD 1, Le of 65536", new CommandAPDU(0x00, INS_READ_RECORD, 0, 0, concat(id("bank"), new byte[] {1}), 65536));
         });
     }
 
