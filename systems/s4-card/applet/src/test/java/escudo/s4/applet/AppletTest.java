@@ -461,6 +461,89 @@ class AppletTest {
         });
     }
 
+    /**
+     * Commands drawn at random (from a fixed seed) from the protocol's, many of them cut, stretched,
+     * flipped or sent in the wrong class, with sessions opened and lost among them: both cards
+     * answer each with the same status word, and the same bytes where the answer is not random.
+     */
+    @Test
+    void randomCommandsGetTheSameAnswersFromBothCards() {
+        java.util.Random random = new java.util.Random(4);
+        List<java.util.function.Function<Terminal, CommandAPDU>> steps = new ArrayList<>();
+        String[] domains = {ISSUER, "bank", "shop", "b@d"};
+        byte[][] keys = {ISSUER_KEY, BANK_KEY, SHOP_KEY, SHOP_KEY};
+        for (int i = 0; i < 4000; i++) {
+            int domain = random.nextInt(domains.length);
+            int recordId = random.nextInt(5);
+            int action = random.nextInt(12);
+            int secure = random.nextInt(6);
+            long mutation = random.nextInt(5) < 2 ? random.nextLong() : 0;
+            boolean rightPin = random.nextInt(4) > 0;
+            Access access = new Access(Condition.of(random.nextInt(4)), Condition.of(random.nextInt(4)), Condition.of(random.nextInt(4)));
+            byte[] bytes = new byte[random.nextInt(4) == 0 ? 65 : random.nextInt(12)];
+            random.nextBytes(bytes);
+            steps.add(t -> mutate(switch (action) {
+                case 0 -> CardCommands.select();
+                case 1 -> CardCommands.verify(rightPin ? PIN : "0000");
+                case 2 -> t.openQuietly(domains[domain], keys[domain]);
+                // under a session, mostly what that session may do
+                case 3, 4, 5 -> t.wrap(ISSUER.equals(t.sessionDomain) ^ secure == 5
+                        ? switch (secure % 3) {
+                            case 0 -> createDomain(domains[domain], t.encrypted(keys[domain]));
+                            case 1 -> secure == 1 ? deleteDomain(domains[domain]) : createDomain(domains[1 + domain % 2], t.encrypted(keys[1 + domain % 2]));
+                            default -> resetRetryCounter(PIN);
+                        }
+                        : switch (secure % 3) {
+                            case 0 -> createRecord(recordId, KeyType.of(1 + recordId % 2), Instrument.DEBIT, access, "r" + recordId, bytes);
+                            case 1 -> setAccess(recordId, access);
+                            default -> updateRecord(true, t.sessionDomain == null ? "bank" : t.sessionDomain, recordId, bytes);
+                        });
+                case 6 -> updateRecord(false, domains[domain], recordId, bytes);
+                case 7 -> readRecord(domains[domain], recordId);
+                case 8 -> sign(domains[domain], recordId, sha256(bytes));
+                case 9 -> agree(domains[domain], recordId, bytes.length == 65 ? P256.encode((ECPublicKey) p256().getPublic()) : bytes);
+                case 10 -> records(domains[domain]);
+                default -> getData(1 + recordId % 4);
+            }, mutation));
+        }
+        onBothCards(t -> {
+            for (int i = 0; i < steps.size(); i++) {
+                CommandAPDU command = steps.get(i).apply(t);
+                ResponseAPDU answer = t.card.transmit(command);
+                int ins = command.getINS();
+                boolean differs = ins == INS_SELECT || ins == INS_SIGN || ins == INS_AGREE || ins == INS_CREATE_RECORD || ins == INS_INITIALIZE_UPDATE
+                        || ins == INS_GET_DATA && command.getP2() == DATA_CARD;
+                byte[] data = ins == INS_READ_RECORD && answer.getSW() == 0x9000
+                        ? Arrays.copyOf(answer.getData(), answer.getData().length - POINT_LENGTH) : answer.getData();
+                t.transcript.add(i + " " + HexFormat.of().formatHex(command.getBytes(), 0, 4) + " " + command.getNc() + ": " + String.format("%04X", answer.getSW())
+                        + (differs ? "" : " " + HexFormat.of().formatHex(data)));
+            }
+        });
+    }
+
+    /** Seed 0: as it is; else one of: cut by a byte, a byte more, a byte flipped, another P1, another class, as it is. */
+    private static CommandAPDU mutate(CommandAPDU command, long seed) {
+        if (seed == 0) {
+            return command;
+        }
+        java.util.Random random = new java.util.Random(seed);
+        byte[] data = command.getData();
+        return switch (random.nextInt(8)) {
+            case 0 -> new CommandAPDU(command.getCLA(), command.getINS(), command.getP1(), command.getP2(),
+                    Arrays.copyOf(data, Math.max(0, data.length - 1)), 256);
+            case 1 -> new CommandAPDU(command.getCLA(), command.getINS(), command.getP1(), command.getP2(), Arrays.copyOf(data, data.length + 1), 256);
+            case 2 -> {
+                if (data.length > 0) {
+                    data[random.nextInt(data.length)] ^= (byte) (1 << random.nextInt(8));
+                }
+                yield new CommandAPDU(command.getCLA(), command.getINS(), command.getP1(), command.getP2(), data, 256);
+            }
+            case 3 -> new CommandAPDU(command.getCLA(), command.getINS(), random.nextInt(3), command.getP2(), data, 256);
+            case 4 -> new CommandAPDU(new int[] {0x00, 0x80, 0x84, 0x01}[random.nextInt(4)], command.getINS(), command.getP1(), command.getP2(), data, 256);
+            default -> command;
+        };
+    }
+
     @Test
     void twoSimulatedCardsShareNoKey() {
         try (SimulatedCard one = SimulatedCard.issue(ISSUER, ISSUER_KEY, HOLDER, PIN);
@@ -515,6 +598,8 @@ class AppletTest {
         ResponseAPDU last;
         /** The open session's channel, which wraps the secure commands. */
         SecureChannel channel;
+        /** Whose session the random commands last opened. */
+        String sessionDomain;
 
         Terminal(String name, CardLink card) {
             this.name = name;
@@ -557,6 +642,23 @@ class AppletTest {
 
         byte[] secureRandom(CardStatus status, String step, CommandAPDU command) {
             return expectRandom(status, step, wrap(command));
+        }
+
+        /** INITIALIZE UPDATE and EXTERNAL AUTHENTICATE, the latter's answer left to the caller (the random commands'). */
+        CommandAPDU openQuietly(String domain, byte[] key) {
+            byte[] host = challenge();
+            ResponseAPDU answer = card.transmit(CardCommands.initializeUpdate(domain, host));
+            if (answer.getSW() != 0x9000) {
+                return CardCommands.initializeUpdate(domain, host);
+            }
+            channel = SecureChannel.derive(key, host, Arrays.copyOf(answer.getData(), 8));
+            sessionDomain = domain;
+            return channel.wrap(externalAuthenticate(channel.hostCryptogram()));
+        }
+
+        /** A key under the session's S-ENC, or as it is without one. */
+        byte[] encrypted(byte[] key) {
+            return channel != null ? channel.encryptKey(key) : key.clone();
         }
 
         /** Without a session, the command goes out under a channel the card never saw. */
