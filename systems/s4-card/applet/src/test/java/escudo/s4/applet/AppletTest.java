@@ -4,7 +4,6 @@ import static escudo.s4.protocol.CardCommands.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +30,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.crypto.KeyAgreement;
 import javax.smartcardio.CommandAPDU;
 import javax.smartcardio.ResponseAPDU;
@@ -468,8 +469,8 @@ class AppletTest {
      */
     @Test
     void randomCommandsGetTheSameAnswersFromBothCards() {
-        java.util.Random random = new java.util.Random(4);
-        List<java.util.function.Function<Terminal, CommandAPDU>> steps = new ArrayList<>();
+        Random random = new Random(4);
+        List<Function<Terminal, CommandAPDU>> steps = new ArrayList<>();
         String[] domains = {ISSUER, "bank", "shop", "b@d"};
         byte[][] keys = {ISSUER_KEY, BANK_KEY, SHOP_KEY, SHOP_KEY};
         for (int i = 0; i < 4000; i++) {
@@ -526,7 +527,7 @@ class AppletTest {
         if (seed == 0) {
             return command;
         }
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         byte[] data = command.getData();
         return switch (random.nextInt(8)) {
             case 0 -> new CommandAPDU(command.getCLA(), command.getINS(), command.getP1(), command.getP2(),
