@@ -123,15 +123,28 @@ public final class CardCommands {
     }
 
     public static CommandAPDU readRecord(String domain, int recordId) {
-        return new CommandAPDU(CLA_ISO, INS_READ_RECORD, 0x00, 0x00, data(id(domain), new byte[] {(byte) recordId}), 256);
+        return readRecord(false, domain, recordId);
+    }
+
+    /** CLA {@code 84} (then wrapped) under the record's provider's session: the only way to meet a PROVIDER condition. */
+    public static CommandAPDU readRecord(boolean secure, String domain, int recordId) {
+        return new CommandAPDU(secure ? CLA_SECURE : CLA_ISO, INS_READ_RECORD, 0x00, 0x00, data(id(domain), new byte[] {(byte) recordId}), 256);
     }
 
     public static CommandAPDU sign(String domain, int recordId, byte[] hash) {
-        return new CommandAPDU(CLA_PROPRIETARY, INS_SIGN, 0x9E, 0x9A, data(id(domain), new byte[] {(byte) recordId}, hash), 256);
+        return sign(false, domain, recordId, hash);
+    }
+
+    public static CommandAPDU sign(boolean secure, String domain, int recordId, byte[] hash) {
+        return new CommandAPDU(secure ? CLA_SECURE : CLA_PROPRIETARY, INS_SIGN, 0x9E, 0x9A, data(id(domain), new byte[] {(byte) recordId}, hash), 256);
     }
 
     public static CommandAPDU agree(String domain, int recordId, byte[] point) {
-        return new CommandAPDU(CLA_PROPRIETARY, INS_AGREE, 0x00, 0x00, data(id(domain), new byte[] {(byte) recordId}, point), 256);
+        return agree(false, domain, recordId, point);
+    }
+
+    public static CommandAPDU agree(boolean secure, String domain, int recordId, byte[] point) {
+        return new CommandAPDU(secure ? CLA_SECURE : CLA_PROPRIETARY, INS_AGREE, 0x00, 0x00, data(id(domain), new byte[] {(byte) recordId}, point), 256);
     }
 
     private static CommandAPDU secure(int ins, int p2, byte[] data) {
