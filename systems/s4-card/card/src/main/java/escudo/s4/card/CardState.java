@@ -59,10 +59,15 @@ record CardState(byte[] serial, String issuerId, byte[] issuerKey, String holder
         return domains.stream().filter(d -> d.id().equals(id)).findFirst();
     }
 
+    /** With {@code domain} in its place, or added after the others: the domains stay in the order they were created. */
     CardState with(Domain domain) {
         List<Domain> next = new ArrayList<>(domains);
-        next.removeIf(d -> d.id().equals(domain.id()));
-        next.add(domain);
+        int at = next.stream().map(Domain::id).toList().indexOf(domain.id());
+        if (at >= 0) {
+            next.set(at, domain);
+        } else {
+            next.add(domain);
+        }
         return new CardState(serial, issuerId, issuerKey, holder, next);
     }
 

@@ -128,16 +128,15 @@ public final class SoftwareCard implements CardLink {
             case INS_PUT_DATA -> putHolder(requireClass(cla, CLA_PROPRIETARY, c));
             case INS_INITIALIZE_UPDATE -> initializeUpdate(requireClass(cla, CLA_PROPRIETARY, c));
             case INS_EXTERNAL_AUTHENTICATE -> externalAuthenticate(requireClass(cla, CLA_SECURE, c));
-            case INS_CREATE_DOMAIN -> createDomain(secure(c, true));
-            case INS_DELETE_DOMAIN -> deleteDomain(secure(c, true));
-            case INS_RESET_RETRY_COUNTER -> resetRetryCounter(c.getP2() == PIN_REFERENCE ? secure(c, true) : wrongP1P2());
-            case INS_CREATE_RECORD -> createRecord(secure(c, false));
-            case INS_SET_ACCESS -> setAccess(secure(c, false));
-            case INS_UPDATE_RECORD -> updateRecord(cla == CLA_SECURE ? secure(c, false) : new Data(requireClass(cla, CLA_PROPRIETARY, c).getData()),
-                    cla == CLA_SECURE);
-            case INS_READ_RECORD -> readRecord(requireClass(cla, CLA_ISO, c));
-            case INS_SIGN -> sign(requireClass(cla, CLA_PROPRIETARY, c));
-            case INS_AGREE -> agree(requireClass(cla, CLA_PROPRIETARY, c));
+            case INS_CREATE_DOMAIN -> createDomain(secure(c, true, 0x00, 0x00));
+            case INS_DELETE_DOMAIN -> deleteDomain(secure(c, true, 0x00, 0x00));
+            case INS_RESET_RETRY_COUNTER -> resetRetryCounter(secure(c, true, 0x00, PIN_REFERENCE));
+            case INS_CREATE_RECORD -> createRecord(secure(c, false, 0x00, 0x00));
+            case INS_SET_ACCESS -> setAccess(secure(c, false, 0x00, 0x00));
+            case INS_UPDATE_RECORD -> updateRecord(onRecord(c, CLA_PROPRIETARY, 0x00, 0x00));
+            case INS_READ_RECORD -> readRecord(onRecord(c, CLA_ISO, 0x00, 0x00));
+            case INS_SIGN -> sign(onRecord(c, CLA_PROPRIETARY, 0x9E, 0x9A));
+            case INS_AGREE -> agree(onRecord(c, CLA_PROPRIETARY, 0x00, 0x00));
             default -> throw new Refused(CardStatus.UNKNOWN_INSTRUCTION, "no such instruction");
         };
     }
@@ -177,7 +176,7 @@ public final class SoftwareCard implements CardLink {
                 Data data = new Data(c.getData());
                 CardState.Domain domain = domain(state, data.id());
                 data.end();
-                List<CardState.Record> readable = domain.records().stream().filter(r -> allowed(r.access().read(), domain.id())).toList();
+                List<CardState.Record> readable = domain.records().stream().filter(r -> allowed(r.access().read(), domain.id(), false)).toList();
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 out.write(readable.size());
                 readable.forEach(r -> {
@@ -334,44 +333,39 @@ public final class SoftwareCard implements CardLink {
         return new byte[0];
     }
 
-    private byte[] updateRecord(Data data, boolean underSession) {
-        String id = data.id();
+    private byte[] updateRecord(OnRecord command) {
+        Data data = command.data();
+        String id = command.domain();
         int recordId = data.u8();
         byte[] account = data.rest();
         if (account.length > MAX_ACCOUNT_LENGTH) {
             throw new Refused(CardStatus.WRONG_LENGTH, "account information has at most 64 bytes");
         }
         CardState state = state();
-        CardState.Domain domain = domain(state, id);
-        if (underSession && !session.domain().equals(id)) {
-            throw new Refused(CardStatus.SECURITY_STATUS, "a provider writes its own domain only");
-        }
+        CardState.Domain domain = domainOf(state, command);
         CardState.Record record = record(domain, recordId);
-        require(record.access().update(), id);
+        require(record.access().update(), command);
         commit(state.with(domain.with(record.withAccount(account))));
         return new byte[0];
     }
 
-    private byte[] readRecord(CommandAPDU c) {
-        requireP1P2(c, 0, 0);
-        Data data = new Data(c.getData());
-        CardState.Domain domain = domain(state(), data.id());
+    private byte[] readRecord(OnRecord command) {
+        Data data = command.data();
+        CardState.Domain domain = domainOf(state(), command);
         CardState.Record record = record(domain, data.u8());
         data.end();
-        require(record.access().read(), domain.id());
+        require(record.access().read(), command);
         return concat(new byte[] {(byte) record.id(), record.keyType().code(), record.instrument().code(), record.access().read().code(),
                 record.access().use().code(), record.access().update().code()}, lengthPrefixed(record.name().getBytes(StandardCharsets.UTF_8)),
                 lengthPrefixed(record.account()), record.point());
     }
 
-    private byte[] sign(CommandAPDU c) {
-        requireP1P2(c, 0x9E, 0x9A);
-        Data data = new Data(c.getData());
-        String id = data.id();
-        CardState.Record record = record(domain(state(), id), data.u8());
+    private byte[] sign(OnRecord command) {
+        Data data = command.data();
+        CardState.Record record = record(domainOf(state(), command), data.u8());
         byte[] hash = data.bytes(HASH_LENGTH);
         data.end();
-        use(record, KeyType.SIGNING, id);
+        use(record, KeyType.SIGNING, command);
         try {
             Signature ecdsa = Signature.getInstance("NONEwithECDSA");
             ecdsa.initSign(privateKey(record));
@@ -382,14 +376,12 @@ public final class SoftwareCard implements CardLink {
         }
     }
 
-    private byte[] agree(CommandAPDU c) {
-        requireP1P2(c, 0, 0);
-        Data data = new Data(c.getData());
-        String id = data.id();
-        CardState.Record record = record(domain(state(), id), data.u8());
+    private byte[] agree(OnRecord command) {
+        Data data = command.data();
+        CardState.Record record = record(domainOf(state(), command), data.u8());
         byte[] point = data.bytes(POINT_LENGTH);
         data.end();
-        use(record, KeyType.AGREEMENT, id);
+        use(record, KeyType.AGREEMENT, command);
         ECPublicKey peer;
         try {
             peer = P256.decode(point);
@@ -406,15 +398,18 @@ public final class SoftwareCard implements CardLink {
         }
     }
 
-    private void use(CardState.Record record, KeyType needed, String domain) {
+    private void use(CardState.Record record, KeyType needed, OnRecord command) {
         if (record.keyType() != needed) {
             throw new Refused(CardStatus.CONDITIONS_NOT_SATISFIED, "the record's key is for " + record.keyType());
         }
-        require(record.access().use(), domain);
+        require(record.access().use(), command);
     }
 
-    /** The data of a secure command of the session's domain once its C-MAC verifies; {@code issuer}: only the issuer's session will do. */
-    private Data secure(CommandAPDU c, boolean issuer) {
+    /**
+     * The data of a secure command of the session once its C-MAC verifies and its P1 P2 are
+     * {@code p1 p2}; {@code issuer}: only the issuer's session will do, else only a provider's.
+     */
+    private Data secure(CommandAPDU c, boolean issuer, int p1, int p2) {
         requireClass(c.getCLA(), CLA_SECURE);
         if (session == null) {
             throw new Refused(CardStatus.SECURITY_STATUS, "no session: authenticate first");
@@ -423,9 +418,7 @@ public final class SoftwareCard implements CardLink {
         if (data == null) {
             throw new Refused(CardStatus.BAD_MAC, "the C-MAC does not verify");
         }
-        if (c.getP1() != 0) {
-            throw new Refused(CardStatus.WRONG_P1P2, "P1 is 00");
-        }
+        requireP1P2(c, p1, p2);
         boolean issuers = session.domain().equals(state().issuerId());
         if (issuer != issuers) {
             throw new Refused(CardStatus.SECURITY_STATUS, issuer ? "only the issuer's session" : "only a provider's session");
@@ -433,21 +426,50 @@ public final class SoftwareCard implements CardLink {
         return new Data(data);
     }
 
-    private boolean allowed(Condition condition, String domain) {
+    /** A command on one record, plain ({@code plainClass}) or under its provider's session (CLA 84), and the domain it names. */
+    private record OnRecord(Data data, String domain, boolean secure) {
+    }
+
+    private OnRecord onRecord(CommandAPDU c, int plainClass, int p1, int p2) {
+        if (c.getCLA() != CLA_SECURE) {
+            requireClass(c.getCLA(), plainClass);
+            requireP1P2(c, p1, p2);
+            Data data = new Data(c.getData());
+            return new OnRecord(data, data.id(), false);
+        }
+        Data data = secure(c, false, p1, p2);
+        return new OnRecord(data, data.id(), true);
+    }
+
+    /** The domain a command on a record names; under a session, it must be the session's own (checked once it is known to exist). */
+    private CardState.Domain domainOf(CardState state, OnRecord command) {
+        CardState.Domain domain = domain(state, command.domain());
+        if (command.secure() && !session.domain().equals(domain.id())) {
+            throw new Refused(CardStatus.SECURITY_STATUS, "a provider's session addresses its own domain only");
+        }
+        return domain;
+    }
+
+    /**
+     * Whether {@code condition} holds for a command on a record of {@code domain}: PROVIDER only for
+     * a secure command of that domain's session, so a command slipped in unMACed while a provider's
+     * session is open meets nothing of the provider's.
+     */
+    private boolean allowed(Condition condition, String domain, boolean secure) {
         return switch (condition) {
             case ALWAYS -> true;
             case PIN -> pinVerified;
-            case PROVIDER -> session != null && session.domain().equals(domain);
+            case PROVIDER -> secure && session != null && session.domain().equals(domain);
             case NEVER -> false;
         };
     }
 
-    private void require(Condition condition, String domain) {
+    private void require(Condition condition, OnRecord command) {
         if (condition == Condition.NEVER) {
             throw new Refused(CardStatus.CONDITIONS_NOT_SATISFIED, "the record's access condition is NEVER");
         }
-        if (!allowed(condition, domain)) {
-            throw new Refused(CardStatus.SECURITY_STATUS, condition == Condition.PIN ? "the holder's PIN first" : "its provider's session first");
+        if (!allowed(condition, command.domain(), command.secure())) {
+            throw new Refused(CardStatus.SECURITY_STATUS, condition == Condition.PIN ? "the holder's PIN first" : "its provider's secure command");
         }
     }
 
@@ -556,10 +578,6 @@ public final class SoftwareCard implements CardLink {
         if (c.getP1() != p1 || c.getP2() != p2) {
             throw new Refused(CardStatus.WRONG_P1P2, "wrong P1 or P2");
         }
-    }
-
-    private static Data wrongP1P2() {
-        throw new Refused(CardStatus.WRONG_P1P2, "wrong P2");
     }
 
     private static byte[] noData(CommandAPDU c, byte[] answer) {

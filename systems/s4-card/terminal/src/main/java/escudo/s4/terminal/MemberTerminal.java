@@ -109,6 +109,7 @@ public final class MemberTerminal implements AutoCloseable {
         return records;
     }
 
+    /** A record whose READ condition is ALWAYS or PIN (PROVIDER: the provider's {@link ProviderSession#read}). */
     public RecordView read(String domain, int recordId) {
         return recordView(exchange(CardCommands.readRecord(domain, recordId)));
     }
@@ -123,7 +124,7 @@ public final class MemberTerminal implements AutoCloseable {
         return exchange(CardCommands.agree(domain, recordId, P256.encode(peer)));
     }
 
-    /** The holder updates a record whose UPDATE condition is ALWAYS or PIN. */
+    /** The holder updates a record whose UPDATE condition is ALWAYS or PIN (PROVIDER: the provider's {@link ProviderSession#updateRecord}). */
     public void updateRecord(String domain, int recordId, byte[] account) {
         exchange(CardCommands.updateRecord(false, domain, recordId, account));
     }
@@ -175,7 +176,7 @@ public final class MemberTerminal implements AutoCloseable {
         return info;
     }
 
-    private static RecordView recordView(byte[] data) {
+    static RecordView recordView(byte[] data) {
         Answer answer = new Answer(data);
         try {
             int id = answer.u8();

@@ -61,6 +61,23 @@ public final class ProviderSession {
         send(CardCommands.updateRecord(true, domain, recordId, account));
     }
 
+    /**
+     * Reads a record of {@code domain} under this session: a PROVIDER condition is met only so, by
+     * a command that carries this session's C-MAC, never by one sent plain while the session is open.
+     */
+    public MemberTerminal.RecordView read(String domain, int recordId) {
+        return MemberTerminal.recordView(send(CardCommands.readRecord(true, domain, recordId)));
+    }
+
+    /** Signs with a record of {@code domain} under this session (its USE condition PROVIDER, say). */
+    public byte[] sign(String domain, int recordId, byte[] hash) {
+        return send(CardCommands.sign(true, domain, recordId, hash));
+    }
+
+    public byte[] agree(String domain, int recordId, ECPublicKey peer) {
+        return send(CardCommands.agree(true, domain, recordId, P256.encode(peer)));
+    }
+
     /** {@code command} with the session's C-MAC, sent. */
     byte[] send(CommandAPDU command) {
         return terminal.exchange(channel.wrap(command));

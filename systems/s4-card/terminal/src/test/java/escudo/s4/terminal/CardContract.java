@@ -192,9 +192,25 @@ abstract class CardContract {
         assertRefused(CardStatus.CONDITIONS_NOT_SATISFIED.code(), () -> terminal.agree("bank", 1, (ECPublicKey) host.getPublic()));
         assertRefused(CardStatus.CONDITIONS_NOT_SATISFIED.code(), () -> terminal.sign("transit", 1, hash));
 
+        // PROVIDER is met only by the provider's own secure commands, never by a plain one slipped in while its session is open
+        ProviderSession owner = terminal.authenticate("bank", BANK_KEY);
+        owner.setAccess(1, new Access(Condition.PROVIDER, Condition.PROVIDER, Condition.PROVIDER));
+        assertRefused(CardStatus.SECURITY_STATUS.code(), () -> terminal.read("bank", 1));
+        assertRefused(CardStatus.SECURITY_STATUS.code(), () -> terminal.updateRecord("bank", 1, "IBAN XX".getBytes(StandardCharsets.UTF_8)));
+        assertRefused(CardStatus.SECURITY_STATUS.code(), () -> terminal.sign("bank", 1, hash));
+        assertEquals(List.of(), terminal.records("bank"), "nor listed to a plain GET DATA");
+        assertEquals("current account", owner.read("bank", 1).name());
+        owner.updateRecord("bank", 1, "IBAN ES99 0000".getBytes(StandardCharsets.UTF_8));
+        ecdsa.initVerify(debit.publicKey());
+        ecdsa.update("pay 12.00 EUR to corner-books".getBytes(StandardCharsets.UTF_8));
+        assertTrue(ecdsa.verify(owner.sign("bank", 1, hash)));
+        ProviderSession metro = terminal.authenticate("transit", TRANSIT_KEY);
+        assertRefused(CardStatus.SECURITY_STATUS.code(), () -> metro.sign("bank", 1, hash)); // another provider's session, its own MAC
+
         // NEVER, set by the record's owner
         terminal.authenticate("bank", BANK_KEY).setAccess(1, new Access(Condition.NEVER, Condition.PIN, Condition.PROVIDER));
         assertRefused(CardStatus.CONDITIONS_NOT_SATISFIED.code(), () -> terminal.read("bank", 1));
+        assertEquals(List.of("bank", "transit"), terminal.domains(), "in the order they were created, whatever changed since");
     }
 
     @Test
@@ -243,6 +259,8 @@ abstract class CardContract {
                 new byte[] {4, 'b', '/', 'n', 'k', 1})).getSW(), "an id with a slash");
         assertEquals(CardStatus.NOT_FOUND.sw(), raw(CardCommands.readRecord("bank", 9)).getSW());
         assertEquals(CardStatus.WRONG_DATA.sw(), raw(CardCommands.verify("12")).getSW());
+        assertEquals(CardStatus.WRONG_P1P2.sw(), raw(new CommandAPDU(0x80, CardCommands.INS_UPDATE_RECORD, 0x01, 0x00,
+                new byte[] {7, 't', 'r', 'a', 'n', 's', 'i', 't', 1, 9})).getSW());
         assertEquals(CardStatus.WRONG_LENGTH.sw(), raw(new CommandAPDU(0x80, CardCommands.INS_SIGN, 0x9E, 0x9A,
                 new byte[] {4, 'b', 'a', 'n', 'k', 1, 0x42})).getSW(), "a hash of one byte");
         terminal.select();
