@@ -144,6 +144,8 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
     private static final short SELECTED = 0;
     private static final short PIN_VERIFIED = 1;
     private static final short CHANNEL = 2;
+    /** Set once a secure command's C-MAC verified, cleared as each command comes in: only it meets PROVIDER. */
+    private static final short SECURED = 3;
     private static final byte NO_SESSION = 0;
     /** INITIALIZE UPDATE done, EXTERNAL AUTHENTICATE awaited. */
     private static final byte PENDING = 1;
@@ -212,7 +214,12 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
     private final OwnerPIN pin;
     private final byte[] domainIds = new byte[(short) (MAX_DOMAINS * ID_FIELD)];
     private final AESKey[] domainKeys = new AESKey[MAX_DOMAINS];
-    /** How many domains, then their slots in the order GET DATA lists them. */
+    /**
+     * How many domains, then their slots in the order they were created, which GET DATA lists:
+     * CREATE DOMAIN appends its slot, DELETE DOMAIN closes the gap (compacting), a change to a
+     * domain's records leaves its place. A deleted domain's slot may be reused by the next one
+     * created, which is appended, so it lists after the ones before it.
+     */
     private final byte[] domainOrder = new byte[(short) (1 + MAX_DOMAINS)];
     /** Domain slot d holds record slots 4d to 4d + 3. */
     private final byte[] records = new byte[(short) (MAX_DOMAINS * MAX_RECORDS * RECORD)];
@@ -239,7 +246,7 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
     private final KeyAgreement multiplyG;
 
     private CardOsApplet(byte[] install, short offset, byte length) {
-        flags = JCSystem.makeTransientByteArray((short) 3, JCSystem.CLEAR_ON_RESET);
+        flags = JCSystem.makeTransientByteArray((short) 4, JCSystem.CLEAR_ON_RESET);
         session = JCSystem.makeTransientByteArray(SESSION, JCSystem.CLEAR_ON_RESET);
         cursor = JCSystem.makeTransientShortArray((short) 2, JCSystem.CLEAR_ON_RESET);
         scratch = JCSystem.makeTransientByteArray(SCRATCH, JCSystem.CLEAR_ON_RESET);
@@ -293,6 +300,7 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
     public void process(APDU apdu) {
         byte[] buf = apdu.getBuffer();
         byte cla = buf[ISO7816.OFFSET_CLA];
+        flags[SECURED] = 0;
         receive(apdu);
         try {
             dispatch(apdu, buf, cla);
@@ -364,47 +372,58 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
                 externalAuthenticate(buf);
                 return;
             case INS_CREATE_DOMAIN:
-                secure(buf, cla, true);
+                secure(buf, cla, true, (byte) 0, (byte) 0);
                 createDomain(buf);
                 return;
             case INS_DELETE_DOMAIN:
-                secure(buf, cla, true);
+                secure(buf, cla, true, (byte) 0, (byte) 0);
                 deleteDomain(buf);
                 return;
             case INS_RESET_RETRY_COUNTER:
-                if (buf[ISO7816.OFFSET_P2] != PIN_REFERENCE) {
-                    ISOException.throwIt(SW_WRONG_P1P2);
-                }
-                secure(buf, cla, true);
+                secure(buf, cla, true, (byte) 0, PIN_REFERENCE);
                 resetRetryCounter(buf);
                 return;
             case INS_CREATE_RECORD:
-                secure(buf, cla, false);
+                secure(buf, cla, false, (byte) 0, (byte) 0);
                 createRecord(apdu, buf);
                 return;
             case INS_SET_ACCESS:
-                secure(buf, cla, false);
+                secure(buf, cla, false, (byte) 0, (byte) 0);
                 setAccess(buf);
                 return;
             case INS_UPDATE_RECORD:
-                // CLA 80 when the record's UPDATE condition asks no session, 84 under its provider's
+                // CLA 80, or 84 under its provider's session (the only way to meet PROVIDER)
                 if (cla == CLA_SECURE) {
-                    secure(buf, cla, false);
+                    secure(buf, cla, false, (byte) 0, (byte) 0);
                 } else {
                     requireClass(cla, CLA_PROPRIETARY);
+                    requireP1P2(buf, (byte) 0, (byte) 0);
                 }
-                updateRecord(buf, cla == CLA_SECURE);
+                updateRecord(buf);
                 return;
             case INS_READ_RECORD:
-                requireClass(cla, CLA_ISO);
+                // CLA 00, or 84 under its provider's session; then checked and answered alike
+                if (cla == CLA_SECURE) {
+                    secure(buf, cla, false, (byte) 0, (byte) 0);
+                } else {
+                    requireClass(cla, CLA_ISO);
+                }
                 readRecord(apdu, buf);
                 return;
             case INS_SIGN:
-                requireClass(cla, CLA_PROPRIETARY);
+                if (cla == CLA_SECURE) {
+                    secure(buf, cla, false, SIGN_P1, SIGN_P2);
+                } else {
+                    requireClass(cla, CLA_PROPRIETARY);
+                }
                 sign(apdu, buf);
                 return;
             case INS_AGREE:
-                requireClass(cla, CLA_PROPRIETARY);
+                if (cla == CLA_SECURE) {
+                    secure(buf, cla, false, (byte) 0, (byte) 0);
+                } else {
+                    requireClass(cla, CLA_PROPRIETARY);
+                }
                 agree(apdu, buf);
                 return;
             default:
@@ -465,7 +484,7 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         }
     }
 
-    /** Count, then each domain's id (length-prefixed), in the order SoftwareCard keeps them. */
+    /** Count, then each domain's id (length-prefixed), in the order they were created. */
     private short domainList(byte[] buf) {
         short count = domainOrder[0];
         buf[0] = (byte) count;
@@ -614,8 +633,13 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         flags[CHANNEL] = OPEN;
     }
 
-    /** A secure command of the open session, its C-MAC verified; {@code issuer}: only the issuer's session will do. */
-    private void secure(byte[] buf, byte cla, boolean issuer) {
+    /**
+     * A secure command of the open session: its class, a session (6982), its C-MAC (6988), then its
+     * P1 P2 (6A86), then whose session (6982); {@code issuer}: only the issuer's session will do,
+     * else only a provider's. Once the C-MAC verified the command is marked secured: the record
+     * conditions PROVIDER can be met by it alone.
+     */
+    private void secure(byte[] buf, byte cla, boolean issuer, byte p1, byte p2) {
         requireClass(cla, CLA_SECURE);
         if (flags[CHANNEL] != OPEN) {
             ISOException.throwIt(SW_SECURITY_STATUS);
@@ -623,10 +647,19 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         if (!unwrap(buf)) {
             ISOException.throwIt(SW_BAD_MAC);
         }
-        if (buf[ISO7816.OFFSET_P1] != 0) {
-            ISOException.throwIt(SW_WRONG_P1P2);
-        }
+        flags[SECURED] = 1;
+        requireP1P2(buf, p1, p2);
         if (issuer != sameId(session, S_DOMAIN, issuerId, (short) 0)) {
+            ISOException.throwIt(SW_SECURITY_STATUS);
+        }
+    }
+
+    /**
+     * A secure command names its own session's domain only (6982, and the session closes); a
+     * plain one any domain. Checked right after the domain is found, as UPDATE RECORD always did.
+     */
+    private void requireOwnDomain(byte[] buf, short id) {
+        if (flags[SECURED] != 0 && !sameId(session, S_DOMAIN, buf, id)) {
             ISOException.throwIt(SW_SECURITY_STATUS);
         }
     }
@@ -732,15 +765,6 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         }
     }
 
-    /**
-     * Moves the domain to the end of the list, as SoftwareCard's CardState.with does for every
-     * change to a domain's records, so GET DATA lists the domains in the same order on both cards.
-     */
-    private void moveToEnd(short domain) {
-        unlist(domain);
-        domainOrder[domainOrder[0]] = (byte) domain;
-    }
-
     /** Closes the domain's gap in the list; the last place is then free. */
     private void unlist(short domain) {
         short count = domainOrder[0];
@@ -791,7 +815,6 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         copyField(buf, name, records, (short) (record + R_NAME));
         copyField(buf, account, records, (short) (record + R_ACCOUNT));
         records[(short) (record + R_ID)] = (byte) id;
-        moveToEnd(domain);
         JCSystem.commitTransaction();
         send(apdu, ((ECPublicKey) recordKeys[slot].getPublic()).getW(buf, (short) 0));
     }
@@ -836,12 +859,11 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         short record = (short) (recordSlot(domain, id) * RECORD);
         JCSystem.beginTransaction();
         Util.arrayCopy(buf, conditions, records, (short) (record + R_ACCESS), (short) 3);
-        moveToEnd(domain);
         JCSystem.commitTransaction();
     }
 
     /** Domain id ‖ record id ‖ account: under the record's UPDATE condition; under a session, only its own domain. */
-    private void updateRecord(byte[] buf, boolean underSession) {
+    private void updateRecord(byte[] buf) {
         short id = id(buf);
         short recordId = u8(buf);
         short account = cursor[AT];
@@ -850,15 +872,12 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
             ISOException.throwIt(SW_WRONG_LENGTH);
         }
         short domain = domainSlot(buf, id);
-        if (underSession && !sameId(session, S_DOMAIN, buf, id)) {
-            ISOException.throwIt(SW_SECURITY_STATUS);
-        }
+        requireOwnDomain(buf, id);
         short record = (short) (recordSlot(domain, recordId) * RECORD);
         require(records[(short) (record + R_UPDATE)], buf, id);
         JCSystem.beginTransaction();
         records[(short) (record + R_ACCOUNT)] = (byte) length;
         Util.arrayCopy(buf, account, records, (short) (record + R_ACCOUNT + 1), length);
-        moveToEnd(domain);
         JCSystem.commitTransaction();
     }
 
@@ -867,6 +886,7 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         requireP1P2(buf, (byte) 0, (byte) 0);
         short id = id(buf);
         short domain = domainSlot(buf, id);
+        requireOwnDomain(buf, id);
         short slot = recordSlot(domain, u8(buf));
         end();
         short record = (short) (slot * RECORD);
@@ -882,7 +902,9 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
     private void sign(APDU apdu, byte[] buf) {
         requireP1P2(buf, SIGN_P1, SIGN_P2);
         short id = id(buf);
-        short slot = recordSlot(domainSlot(buf, id), u8(buf));
+        short domain = domainSlot(buf, id);
+        requireOwnDomain(buf, id);
+        short slot = recordSlot(domain, u8(buf));
         short hash = take(HASH);
         end();
         requireUse(slot, KEY_SIGNING, buf, id);
@@ -896,7 +918,9 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
     private void agree(APDU apdu, byte[] buf) {
         requireP1P2(buf, (byte) 0, (byte) 0);
         short id = id(buf);
-        short slot = recordSlot(domainSlot(buf, id), u8(buf));
+        short domain = domainSlot(buf, id);
+        requireOwnDomain(buf, id);
+        short slot = recordSlot(domain, u8(buf));
         short peer = take(POINT);
         end();
         requireUse(slot, KEY_AGREEMENT, buf, id);
@@ -927,7 +951,12 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
         }
     }
 
-    /** PIN: verified since the selection; PROVIDER: the session of the record's own domain is open. */
+    /**
+     * ALWAYS: plain or secure; PIN: verified since the selection, plain or secure; PROVIDER: only a
+     * secure command (C-MAC verified) of the session of the record's own domain. A plain command
+     * never meets PROVIDER, even while that session is open; GET DATA, always plain, never lists a
+     * record whose READ is PROVIDER.
+     */
     private boolean allowed(byte condition, byte[] id, short idOffset) {
         switch (condition) {
             case ALWAYS:
@@ -935,7 +964,7 @@ public final class CardOsApplet extends Applet implements ExtendedLength {
             case PIN:
                 return flags[PIN_VERIFIED] != 0;
             case PROVIDER:
-                return flags[CHANNEL] == OPEN && sameId(session, S_DOMAIN, id, idOffset);
+                return flags[SECURED] != 0 && flags[CHANNEL] == OPEN && sameId(session, S_DOMAIN, id, idOffset);
             default:
                 return false;
         }

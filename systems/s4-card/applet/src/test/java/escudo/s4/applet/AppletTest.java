@@ -383,7 +383,8 @@ class AppletTest {
             t.open("shop", SHOP_KEY);
             t.secureRandom(CardStatus.DONE, "shop's CREATE RECORD 1", createRecord(1, KeyType.SIGNING, Instrument.LOYALTY,
                     new Access(Condition.ALWAYS, Condition.ALWAYS, Condition.ALWAYS), "Points", new byte[] {0}));
-            t.expect(CardStatus.DONE, "GET DATA domains: shop changed last", getData(DATA_DOMAINS));
+            t.expect(CardStatus.DONE, "GET DATA domains: in creation order, shop's record changes nothing", getData(DATA_DOMAINS));
+            assertArrayEquals(concat(new byte[] {2}, id("bank"), id("shop")), t.last.getData(), t.name);
 
             t.open("bank", BANK_KEY);
             t.secure(CardStatus.WRONG_DATA, "CREATE RECORD, key type 3", createRecordData(concat(new byte[] {5, 3, 1, 0, 0, 0}, withLength(ascii("x")), withLength(new byte[0]))));
@@ -400,7 +401,8 @@ class AppletTest {
             t.secureRandom(CardStatus.DONE, "CREATE RECORD 2", createRecord(2, KeyType.SIGNING, Instrument.CREDIT, SIGNING_ACCESS, "Visa", ascii("4111")));
             t.secureRandom(CardStatus.DONE, "CREATE RECORD 4", createRecord(4, KeyType.AGREEMENT, Instrument.STORED_VALUE,
                     new Access(Condition.ALWAYS, Condition.ALWAYS, Condition.PIN), "Purse", new byte[0]));
-            t.expect(CardStatus.DONE, "GET DATA domains: bank changed last", getData(DATA_DOMAINS));
+            t.expect(CardStatus.DONE, "GET DATA domains: still in creation order", getData(DATA_DOMAINS));
+            assertArrayEquals(concat(new byte[] {2}, id("bank"), id("shop")), t.last.getData(), t.name);
 
             t.secure(CardStatus.SECURITY_STATUS, "bank writes shop's record", updateRecord(true, "shop", 1, ascii("stolen")));
             t.secure(CardStatus.SECURITY_STATUS, "the session closed", updateRecord(true, "bank", 2, ascii("4222")));
@@ -408,7 +410,7 @@ class AppletTest {
 
             t.open("bank", BANK_KEY);
             t.secure(CardStatus.DONE, "UPDATE RECORD 2 under bank's session", updateRecord(true, "bank", 2, ascii("4222 3333")));
-            t.expect(CardStatus.DONE, "UPDATE RECORD 2, class 80, bank's session open", updateRecord(false, "bank", 2, ascii("4333")));
+            t.expect(CardStatus.SECURITY_STATUS, "UPDATE RECORD 2 (PROVIDER), class 80, bank's session open", updateRecord(false, "bank", 2, ascii("4333")));
             t.secure(CardStatus.WRONG_LENGTH, "UPDATE RECORD, account of 65", updateRecord(true, "bank", 2, new byte[65]));
             t.secure(CardStatus.NOT_FOUND, "UPDATE RECORD 9", updateRecord(true, "bank", 9, new byte[1]));
             t.secure(CardStatus.DONE, "SET ACCESS 2: UPDATE NEVER", setAccess(2, new Access(Condition.ALWAYS, Condition.PIN, Condition.NEVER)));
@@ -418,17 +420,22 @@ class AppletTest {
             t.secure(CardStatus.WRONG_LENGTH, "SET ACCESS, a condition short", setAccessData(new byte[] {2, 0, 1}));
             t.secure(CardStatus.DONE, "SET ACCESS 4: all PROVIDER", setAccess(4, new Access(Condition.PROVIDER, Condition.PROVIDER, Condition.PROVIDER)));
             t.read("READ RECORD 2", readRecord("bank", 2));
-            t.read("READ RECORD 4 under bank's session", readRecord("bank", 4));
+            t.expect(CardStatus.SECURITY_STATUS, "READ RECORD 4 (PROVIDER), class 00, bank's session open", readRecord("bank", 4));
+            t.read("READ RECORD 4, class 84, bank's session", t.wrap(readRecord(true, "bank", 4)));
+            t.expect(CardStatus.DONE, "GET DATA records of bank, its session open: no PROVIDER record", records("bank"));
+            assertArrayEquals(concat(new byte[] {1, 2}, withLength(ascii("Visa"))), t.last.getData(), t.name);
 
             t.select();
             t.expect(CardStatus.SECURITY_STATUS, "UPDATE RECORD 4, class 80, no session", updateRecord(false, "bank", 4, new byte[1]));
             t.expect(CardStatus.SECURITY_STATUS, "READ RECORD 4, no session", readRecord("bank", 4));
             t.expect(CardStatus.DONE, "UPDATE RECORD shop 1, class 80, ALWAYS", updateRecord(false, "shop", 1, ascii("100 points")));
             t.read("READ RECORD shop 1", readRecord("shop", 1));
-            t.expect(CardStatus.DONE, "GET DATA domains: shop changed last", getData(DATA_DOMAINS));
+            t.expect(CardStatus.DONE, "GET DATA domains: in creation order", getData(DATA_DOMAINS));
+            assertArrayEquals(concat(new byte[] {2}, id("bank"), id("shop")), t.last.getData(), t.name);
             t.expect(CardStatus.DONE, "GET DATA records of bank", records("bank"));
-            t.expect(CardStatus.DONE, "UPDATE RECORD in class 80 with P1P2 0506, which SoftwareCard does not check", new CommandAPDU(0x80, INS_UPDATE_RECORD, 5, 6,
+            t.expect(CardStatus.WRONG_P1P2, "UPDATE RECORD in class 80 with P1P2 0506", new CommandAPDU(0x80, INS_UPDATE_RECORD, 5, 6,
                     updateRecord(false, "shop", 1, ascii("200 points")).getData()));
+            t.read("READ RECORD shop 1: unchanged", readRecord("shop", 1));
 
             t.open(ISSUER, ISSUER_KEY);
             t.secure(CardStatus.DONE, "DELETE DOMAIN bank", deleteDomain("bank"));
@@ -462,6 +469,199 @@ class AppletTest {
         });
     }
 
+    /** Every operation PROVIDER: only its provider's secure commands (CLA 84, C-MAC verified) meet it. */
+    private static final Access PROVIDER_ONLY = new Access(Condition.PROVIDER, Condition.PROVIDER, Condition.PROVIDER);
+
+    /** The issuer, then bank and shop as providers; bank's session open at the end, with record 1 (signing) and 2 (agreement), all PROVIDER. */
+    private static ECPublicKey[] bankWithProviderRecords(Terminal t) {
+        t.select();
+        SecureChannel issuer = t.open(ISSUER, ISSUER_KEY);
+        t.secure(CardStatus.DONE, "CREATE DOMAIN bank", createDomain("bank", issuer.encryptKey(BANK_KEY)));
+        t.secure(CardStatus.DONE, "CREATE DOMAIN shop", createDomain("shop", issuer.encryptKey(SHOP_KEY)));
+        t.open("bank", BANK_KEY);
+        ECPublicKey signing = P256.decode(t.secureRandom(CardStatus.DONE, "CREATE RECORD 1, signing, PROVIDER",
+                createRecord(1, KeyType.SIGNING, Instrument.DEBIT, PROVIDER_ONLY, "Vault", new byte[] {1})));
+        ECPublicKey agreement = P256.decode(t.secureRandom(CardStatus.DONE, "CREATE RECORD 2, agreement, PROVIDER",
+                createRecord(2, KeyType.AGREEMENT, Instrument.IDENTITY, PROVIDER_ONLY, "Keys", new byte[0])));
+        return new ECPublicKey[] {signing, agreement};
+    }
+
+    @Test
+    void aPlainReadOfAProviderRecordIsRefusedWhileItsSessionIsOpenAndTheSecureReadIsAnswered() {
+        onApplet(t -> {
+            ECPublicKey signing = bankWithProviderRecords(t)[0];
+            t.expect(CardStatus.SECURITY_STATUS, "READ RECORD 1 (PROVIDER), class 00, bank's session open", readRecord("bank", 1));
+            t.read("READ RECORD 1, class 84, bank's session", t.wrap(readRecord(true, "bank", 1)));
+            assertArrayEquals(concat(new byte[] {1, 1, 1, 2, 2, 2}, withLength(ascii("Vault")), withLength(new byte[] {1}), P256.encode(signing)),
+                    t.last.getData(), "the answer of the plain form");
+            t.expect(CardStatus.SECURITY_STATUS, "SIGN (PROVIDER), class 80, bank's session open", sign("bank", 1, new byte[32]));
+            t.expect(CardStatus.SECURITY_STATUS, "AGREE (PROVIDER), class 80, bank's session open",
+                    agree("bank", 2, P256.encode((ECPublicKey) p256().getPublic())));
+            t.expect(CardStatus.SECURITY_STATUS, "UPDATE RECORD (PROVIDER), class 80, bank's session open", updateRecord(false, "bank", 1, new byte[] {2}));
+            t.expect(CardStatus.DONE, "GET DATA records, always plain: no PROVIDER record, session or not", records("bank"));
+            assertArrayEquals(new byte[] {0}, t.last.getData());
+            t.read("plain refusals leave the session open", t.wrap(readRecord(true, "bank", 1)));
+        });
+    }
+
+    @Test
+    void aSecureSignByAnotherProvidersSessionIsRefused() {
+        onApplet(t -> {
+            bankWithProviderRecords(t);
+            t.open("shop", SHOP_KEY);
+            t.secure(CardStatus.SECURITY_STATUS, "SIGN of bank's record under shop's session", sign(true, "bank", 1, new byte[32]));
+            t.secure(CardStatus.SECURITY_STATUS, "shop's session closed", readRecord(true, "shop", 1));
+            t.open("shop", SHOP_KEY);
+            t.secure(CardStatus.SECURITY_STATUS, "READ RECORD of bank's under shop's session", readRecord(true, "bank", 1));
+            t.open("shop", SHOP_KEY);
+            t.secure(CardStatus.SECURITY_STATUS, "AGREE of bank's under shop's session", agree(true, "bank", 2, P256.encode((ECPublicKey) p256().getPublic())));
+            t.open("shop", SHOP_KEY);
+            t.secure(CardStatus.SECURITY_STATUS, "UPDATE RECORD of bank's under shop's session", updateRecord(true, "bank", 1, new byte[1]));
+            t.open(ISSUER, ISSUER_KEY);
+            t.secure(CardStatus.SECURITY_STATUS, "SIGN under the issuer's session", sign(true, "bank", 1, new byte[32]));
+            t.secure(CardStatus.SECURITY_STATUS, "the issuer's session closed", deleteDomain("shop"));
+            t.open(ISSUER, ISSUER_KEY);
+            t.secure(CardStatus.SECURITY_STATUS, "READ RECORD under the issuer's session", readRecord(true, "bank", 1));
+        });
+    }
+
+    @Test
+    void secureReadSignAgreeAndUpdateAreAnsweredAsTheirPlainForms() {
+        onApplet(t -> {
+            ECPublicKey[] keys = bankWithProviderRecords(t);
+            t.secureRandom(CardStatus.DONE, "CREATE RECORD 3, PIN", createRecord(3, KeyType.SIGNING, Instrument.CREDIT,
+                    new Access(Condition.PIN, Condition.PIN, Condition.ALWAYS), "Pin", new byte[0]));
+            byte[] hash = sha256(ascii("pay 1 EUR"));
+            t.expectSignature("SIGN, class 84", t.wrap(sign(true, "bank", 1, hash)));
+            assertTrue(verifies("NONEwithECDSA", keys[0], hash, t.last.getData()), "by record 1's key");
+            KeyPair peer = p256();
+            byte[] secret = t.expectRandom(CardStatus.DONE, "AGREE, class 84", t.wrap(agree(true, "bank", 2, P256.encode((ECPublicKey) peer.getPublic()))));
+            assertArrayEquals(ecdh(peer, keys[1]), secret);
+            t.secure(CardStatus.DONE, "UPDATE RECORD 1, class 84", updateRecord(true, "bank", 1, ascii("new")));
+            t.read("READ RECORD 1, class 84", t.wrap(readRecord(true, "bank", 1)));
+            assertArrayEquals(withLength(ascii("new")), Arrays.copyOfRange(t.last.getData(), 12, 16));
+
+            // the plain form's checks, in its order: key type before USE, the peer's point, lengths
+            t.secure(CardStatus.CONDITIONS_NOT_SATISFIED, "SIGN with the agreement key", sign(true, "bank", 2, hash));
+            t.secure(CardStatus.CONDITIONS_NOT_SATISFIED, "AGREE with the signing key", agree(true, "bank", 1, P256.encode((ECPublicKey) peer.getPublic())));
+            byte[] offCurve = P256.encode((ECPublicKey) peer.getPublic());
+            offCurve[64] ^= 1;
+            t.secure(CardStatus.WRONG_DATA, "AGREE with a point off the curve", agree(true, "bank", 2, offCurve));
+            t.secure(CardStatus.WRONG_LENGTH, "SIGN a hash of 31", sign(true, "bank", 1, Arrays.copyOf(hash, 31)));
+            t.secure(CardStatus.NOT_FOUND, "READ RECORD 9", readRecord(true, "bank", 9));
+            t.secure(CardStatus.NOT_FOUND, "READ RECORD of no domain", readRecord(true, "none", 1));
+            t.secure(CardStatus.WRONG_LENGTH, "UPDATE RECORD, account of 65", updateRecord(true, "bank", 1, new byte[65]));
+
+            // P1 P2 after the C-MAC verified: 6A86, the session goes on
+            byte[] signData = sign(false, "bank", 1, hash).getData();
+            t.secure(CardStatus.WRONG_P1P2, "SIGN, class 84, P1P2 0000", new CommandAPDU(CLA_SECURE, INS_SIGN, 0, 0, signData, 256));
+            t.secure(CardStatus.WRONG_P1P2, "SIGN, class 84, P2 9B", new CommandAPDU(CLA_SECURE, INS_SIGN, 0x9E, 0x9B, signData, 256));
+            byte[] readData = readRecord(false, "bank", 1).getData();
+            t.secure(CardStatus.WRONG_P1P2, "READ RECORD, class 84, P1 07", new CommandAPDU(CLA_SECURE, INS_READ_RECORD, 7, 0, readData, 256));
+            t.secure(CardStatus.WRONG_P1P2, "READ RECORD, class 84, P2 04", new CommandAPDU(CLA_SECURE, INS_READ_RECORD, 0, 4, readData, 256));
+            t.secure(CardStatus.WRONG_P1P2, "AGREE, class 84, P2 01", new CommandAPDU(CLA_SECURE, INS_AGREE, 0, 1,
+                    agree(false, "bank", 2, P256.encode((ECPublicKey) peer.getPublic())).getData(), 256));
+            t.secure(CardStatus.WRONG_P1P2, "UPDATE RECORD, class 84, P1 01", new CommandAPDU(CLA_SECURE, INS_UPDATE_RECORD, 1, 0,
+                    updateRecord(false, "bank", 1, new byte[1]).getData()));
+            t.secure(CardStatus.WRONG_P1P2, "CREATE RECORD, P2 01", new CommandAPDU(CLA_SECURE, INS_CREATE_RECORD, 0, 1,
+                    createRecord(4, KeyType.SIGNING, Instrument.DEBIT, HIDDEN, "x", new byte[0]).getData()));
+            t.read("the session went on", t.wrap(readRecord(true, "bank", 1)));
+
+            // PIN is met by secure commands too; a secure 6982 closes the session
+            t.secure(CardStatus.SECURITY_STATUS, "READ RECORD 3 (PIN), class 84, no PIN", readRecord(true, "bank", 3));
+            t.secure(CardStatus.SECURITY_STATUS, "the session closed", readRecord(true, "bank", 1));
+            t.verify();
+            t.read("READ RECORD 3 (PIN), class 00", readRecord("bank", 3));
+            t.open("bank", BANK_KEY);
+            t.read("READ RECORD 3 (PIN), class 84", t.wrap(readRecord(true, "bank", 3)));
+            t.expectSignature("SIGN 3 (USE PIN), class 84", t.wrap(sign(true, "bank", 3, hash)));
+            t.expect(CardStatus.DONE, "GET DATA records with the PIN and bank's session: record 3 only", records("bank"));
+            assertArrayEquals(concat(new byte[] {1, 3}, withLength(ascii("Pin"))), t.last.getData());
+
+            // the C-MAC: a bad one is 6988 and ends the session; without a session, 6982
+            byte[] altered = t.wrap(readRecord(true, "bank", 1)).getBytes();
+            altered[altered.length - 2] ^= 1;
+            t.expect(CardStatus.BAD_MAC, "READ RECORD, class 84, an altered C-MAC", new CommandAPDU(altered));
+            t.secure(CardStatus.SECURITY_STATUS, "the session closed", readRecord(true, "bank", 1));
+            t.expect(CardStatus.SECURITY_STATUS, "SIGN, class 84, no session", t.wrap(sign(true, "bank", 1, hash)));
+            t.expect(CardStatus.SECURITY_STATUS, "AGREE, class 84, no session", t.wrap(agree(true, "bank", 2, P256.encode((ECPublicKey) peer.getPublic()))));
+            t.expect(CardStatus.SECURITY_STATUS, "UPDATE RECORD, class 84, no session", t.wrap(updateRecord(true, "bank", 1, new byte[1])));
+            t.open("bank", BANK_KEY);
+            t.expect(CardStatus.BAD_MAC, "SIGN, class 84, unwrapped", sign(true, "bank", 1, hash));
+            t.secure(CardStatus.SECURITY_STATUS, "the session closed", sign(true, "bank", 1, hash));
+            t.expect(CardStatus.UNKNOWN_CLASS, "READ RECORD, class 80", new CommandAPDU(0x80, INS_READ_RECORD, 0, 0, readData, 256));
+            t.expect(CardStatus.UNKNOWN_CLASS, "SIGN, class 00", new CommandAPDU(0x00, INS_SIGN, 0x9E, 0x9A, signData, 256));
+        });
+    }
+
+    @Test
+    void aPlainUpdateRecordChecksP1P2BeforeItsData() {
+        onApplet(t -> {
+            bankWithProviderRecords(t);
+            byte[] data = updateRecord(false, "bank", 1, new byte[1]).getData();
+            t.expect(CardStatus.WRONG_P1P2, "UPDATE RECORD, class 80, P1 01", new CommandAPDU(CLA_PROPRIETARY, INS_UPDATE_RECORD, 1, 0, data));
+            t.expect(CardStatus.WRONG_P1P2, "P2 01", new CommandAPDU(CLA_PROPRIETARY, INS_UPDATE_RECORD, 0, 1, data));
+            t.expect(CardStatus.WRONG_P1P2, "P1 01, data that does not parse", new CommandAPDU(CLA_PROPRIETARY, INS_UPDATE_RECORD, 1, 0, new byte[] {5, 1}));
+            t.expect(CardStatus.WRONG_P1P2, "P1 01, no domain", new CommandAPDU(CLA_PROPRIETARY, INS_UPDATE_RECORD, 1, 0, updateRecord(false, "none", 1, new byte[1]).getData()));
+            t.expect(CardStatus.UNKNOWN_CLASS, "the class first", new CommandAPDU(CLA_ISO, INS_UPDATE_RECORD, 1, 0, data));
+            t.expect(CardStatus.WRONG_LENGTH, "P1P2 0000, data that does not parse", new CommandAPDU(CLA_PROPRIETARY, INS_UPDATE_RECORD, 0, 0, new byte[] {5, 1}));
+            t.expect(CardStatus.NOT_FOUND, "P1P2 0000, no domain", updateRecord(false, "none", 1, new byte[1]));
+            t.expect(CardStatus.SECURITY_STATUS, "P1P2 0000, a PROVIDER record", updateRecord(false, "bank", 1, new byte[1]));
+        });
+    }
+
+    @Test
+    void secureCommandsCheckP1P2AfterTheirCMac() {
+        onApplet(t -> {
+            t.select();
+            t.secure(CardStatus.SECURITY_STATUS, "RESET RETRY COUNTER, P2 80, no session: the session first",
+                    new CommandAPDU(CLA_SECURE, INS_RESET_RETRY_COUNTER, 0, 0x80, ascii("1111")));
+            t.open(ISSUER, ISSUER_KEY);
+            t.secure(CardStatus.WRONG_P1P2, "RESET RETRY COUNTER, P2 80", new CommandAPDU(CLA_SECURE, INS_RESET_RETRY_COUNTER, 0, 0x80, ascii("1111")));
+            t.secure(CardStatus.WRONG_P1P2, "RESET RETRY COUNTER, P1 01", new CommandAPDU(CLA_SECURE, INS_RESET_RETRY_COUNTER, 1, PIN_REFERENCE, ascii("1111")));
+            t.secure(CardStatus.WRONG_P1P2, "CREATE DOMAIN, P2 01", new CommandAPDU(CLA_SECURE, INS_CREATE_DOMAIN, 0, 1, concat(id("bank"), new byte[16])));
+            t.secure(CardStatus.WRONG_P1P2, "DELETE DOMAIN, P2 01", new CommandAPDU(CLA_SECURE, INS_DELETE_DOMAIN, 0, 1, id("bank")));
+            t.expect(CardStatus.BAD_MAC, "RESET RETRY COUNTER, P2 80, unwrapped: the C-MAC first", new CommandAPDU(CLA_SECURE, INS_RESET_RETRY_COUNTER, 0, 0x80, new byte[12]));
+            t.open(ISSUER, ISSUER_KEY);
+            t.secure(CardStatus.DONE, "RESET RETRY COUNTER", resetRetryCounter("1111"));
+            t.expect(CardStatus.DONE, "the new PIN", verify("1111"));
+        });
+    }
+
+    @Test
+    void domainsListInTheOrderTheyWereCreated() {
+        onApplet(t -> {
+            t.select();
+            t.open(ISSUER, ISSUER_KEY);
+            for (String domain : List.of("bank", "shop", "transit")) {
+                t.secure(CardStatus.DONE, "CREATE DOMAIN " + domain, createDomain(domain, t.channel.encryptKey(BANK_KEY)));
+            }
+            t.open("bank", BANK_KEY);
+            t.secureRandom(CardStatus.DONE, "bank's CREATE RECORD 1", createRecord(1, KeyType.SIGNING, Instrument.DEBIT,
+                    new Access(Condition.ALWAYS, Condition.ALWAYS, Condition.ALWAYS), "x", new byte[0]));
+            t.expect(CardStatus.DONE, "GET DATA domains after bank's record", getData(DATA_DOMAINS));
+            assertArrayEquals(concat(new byte[] {3}, id("bank"), id("shop"), id("transit")), t.last.getData());
+            t.open("shop", BANK_KEY);
+            t.secureRandom(CardStatus.DONE, "shop's CREATE RECORD 1", createRecord(1, KeyType.SIGNING, Instrument.DEBIT, PROVIDER_ONLY, "y", new byte[0]));
+            t.secure(CardStatus.DONE, "shop's UPDATE RECORD 1", updateRecord(true, "shop", 1, new byte[] {1}));
+            t.secure(CardStatus.DONE, "shop's SET ACCESS 1", setAccess(1, HIDDEN));
+            t.expect(CardStatus.DONE, "bank's UPDATE RECORD 1, class 80", updateRecord(false, "bank", 1, new byte[] {2}));
+            t.expect(CardStatus.DONE, "GET DATA domains after every kind of record change", getData(DATA_DOMAINS));
+            assertArrayEquals(concat(new byte[] {3}, id("bank"), id("shop"), id("transit")), t.last.getData());
+
+            t.open(ISSUER, ISSUER_KEY);
+            t.secure(CardStatus.DONE, "DELETE DOMAIN shop", deleteDomain("shop"));
+            t.secure(CardStatus.DONE, "CREATE DOMAIN fifth, in shop's slot", createDomain("fifth", t.channel.encryptKey(BANK_KEY)));
+            t.secure(CardStatus.DONE, "DELETE DOMAIN bank", deleteDomain("bank"));
+            t.secure(CardStatus.DONE, "CREATE DOMAIN sixth, in bank's slot", createDomain("sixth", t.channel.encryptKey(BANK_KEY)));
+            t.secure(CardStatus.DONE, "CREATE DOMAIN seventh", createDomain("seventh", t.channel.encryptKey(BANK_KEY)));
+            t.open("fifth", BANK_KEY);
+            t.secureRandom(CardStatus.DONE, "fifth's CREATE RECORD 1", createRecord(1, KeyType.SIGNING, Instrument.DEBIT, HIDDEN, "z", new byte[0]));
+            t.expect(CardStatus.DONE, "GET DATA domains: new ones after the ones before them", getData(DATA_DOMAINS));
+            assertArrayEquals(concat(new byte[] {4}, id("transit"), id("fifth"), id("sixth"), id("seventh")), t.last.getData());
+        });
+    }
+
     /**
      * Commands drawn at random (from a fixed seed) from the protocol's, many of them cut, stretched,
      * flipped or sent in the wrong class, with sessions opened and lost among them: both cards
@@ -480,6 +680,7 @@ class AppletTest {
             int secure = random.nextInt(6);
             long mutation = random.nextInt(5) < 2 ? random.nextLong() : 0;
             boolean rightPin = random.nextInt(4) > 0;
+            boolean wrapped = random.nextInt(3) == 0;
             Access access = new Access(Condition.of(random.nextInt(4)), Condition.of(random.nextInt(4)), Condition.of(random.nextInt(4)));
             byte[] bytes = new byte[random.nextInt(4) == 0 ? 65 : random.nextInt(12)];
             random.nextBytes(bytes);
@@ -500,9 +701,13 @@ class AppletTest {
                             default -> updateRecord(true, t.sessionDomain == null ? "bank" : t.sessionDomain, recordId, bytes);
                         });
                 case 6 -> updateRecord(false, domains[domain], recordId, bytes);
-                case 7 -> readRecord(domains[domain], recordId);
-                case 8 -> sign(domains[domain], recordId, sha256(bytes));
-                case 9 -> agree(domains[domain], recordId, bytes.length == 65 ? P256.encode((ECPublicKey) p256().getPublic()) : bytes);
+                // a third of them under the session, mostly of the session's own domain
+                case 7 -> wrapped ? t.wrap(readRecord(true, t.ownDomain(domains[domain], secure), recordId)) : readRecord(domains[domain], recordId);
+                case 8 -> wrapped ? t.wrap(sign(true, t.ownDomain(domains[domain], secure), recordId, sha256(bytes))) : sign(domains[domain], recordId, sha256(bytes));
+                case 9 -> {
+                    byte[] point = bytes.length == 65 ? P256.encode((ECPublicKey) p256().getPublic()) : bytes;
+                    yield wrapped ? t.wrap(agree(true, t.ownDomain(domains[domain], secure), recordId, point)) : agree(domains[domain], recordId, point);
+                }
                 case 10 -> records(domains[domain]);
                 default -> getData(1 + recordId % 4);
             }, mutation));
@@ -578,6 +783,13 @@ class AppletTest {
             assertEquals(0x9000, card.transmit(select()).getSW());
             assertEquals(0x9000, card.transmit(verify("123456789012")).getSW());
             assertEquals("x".repeat(48), new String(card.transmit(getData(DATA_HOLDER)).getData(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Runs {@code scenario} on the applet alone: each step's status word as docs/s4-card.md says. */
+    private static void onApplet(Consumer<Terminal> scenario) {
+        try (SimulatedCard card = SimulatedCard.issue(ISSUER, ISSUER_KEY, HOLDER, PIN)) {
+            scenario.accept(new Terminal("applet", card));
         }
     }
 
@@ -657,13 +869,18 @@ class AppletTest {
             return channel.wrap(externalAuthenticate(channel.hostCryptogram()));
         }
 
+        /** Mostly the last session's domain, else {@code other}. */
+        String ownDomain(String other, int draw) {
+            return sessionDomain != null && draw > 0 ? sessionDomain : other;
+        }
+
         /** A key under the session's S-ENC, or as it is without one. */
         byte[] encrypted(byte[] key) {
             return channel != null ? channel.encryptKey(key) : key.clone();
         }
 
         /** Without a session, the command goes out under a channel the card never saw. */
-        private CommandAPDU wrap(CommandAPDU command) {
+        CommandAPDU wrap(CommandAPDU command) {
             return (channel != null ? channel : SecureChannel.derive(new byte[16], new byte[8], new byte[8])).wrap(command);
         }
 
