@@ -335,7 +335,6 @@ public final class SoftwareCard implements CardLink {
 
     private byte[] updateRecord(OnRecord command) {
         Data data = command.data();
-        String id = command.domain();
         int recordId = data.u8();
         byte[] account = data.rest();
         if (account.length > MAX_ACCOUNT_LENGTH) {
