@@ -106,14 +106,30 @@ public final class Card {
     static Card open(Path directory, Clock clock) {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clock, "clock");
-        Application application;
+        CardOs os;
         try {
-            application = CardOs.open(directory).application(APPLICATION);
+            os = CardOs.open(directory);
         } catch (CardOsException e) {
             throw CardException.of(e);
         }
+        return open(os, clock);
+    }
+
+    /**
+     * The S3 application of a card whose card OS this process has open already, because the card
+     * carries other applications too (S4's): one {@link CardOs} per card and process, so no
+     * application writes over what another committed.
+     *
+     * @throws CardException {@code card.not-found} if the card has no S3 application
+     */
+    public static Card open(CardOs os) {
+        return open(os, Clock.systemUTC());
+    }
+
+    private static Card open(CardOs os, Clock clock) {
+        Application application = os.application(APPLICATION);
         byte[] record = application.record().orElseThrow(() -> new CardException(CardException.NOT_FOUND,
-                "the card in " + directory + " has no S3 application"));
+                "the card has no S3 application"));
         try {
             return new Card(application, clock, CardState.decode(record));
         } catch (RuntimeException e) { // parse errors name a field or a rule, never its bytes

@@ -7,6 +7,7 @@ import escudo.cardos.ApplicationId;
 import escudo.cardos.CardOs;
 import escudo.cardos.CardOsException;
 import escudo.cardos.Operation;
+import escudo.core.EscudoException;
 import escudo.s4.protocol.Access;
 import escudo.s4.protocol.CardLink;
 import escudo.s4.protocol.CardStatus;
@@ -70,13 +71,7 @@ public final class SoftwareCard implements CardLink {
      * chosen {@code pin}, and no provider yet.
      */
     public static SoftwareCard issue(Path directory, String issuerId, byte[] issuerKey, String holder, String pin) {
-        requireId(issuerId);
-        if (issuerKey.length != SecureChannel.KEY_LENGTH || holder.getBytes(StandardCharsets.UTF_8).length > MAX_HOLDER_LENGTH) {
-            throw new IllegalArgumentException("an AES-128 issuer key and a holder name of at most 48 bytes");
-        }
-        byte[] serial = new byte[8];
-        RANDOM.nextBytes(serial);
-        CardState first = new CardState(serial, issuerId, issuerKey.clone(), holder, List.of());
+        CardState first = personalisation(issuerId, issuerKey, holder);
         CardOs os = CardOs.create(directory, ID, first.encode());
         try (Operation operation = os.application(ID).begin()) {
             operation.choosePin(pin);
@@ -85,8 +80,58 @@ public final class SoftwareCard implements CardLink {
         return new SoftwareCard(os);
     }
 
+    /**
+     * Personalisation of a card that already carries other applications, such as S3's cash card:
+     * the S4 card OS joins them on the same platform card OS, as an EMV card carries a second
+     * application beside the first, under the card's one PIN. A card with a PIN has the holder
+     * present it here (a wrong one spends a try); a card without one has the holder choose it.
+     *
+     * @throws EscudoException {@code card.already-exists} if the card carries S4 already, or the
+     *                         card OS's PIN errors ({@code card.wrong-pin}, {@code card.locked})
+     */
+    public static SoftwareCard install(CardOs os, String issuerId, byte[] issuerKey, String holder, String pin) {
+        CardState first = personalisation(issuerId, issuerKey, holder);
+        Application application = os.application(ID);
+        if (application.record().isPresent()) {
+            throw new EscudoException(CardOsException.ALREADY_EXISTS, "the card carries the S4 application already");
+        }
+        try (Operation operation = application.begin()) {
+            if (os.holder().pinChosen()) {
+                operation.verifyHolder(pin);
+            } else {
+                operation.choosePin(pin);
+            }
+            operation.commit(first.encode());
+        }
+        return new SoftwareCard(os);
+    }
+
     public static SoftwareCard open(Path directory) {
-        return new SoftwareCard(CardOs.open(directory));
+        return open(CardOs.open(directory));
+    }
+
+    /**
+     * The S4 application of a card whose card OS this process has open already (it also runs S3's
+     * application, say): one {@link CardOs} per card and process, so no application writes over
+     * what another committed.
+     *
+     * @throws EscudoException {@code card.not-found} if the card does not carry the S4 application
+     */
+    public static SoftwareCard open(CardOs os) {
+        if (os.application(ID).record().isEmpty()) {
+            throw new EscudoException(CardOsException.NOT_FOUND, "the card does not carry the S4 application");
+        }
+        return new SoftwareCard(os);
+    }
+
+    private static CardState personalisation(String issuerId, byte[] issuerKey, String holder) {
+        requireId(issuerId);
+        if (issuerKey.length != SecureChannel.KEY_LENGTH || holder.getBytes(StandardCharsets.UTF_8).length > MAX_HOLDER_LENGTH) {
+            throw new IllegalArgumentException("an AES-128 issuer key and a holder name of at most 48 bytes");
+        }
+        byte[] serial = new byte[8];
+        RANDOM.nextBytes(serial);
+        return new CardState(serial, issuerId, issuerKey.clone(), holder, List.of());
     }
 
     @Override
