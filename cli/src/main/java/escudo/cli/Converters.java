@@ -6,6 +6,9 @@ import escudo.s1.protocol.RevocationReason;
 import escudo.s2.protocol.OrderMessage.Basket;
 import escudo.s2.protocol.OrderMessage.DeliveryState;
 import escudo.s3.protocol.CardKind;
+import escudo.s4.protocol.Condition;
+import escudo.s4.protocol.Instrument;
+import escudo.s4.protocol.KeyType;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -26,6 +29,9 @@ final class Converters {
                 .registerConverter(CardKind.class, new Words<>('-', List.of(CardKind.values())))
                 .registerConverter(LayerOrder.class, new Words<>('-', List.of(LayerOrder.values())))
                 .registerConverter(RevocationReason.class, new Words<>('-', List.of(RevocationReason.values())))
+                .registerConverter(Instrument.class, new Words<>('-', List.of(Instrument.values())))
+                .registerConverter(KeyType.class, new Words<>('-', List.of(KeyType.values())))
+                .registerConverter(Condition.class, new Words<>('-', List.of(Condition.values())))
                 // ACCEPTED is where a delivery starts; a courier only moves it on from there.
                 .registerConverter(DeliveryState.class, new Words<>('_',
                         List.of(DeliveryState.PICKED_UP, DeliveryState.DELIVERED, DeliveryState.FAILED)));

@@ -28,10 +28,14 @@ final class S3Commands {
 
     private S3Commands() {}
 
-    @Command(name = "card", description = "S3: the holder's card, kept in --cards.", subcommands = {Cards.Issue.class, Cards.Show.class})
+    @Command(name = "card", description = {"The holder's card: S3's cash application on a card kept in --cards, and S4's"
+            + " multi-application card OS on that card or on the Java Card applet in 'escudo card simulator'."},
+            subcommands = {Cards.Issue.class, Cards.Show.class, S4Commands.Simulator.class, S4Commands.Personalise.class,
+                    S4Commands.Domain.class, S4Commands.NewRecord.class, S4Commands.ListRecords.class, S4Commands.Sign.class,
+                    S4Commands.ChangePin.class, S4Commands.Holder.class, S4Commands.Unblock.class})
     static final class Cards extends Group {
 
-        @Command(name = "issue", description = "The bank issues a card to a customer and loads it from the customer's account.")
+        @Command(name = "issue", description = "S3: the bank issues a card to a customer and loads it from the customer's account.")
         static final class Issue extends BankAction {
 
             @Mixin
@@ -58,7 +62,7 @@ final class S3Commands {
             }
         }
 
-        @Command(name = "show", description = "What the card holds.")
+        @Command(name = "show", description = "S3: what the card's cash application holds.")
         static final class Show extends Action {
 
             @Mixin
