@@ -207,6 +207,36 @@ class CommandLineTest {
     }
 
     @Test
+    void theS3CardCarriesS4sCardOsBesideItsCashApplicationUnderOnePin() {
+        assertEquals(0, escudo("merchant", "register"), err);
+        assertEquals(0, escudo("customer", "open", "--id", "alice", "--name", "Alice", "--deposit", "200.00 EUR"), err);
+        assertEquals(0, escudo("card", "issue", "--card", "alice", "--customer", "alice", "--amount", "50.00 EUR", "--pin", "4321"), err);
+        String issuerKey = dir.resolve("issuer.key").toString();
+        String metroKey = dir.resolve("metro.key").toString();
+        assertEquals(2, escudo("card", "personalise", "--card", "alice", "--issuer-id", "bank", "--issuer-key", issuerKey,
+                "--holder", "Alice", "--pin", "1111"));
+        assertTrue(err.contains("refused [card.wrong-pin]"), "the S4 application joins under the card's own PIN: " + err);
+        assertEquals(0, escudo("card", "personalise", "--card", "alice", "--issuer-id", "bank", "--issuer-key", issuerKey,
+                "--holder", "Alice", "--pin", "4321"), err);
+        assertEquals(0, escudo("card", "domain", "--card", "alice", "--issuer-id", "bank", "--issuer-key", issuerKey,
+                "--provider", "metro", "--provider-key", metroKey), err);
+        assertEquals(0, escudo("card", "record", "--card", "alice", "--provider", "metro", "--provider-key", metroKey, "--record", "1",
+                "--name", "metro pass", "--instrument", "ticket", "--account", "10 rides"), err);
+        assertEquals(0, escudo("card", "list", "--card", "alice"), err);
+        assertTrue(out.contains("provider metro") && out.contains("metro pass (ticket, signing key), account 10 rides"), out);
+
+        assertEquals(2, escudo("card", "list", "--card", "alice", "--pin", "0000"));
+        assertTrue(err.contains("refused [s4.wrong-pin]"), err);
+        assertEquals(0, escudo("card", "show", "--card", "alice"), err);
+        assertTrue(out.contains("50.00 EUR") && out.contains("PIN tries left 2"), "one PIN, one counter for the whole card: " + out);
+        assertEquals(0, escudo("pay", "--card", "alice", "--amount", "3.80 EUR", "--pin", "4321"), err);
+        assertEquals(0, escudo("card", "show", "--card", "alice"), err);
+        assertTrue(out.contains("46.20 EUR") && out.contains("PIN tries left 3"), "the cash application pays as before: " + out);
+        assertEquals(0, escudo("card", "list", "--card", "alice"), err);
+        assertTrue(out.contains("metro pass"), "and the metro pass is still there: " + out);
+    }
+
+    @Test
     void theTillPresentsACheckoutAndTheHoldersTerminalPaysItWithoutAnyToken() {
         String operator = token;
         assertEquals(0, escudo("merchant", "register"), err);

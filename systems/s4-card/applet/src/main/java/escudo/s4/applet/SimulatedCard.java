@@ -7,6 +7,8 @@ import escudo.s4.protocol.CardCommands;
 import escudo.s4.protocol.CardLink;
 import escudo.s4.protocol.SecureChannel;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import javacard.framework.AID;
@@ -60,7 +62,14 @@ public final class SimulatedCard implements CardLink {
         DefaultSelected runtime = new DefaultSelected();
         CardSimulator simulator = new CardSimulator(runtime);
         AID aid = AIDUtil.create(CardCommands.AID);
-        simulator.installApplet(aid, CardOsApplet.class, install, (short) 0, (byte) install.length);
+        // jCardSim reports each asymmetric algorithm the applet asks for on System.out; a card has no console.
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            simulator.installApplet(aid, CardOsApplet.class, install, (short) 0, (byte) install.length);
+        } finally {
+            System.setOut(console);
+        }
         runtime.selectAtReset(aid);
         return new SimulatedCard(simulator);
     }
