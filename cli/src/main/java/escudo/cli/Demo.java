@@ -1,5 +1,6 @@
 package escudo.cli;
 
+import escudo.cardos.CardOs;
 import escudo.core.ErrorCode;
 import escudo.s0.device.DeviceException;
 import escudo.s0.protocol.TradeException;
@@ -20,6 +21,7 @@ import escudo.s1.protocol.CertificateException;
 import escudo.s1.protocol.KioskChallenge;
 import escudo.s1.protocol.QrFrame;
 import escudo.s1.protocol.RevocationReason;
+import escudo.s4.applet.SimulatedCard;
 import escudo.s4.card.SoftwareCard;
 import escudo.s4.protocol.Access;
 import escudo.s4.protocol.CardCommands;
@@ -294,7 +296,7 @@ final class Demo {
 
         splitOrder(bank, tea, courier);
         certifiedPhone(bank, books, kiosk, kioskNode);
-        multiApplicationCard();
+        multiApplicationCard(bank, books);
 
         step("Ledger (double entry): every account, and the sum per currency");
         BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
@@ -461,36 +463,22 @@ final class Demo {
     }
 
     /**
-     * S4, seed 004 (claims 1-12): one card with two providers' applications, each provider writing
-     * only its own record after authenticating with its own key; the PIN locks and only the issuer
-     * unblocks it. The software secure element, offline: the card and the member terminal.
+     * S4, seed 004 (claims 1-12): one card with several applications. Alice's replacement S3 card
+     * gets the S4 card OS beside its cash application, under the card's one PIN; two providers
+     * each write only their own record after authenticating with their own key; the PIN locks the
+     * whole card and only the issuer unblocks it. Then the same card OS as a Java Card applet.
      */
-    private void multiApplicationCard() {
-        step("S4 (seed 004): Alice's multi-application card carries the bank's debit application and a metro operator's ticket");
+    private void multiApplicationCard(PartyClient bank, Counter books) {
+        step("S4 (seed 004): Alice's new card carries S3's cash application, the bank's debit application and a metro ticket");
+        Path dir = dataDir.resolve("cards/alice-2");
+        CardHolder.issueCard(bank, dir, "alice", CardKind.CASH, Money.parse("20.00 EUR"), PIN);
+        CardOs os = CardOs.open(dir); // one card OS for both applications in this process
         byte[] issuerKey = randomKey();
-        byte[] debitKey = randomKey();
-        byte[] metroKey = randomKey();
-        String pin = "4711";
-        try (MemberTerminal terminal = new MemberTerminal(SoftwareCard.issue(dataDir.resolve("s4-cards/alice"), BANK, issuerKey, "Alice", pin))) {
+        try (MemberTerminal terminal = new MemberTerminal(SoftwareCard.install(os, BANK, issuerKey, "Alice", PIN))) {
             MemberTerminal.CardInfo card = terminal.select();
-            say("the bank personalises card " + card.serial() + " (ECDSA and ECDH on P-256, AES-128 keys): its issuer domain, Alice's name and PIN");
-            ProviderSession issuer = terminal.authenticate(BANK, issuerKey);
-            issuer.createDomain("debit", debitKey);
-            issuer.createDomain("metro", metroKey);
-            say("the issuer, after a mutual challenge-response with its key (SCP03 style), loads two providers' domains, each with its own key");
-            ECPublicKey debit = terminal.authenticate("debit", debitKey).createRecord(1, KeyType.SIGNING, Instrument.DEBIT,
-                    new Access(Condition.ALWAYS, Condition.PIN, Condition.PROVIDER), "current account", "alice".getBytes(StandardCharsets.UTF_8));
-            terminal.authenticate("metro", metroKey).createRecord(1, KeyType.AGREEMENT, Instrument.STORED_VALUE,
-                    new Access(Condition.PIN, Condition.ALWAYS, Condition.PROVIDER), "metro pass", "20 rides".getBytes(StandardCharsets.UTF_8));
-            terminal.select();
-            expect(terminal.domains().equals(List.of("debit", "metro")) && terminal.records("metro").isEmpty(),
-                    "each provider created its record, whose key pair the card made; the metro pass is listed only after the PIN");
-            say("the metro operator authenticates with its own key and tries to write the bank's record:");
-            refused(CardStatus.SECURITY_STATUS.code(), () -> {
-                terminal.authenticate("metro", metroKey).updateRecord("debit", 1, "mallory".getBytes(StandardCharsets.UTF_8));
-                return null;
-            });
-            terminal.select();
+            say("the bank issues her a new S3 card with 20.00 EUR and installs the S4 card OS " + card.serial()
+                    + " beside it (ECDSA and ECDH on P-256, AES-128 keys), under the card's one PIN");
+            ECPublicKey debit = twoProviders(terminal, issuerKey);
             say("someone who found the card guesses the PIN:");
             for (int i = 0; i < CardCommands.PIN_TRIES; i++) {
                 refused(CardStatus.WRONG_PIN.code(), () -> {
@@ -499,16 +487,56 @@ final class Demo {
                 });
             }
             refused(CardStatus.PIN_BLOCKED.code(), () -> {
-                terminal.verifyPin(pin);
+                terminal.verifyPin(PIN);
                 return null;
             });
-            terminal.authenticate(BANK, issuerKey).resetRetryCounter(pin);
+            Card cash = Card.open(os);
+            say("the lock is the card's, so its cash application refuses too:");
+            refused(CardException.LOCKED, () -> books.pay(cash, Money.parse("4.50 EUR"), "a paperback", PIN));
+            terminal.authenticate(BANK, issuerKey).resetRetryCounter(PIN);
             terminal.select();
-            terminal.verifyPin(pin);
+            terminal.verifyPin(PIN);
             byte[] hash = Digest.sha256("pay 3.20 EUR to the metro".getBytes(StandardCharsets.UTF_8));
             expect(verifies(debit, "pay 3.20 EUR to the metro", terminal.sign("debit", 1, hash)),
                     "only the issuer unblocks the PIN; then the debit record's key, on the card, signs and the signature verifies");
+            expect(books.pay(cash, Money.parse("4.50 EUR"), "a paperback", PIN).collected(),
+                    "and the cash application on the same card pays 4.50 EUR at the book shop, offline");
         }
+
+        step("S4 on a Java Card: the same card OS as a Java Card 3.0.5 applet in jCardSim, the same APDUs and status words");
+        byte[] appletIssuerKey = randomKey();
+        try (MemberTerminal terminal = new MemberTerminal(SimulatedCard.issue(BANK, appletIssuerKey, "Alice", PIN))) {
+            say("the bank personalises applet " + terminal.select().serial() + "; 'escudo card simulator' serves such a card to other processes");
+            ECPublicKey debit = twoProviders(terminal, appletIssuerKey);
+            terminal.verifyPin(PIN);
+            byte[] hash = Digest.sha256("pay 1.90 EUR to the metro".getBytes(StandardCharsets.UTF_8));
+            expect(verifies(debit, "pay 1.90 EUR to the metro", terminal.sign("debit", 1, hash)),
+                    "the applet's debit key signs after the PIN, and the signature verifies");
+        }
+    }
+
+    /** The issuer loads the debit and metro domains, each provider creates its record, and metro is refused on debit's. */
+    private ECPublicKey twoProviders(MemberTerminal terminal, byte[] issuerKey) {
+        byte[] debitKey = randomKey();
+        byte[] metroKey = randomKey();
+        ProviderSession issuer = terminal.authenticate(BANK, issuerKey);
+        issuer.createDomain("debit", debitKey);
+        issuer.createDomain("metro", metroKey);
+        say("the issuer, after a mutual challenge-response with its key (SCP03 style), loads two providers' domains, each with its own key");
+        ECPublicKey debit = terminal.authenticate("debit", debitKey).createRecord(1, KeyType.SIGNING, Instrument.DEBIT,
+                new Access(Condition.ALWAYS, Condition.PIN, Condition.PROVIDER), "current account", "alice".getBytes(StandardCharsets.UTF_8));
+        terminal.authenticate("metro", metroKey).createRecord(1, KeyType.AGREEMENT, Instrument.STORED_VALUE,
+                new Access(Condition.PIN, Condition.ALWAYS, Condition.PROVIDER), "metro pass", "20 rides".getBytes(StandardCharsets.UTF_8));
+        terminal.select();
+        expect(terminal.domains().equals(List.of("debit", "metro")) && terminal.records("metro").isEmpty(),
+                "each provider created its record, whose key pair the card made; the metro pass is listed only after the PIN");
+        say("the metro operator authenticates with its own key and tries to write the bank's record:");
+        refused(CardStatus.SECURITY_STATUS.code(), () -> {
+            terminal.authenticate("metro", metroKey).updateRecord("debit", 1, "mallory".getBytes(StandardCharsets.UTF_8));
+            return null;
+        });
+        terminal.select();
+        return debit;
     }
 
     private static byte[] randomKey() {
