@@ -53,7 +53,7 @@ final class S4Commands {
     @Command(name = "simulator", description = {"S4: the Java Card applet in jCardSim, personalised by the issuer, in a reader"
             + " that 'escudo card ... --reader 127.0.0.1:PORT' reaches from this machine.",
             "The card lives in this process only: stop it and the card is gone."})
-    static final class Simulator extends Action {
+    static final class Simulator extends CardAction {
 
         @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "The reader's port on 127.0.0.1 (default: any free one).")
         int port;
@@ -62,7 +62,7 @@ final class S4Commands {
         Personalisation personalisation;
 
         @Override
-        void run() {
+        void act() {
             SimulatedCard card = SimulatedCard.issue(personalisation.issuerId, personalisation.issuerKey(out()),
                     personalisation.holder, personalisation.pin);
             String serial;
@@ -87,7 +87,7 @@ final class S4Commands {
 
     @Command(name = "personalise", description = {"S4: the issuer puts the card OS on a software card in --cards: a new card,"
             + " or the S3 card of that name, beside its cash application.", "An S3 card keeps its PIN, which --pin must then be."})
-    static final class Personalise extends Action {
+    static final class Personalise extends CardAction {
 
         @Option(names = "--card", required = true, paramLabel = "NAME", converter = Converters.FileName.class,
                 description = "The card's name (its directory under --cards).")
@@ -100,7 +100,7 @@ final class S4Commands {
         Options.Nodes nodes;
 
         @Override
-        void run() {
+        void act() {
             Path dir = nodes.cards().resolve(name);
             byte[] key = personalisation.issuerKey(out());
             SoftwareCard card = Files.exists(dir.resolve(CardOs.STATE_FILE))
@@ -114,7 +114,7 @@ final class S4Commands {
     }
 
     @Command(name = "domain", description = "S4: the issuer, authenticated with its key, loads a provider's domain with the provider's own key.")
-    static final class Domain extends Action {
+    static final class Domain extends CardAction {
 
         @Mixin
         Slot slot;
@@ -126,7 +126,7 @@ final class S4Commands {
         Provider provider;
 
         @Override
-        void run() {
+        void act() {
             byte[] issuerKey = issuer.key();
             byte[] providerKey = provider.key(out());
             try (MemberTerminal terminal = slot.insert(out())) {
@@ -138,7 +138,7 @@ final class S4Commands {
 
     @Command(name = "record", description = {"S4: a provider, authenticated with its key, creates a record in its own domain.",
             "The card makes the record's key pair; the private key never leaves it. Prints the public key (PEM)."})
-    static final class NewRecord extends Action {
+    static final class NewRecord extends CardAction {
 
         @Mixin
         Slot slot;
@@ -176,7 +176,7 @@ final class S4Commands {
         Condition update;
 
         @Override
-        void run() {
+        void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
                 var publicKey = terminal.authenticate(provider.id, provider.key(out())).createRecord(record, keyType, instrument,
                         new Access(read, use, update), name, account.getBytes(StandardCharsets.UTF_8));
@@ -187,7 +187,7 @@ final class S4Commands {
     }
 
     @Command(name = "list", description = "S4: the card's providers and the records a person may see (with --pin, those that need the PIN too).")
-    static final class ListRecords extends Action {
+    static final class ListRecords extends CardAction {
 
         @Mixin
         Slot slot;
@@ -196,7 +196,7 @@ final class S4Commands {
         String pin;
 
         @Override
-        void run() {
+        void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
                 MemberTerminal.CardInfo card = terminal.select();
                 if (pin != null) {
@@ -221,7 +221,7 @@ final class S4Commands {
 
     @Command(name = "sign", description = {"S4: the card's crypto service: a record's key signs a message (ECDSA P-256 over its SHA-256),"
             + " as its use condition allows.", "Prints the signature (DER, base64); 'openssl dgst -sha256 -verify' checks it."})
-    static final class Sign extends Action {
+    static final class Sign extends CardAction {
 
         @Mixin
         Slot slot;
@@ -239,7 +239,7 @@ final class S4Commands {
         String pin;
 
         @Override
-        void run() {
+        void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
                 if (pin != null) {
                     terminal.verifyPin(pin);
@@ -251,7 +251,7 @@ final class S4Commands {
     }
 
     @Command(name = "change-pin", description = "S4: the holder changes the card's PIN (the PIN of every application on it).")
-    static final class ChangePin extends Action {
+    static final class ChangePin extends CardAction {
 
         @Mixin
         Slot slot;
@@ -263,7 +263,7 @@ final class S4Commands {
         String newPin;
 
         @Override
-        void run() {
+        void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
                 terminal.changePin(pin, newPin);
                 out().println("the card's PIN is changed");
@@ -272,7 +272,7 @@ final class S4Commands {
     }
 
     @Command(name = "holder", description = "S4: the holder, after the PIN, changes the holder data on the card.")
-    static final class Holder extends Action {
+    static final class Holder extends CardAction {
 
         @Mixin
         Slot slot;
@@ -284,7 +284,7 @@ final class S4Commands {
         String name;
 
         @Override
-        void run() {
+        void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
                 terminal.verifyPin(pin);
                 terminal.holder(name);
@@ -294,7 +294,7 @@ final class S4Commands {
     }
 
     @Command(name = "unblock", description = "S4: the issuer, authenticated with its key, unblocks a locked PIN and sets a new one.")
-    static final class Unblock extends Action {
+    static final class Unblock extends CardAction {
 
         @Mixin
         Slot slot;
@@ -306,10 +306,29 @@ final class S4Commands {
         String newPin;
 
         @Override
-        void run() {
+        void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
                 terminal.authenticate(issuer.id, issuer.key()).resetRetryCounter(newPin);
                 out().println("the PIN is unblocked, with all its tries");
+            }
+        }
+    }
+
+    /**
+     * An S4 command. What the card's protocol cannot carry (an id, name or account too long, a PIN
+     * of letters) is refused by the builders with an {@link IllegalArgumentException} before any
+     * APDU goes out: for the person at the terminal that is bad usage, {@code cli.usage}.
+     */
+    abstract static class CardAction extends Action {
+
+        abstract void act();
+
+        @Override
+        final void run() {
+            try {
+                act();
+            } catch (IllegalArgumentException e) {
+                throw new EscudoException(Main.USAGE, e.getMessage());
             }
         }
     }

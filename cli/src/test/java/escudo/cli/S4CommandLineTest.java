@@ -135,6 +135,12 @@ class S4CommandLineTest {
                 "--name", "pass", "--instrument", "gift"));
         assertTrue(err.contains("'gift' is not debit, credit, stored-value, loyalty, ticket or identity"), err);
 
+        CliRun personalise = CliRun.of("card", "personalise", "--card", "bob", "--cards", dir.resolve("cards").toString(),
+                "--issuer-id", "bank!", "--issuer-key", dir.resolve("issuer.key").toString(), "--holder", "Bob", "--pin", PIN);
+        assertEquals(2, personalise.exit());
+        assertTrue(personalise.err().contains("refused [cli.usage]: a domain id is 1 to 16 letters"), personalise.err());
+        assertFalse(Files.exists(dir.resolve("cards").resolve("bob")), "no card was made");
+
         CliRun run = CliRun.of("card", "list", "--reader", "127.0.0.1:notaport");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("is not HOST:PORT"), run.err());

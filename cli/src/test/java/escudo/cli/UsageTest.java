@@ -69,7 +69,7 @@ class UsageTest {
     @Test
     void theSharedOptionsAreOnEveryCommandThatTalksToANode() {
         for (CommandSpec spec : everyCommand()) {
-            if (spec.subcommands().isEmpty() && !Set.of("serve", "config", "demo").contains(spec.name())) {
+            if (spec.subcommands().isEmpty() && !Set.of("serve", "config", "demo", "simulator").contains(spec.name())) {
                 for (String option : List.of("--config", "--issuer", "--merchant", "--courier", "--cards", "--devices", "--holders", "--token")) {
                     assertTrue(spec.findOption(option) != null, spec.qualifiedName() + " lacks " + option);
                 }
@@ -90,7 +90,8 @@ class UsageTest {
         assertTrue(err.startsWith("refused [cli.usage]: 'escudo' needs a command: serve, config, demo, customer,"), err);
         assertTrue(err.endsWith("run 'escudo --help' for the commands" + System.lineSeparator()), err);
         assertEquals(2, escudo("card"));
-        assertEquals(usageError("'escudo card' needs a command: issue, show", "run 'escudo card --help' for the commands"), err);
+        assertEquals(usageError("'escudo card' needs a command: issue, show, simulator, personalise, domain, record, list, sign,"
+                + " change-pin, holder, unblock", "run 'escudo card --help' for the commands"), err);
     }
 
     @Test
