@@ -63,8 +63,9 @@ final class S4Commands {
 
         @Override
         void act() {
-            SimulatedCard card = SimulatedCard.issue(personalisation.issuerId, personalisation.issuerKey(out()),
-                    personalisation.holder, personalisation.pin);
+            KeyFile issuerKey = KeyFile.readOrFresh(personalisation.issuerKey);
+            SimulatedCard card = SimulatedCard.issue(personalisation.issuerId, issuerKey.key(), personalisation.holder, personalisation.pin);
+            issuerKey.keep(out());
             String serial;
             try (MemberTerminal terminal = new MemberTerminal(card)) {
                 serial = terminal.select().serial();
@@ -102,10 +103,12 @@ final class S4Commands {
         @Override
         void act() {
             Path dir = nodes.cards().resolve(name);
-            byte[] key = personalisation.issuerKey(out());
+            KeyFile issuerKey = KeyFile.readOrFresh(personalisation.issuerKey);
+            byte[] key = issuerKey.key();
             SoftwareCard card = Files.exists(dir.resolve(CardOs.STATE_FILE))
                     ? SoftwareCard.install(CardOs.open(dir), personalisation.issuerId, key, personalisation.holder, personalisation.pin)
                     : SoftwareCard.issue(dir, personalisation.issuerId, key, personalisation.holder, personalisation.pin);
+            issuerKey.keep(out());
             try (MemberTerminal terminal = new MemberTerminal(card)) {
                 out().println("card " + terminal.select().serial() + " carries the S4 card OS, issued by " + personalisation.issuerId
                         + " to " + personalisation.holder + ", in " + dir);
@@ -127,10 +130,11 @@ final class S4Commands {
 
         @Override
         void act() {
-            byte[] issuerKey = issuer.key();
-            byte[] providerKey = provider.key(out());
+            byte[] issuerKey = KeyFile.read(issuer.key).key();
+            KeyFile providerKey = KeyFile.readOrFresh(provider.key);
             try (MemberTerminal terminal = slot.insert(out())) {
-                terminal.authenticate(issuer.id, issuerKey).createDomain(provider.id, providerKey);
+                terminal.authenticate(issuer.id, issuerKey).createDomain(provider.id, providerKey.key());
+                providerKey.keep(out());
                 out().println("the card holds " + provider.id + "'s domain, under its own key");
             }
         }
@@ -178,7 +182,7 @@ final class S4Commands {
         @Override
         void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
-                var publicKey = terminal.authenticate(provider.id, provider.key(out())).createRecord(record, keyType, instrument,
+                var publicKey = terminal.authenticate(provider.id, KeyFile.read(provider.key).key()).createRecord(record, keyType, instrument,
                         new Access(read, use, update), name, account.getBytes(StandardCharsets.UTF_8));
                 out().println("record " + record + " (" + name + ") in " + provider.id + "'s domain; its public key:");
                 out().print(pem(publicKey.getEncoded()));
@@ -308,7 +312,7 @@ final class S4Commands {
         @Override
         void act() {
             try (MemberTerminal terminal = slot.insert(out())) {
-                terminal.authenticate(issuer.id, issuer.key()).resetRetryCounter(newPin);
+                terminal.authenticate(issuer.id, KeyFile.read(issuer.key).key()).resetRetryCounter(newPin);
                 out().println("the PIN is unblocked, with all its tries");
             }
         }
@@ -380,10 +384,6 @@ final class S4Commands {
 
         @Option(names = "--pin", required = true, paramLabel = "PIN", description = "The holder's PIN, 4 to 12 digits.")
         String pin;
-
-        byte[] issuerKey(java.io.PrintWriter out) {
-            return KeyFile.readOrMake(issuerKey, out);
-        }
     }
 
     /** The issuer, to load a domain or unblock the PIN. */
@@ -394,10 +394,6 @@ final class S4Commands {
 
         @Option(names = "--issuer-key", required = true, paramLabel = "FILE", description = "The issuer's AES-128 key file.")
         Path key;
-
-        byte[] key() {
-            return KeyFile.read(key);
-        }
     }
 
     /** A provider, with its key file. */
@@ -407,20 +403,28 @@ final class S4Commands {
         String id;
 
         @Option(names = "--provider-key", required = true, paramLabel = "FILE",
-                description = "The provider's AES-128 key (32 hex digits); 'domain' makes it if the file does not exist.")
+                description = "The provider's AES-128 key file (32 hex digits); 'domain' makes it if the file does not exist.")
         Path key;
-
-        byte[] key(java.io.PrintWriter out) {
-            return KeyFile.readOrMake(key, out);
-        }
     }
 
-    /** A domain's static AES-128 key in a file: 32 hex digits, owner-only. */
+    /**
+     * A domain's static AES-128 key in a file of 32 hex digits. A file that does not exist yet
+     * stands for a fresh key, written owner-only by {@link #keep} only once the card took it, so a
+     * command the card refuses leaves no key behind.
+     */
     static final class KeyFile {
 
-        private KeyFile() {}
+        private final Path file;
+        private final byte[] key;
+        private final boolean fresh;
 
-        static byte[] read(Path file) {
+        private KeyFile(Path file, byte[] key, boolean fresh) {
+            this.file = file;
+            this.key = key;
+            this.fresh = fresh;
+        }
+
+        static KeyFile read(Path file) {
             String text;
             try {
                 text = Files.readString(file, StandardCharsets.US_ASCII).strip();
@@ -430,21 +434,33 @@ final class S4Commands {
             if (!text.matches("[0-9A-Fa-f]{" + 2 * SecureChannel.KEY_LENGTH + "}")) {
                 throw new EscudoException(BAD_KEY_FILE, "the key file " + file + " does not hold an AES-128 key in 32 hex digits");
             }
-            return HexFormat.of().parseHex(text);
+            return new KeyFile(file, HexFormat.of().parseHex(text), false);
         }
 
-        static byte[] readOrMake(Path file, java.io.PrintWriter out) {
+        static KeyFile readOrFresh(Path file) {
             if (Files.exists(file)) {
                 return read(file);
             }
             byte[] key = new byte[SecureChannel.KEY_LENGTH];
             new SecureRandom().nextBytes(key);
-            if (file.toAbsolutePath().getParent() != null) {
-                PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+            return new KeyFile(file, key, true);
+        }
+
+        byte[] key() {
+            return key.clone();
+        }
+
+        /** Writes a fresh key to its file; a key read from its file is there already. */
+        void keep(java.io.PrintWriter out) {
+            if (!fresh) {
+                return;
+            }
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                PrivateFiles.createDirectories(parent);
             }
             PrivateFiles.createNew(file, (HexFormat.of().formatHex(key) + "\n").getBytes(StandardCharsets.US_ASCII));
             out.println("a new key is in " + file + " (owner-only)");
-            return key;
         }
     }
 

@@ -98,8 +98,10 @@ class S4CommandLineTest {
         assertEquals(2, card("record", "--provider", "metro", "--provider-key", debitKey, "--record", "2", "--name", "forged",
                 "--instrument", "ticket"));
         assertTrue(err.contains("refused [s4.card-not-authentic]"), "a provider key that is not the domain's: " + err);
-        assertEquals(2, card("domain", "--issuer-id", "bank", "--issuer-key", metroKey, "--provider", "mallory", "--provider-key", metroKey));
+        Path malloryKey = dir.resolve("mallory.key");
+        assertEquals(2, card("domain", "--issuer-id", "bank", "--issuer-key", metroKey, "--provider", "mallory", "--provider-key", malloryKey.toString()));
         assertTrue(err.contains("refused [s4.card-not-authentic]"), "only the issuer's key loads a domain: " + err);
+        assertFalse(Files.exists(malloryKey), "a domain the card refused leaves no key behind");
 
         assertEquals(2, card("sign", "--provider", "debit", "--record", "1", "--message", "pay 3.20 EUR"));
         assertTrue(err.contains("refused [s4.security-status]"), "the debit key is used only after the PIN: " + err);
