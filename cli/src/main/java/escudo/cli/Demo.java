@@ -125,8 +125,8 @@ final class Demo {
     private final SigningKey kioskKey = SigningKey.generate();
 
     void run() {
-        out.println("Escudo demo: device-bound trade (seed 000), the certified phone (seed 001), split order (seed 002) and offline card payments (seed 003),"
-                + " data in " + dataDir);
+        out.println("Escudo demo: device-bound trade (seed 000), the certified phone (seed 001), split order (seed 002),"
+                + " offline card payments (seed 003) and the multi-application card (seed 004), data in " + dataDir);
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         String courierDeskToken = HexFormat.of().formatHex(token);
