@@ -43,6 +43,12 @@ final class Artefacts {
         byte[] spki = new byte[SPKI_PREFIX.length + VerifyingKey.LENGTH];
         System.arraycopy(SPKI_PREFIX, 0, spki, 0, SPKI_PREFIX.length);
         System.arraycopy(key.bytes(), 0, spki, SPKI_PREFIX.length, VerifyingKey.LENGTH);
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(spki) + "\n-----END PUBLIC KEY-----\n";
+        return pem(spki);
+    }
+
+    /** A SubjectPublicKeyInfo as RFC 7468 writes it: base64 in lines of 64. */
+    static String pem(byte[] subjectPublicKeyInfo) {
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(subjectPublicKeyInfo)
+                + "\n-----END PUBLIC KEY-----\n";
     }
 }

@@ -20,6 +20,7 @@ import escudo.s4.terminal.MemberTerminal;
 import escudo.s4.terminal.MemberTerminal.RecordView;
 import escudo.s4.terminal.ReaderConnection;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -185,7 +186,7 @@ final class S4Commands {
                 var publicKey = terminal.authenticate(provider.id, KeyFile.read(provider.key).key()).createRecord(record, keyType, instrument,
                         new Access(read, use, update), name, account.getBytes(StandardCharsets.UTF_8));
                 out().println("record " + record + " (" + name + ") in " + provider.id + "'s domain; its public key:");
-                out().print(pem(publicKey.getEncoded()));
+                out().print(Artefacts.pem(publicKey.getEncoded()));
             }
         }
     }
@@ -360,7 +361,7 @@ final class S4Commands {
         Options.Nodes nodes;
 
         /** The card, inserted and its card OS selected. */
-        MemberTerminal insert(java.io.PrintWriter out) {
+        MemberTerminal insert(PrintWriter out) {
             CardLink card = where.name != null ? SoftwareCard.open(nodes.cards().resolve(where.name))
                     : ReaderConnection.connect(where.reader.host(), where.reader.port());
             MemberTerminal terminal = new MemberTerminal(trace ? new CardTrace(card, out::println) : card);
@@ -451,7 +452,7 @@ final class S4Commands {
         }
 
         /** Writes a fresh key to its file; a key read from its file is there already. */
-        void keep(java.io.PrintWriter out) {
+        void keep(PrintWriter out) {
             if (!fresh) {
                 return;
             }
@@ -484,10 +485,5 @@ final class S4Commands {
 
     private static String word(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    private static String pem(byte[] subjectPublicKeyInfo) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(subjectPublicKeyInfo)
-                + "\n-----END PUBLIC KEY-----\n";
     }
 }
