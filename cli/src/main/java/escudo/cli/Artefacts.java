@@ -46,9 +46,14 @@ final class Artefacts {
         return pem(spki);
     }
 
-    /** A SubjectPublicKeyInfo as RFC 7468 writes it: base64 in lines of 64. */
+    /** A SubjectPublicKeyInfo as RFC 7468 writes it. */
     static String pem(byte[] subjectPublicKeyInfo) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(subjectPublicKeyInfo)
-                + "\n-----END PUBLIC KEY-----\n";
+        return pem("PUBLIC KEY", subjectPublicKeyInfo);
+    }
+
+    /** DER bytes as RFC 7468 writes them under {@code label}: base64 in lines of 64. */
+    static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
     }
 }

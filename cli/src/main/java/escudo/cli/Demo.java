@@ -138,7 +138,8 @@ final class Demo {
                 PartyNode teaNode = party(Role.MERCHANT, TEA_SHOP, Map.of("escudo.issuer.url", bankNode.uri().toString(),
                         "escudo.merchant.online.limit", "10000", "escudo.courier.url", courierNode.uri().toString()),
                         Secrets.ephemeral(SigningKey.generate(), courierDeskToken + "-shop", bankNode.operatorToken()), ALL);
-                PartyNode kioskNode = party(Role.MERCHANT, KIOSK, Map.of("escudo.issuer.url", bankNode.uri().toString()),
+                PartyNode kioskNode = party(Role.MERCHANT, KIOSK, Map.of("escudo.issuer.url", bankNode.uri().toString(),
+                        "escudo.s1.root", s1Root(bankNode).toString()),
                         Secrets.ephemeral(kioskKey), S1_ONLY);
                 PartyClient bank = new PartyClient(bankNode.uri(), bankNode.operatorToken());
                 PartyClient kiosk = new PartyClient(kioskNode.uri(), kioskNode.operatorToken());
@@ -151,7 +152,7 @@ final class Demo {
             out.println("  book-shop   " + booksNode.uri() + "  (and its checkout " + booksNode.uri().resolve("/merchant/s1/shop") + ")");
             out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
             out.println("  courier     " + courierNode.uri());
-            out.println("  kiosk       " + kioskNode.uri() + "  (unattended, approves with the certified phone)");
+            out.println("  kiosk       " + kioskNode.uri() + "  (unattended, approves with the certified phone; trusts the S1 root in s1-root.pem)");
             story(bank, coffee, books, tea, courier, kiosk, kioskNode);
         }
         out.println();
@@ -194,6 +195,17 @@ final class Demo {
                 "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(id) + ";DB_CLOSE_ON_EXIT=FALSE"));
         return PartyNode.of(role, NodeConfig.of(all)).secrets(secrets)
                 .features(PartyNode.installedFeatures().stream().filter(f -> features.contains(f.name())).toList()).start();
+    }
+
+    /** The bank's S1 root as its desk hands it to a kiosk's operator ({@code escudo certificate root}): a PEM file. */
+    private Path s1Root(PartyNode bankNode) {
+        Path file = dataDir.resolve("s1-root.pem");
+        try (PartyClient bank = new PartyClient(bankNode.uri())) {
+            Files.writeString(file, Artefacts.pem("CERTIFICATE", bank.get("/issuer/ca/root", byte[].class)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     private void story(PartyClient bank, Counter coffee, Counter books, PartyClient tea, PartyClient courier, PartyClient kiosk,

@@ -2,6 +2,7 @@ package escudo.cli;
 
 import escudo.core.Bytes;
 import escudo.core.EscudoException;
+import escudo.crypto.Digest;
 import escudo.http.PartyClient;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
@@ -16,6 +17,7 @@ import escudo.s1.protocol.ApprovalRequest;
 import escudo.s1.protocol.KioskChallenge;
 import escudo.s1.protocol.PhoneProof;
 import escudo.s1.protocol.QrFrame;
+import escudo.s1.protocol.RelyingParty;
 import escudo.s1.protocol.RevocationReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +25,10 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +39,7 @@ final class S1Commands {
     private S1Commands() {}
 
     @Command(name = "certificate", description = "S1: the bank's certification desk: enrolment references, certificates, revocation.",
-            subcommands = {Certificates.Reference.class, Certificates.List.class, Certificates.Revoke.class})
+            subcommands = {Certificates.Reference.class, Certificates.List.class, Certificates.Revoke.class, Certificates.Root.class})
     static final class Certificates extends Group {
 
         @Command(name = "reference", description = "After checking the customer's identity, give the reference number and secret the phone enrols with.")
@@ -86,6 +90,27 @@ final class S1Commands {
                 CaApi.CertificateView revoked = bank.post("/issuer/ca/certificates/" + serial + "/revocation", new CaApi.Revoke(reason),
                         CaApi.CertificateView.class);
                 out().println("certificate " + revoked.serial() + " of " + revoked.customerId() + " revoked " + revoked.revokedAt() + " (" + revoked.reason() + ")");
+            }
+        }
+
+        @Command(name = "root", description = {"Write the bank's S1 root certificate (PEM) that a merchant's kiosk is configured with"
+                + " (escudo.s1.root), and print its SHA-256 fingerprint for the merchant to compare by another channel."})
+        static final class Root extends BankAction {
+
+            @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the certificate.")
+            Path file;
+
+            @Override
+            void run(PartyClient bank) {
+                byte[] der = bank.get("/issuer/ca/root", byte[].class);
+                X509Certificate root = RelyingParty.trusting(RelyingParty.certificate(der)).root();
+                try {
+                    Files.writeString(file, Artefacts.pem("CERTIFICATE", der));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                out().println("root " + root.getSubjectX500Principal().getName() + " SHA-256 " + HexFormat.ofDelimiter(":").withUpperCase()
+                        .formatHex(Digest.sha256(der)) + " written to " + file);
             }
         }
     }

@@ -22,6 +22,7 @@ import escudo.s1.protocol.ApprovalStatus;
 import escudo.s1.protocol.CertificateException;
 import escudo.s1.protocol.KioskChallenge;
 import escudo.testing.ChildJvm;
+import escudo.testing.Command;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -137,6 +138,13 @@ class S1AcrossProcessesTest {
             String serial = phone(concat(enrol, PIN)).expect(0, "the right PIN enrols with the same reference, which the refusal left unspent")
                     .find("certificate ([0-9a-f]+) for Alice Andersson \\(alice, " + Pattern.quote(NUMBER) + "\\)").group(1);
             CaApi.CertificateView issued = certificate(desk, serial);
+
+            // the desk hands a kiosk's operator the root it is to trust (escudo.s1.root), with a fingerprint to compare
+            Matcher root = deskCommand("certificate", "root", "--out", dir.resolve("s1-root.pem").toString()).expect(0, "the desk writes the root")
+                    .find("root (.+) SHA-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2}) written to ");
+            Command x509 = Command.run(dir, "openssl", "x509", "-in", "s1-root.pem", "-noout", "-fingerprint", "-sha256", "-subject");
+            assertEquals(0, x509.exit(), x509.output());
+            assertTrue(x509.output().contains("Fingerprint=" + root.group(2)), "openssl reads the PEM and agrees on the fingerprint: " + x509.output());
             assertTrue(issued.confirmedAt() != null && issued.revokedAt() == null, "the CA holds it confirmed and good: " + issued);
 
             // Flow A (seed 001, Fig. 3, S150-S270): the phone listens first, the PC starts the transfer, the push wakes the phone

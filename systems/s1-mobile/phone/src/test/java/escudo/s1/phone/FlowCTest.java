@@ -15,6 +15,7 @@ import escudo.node.PartyNode;
 import escudo.node.spi.Secrets;
 import escudo.node.testing.Fault;
 import escudo.node.testing.FaultProxy;
+import escudo.node.testing.Resources;
 import escudo.node.testing.RestartableParty;
 import escudo.s1.api.CaApi;
 import escudo.s1.api.KioskApi;
@@ -25,9 +26,11 @@ import escudo.s1.protocol.RevocationReason;
 import escudo.s1.server.kiosk.Kiosk;
 import escudo.testing.TestClock;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +75,7 @@ class FlowCTest {
 
     @AfterEach
     void stop() {
-        escudo.node.testing.Resources.closeAll(screen, visitor, kiosk, toBank, bank);
+        Resources.closeAll(screen, visitor, kiosk, toBank, bank);
     }
 
     @Test
@@ -177,8 +180,73 @@ class FlowCTest {
         }
     }
 
-    private KioskChallenge pick(String item, String amount) {
+    /** Every relying service is configured with the bank's root as its trust anchor (escudo.s1.root), and trusts no other. */
+    @Test
+    void aKioskTrustsTheRootItsOperatorConfiguredAndNoOther() throws Exception {
+        try (RestartableParty otherBank = S1Bank.start(dir.resolve("other-bank"), clock)) {
+            Path ours = rootFile(bank, "root.pem");
+            Path theirs = rootFile(otherBank, "other-root.pem");
+            try (PartyNode wary = S1Bank.merchant(bank, dir, clock, "kiosk-2", "Wary kiosk", toBank.uri(), Map.of("escudo.s1.root", theirs.toString()));
+                 PartyClient itsScreen = new PartyClient(wary.uri(), wary.operatorToken())) {
+                KioskChallenge challenge = pick(itsScreen, "water", "2.00 EUR");
+                assertRefused(CertificateException.UNTRUSTED, () -> present(itsScreen, challenge.challengeId(), phone.sign(certificate, challenge, PIN)));
+                assertEquals(0, itsScreen.post("/merchant/s1/kiosk/collections", new KioskApi.Send(), KioskApi.Collection.class).sent());
+            }
+            toBank.plan("GET /issuer/ca/root", Fault.reset()); // it needs nothing from the bank's address to trust the root
+            try (PartyNode configured = S1Bank.merchant(bank, dir, clock, "kiosk-3", "Configured kiosk", toBank.uri(), Map.of("escudo.s1.root", ours.toString()));
+                 PartyClient itsScreen = new PartyClient(configured.uri(), configured.operatorToken())) {
+                KioskChallenge challenge = pick(itsScreen, "water", "2.00 EUR");
+                assertEquals("online", present(itsScreen, challenge.challengeId(), phone.sign(certificate, challenge, PIN)).standing());
+            }
+        }
+        Path userCertificate = Files.write(dir.resolve("user.der"), phone.credentials().getFirst().certificate().getEncoded());
+        java.util.List<Path> notRoots = java.util.List.of(dir.resolve("missing.pem"), Files.writeString(dir.resolve("garbage.pem"), "not a certificate"),
+                userCertificate);
+        for (int i = 0; i < notRoots.size(); i++) {
+            Path notARoot = notRoots.get(i);
+            String id = "kiosk-1" + i;
+            assertRefused(NodeConfig.INVALID, () -> S1Bank.merchant(bank, dir, clock, id, "Kiosk", toBank.uri(),
+                    Map.of("escudo.s1.root", notARoot.toString())).close());
+        }
+    }
+
+    /** Without a configured root the kiosk keeps the bank's answer at its first use: the same address answering with another root later changes nothing. */
+    @Test
+    void withoutAConfiguredRootTheKioskPinsTheRootItWasGivenAtFirstUse() throws Exception {
+        KioskChallenge first = pick("water", "2.00 EUR");
+        present(first.challengeId(), phone.sign(certificate, first, PIN));
+        Resources.closeAll(screen, visitor, kiosk);
+        try (RestartableParty otherBank = S1Bank.start(dir.resolve("other-bank"), clock)) {
+            S1Bank.openCustomers(otherBank, true);
+            S1Bank.Enrolled there = S1Bank.phone(otherBank, dir.resolve("phone-there"), clock, "alice", PHONE, PIN);
+            // the kiosk's bank address now answers for another CA, one that certified a phone of its own
+            kiosk = S1Bank.merchant(otherBank, dir, clock, KIOSK, "Station kiosk", otherBank.uri(), Map.of());
+            screen = new PartyClient(kiosk.uri(), kiosk.operatorToken());
+            visitor = new PartyClient(kiosk.uri());
+            KioskChallenge next = pick("water", "2.00 EUR");
+            assertRefused(CertificateException.UNTRUSTED, () -> present(next.challengeId(), there.phone().sign(there.serial(), next, PIN)));
+        }
+    }
+
+    private Path rootFile(RestartableParty of, String name) throws java.io.IOException {
+        try (PartyClient anyone = new PartyClient(of.uri())) {
+            byte[] der = anyone.get("/issuer/ca/root", byte[].class);
+            return Files.writeString(dir.resolve(name), "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(der)
+                    + "\n-----END CERTIFICATE-----\n");
+        }
+    }
+
+    private static KioskChallenge pick(PartyClient screen, String item, String amount) {
         return screen.post("/merchant/s1/kiosk/challenges", new KioskApi.Pick(item, Money.parse(amount)), KioskApi.Challenge.class).challenge();
+    }
+
+    private static KioskApi.Dispensed present(PartyClient visitor, String challengeId, byte[] signed) {
+        return visitor.post("/merchant/s1/kiosk/challenges/" + challengeId + "/presentation", new KioskApi.Presentation(Bytes.of(signed)),
+                KioskApi.Dispensed.class);
+    }
+
+    private KioskChallenge pick(String item, String amount) {
+        return pick(screen, item, amount);
     }
 
     private KioskChallenge read(String challengeId) {
@@ -186,8 +254,7 @@ class FlowCTest {
     }
 
     private KioskApi.Dispensed present(String challengeId, byte[] signed) {
-        return visitor.post("/merchant/s1/kiosk/challenges/" + challengeId + "/presentation", new KioskApi.Presentation(Bytes.of(signed)),
-                KioskApi.Dispensed.class);
+        return present(visitor, challengeId, signed);
     }
 
     private void assertBalances(String alice, String merchant) {

@@ -27,10 +27,14 @@ import escudo.s1.server.shop.ShopPart;
 import escudo.s1.server.ca.CmpServer;
 import escudo.s1.server.ca.Enrolments;
 import escudo.core.EscudoException;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * S1, the certification mobile terminal (seed 001), on the bank: the certification authority
@@ -63,16 +67,29 @@ public final class S1Feature implements Feature {
 
     @Override
     public List<Setting<?>> settings() {
-        return List.of(VALIDITY_DAYS, APPROVAL_SECONDS, QR_SECONDS, KIOSK_FLOOR);
+        return List.of(VALIDITY_DAYS, APPROVAL_SECONDS, QR_SECONDS, KIOSK_FLOOR, ROOT);
     }
 
     public static final Setting<Long> KIOSK_FLOOR = Setting.number("escudo.s1.kiosk.floor", 0, 0,
             "A merchant's kiosk: the largest amount (minor units) it dispenses on a recent cached OCSP answer when the CA cannot be reached (0: never).");
 
+    /** The bank's S1 root a merchant's kiosk trusts, read from the file the setting names when the node starts. */
+    public static final Setting<Optional<RelyingParty>> ROOT = new Setting<>("escudo.s1.root", Optional.empty(),
+            "(empty)", "A merchant's kiosk: the bank's S1 root certificate it trusts, a PEM or DER file (`escudo certificate root` writes it);"
+            + " empty: the root the bank gives at the kiosk's first use, kept from then on.", S1Feature::readRoot, false);
+
+    private static Optional<RelyingParty> readRoot(String file) {
+        try {
+            return Optional.of(RelyingParty.trusting(RelyingParty.certificate(Files.readAllBytes(Path.of(file)))));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("names no readable file");
+        }
+    }
+
     @Override
     public void join(Party party) {
         if (party.role() == Role.MERCHANT) {
-            KioskPart.join(party, party.setting(KIOSK_FLOOR));
+            KioskPart.join(party, party.setting(KIOSK_FLOOR), party.setting(ROOT));
             ShopPart.join(party);
             return;
         }

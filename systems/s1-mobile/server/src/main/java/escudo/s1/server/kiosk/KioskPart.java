@@ -18,8 +18,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Flow C (seed 001, Figs. 6-7) on a merchant's node: the kiosk's part of S1's feature. */
@@ -30,24 +32,16 @@ public final class KioskPart {
 
     /**
      * Adds the kiosk to a merchant's {@code party}: its tables, its service and its routes. It trusts
-     * the bank's S1 root, fetched from the bank it is configured with on first use, and asks the
-     * bank's OCSP responder; {@code floorMinor} is its floor limit ({@link Kiosk}).
+     * {@code configuredRoot}, the bank's S1 root as its operator was given it ({@code escudo.s1.root});
+     * without one, the root the bank it is configured with gives at first use, pinned from then on.
+     * It asks the bank's OCSP responder; {@code floorMinor} is its floor limit ({@link Kiosk}).
      */
-    public static void join(Party party, long floorMinor) {
+    public static void join(Party party, long floorMinor, Optional<RelyingParty> configuredRoot) {
         URI bank = party.config().issuerUrl();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
         party.onClose(http::close);
-        Supplier<RelyingParty> trust = new Supplier<>() {
-            private volatile RelyingParty root;
-
-            @Override
-            public RelyingParty get() {
-                if (root == null) {
-                    root = RelyingParty.trusting(RelyingParty.certificate(fetch(http, HttpRequest.newBuilder(bank.resolve("/issuer/ca/root")).GET().build())));
-                }
-                return root;
-            }
-        };
+        Supplier<RelyingParty> trust = configuredRoot.<Supplier<RelyingParty>>map(root -> () -> root)
+                .orElseGet(() -> pinnedAtFirstUse(party, () -> fetch(http, HttpRequest.newBuilder(bank.resolve("/issuer/ca/root")).GET().build())));
         Kiosk kiosk = new Kiosk(party.id(), party.id(), party.db(), party.clock(), trust, request -> fetch(http, HttpRequest.newBuilder(
                 bank.resolve("/issuer/ca/ocsp")).header("Content-Type", RelyingParty.OCSP_REQUEST).POST(HttpRequest.BodyPublishers.ofByteArray(request)).build()),
                 floorMinor);
@@ -95,6 +89,33 @@ public final class KioskPart {
             }
         }
         return new KioskApi.Collection(waiting.size(), total, refused, party.clock().instant());
+    }
+
+    /**
+     * The root kept in the kiosk's database, or else the one {@code fetchRoot} brings, kept there
+     * first: a bank address that later answers with another root changes nothing.
+     */
+    private static Supplier<RelyingParty> pinnedAtFirstUse(Party party, Supplier<byte[]> fetchRoot) {
+        return new Supplier<>() {
+            private volatile RelyingParty root;
+
+            @Override
+            public RelyingParty get() {
+                if (root == null) {
+                    root = RelyingParty.trusting(RelyingParty.certificate(party.db().inTransaction(tx -> tx.queryOne(
+                            "SELECT certificate FROM s1_kiosk_root WHERE id = 1", r -> Base64.getDecoder().decode(r.getString(1)))
+                            .orElseGet(() -> {
+                                byte[] fetched = fetchRoot.get();
+                                RelyingParty.trusting(RelyingParty.certificate(fetched)); // only a CA certificate is kept
+                                tx.tryInsert("INSERT INTO s1_kiosk_root (id, certificate, fetched_at) VALUES (1, ?, ?)",
+                                        Base64.getEncoder().encodeToString(fetched), party.clock().instant());
+                                return tx.queryOne("SELECT certificate FROM s1_kiosk_root WHERE id = 1",
+                                        r -> Base64.getDecoder().decode(r.getString(1))).orElseThrow();
+                            }))));
+                }
+                return root;
+            }
+        };
     }
 
     private static byte[] fetch(HttpClient http, HttpRequest request) {
