@@ -5,4 +5,6 @@ module escudo.s4.session {
     requires transitive escudo.s4.protocol;
 
     exports escudo.s4.session;
+
+    opens escudo.s4.session to com.fasterxml.jackson.databind;
 }

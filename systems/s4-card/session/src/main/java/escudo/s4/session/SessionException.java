@@ -30,6 +30,10 @@ public final class SessionException extends EscudoException {
     public static final ErrorCode INCOMPLETE = ErrorCode.declare("s4.session-incomplete", Kind.INVALID);
     /** A combined reply whose parts are not one for each part this hop sent. */
     public static final ErrorCode REPLY_INCOMPLETE = ErrorCode.declare("s4.reply-incomplete", Kind.UNAUTHENTICATED);
+    /** The order names an account that is not the member's (its card record names the account). */
+    public static final ErrorCode WRONG_ACCOUNT = ErrorCode.declare("s4.wrong-account", Kind.REFUSED);
+    /** A card key registered already, for another customer. */
+    public static final ErrorCode CARD_KEY_TAKEN = ErrorCode.declare("s4.card-key-taken", Kind.CONFLICT);
     /** The next hop or the provider cannot be reached. */
     public static final ErrorCode HOP_UNREACHABLE = ErrorCode.declare("s4.hop-unreachable", Kind.INTERNAL);
 
