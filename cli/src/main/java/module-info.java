@@ -18,6 +18,7 @@ module escudo.cli {
     requires transitive escudo.s3.server;
     requires escudo.s4.card;
     requires escudo.s4.terminal;
+    requires escudo.s4.session;
     requires escudo.s4.applet;
 
     exports escudo.cli;

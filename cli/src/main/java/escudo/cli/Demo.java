@@ -115,7 +115,7 @@ final class Demo {
         this.artefacts = artefacts;
     }
 
-    private static final List<String> ALL = List.of("bank", "s0", "s1", "s2", "s3");
+    private static final List<String> ALL = List.of("bank", "s0", "s1", "s2", "s3", "s4");
     private static final List<String> S3_ONLY = List.of("bank", "s3");
     private static final List<String> S1_ONLY = List.of("bank", "s1");
     /** The book shop takes cards at its counter (S3) and the certified phone at its web checkout (S1). */

@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
                 S2Commands.Shoppers.class, S2Commands.PaymentCards.class, S2Commands.Shop.class, S2Commands.Courier.class,
                 S2Commands.Blom.class,
                 S3Commands.Cards.class, S3Commands.Checkout.class, S3Commands.Pay.class, S3Commands.TopUp.class, S3Commands.Deposit.class,
-                S3Commands.BlacklistCommand.class, S3Commands.Payments.class, S3Commands.Balances.class, S3Commands.Alerts.class})
+                S3Commands.BlacklistCommand.class, S3Commands.Payments.class, S3Commands.Balances.class, S3Commands.Alerts.class,
+                SessionCommands.Sessions.class})
 final class Escudo extends Group {
 
     /** The project version Maven wrote into {@code version.txt} when it built this jar. */

@@ -28,7 +28,7 @@ public final class MemberSession {
 
     private final ProviderKeys provider;
     private final Signer card;
-    private final Options options;
+    private final SessionOptions options;
     private final Hpke.Recipient sessionKey = Hpke.Recipient.generate();
     private final KeyPair mlkem;
     private final byte[] challenge = new byte[Bodies.CHALLENGE];
@@ -40,7 +40,7 @@ public final class MemberSession {
     private byte[] providerChallenge;
     private List<ECPublicKey> others = List.of();
 
-    private MemberSession(ProviderKeys provider, Signer card, Options options, String plain) {
+    private MemberSession(ProviderKeys provider, Signer card, SessionOptions options, String plain) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.card = Objects.requireNonNull(card, "card");
         this.options = Objects.requireNonNull(options, "options");
@@ -59,11 +59,11 @@ public final class MemberSession {
     }
 
     /** Claim 28: a member challenge sealed to the provider (the first cryptogram), the member's keys, signed by the card. */
-    public static MemberSession start(ProviderKeys provider, Signer card, Options options, String plain) {
+    public static MemberSession start(ProviderKeys provider, Signer card, SessionOptions options, String plain) {
         return new MemberSession(provider, card, options, plain);
     }
 
-    static int flags(Options options) {
+    static int flags(SessionOptions options) {
         return (options.sharedKey() ? 1 : 0) | (options.hybrid() ? 2 : 0) | (options.sealKeys() ? 4 : 0);
     }
 
@@ -170,7 +170,7 @@ public final class MemberSession {
         return others;
     }
 
-    public Options options() {
+    public SessionOptions options() {
         return options;
     }
 

@@ -176,7 +176,7 @@ public final class Provider {
         return new Exchange(states, tree(envelope, replies));
     }
 
-    private record KxOpened(Part part, Bodies.KxRequest request, Options options, byte[] challenge, byte[] identityBytes, ECPublicKey identity,
+    private record KxOpened(Part part, Bodies.KxRequest request, SessionOptions options, byte[] challenge, byte[] identityBytes, ECPublicKey identity,
                             byte[] sessionKey, String customerId, byte[] requestHash) {
     }
 
@@ -191,7 +191,7 @@ public final class Provider {
         if (request.flags() > 7 || request.mlkemKey().length > MlKem.MAX_LENGTH) {
             throw new SessionException(SessionException.MALFORMED, "unknown options in the request");
         }
-        Options options = new Options((request.flags() & 1) != 0, (request.flags() & 2) != 0, (request.flags() & 4) != 0);
+        SessionOptions options = new SessionOptions((request.flags() & 1) != 0, (request.flags() & 2) != 0, (request.flags() & 4) != 0);
         Bodies.First first;
         try {
             first = Bodies.First.decode(sealing.open(request.firstCryptogram(), MemberSession.FIRST_INFO, request.firstAad(), "the first cryptogram"));

@@ -83,7 +83,7 @@ class SessionProtocolTest {
         exchange.states().forEach(s -> states.put(s.transactionId(), s));
     }
 
-    private MemberSession start(TestCard card, Options options) {
+    private MemberSession start(TestCard card, SessionOptions options) {
         return MemberSession.start(provider.keys(), card, options, "electricity, November");
     }
 
@@ -110,7 +110,7 @@ class SessionProtocolTest {
 
     @Test
     void claims13And14And28_theKeyExchangeGivesOneSessionKeyAndBothChallengesAreAnswered() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         alice.keyed(own(keyExchange(single(alice.request()))));
         MemberState kept = states.get(alice.transactionId());
         assertEquals("alice", kept.customerId());
@@ -122,7 +122,7 @@ class SessionProtocolTest {
 
     @Test
     void claims15To22_theTransactionIsSealedSignedAndAnsweredWithTheTransactionIdAndPlainText() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         alice.keyed(own(keyExchange(single(alice.request()))));
         Part request = alice.transaction(share("customer:alice"), "my share of the bill");
         Bodies.TxRequest tx = Bodies.TxRequest.decode(request.body());
@@ -140,7 +140,7 @@ class SessionProtocolTest {
 
     @Test
     void claims23To27_theAcknowledgementEndsTheSessionAndItsKeysOpenNothingMore() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         alice.keyed(own(keyExchange(single(alice.request()))));
         Part tx = alice.transaction(share("alice"), "");
         alice.outcome(own(transaction(single(tx))));
@@ -157,8 +157,8 @@ class SessionProtocolTest {
     @Test
     void claim29_eachSessionSealsToAFreshKey() {
         TestCard card = member("alice");
-        byte[] first = Bodies.KxRequest.decode(start(card, Options.DEFAULT).request().body()).sessionKey();
-        byte[] second = Bodies.KxRequest.decode(start(card, Options.DEFAULT).request().body()).sessionKey();
+        byte[] first = Bodies.KxRequest.decode(start(card, SessionOptions.DEFAULT).request().body()).sessionKey();
+        byte[] second = Bodies.KxRequest.decode(start(card, SessionOptions.DEFAULT).request().body()).sessionKey();
         assertEquals(32, first.length);
         assertFalse(java.util.Arrays.equals(first, second));
     }
@@ -166,7 +166,7 @@ class SessionProtocolTest {
     @Test
     void claims30And31_plainTextBesideTheCryptogramAndTheMembersKeysSealedWhenItChooses() {
         TestCard card = member("alice");
-        MemberSession sealed = start(card, new Options(false, false, true));
+        MemberSession sealed = start(card, new SessionOptions(false, false, true));
         Bodies.KxRequest request = Bodies.KxRequest.decode(sealed.request().body());
         assertEquals("electricity, November", request.plain(), "claim 30");
         assertEquals(0, request.identity().length + request.sessionKey().length, "claim 31");
@@ -176,7 +176,7 @@ class SessionProtocolTest {
 
     @Test
     void claims33To37_theSecondCryptogramCarriesTheChallengeAnswerAndTheTransactionIdWhichTheNextMessageUses() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         ReplyTree reply = keyExchange(single(alice.request()));
         Bodies.KxReply kx = Bodies.KxReply.decode(reply.own().body());
         assertTrue(kx.transactionId().startsWith("tx-"), "claim 35: in plain text");
@@ -187,8 +187,8 @@ class SessionProtocolTest {
 
     @Test
     void aReplyThatAnswersAnotherMembersRequestOrIsAlteredIsRefusedByTheMember() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
-        MemberSession bob = start(member("bob"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
+        MemberSession bob = start(member("bob"), SessionOptions.DEFAULT);
         ReplyTree toAlice = keyExchange(single(alice.request()));
         ReplyTree toBob = keyExchange(single(bob.request()));
         assertRefused(SessionException.NOT_FOR_THIS_MEMBER, () -> alice.keyed(toBob.own()));
@@ -202,7 +202,7 @@ class SessionProtocolTest {
 
     @Test
     void everyAlteredByteOfARequestIsRefusedAndChangesNothing() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         byte[] encoded = single(alice.request()).encode();
         for (int i = 0; i < encoded.length; i += 7) {
             byte[] altered = encoded.clone();
@@ -216,9 +216,9 @@ class SessionProtocolTest {
 
     @Test
     void anUnknownCardATransactionReplayedOrOutOfOrderAndASignatureByAnotherKeyAreRefused() {
-        assertRefused(SessionException.UNKNOWN_MEMBER, () -> keyExchange(single(start(new TestCard(), Options.DEFAULT).request())));
+        assertRefused(SessionException.UNKNOWN_MEMBER, () -> keyExchange(single(start(new TestCard(), SessionOptions.DEFAULT).request())));
         TestCard card = member("alice");
-        MemberSession alice = start(card, Options.DEFAULT);
+        MemberSession alice = start(card, SessionOptions.DEFAULT);
         alice.keyed(own(keyExchange(single(alice.request()))));
         Part tx = alice.transaction(share("alice"), "");
         Part forged = new Part(Phase.TRANSACTION, tx.body(), new TestCard().sign(escudo.crypto.Digest.sha256(tx.body())));
@@ -235,10 +235,10 @@ class SessionProtocolTest {
 
     @Test
     void aTransactionWithoutTheAnswerToTheProvidersChallengeIsRefused() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         TestCard card = new TestCard();
         customers.put(java.util.HexFormat.of().formatHex(P256.encode(card.publicKey())), "mallory");
-        MemberSession mallory = start(card, Options.DEFAULT);
+        MemberSession mallory = start(card, SessionOptions.DEFAULT);
         alice.keyed(own(keyExchange(single(alice.request()))));
         mallory.keyed(own(keyExchange(single(mallory.request()))));
         MemberState state = states.get(mallory.transactionId());
@@ -256,8 +256,8 @@ class SessionProtocolTest {
     void claims38To40And48_twoMembersCombinedAndSplit() {
         TestCard aliceCard = member("alice");
         TestCard bobCard = member("bob");
-        MemberSession alice = start(aliceCard, Options.DEFAULT);
-        MemberSession bob = start(bobCard, Options.DEFAULT);
+        MemberSession alice = start(aliceCard, SessionOptions.DEFAULT);
+        MemberSession bob = start(bobCard, SessionOptions.DEFAULT);
         Envelope kx = Envelope.combine(List.of(single(alice.request())), bob.request(), bobCard);
         ReplyTree reply = keyExchange(kx);
         reply.verify(provider.keys().signing(), 1);
@@ -293,7 +293,7 @@ class SessionProtocolTest {
         TestCard bobCard = member("bob");
         TestCard carolCard = member("carol");
         for (boolean shared : new boolean[] {false, true}) {
-            Options options = new Options(shared, false, false);
+            SessionOptions options = new SessionOptions(shared, false, false);
             MemberSession alice = start(aliceCard, options);
             MemberSession bob = start(bobCard, options);
             MemberSession carol = start(carolCard, options);
@@ -327,10 +327,10 @@ class SessionProtocolTest {
     @Test
     void claims43And44And47_membersInAHierarchy() {
         TestCard[] cards = {member("erin"), member("frank"), member("grace"), member("heidi")};
-        MemberSession erin = start(cards[0], Options.DEFAULT);
-        MemberSession frank = start(cards[1], Options.DEFAULT);
-        MemberSession grace = start(cards[2], Options.DEFAULT); // manager X(2,1)
-        MemberSession heidi = start(cards[3], Options.DEFAULT); // director X(3,1)
+        MemberSession erin = start(cards[0], SessionOptions.DEFAULT);
+        MemberSession frank = start(cards[1], SessionOptions.DEFAULT);
+        MemberSession grace = start(cards[2], SessionOptions.DEFAULT); // manager X(2,1)
+        MemberSession heidi = start(cards[3], SessionOptions.DEFAULT); // director X(3,1)
         Envelope atGrace = Envelope.combine(List.of(single(erin.request()), single(frank.request())), grace.request(), cards[2]);
         ReplyTree reply = keyExchange(Envelope.combine(List.of(atGrace), heidi.request(), cards[3]));
         heidi.keyed(reply.own());
@@ -355,9 +355,9 @@ class SessionProtocolTest {
     @Test
     void aRouterThatReordersDropsSwapsOrAltersPartsIsCaught() {
         TestCard[] cards = {member("erin"), member("frank"), member("grace")};
-        MemberSession erin = start(cards[0], Options.DEFAULT);
-        MemberSession frank = start(cards[1], Options.DEFAULT);
-        MemberSession grace = start(cards[2], Options.DEFAULT);
+        MemberSession erin = start(cards[0], SessionOptions.DEFAULT);
+        MemberSession frank = start(cards[1], SessionOptions.DEFAULT);
+        MemberSession grace = start(cards[2], SessionOptions.DEFAULT);
         Envelope.Combined honest = Envelope.combine(List.of(single(erin.request()), single(frank.request())), grace.request(), cards[2]);
         List<Envelope> reordered = List.of(honest.children().get(1), honest.children().get(0));
         assertRefused(SessionException.BAD_SIGNATURE, () -> keyExchange(new Envelope.Combined(reordered, honest.own(), honest.signature())));
@@ -375,7 +375,7 @@ class SessionProtocolTest {
 
     @Test
     void aReplayedKeyExchangeGivesNewStatesWithTheSameRequestHashWhichTheHostRefuses() {
-        MemberSession alice = start(member("alice"), Options.DEFAULT);
+        MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         Envelope kx = single(alice.request());
         keyExchange(kx);
         List<MemberState> again = provider.keyExchange(kx, "ses-x", () -> "tx-x", key -> "alice").states();
@@ -384,7 +384,7 @@ class SessionProtocolTest {
 
     @Test
     void theHybridKeyExchangeRunsX25519AndMlKem768AndBothMustOpen() {
-        MemberSession alice = start(member("alice"), new Options(false, true, false));
+        MemberSession alice = start(member("alice"), new SessionOptions(false, true, false));
         Bodies.KxRequest request = Bodies.KxRequest.decode(alice.request().body());
         assertTrue(request.mlkemKey().length > 1000, "an ML-KEM-768 encapsulation key");
         ReplyTree reply = keyExchange(single(alice.request()));
@@ -392,8 +392,8 @@ class SessionProtocolTest {
         assertEquals(1088, kx.mlkemCiphertext().length);
         assertEquals(Outcome.PAID, aloneAfterKx(alice, reply).status());
         TestCard carol = member("carol");
-        assertRefused(SessionException.INCOMPLETE, () -> keyExchange(Envelope.combine(List.of(single(start(member("bob"), Options.DEFAULT).request())),
-                start(carol, new Options(true, false, false)).request(), carol)));
+        assertRefused(SessionException.INCOMPLETE, () -> keyExchange(Envelope.combine(List.of(single(start(member("bob"), SessionOptions.DEFAULT).request())),
+                start(carol, new SessionOptions(true, false, false)).request(), carol)));
     }
 
     private Outcome aloneAfterKx(MemberSession session, ReplyTree reply) {
@@ -418,8 +418,8 @@ class SessionProtocolTest {
     void sessionsOfDifferentMembersDeriveDifferentKeysAndASharedSessionOneKey() {
         TestCard a = member("alice");
         TestCard b = member("bob");
-        MemberSession alice = start(a, new Options(true, false, false));
-        MemberSession bob = start(b, new Options(true, false, false));
+        MemberSession alice = start(a, new SessionOptions(true, false, false));
+        MemberSession bob = start(b, new SessionOptions(true, false, false));
         ReplyTree reply = keyExchange(Envelope.combine(List.of(single(alice.request())), bob.request(), b));
         bob.keyed(reply.own());
         alice.keyed(reply.children().getFirst().own());

@@ -50,12 +50,14 @@ public final class Hop implements AutoCloseable {
     private record Waiting(Envelope envelope, CompletableFuture<ReplyTree> reply) {
     }
 
-    private Hop(URI next, Member member, int children) {
+    private int ended;
+
+    private Hop(URI next, Member member, int children, int port) {
         this.next = next;
         this.member = member;
         this.children = children;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,17 +66,45 @@ public final class Hop implements AutoCloseable {
         server.start();
     }
 
-    /** A router to {@code next}, the next hop or the provider's messages URL. */
+    /** A router to {@code next}, the next hop or the provider's messages URL, on a free port of 127.0.0.1. */
     public static Hop router(URI next) {
-        return new Hop(next, null, 1);
+        return router(next, 0);
+    }
+
+    /** A router on {@code port} of 127.0.0.1 (0: any free one). */
+    public static Hop router(URI next, int port) {
+        return new Hop(next, null, 1, port);
     }
 
     /** {@code member} as a participant that combines the messages of {@code children} members before it. */
     public static Hop participant(Member member, int children, URI next) {
+        return participant(member, children, next, 0);
+    }
+
+    /** A participant on {@code port} of 127.0.0.1 (0: any free one). */
+    public static Hop participant(Member member, int children, URI next, int port) {
         if (children < 1) {
             throw new IllegalArgumentException("a participant combines the messages of at least one member before it");
         }
-        return new Hop(next, member, children);
+        return new Hop(next, member, children, port);
+    }
+
+    /** Waits until {@code sessions} sessions have ended through this hop (their acknowledgements answered). */
+    public void awaitEnded(int sessions) throws InterruptedException {
+        synchronized (waiting) {
+            while (ended < sessions) {
+                waiting.wait();
+            }
+        }
+    }
+
+    private void countIfEnded(Envelope envelope) {
+        if (envelope.parts().getFirst().phase() == Phase.ACKNOWLEDGEMENT) {
+            synchronized (waiting) {
+                ended++;
+                waiting.notifyAll();
+            }
+        }
     }
 
     /** Where the members before this hop send their messages. */
@@ -94,6 +124,9 @@ public final class Hop implements AutoCloseable {
                 byte[] body = in.readNBytes(1 << 20);
                 Envelope envelope = Envelope.decode(Json.read(body, SessionApi.Message.class).message().toByteArray());
                 ReplyTree reply = member == null ? Member.post(next, envelope) : combine(envelope);
+                if (member == null) {
+                    countIfEnded(envelope);
+                }
                 answer = Json.write(new SessionApi.Reply(Bytes.of(reply.encode())));
             } catch (EscudoException e) {
                 status = Problem.status(e.kind());
@@ -152,6 +185,7 @@ public final class Hop implements AutoCloseable {
             for (int i = 0; i < round.size(); i++) {
                 round.get(i).reply().complete(reply.children().get(i));
             }
+            countIfEnded(messages.getFirst());
         } catch (RuntimeException e) {
             round.forEach(w -> w.reply().completeExceptionally(e));
         }

@@ -4,7 +4,7 @@ import escudo.core.EscudoException;
 import escudo.http.PartyClient;
 import escudo.s4.session.Envelope;
 import escudo.s4.session.MemberSession;
-import escudo.s4.session.Options;
+import escudo.s4.session.SessionOptions;
 import escudo.s4.session.Order;
 import escudo.s4.session.Outcome;
 import escudo.s4.session.Part;
@@ -28,12 +28,12 @@ public final class Member {
 
     private final ProviderKeys provider;
     private final Signer card;
-    private final Options options;
+    private final SessionOptions options;
     private MemberSession session;
     private Order order;
     private Outcome outcome;
 
-    public Member(ProviderKeys provider, Signer card, Options options) {
+    public Member(ProviderKeys provider, Signer card, SessionOptions options) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.card = Objects.requireNonNull(card, "card");
         this.options = Objects.requireNonNull(options, "options");

@@ -27,7 +27,7 @@ import escudo.s4.protocol.Instrument;
 import escudo.s4.protocol.KeyType;
 import escudo.s4.protocol.P256;
 import escudo.s4.session.Envelope;
-import escudo.s4.session.Options;
+import escudo.s4.session.SessionOptions;
 import escudo.s4.session.Order;
 import escudo.s4.session.Outcome;
 import escudo.s4.session.Phase;
@@ -89,7 +89,7 @@ class SessionOverHttpTest {
     }
 
     /** A customer of the bank with {@code opening} on a card of that {@code kind}, the bank's record on it, its key registered as a member's. */
-    private Member member(String customer, String opening, boolean javaCard, Options options) {
+    private Member member(String customer, String opening, boolean javaCard, SessionOptions options) {
         bank.desk().post("/issuer/customers", new BankApi.OpenCustomer(customer, customer, Money.parse(opening)), BankApi.Balance.class);
         CardLink card = javaCard ? SimulatedCard.issue(ISSUER, ISSUER_KEY, customer, PIN)
                 : SoftwareCard.issue(dir.resolve("card-" + customer), ISSUER, ISSUER_KEY, customer, PIN);
@@ -121,9 +121,9 @@ class SessionOverHttpTest {
     /** Three flatmates pay one electricity bill in one combined transaction; a fourth, away, only routes. */
     @Test
     void flatmatesPayOneBillInSeriesThroughARouterEachReadingOnlyItsOwnPart() {
-        Member alice = member("alice", "100.00 EUR", false, Options.DEFAULT);
-        Member bob = member("bob", "100.00 EUR", true, Options.DEFAULT);
-        Member carol = member("carol", "100.00 EUR", false, Options.DEFAULT);
+        Member alice = member("alice", "100.00 EUR", false, SessionOptions.DEFAULT);
+        Member bob = member("bob", "100.00 EUR", true, SessionOptions.DEFAULT);
+        Member carol = member("carol", "100.00 EUR", false, SessionOptions.DEFAULT);
         Hop atCarol = opened(Hop.participant(carol, 1, provider));
         Hop atDave = opened(Hop.router(atCarol.uri()));
         Hop atBob = opened(Hop.participant(bob, 1, atDave.uri()));
@@ -147,10 +147,10 @@ class SessionOverHttpTest {
     /** An expense approved up a company hierarchy: two employees under a manager X(2,1) under a director X(3,1), paid in one answer. */
     @Test
     void anExpenseApprovedUpAHierarchyIsPaidInOneAnswer() {
-        Member erin = member("erin", "500.00 EUR", false, Options.DEFAULT);
-        Member frank = member("frank", "500.00 EUR", true, Options.DEFAULT);
-        Member grace = member("grace", "10.00 EUR", false, Options.DEFAULT);
-        Member heidi = member("heidi", "10.00 EUR", false, Options.DEFAULT);
+        Member erin = member("erin", "500.00 EUR", false, SessionOptions.DEFAULT);
+        Member frank = member("frank", "500.00 EUR", true, SessionOptions.DEFAULT);
+        Member grace = member("grace", "10.00 EUR", false, SessionOptions.DEFAULT);
+        Member heidi = member("heidi", "10.00 EUR", false, SessionOptions.DEFAULT);
         Hop atHeidi = opened(Hop.participant(heidi, 1, provider));
         Hop atGrace = opened(Hop.participant(grace, 2, atHeidi.uri()));
         erin.order(new Order("erin", Money.parse("120.00 EUR"), "hotel", "offsite, 2 nights"));
@@ -174,8 +174,8 @@ class SessionOverHttpTest {
 
     @Test
     void whenOneMemberCannotPayNoneDoesAndEachIsToldWhy() {
-        Member alice = member("alice", "100.00 EUR", false, Options.DEFAULT);
-        Member bob = member("bob", "5.00 EUR", true, Options.DEFAULT);
+        Member alice = member("alice", "100.00 EUR", false, SessionOptions.DEFAULT);
+        Member bob = member("bob", "5.00 EUR", true, SessionOptions.DEFAULT);
         Hop atBob = opened(Hop.participant(bob, 1, provider));
         alice.send(Phase.KEY_EXCHANGE, atBob.uri());
         alice.order(new Order("alice", Money.parse("30.00 EUR"), "power-co", "bill"));
@@ -189,7 +189,7 @@ class SessionOverHttpTest {
 
     @Test
     void aDuplicatedDeliveryATamperedOrReplayedMessageAndAStrangersCardMoveNothing() {
-        Member alice = member("alice", "100.00 EUR", false, new Options(true, true, true));
+        Member alice = member("alice", "100.00 EUR", false, new SessionOptions(true, true, true));
         alice.send(Phase.KEY_EXCHANGE, provider);
         alice.order(new Order("alice", Money.parse("30.00 EUR"), "power-co", "bill"));
         Envelope tx = new Envelope.Single(alice.own(Phase.TRANSACTION));
@@ -205,14 +205,14 @@ class SessionOverHttpTest {
         assertEquals(Outcome.PAID, alice.outcome().status());
         assertEquals(Money.parse("30.00 EUR"), balance("merchants/power-co"), "paid once");
         // the same part in any other message is a replay
-        Member bob = member("bob", "100.00 EUR", false, Options.DEFAULT);
+        Member bob = member("bob", "100.00 EUR", false, SessionOptions.DEFAULT);
         bob.send(Phase.KEY_EXCHANGE, provider);
         bob.order(new Order("bob", Money.parse("1.00 EUR"), "power-co", "bill"));
         Envelope again = Envelope.combine(List.of(tx), bob.own(Phase.TRANSACTION), bob.card());
         assertRefused(SessionException.REPLAYED, () -> Member.post(provider, again));
         assertEquals(Money.parse("30.00 EUR"), balance("merchants/power-co"), "paid once");
 
-        Member paysFromAnother = member("mallory", "100.00 EUR", true, Options.DEFAULT);
+        Member paysFromAnother = member("mallory", "100.00 EUR", true, SessionOptions.DEFAULT);
         paysFromAnother.send(Phase.KEY_EXCHANGE, provider);
         paysFromAnother.order(new Order("alice", Money.parse("30.00 EUR"), "power-co", "not mine"));
         paysFromAnother.send(Phase.TRANSACTION, provider);
@@ -224,7 +224,7 @@ class SessionOverHttpTest {
         unknown.authenticate(ISSUER, ISSUER_KEY).createDomain(BANK, key);
         unknown.authenticate(BANK, key).createRecord(1, KeyType.SIGNING, Instrument.DEBIT, DEBIT, "account", "alice".getBytes(StandardCharsets.UTF_8));
         unknown.select();
-        Member stranger = new Member(keys, new CardSigner(unknown, BANK, 1), Options.DEFAULT);
+        Member stranger = new Member(keys, new CardSigner(unknown, BANK, 1), SessionOptions.DEFAULT);
         assertRefused(CardStatus.SECURITY_STATUS.code(), () -> stranger.send(Phase.KEY_EXCHANGE, provider)); // the record's USE needs the PIN
         unknown.verifyPin(PIN);
         assertRefused(SessionException.UNKNOWN_MEMBER, () -> stranger.send(Phase.KEY_EXCHANGE, provider));
@@ -233,8 +233,8 @@ class SessionOverHttpTest {
 
     @Test
     void aHopThatCannotReachTheNextOneOrIsGoneIsReported() {
-        Member alice = member("alice", "100.00 EUR", false, Options.DEFAULT);
-        Member bob = member("bob", "100.00 EUR", false, Options.DEFAULT);
+        Member alice = member("alice", "100.00 EUR", false, SessionOptions.DEFAULT);
+        Member bob = member("bob", "100.00 EUR", false, SessionOptions.DEFAULT);
         Hop atBob = opened(Hop.participant(bob, 1, URI.create("http://127.0.0.1:9/issuer/s4/messages")));
         assertRefused(SessionException.HOP_UNREACHABLE, () -> alice.send(Phase.KEY_EXCHANGE, atBob.uri()));
         atBob.close();

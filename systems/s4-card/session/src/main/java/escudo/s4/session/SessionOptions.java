@@ -9,7 +9,7 @@ package escudo.s4.session;
  *                  from ML-KEM-768 too, so breaking one of the two reveals nothing ("beyond the seed")
  * @param sealKeys  the member's public keys travel inside the first cryptogram (claim 31), not in plain
  */
-public record Options(boolean sharedKey, boolean hybrid, boolean sealKeys) {
+public record SessionOptions(boolean sharedKey, boolean hybrid, boolean sealKeys) {
 
-    public static final Options DEFAULT = new Options(false, false, false);
+    public static final SessionOptions DEFAULT = new SessionOptions(false, false, false);
 }
