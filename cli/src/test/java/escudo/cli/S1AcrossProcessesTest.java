@@ -13,7 +13,6 @@ import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.http.PartyClient;
-import escudo.node.KeyVault;
 import escudo.s1.api.ApprovalApi;
 import escudo.s1.api.CaApi;
 import escudo.s1.api.KioskApi;
@@ -24,7 +23,6 @@ import escudo.s1.protocol.KioskChallenge;
 import escudo.testing.ChildJvm;
 import escudo.testing.Command;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -229,19 +227,12 @@ class S1AcrossProcessesTest {
 
     /** {@code escudo serve} on free ports and a data directory of its own; the operator token is the one it wrote there. */
     private void serve() throws IOException {
-        bankPort = freePort();
-        bankUri = URI.create("http://127.0.0.1:" + bankPort);
-        int merchantPort = freePort();
-        merchantUri = URI.create("http://127.0.0.1:" + merchantPort);
-        Path data = dir.resolve("node");
-        Map<String, String> settings = Map.of("ESCUDO_DATA_DIR", data.toString(),
-                "ESCUDO_ISSUER_PORT", String.valueOf(bankPort),
-                "ESCUDO_MERCHANT_PORT", String.valueOf(merchantPort),
-                "ESCUDO_COURIER_PORT", String.valueOf(freePort()));
-        ChildJvm node = ChildJvm.start(Main.class.getName(), List.of("serve"), dir, settings, line -> line.startsWith("data in "), line -> false);
-        children.add(node);
-        node.awaitReady(READY_TIMEOUT, "escudo serve listening");
-        token = KeyVault.readOperatorToken(data, Map.of()).orElseThrow();
+        ServedNode node = ServedNode.start(dir, READY_TIMEOUT);
+        children.add(node.process());
+        bankUri = node.bank();
+        bankPort = node.bankPort();
+        merchantUri = node.merchant();
+        token = node.token();
     }
 
     /** A desk command: the bank's address and the operator token. */
@@ -345,11 +336,5 @@ class S1AcrossProcessesTest {
 
     private static String[] concat(String[] words, String... more) {
         return Stream.concat(Stream.of(words), Stream.of(more)).toArray(String[]::new);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -191,9 +191,10 @@ public final class Hop implements AutoCloseable {
         }
     }
 
+    /** Stops taking messages, and lets the answers under way reach the members before it (up to 5 s). */
     @Override
     public void close() {
-        server.stop(0);
+        server.stop(5);
         threads.close();
     }
 }
