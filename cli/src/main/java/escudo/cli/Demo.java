@@ -79,6 +79,19 @@ import escudo.s0.protocol.TradeRequest;
 import escudo.s0.protocol.TradeResponse;
 import escudo.s3.protocol.WithdrawalAck;
 import escudo.s3.protocol.WithdrawalRequest;
+import escudo.s4.session.Order;
+import escudo.s4.session.Phase;
+import escudo.s4.session.ProviderKeys;
+import escudo.s4.session.SessionApi;
+import escudo.s4.session.SessionException;
+import escudo.s4.session.SessionOptions;
+import escudo.s4.terminal.CardSigner;
+import escudo.s4.terminal.Hop;
+import escudo.s4.terminal.Member;
+import escudo.s4.protocol.P256;
+import escudo.s4.protocol.CardLink;
+import java.net.URI;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -106,6 +119,7 @@ final class Demo {
 
     private final PrintWriter out;
     private final Path dataDir;
+    private URI bankUri;
     private final Path artefacts;
     private int step;
 
@@ -126,7 +140,7 @@ final class Demo {
 
     void run() {
         out.println("Escudo demo: device-bound trade (seed 000), the certified phone (seed 001), split order (seed 002),"
-                + " offline card payments (seed 003) and the multi-application card (seed 004), data in " + dataDir);
+                + " offline card payments (seed 003) and the multi-application card with its sessions (seed 004), data in " + dataDir);
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         String courierDeskToken = HexFormat.of().formatHex(token);
@@ -153,6 +167,7 @@ final class Demo {
             out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
             out.println("  courier     " + courierNode.uri());
             out.println("  kiosk       " + kioskNode.uri() + "  (unattended, approves with the certified phone; trusts the S1 root in s1-root.pem)");
+            bankUri = bankNode.uri();
             story(bank, coffee, books, tea, courier, kiosk, kioskNode);
         }
         out.println();
@@ -309,6 +324,7 @@ final class Demo {
         splitOrder(bank, tea, courier);
         certifiedPhone(bank, books, kiosk, kioskNode);
         multiApplicationCard(bank, books);
+        cardSessions(bank, bankUri);
 
         step("Ledger (double entry): every account, and the sum per currency");
         BankApi.LedgerView ledger = bank.get("/issuer/ledger", BankApi.LedgerView.class);
@@ -525,6 +541,130 @@ final class Demo {
             expect(verifies(debit, "pay 1.90 EUR to the metro", terminal.sign("debit", 1, hash)),
                     "the applet's debit key signs after the PIN, and the signature verifies");
         }
+    }
+
+    /**
+     * S4, part 2 (seed 004, claims 13-53): card members' sessions with the bank as service provider,
+     * each hop its own HTTP server: flatmates in series through a router, then an expense up a
+     * company hierarchy under hybrid post-quantum keys, and a combined transaction that one member
+     * cannot pay, which nobody then pays.
+     */
+    private void cardSessions(PartyClient bank, URI bankUri) {
+        step("S4 sessions (seed 004, claims 13-53): three flatmates pay one electricity bill in one combined transaction; a fourth only routes");
+        URI provider = bankUri.resolve("/issuer/s4/messages");
+        ProviderKeys keys = bank.get("/issuer/s4/provider", SessionApi.ProviderInfo.class).keys();
+        for (String merchant : List.of("power-co", "travel-co")) {
+            bank.post("/issuer/merchants", new BankApi.OpenMerchant(merchant, merchant, "EUR", SigningKey.generate().verifyingKey()),
+                    BankApi.Balance.class);
+        }
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            bank.post("/issuer/customers", new BankApi.OpenCustomer("carol", "Carol", Money.parse("60.00 EUR")), BankApi.Balance.class);
+            Member alice = sessionMember(bank, keys, "alice", false, SessionOptions.DEFAULT, open);
+            Member bob = sessionMember(bank, keys, "bob", true, SessionOptions.DEFAULT, open);
+            Member carol = sessionMember(bank, keys, "carol", false, SessionOptions.DEFAULT, open);
+            say("each flatmate's card carries the bank's debit record (Bob's on the Java Card applet); the desk registered its key");
+            Hop atCarol = opened(open, Hop.participant(carol, 1, provider));
+            Hop atDave = opened(open, Hop.router(atCarol.uri()));
+            Hop atBob = opened(open, Hop.participant(bob, 1, atDave.uri()));
+            say("the path: Alice -> Bob (adds his part and signs) -> Dave (routes, reads nothing) -> Carol (adds hers and signs) -> the bank");
+            Money aliceBefore = balance(bank, "customers/alice");
+            alice.send(Phase.KEY_EXCHANGE, atBob.uri());
+            expect(alice.session().others().size() == 2, "key exchange: each challenge sealed to the bank (HPKE), each session key and the bank's"
+                    + " challenge sealed back to a fresh key of that member, and one combined answer naming the others' card keys (claims 28, 41, 49)");
+            for (Member flatmate : List.of(alice, bob, carol)) {
+                flatmate.order(new Order(flatmate == alice ? "alice" : flatmate == bob ? "bob" : "carol", Money.parse("25.00 EUR"), "power-co",
+                        "electricity 2026-11, a third"));
+            }
+            alice.send(Phase.TRANSACTION, atBob.uri());
+            expect(List.of(alice, bob, carol).stream().allMatch(m -> m.outcome().status().equals(escudo.s4.session.Outcome.PAID))
+                            && balance(bank, "merchants/power-co").equals(Money.parse("75.00 EUR"))
+                            && balance(bank, "customers/alice").equals(aliceBefore.minus(Money.parse("25.00 EUR"))),
+                    "each order sealed under its own session key and answered to its own challenge; the bank pays power-co 75.00 EUR, 25.00 from each");
+            alice.send(Phase.ACKNOWLEDGEMENT, atBob.uri());
+            say("each acknowledges; the session ends, and its keys open nothing more:");
+            refused(SessionException.ENDED, () -> {
+                alice.send(Phase.TRANSACTION, atBob.uri());
+                return null;
+            });
+
+            step("S4 sessions in a hierarchy X(j,k) (claims 43-44): two employees' expenses approved by their manager and the director, paid in one answer");
+            SessionOptions hybrid = new SessionOptions(false, true, true);
+            for (String employee : List.of("erin", "frank", "grace", "heidi")) {
+                bank.post("/issuer/customers", new BankApi.OpenCustomer(employee, employee, Money.parse("300.00 EUR")), BankApi.Balance.class);
+            }
+            Member erin = sessionMember(bank, keys, "erin", false, hybrid, open);
+            Member frank = sessionMember(bank, keys, "frank", true, hybrid, open);
+            Member grace = sessionMember(bank, keys, "grace", false, hybrid, open);
+            Member heidi = sessionMember(bank, keys, "heidi", false, hybrid, open);
+            Hop atHeidi = opened(open, Hop.participant(heidi, 1, provider));
+            Hop atGrace = opened(open, Hop.participant(grace, 2, atHeidi.uri()));
+            say("Erin and Frank -> Grace, their manager (combines both and signs) -> Heidi, the director (signs) -> the bank;"
+                    + " keys sealed inside the first cryptogram, session secrets under X25519 and ML-KEM-768 both");
+            erin.order(new Order("erin", Money.parse("180.00 EUR"), "travel-co", "offsite hotel"));
+            frank.order(new Order("frank", Money.parse("95.00 EUR"), "travel-co", "offsite train"));
+            grace.order(new Order("grace", Money.parse("0.00 EUR"), "travel-co", "approved, manager"));
+            heidi.order(new Order("heidi", Money.parse("0.00 EUR"), "travel-co", "approved, director"));
+            inHierarchy(erin, frank, atGrace.uri(), Phase.KEY_EXCHANGE);
+            inHierarchy(erin, frank, atGrace.uri(), Phase.TRANSACTION);
+            expect(heidi.outcome().status().equals(escudo.s4.session.Outcome.APPROVED) && erin.outcome().status().equals(escudo.s4.session.Outcome.PAID)
+                            && balance(bank, "merchants/travel-co").equals(Money.parse("275.00 EUR")),
+                    "the manager and the director approve, and the bank pays travel-co 275.00 EUR in the same answer");
+            inHierarchy(erin, frank, atGrace.uri(), Phase.ACKNOWLEDGEMENT);
+            say("a second trip: Erin's 180.00 EUR is more than her account holds now, so nobody pays:");
+            inHierarchy(erin, frank, atGrace.uri(), Phase.KEY_EXCHANGE);
+            inHierarchy(erin, frank, atGrace.uri(), Phase.TRANSACTION);
+            expect(erin.outcome().refused() && frank.outcome().refused() && balance(bank, "merchants/travel-co").equals(Money.parse("275.00 EUR")),
+                    "refused [" + frank.outcome().refusal() + "] for every member; travel-co still holds 275.00 EUR");
+            inHierarchy(erin, frank, atGrace.uri(), Phase.ACKNOWLEDGEMENT);
+        } finally {
+            for (AutoCloseable resource : open.reversed()) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    out.println("   (could not close " + resource + ": " + e.getMessage() + ")");
+                }
+            }
+        }
+    }
+
+    /** The two employees send the same phase at once; their manager's hop combines both. */
+    private static void inHierarchy(Member first, Member second, URI manager, Phase phase) {
+        Thread other = Thread.ofVirtual().start(() -> second.send(phase, manager));
+        first.send(phase, manager);
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoFailure("interrupted");
+        }
+    }
+
+    /**
+     * A customer's card (the software card, or the Java Card applet) with the bank's debit record
+     * naming the customer's account, the desk's registration of its key, and the member on it, its PIN verified.
+     */
+    private Member sessionMember(PartyClient bank, ProviderKeys keys, String customer, boolean javaCard, SessionOptions options,
+                                 List<AutoCloseable> open) {
+        byte[] issuerKey = randomKey();
+        byte[] debitKey = randomKey();
+        CardLink card = javaCard ? SimulatedCard.issue(BANK, issuerKey, customer, PIN)
+                : SoftwareCard.issue(dataDir.resolve("cards/" + customer + "-s4"), BANK, issuerKey, customer, PIN);
+        MemberTerminal terminal = opened(open, new MemberTerminal(card));
+        terminal.select();
+        terminal.authenticate(BANK, issuerKey).createDomain("debit", debitKey);
+        terminal.authenticate("debit", debitKey).createRecord(1, KeyType.SIGNING, Instrument.DEBIT,
+                new Access(Condition.ALWAYS, Condition.PIN, Condition.PROVIDER), "current account", customer.getBytes(StandardCharsets.UTF_8));
+        terminal.select();
+        terminal.verifyPin(PIN);
+        CardSigner signer = new CardSigner(terminal, "debit", 1);
+        bank.post("/issuer/s4/members", new SessionApi.Register(customer, Bytes.of(P256.encode(signer.publicKey()))), SessionApi.Registered.class);
+        return new Member(keys, signer, options);
+    }
+
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> open, T resource) {
+        open.add(resource);
+        return resource;
     }
 
     /** The issuer loads the debit and metro domains, each provider creates its record, and metro is refused on debit's. */
