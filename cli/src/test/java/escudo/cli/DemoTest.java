@@ -38,6 +38,9 @@ class DemoTest {
         assertTrue(story.contains("S1, Flow C") && story.contains("collects the signed challenge from the bank"), story);
         assertTrue(story.contains("S4 (seed 004)") && story.contains("refused [s4.security-status]") && story.contains("refused [s4.pin-blocked]")
                 && story.contains("only the issuer unblocks the PIN"), story);
+        assertTrue(story.contains("S4 sessions (seed 004, claims 13-53)") && story.contains("the bank pays power-co 75.00 EUR")
+                && story.contains("refused [s4.session-ended]") && story.contains("the bank pays travel-co 275.00 EUR in the same answer")
+                && story.contains("refused [issuer.insufficient-funds] for every member"), story);
 
         assertEquals(32, Files.size(artefacts.resolve("bank.pub")));
         assertEquals(32, Files.size(artefacts.resolve("joint.pub")));
