@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import escudo.bank.client.BankApi;
 import escudo.cardos.CardOsException;
 import escudo.core.Bytes;
-import escudo.core.ErrorCode;
 import escudo.core.EscudoException;
 import escudo.core.Money;
 import escudo.http.PartyClient;
@@ -86,28 +85,6 @@ class S1AcrossProcessesTest {
     private int bankPort;
     private String token;
 
-    /** One command that ran to its end in its own JVM: its exit code and what it printed (stdout and stderr together). */
-    record Run(int exit, String output) {
-
-        Run expect(int code, String why) {
-            assertEquals(code, exit, why + ":\n" + output);
-            return this;
-        }
-
-        /** Refused with {@code code}: exit 2 and the stable code on the refusal's line. */
-        Run refused(ErrorCode code, String why) {
-            expect(2, why);
-            assertTrue(output.contains("refused [" + code.value() + "]"), why + ": expected " + code + " in:\n" + output);
-            return this;
-        }
-
-        Matcher find(String regex) {
-            Matcher matcher = Pattern.compile(regex).matcher(output);
-            assertTrue(matcher.find(), "expected /" + regex + "/ in:\n" + output);
-            return matcher;
-        }
-    }
-
     /** What the PC's page holds for one approval it started. */
     record Page(String approvalId, String collectToken) {
     }
@@ -149,7 +126,7 @@ class S1AcrossProcessesTest {
             ChildJvm waiting = startPhone("phone", "wait", "--phone", PHONE, "--timeout", "60");
             awaitConnection(waiting);
             Page transfer = start(pc, TRANSFER, "rent share");
-            Run shown = new Run(waiting.awaitExit(PUSHED_WITHIN), waiting.output()).expect(0, "the waiting phone is told and shows the approval");
+            ChildRun shown = ChildRun.of(waiting, PUSHED_WITHIN).expect(0, "the waiting phone is told and shows the approval");
             shown.find("approval " + Pattern.quote(transfer.approvalId()) + ":");
             shown.find("Transfer 25\\.00 EUR");
             shown.find("to Bob Berg \\(bob\\)");
@@ -236,12 +213,12 @@ class S1AcrossProcessesTest {
     }
 
     /** A desk command: the bank's address and the operator token. */
-    private Run deskCommand(String... words) throws IOException {
+    private ChildRun deskCommand(String... words) throws IOException {
         return ranToItsEnd(child(concat(words, "--issuer", bankUri.toString(), "--token", token)));
     }
 
     /** A phone command, run to its end in a process of its own. */
-    private Run phone(String... words) throws IOException {
+    private ChildRun phone(String... words) throws IOException {
         return ranToItsEnd(startPhone(words));
     }
 
@@ -256,9 +233,8 @@ class S1AcrossProcessesTest {
         return child;
     }
 
-    private static Run ranToItsEnd(ChildJvm child) {
-        int exit = child.awaitExit(COMMAND_TIMEOUT);
-        return new Run(exit, child.output());
+    private static ChildRun ranToItsEnd(ChildJvm child) {
+        return ChildRun.of(child, COMMAND_TIMEOUT);
     }
 
     /** The PC's page starts a transfer from Alice to Bob, to be approved on Alice's phone. */

@@ -7,6 +7,7 @@ import escudo.bank.client.BankApi;
 import escudo.core.Money;
 import escudo.crypto.SigningKey;
 import escudo.http.PartyClient;
+import escudo.s4.protocol.CardStatus;
 import escudo.s4.session.SessionException;
 import escudo.testing.ChildJvm;
 import java.io.IOException;
@@ -65,7 +66,7 @@ class S4SessionAcrossProcessesTest {
             String dave = hop(concat(new String[] {"session", "route", "--next", carol}, "--issuer", node.bank().toString()));
             String bob = hop(member("participate", "bob", "--children", "1", "--next", dave));
             ChildJvm hopsStarted = children.getLast();
-            Run alice = ran(child(member("pay", "alice", "--next", bob)));
+            ChildRun alice = ran(child(member("pay", "alice", "--next", bob)));
             alice.expect(0, "Alice pays her share").find("key exchange: transaction s4tx-[0-9a-f]+, a key of its own, 2 other members");
             alice.find("transaction: paid 30\\.00 EUR \\(receipt s4:s4tx-[0-9a-f]+\\)");
             for (ChildJvm hop : children.subList(1, children.size() - 1)) {
@@ -79,10 +80,10 @@ class S4SessionAcrossProcessesTest {
 
             // alone now, straight to the bank: a wrong PIN, then another key than the desk gave, and nothing moves
             ran(child(member("pay", "alice"))).expect(0, "alone to the bank");
-            ran(child(member("pay", "alice").stream().map(w -> w.equals(PIN) ? "1111" : w).toList())).refused("s4.wrong-pin", "a wrong PIN signs nothing");
+            ran(child(member("pay", "alice").stream().map(w -> w.equals(PIN) ? "1111" : w).toList())).refused(CardStatus.WRONG_PIN.code(), "a wrong PIN signs nothing");
             List<String> pinned = new ArrayList<>(member("pay", "alice"));
             pinned.addAll(List.of("--provider-key", SigningKey.generate().verifyingKey().hex()));
-            ran(child(pinned)).refused(SessionException.PROVIDER_NOT_AUTHENTIC.value(), "another bank key is refused");
+            ran(child(pinned)).refused(SessionException.PROVIDER_NOT_AUTHENTIC, "another bank key is refused");
             assertEquals(Money.parse("40.00 EUR"), desk.get("/issuer/customers/alice", BankApi.Balance.class).balance());
         }
     }
@@ -146,32 +147,11 @@ class S4SessionAcrossProcessesTest {
         return child;
     }
 
-    private static Run ran(ChildJvm child) {
-        return new Run(child.awaitExit(Duration.ofSeconds(60)), child.output());
+    private static ChildRun ran(ChildJvm child) {
+        return ChildRun.of(child, Duration.ofSeconds(60));
     }
 
     private static String[] concat(String[] words, String... more) {
         return Stream.concat(Stream.of(words), Stream.of(more)).toArray(String[]::new);
-    }
-
-    /** One command that ran to its end in its own JVM. */
-    record Run(int exit, String output) {
-
-        Run expect(int code, String why) {
-            assertEquals(code, exit, why + ":\n" + output);
-            return this;
-        }
-
-        Run refused(String code, String why) {
-            expect(2, why);
-            assertTrue(output.contains("refused [" + code + "]"), why + ": expected " + code + " in:\n" + output);
-            return this;
-        }
-
-        Matcher find(String regex) {
-            Matcher matcher = Pattern.compile(regex).matcher(output);
-            assertTrue(matcher.find(), "expected /" + regex + "/ in:\n" + output);
-            return matcher;
-        }
     }
 }

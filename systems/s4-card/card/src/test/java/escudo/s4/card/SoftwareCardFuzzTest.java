@@ -14,7 +14,6 @@ import escudo.s4.protocol.SecureChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.stream.Stream;

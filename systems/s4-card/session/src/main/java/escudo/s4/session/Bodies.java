@@ -1,6 +1,5 @@
 package escudo.s4.session;
 
-import escudo.core.Money;
 import escudo.crypto.CanonicalReader;
 import escudo.crypto.CanonicalWriter;
 import escudo.crypto.CryptoException;
