@@ -12,6 +12,13 @@ public record Outcome(String status, String refusal, Money amount, String receip
     public static final String APPROVED = "approved";
     public static final String REFUSED = "refused";
 
+    public Outcome {
+        java.util.Objects.requireNonNull(status, "status");
+        java.util.Objects.requireNonNull(refusal, "refusal (empty when none)");
+        java.util.Objects.requireNonNull(amount, "amount");
+        java.util.Objects.requireNonNull(receipt, "receipt (empty when none)");
+    }
+
     public boolean refused() {
         return REFUSED.equals(status);
     }

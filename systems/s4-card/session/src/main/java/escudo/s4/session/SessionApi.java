@@ -1,6 +1,7 @@
 package escudo.s4.session;
 
 import escudo.core.Bytes;
+import java.util.Objects;
 
 /** The JSON bodies of the provider's S4 routes (docs/api.md, S4); session messages travel as their canonical bytes. */
 public final class SessionApi {
@@ -18,6 +19,11 @@ public final class SessionApi {
 
     /** {@code POST /issuer/s4/members}: the desk registers the card key of a customer's record (the uncompressed P-256 point). */
     public record Register(String customerId, Bytes cardKey) {
+
+        public Register {
+            Objects.requireNonNull(customerId, "customerId");
+            Objects.requireNonNull(cardKey, "cardKey");
+        }
     }
 
     public record Registered(String customerId, String cardKey) {
@@ -25,6 +31,10 @@ public final class SessionApi {
 
     /** {@code POST /issuer/s4/messages}: an envelope, alone or combined; the answer is the combined reply. */
     public record Message(Bytes message) {
+
+        public Message {
+            Objects.requireNonNull(message, "message");
+        }
     }
 
     public record Reply(Bytes reply) {

@@ -3,6 +3,7 @@ package escudo.s4.terminal;
 import static escudo.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import escudo.bank.client.BankApi;
 import escudo.core.Bytes;
@@ -240,6 +241,37 @@ class SessionOverHttpTest {
         atBob.close();
         assertRefused(SessionException.HOP_UNREACHABLE, () -> alice.send(Phase.KEY_EXCHANGE, atBob.uri()));
         assertEquals(0, bank.desk().get("/issuer/customers/alice", BankApi.Balance.class).balance().minorUnits() - 100_00);
+    }
+
+    @Test
+    void malformedBodiesAndRegistrationsAreRefusedWithTheirCodesAndNothingIsKept() throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            for (String body : List.of("{\"message\": null}", "{\"message\": \"AAAA\"}", "not json", "{}")) {
+                java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(bank.uri().resolve("/issuer/s4/messages"))
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, answer.statusCode(), body + ": " + answer.body());
+                assertTrue(answer.body().contains(body.contains("AAAA") ? "s4.session-malformed" : "request.malformed"), answer.body());
+                assertTrue(!answer.body().contains("AAAA"), "the input is not echoed");
+            }
+        }
+        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("alice", "alice", Money.parse("1.00 EUR")), BankApi.Balance.class);
+        assertRefused(SessionException.MALFORMED, () -> bank.desk().post("/issuer/s4/members", new SessionApi.Register("alice",
+                Bytes.of(new byte[65])), SessionApi.Registered.class));
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        byte[] point = P256.encode((java.security.interfaces.ECPublicKey) generator.generateKeyPair().getPublic());
+        assertRefused(escudo.bank.BankException.UNKNOWN_CUSTOMER, () -> bank.desk().post("/issuer/s4/members",
+                new SessionApi.Register("nobody", Bytes.of(point)), SessionApi.Registered.class));
+        try (PartyClient anyone = new PartyClient(bank.uri())) {
+            assertRefused(escudo.node.http.Desk.OPERATOR_ONLY, () -> anyone.post("/issuer/s4/members", new SessionApi.Register("alice",
+                    Bytes.of(point)), SessionApi.Registered.class));
+        }
+        bank.desk().post("/issuer/customers", new BankApi.OpenCustomer("bob", "bob", Money.parse("1.00 EUR")), BankApi.Balance.class);
+        bank.desk().post("/issuer/s4/members", new SessionApi.Register("alice", Bytes.of(point)), SessionApi.Registered.class);
+        bank.desk().post("/issuer/s4/members", new SessionApi.Register("alice", Bytes.of(point)), SessionApi.Registered.class); // again: the same
+        assertRefused(SessionException.CARD_KEY_TAKEN, () -> bank.desk().post("/issuer/s4/members", new SessionApi.Register("bob",
+                Bytes.of(point)), SessionApi.Registered.class));
     }
 
     private static void join(Thread thread) {
