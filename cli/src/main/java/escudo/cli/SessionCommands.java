@@ -77,7 +77,8 @@ final class SessionCommands {
                 Member member = membership.member(terminal);
                 URI to = next != null ? next : membership.slot.nodes.bankUri().resolve("/issuer/s4/messages");
                 member.send(Phase.KEY_EXCHANGE, to);
-                out().println("key exchange: transaction " + member.session().transactionId() + ", "
+                out().println("key exchange: transaction " + member.session().transactionId() + ", known to the bank as "
+                        + member.session().knownAs() + ", "
                         + (membership.sharedKey ? "one key for the session" : "a key of its own") + ", "
                         + member.session().others().size() + " other members");
                 member.send(Phase.TRANSACTION, to);
@@ -167,6 +168,10 @@ final class SessionCommands {
         @Option(names = "--reference", paramLabel = "TEXT", defaultValue = "", description = "What the bank alone reads with the order.")
         String reference;
 
+        @Option(names = "--note", paramLabel = "TEXT", defaultValue = "",
+                description = "What the bank alone reads in the key exchange, such as an invoice number (at most 200 characters).")
+        String note;
+
         @Option(names = "--shared-key", description = "Ask for one session key for every member of the session (each reads all parts).")
         boolean sharedKey;
 
@@ -192,6 +197,7 @@ final class SessionCommands {
             }
             Member member = new Member(keys, card, new SessionOptions(sharedKey, hybrid, sealKeys));
             member.order(new Order(card.account(), amount, payee, reference));
+            member.note(note);
             return member;
         }
     }

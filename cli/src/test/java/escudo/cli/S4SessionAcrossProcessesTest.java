@@ -67,7 +67,7 @@ class S4SessionAcrossProcessesTest {
             String bob = hop(member("participate", "bob", "--children", "1", "--next", dave));
             ChildJvm hopsStarted = children.getLast();
             ChildRun alice = ran(child(member("pay", "alice", "--next", bob)));
-            alice.expect(0, "Alice pays her share").find("key exchange: transaction s4tx-[0-9a-f]+, a key of its own, 2 other members");
+            alice.expect(0, "Alice pays her share").find("key exchange: transaction s4tx-[0-9a-f]+, known to the bank as alice, a key of its own, 2 other members");
             alice.find("transaction: paid 30\\.00 EUR \\(receipt s4:s4tx-[0-9a-f]+\\)");
             for (ChildJvm hop : children.subList(1, children.size() - 1)) {
                 assertEquals(0, hop.awaitExit(Duration.ofSeconds(30)), "each hop ends with its one session:\n" + hop.output());

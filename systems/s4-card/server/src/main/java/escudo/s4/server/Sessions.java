@@ -147,22 +147,22 @@ public final class Sessions {
 
     private void insert(Tx tx, MemberState state) {
         if (!tx.tryInsert("INSERT INTO s4_session_member (transaction_id, session_id, members, customer_id, card_key, secret_sealed, salt,"
-                        + " provider_challenge, transcript, next_phase, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " provider_challenge, transcript, next_phase, request_hash, member_note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 state.transactionId(), state.sessionId(), state.members(), state.customerId(), HEX.formatHex(state.identity()),
                 Base64.getEncoder().encodeToString(secrets.seal(state.secret(), aad(state.transactionId()))), HEX.formatHex(state.salt()),
                 HEX.formatHex(state.providerChallenge()), HEX.formatHex(state.transcript()), state.next().name(), HEX.formatHex(state.requestHash()),
-                clock.instant())) {
+                state.note(), clock.instant())) {
             throw new SessionException(SessionException.REPLAYED, "that key exchange request was received already");
         }
     }
 
     private MemberState state(Tx tx, String transactionId) {
         return tx.queryOne("SELECT session_id, members, customer_id, card_key, secret_sealed, salt, provider_challenge, transcript, next_phase,"
-                        + " request_hash FROM s4_session_member WHERE transaction_id = ? FOR UPDATE",
+                        + " request_hash, member_note FROM s4_session_member WHERE transaction_id = ? FOR UPDATE",
                 r -> new MemberState(r.getString(1), transactionId, r.getInt(2), r.getString(3), HEX.parseHex(r.getString(4)),
                         secrets.open(Base64.getDecoder().decode(r.getString(5)), aad(transactionId), "an S4 session secret"),
                         HEX.parseHex(r.getString(6)), HEX.parseHex(r.getString(7)), HEX.parseHex(r.getString(8)),
-                        r.getString(9) == null ? null : Phase.valueOf(r.getString(9)), HEX.parseHex(r.getString(10))), transactionId)
+                        r.getString(9) == null ? null : Phase.valueOf(r.getString(9)), HEX.parseHex(r.getString(10)), r.getString(11)), transactionId)
                 .orElseThrow(() -> new SessionException(SessionException.UNKNOWN_TRANSACTION, "the bank has no session with that transaction"));
     }
 

@@ -2,8 +2,8 @@
 -- card, key type ECDSA P-256, its uncompressed point in hex), and each member of each session as the
 -- provider keeps it between messages: the session secret sealed with the vault box s4-sessions, the
 -- salt its keys are derived under, the provider's challenge, the transcript after the last reply, the
--- phase expected next (NULL once ended) and the hash of its key exchange request, which is unique so
--- that a replayed key exchange is refused.
+-- phase expected next (NULL once ended), the hash of its key exchange request, which is unique so
+-- that a replayed key exchange is refused, and what the member told the bank alone (claim 32).
 CREATE TABLE IF NOT EXISTS s4_member_key (
     card_key       VARCHAR(130)  PRIMARY KEY,
     customer_id    VARCHAR(64)   NOT NULL,
@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS s4_session_member (
     transcript         VARCHAR(64)   NOT NULL,
     next_phase         VARCHAR(16),
     request_hash       VARCHAR(64)   NOT NULL UNIQUE,
+    member_note        VARCHAR(200)  NOT NULL,
     created_at         TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS s4_session_member_session ON s4_session_member (session_id);

@@ -41,17 +41,31 @@ final class Bodies {
         }
     }
 
-    /** Claim 28's first cryptogram: the member's challenge, and its public keys when it seals them (claim 31). */
-    record First(byte[] challenge, byte[] identity, byte[] sessionKey) {
+    /** The longest sensitive note either end seals into its key exchange message (claim 32). */
+    static final int MAX_NOTE = 200;
+
+    /**
+     * Claim 28's first cryptogram: the member's challenge, its public keys when it seals them (claim
+     * 31), and what it tells the provider alone (claim 32), or empty.
+     */
+    record First(byte[] challenge, byte[] identity, byte[] sessionKey, String note) {
 
         static final String TAG = "escudo/s4/kx/first/v1";
 
         byte[] encode() {
-            return CanonicalWriter.domain(TAG).bytes(challenge).bytes(identity).bytes(sessionKey).toByteArray();
+            return CanonicalWriter.domain(TAG).bytes(challenge).bytes(identity).bytes(sessionKey).string(note).toByteArray();
         }
 
         static First decode(byte[] body) {
-            return read(body, TAG, in -> new First(in.bytes(), in.bytes(), in.bytes()));
+            First first = read(body, TAG, in -> new First(in.bytes(), in.bytes(), in.bytes(), in.string()));
+            requireNote(first.note());
+            return first;
+        }
+    }
+
+    static void requireNote(String note) {
+        if (note.length() > MAX_NOTE) {
+            throw new SessionException(SessionException.MALFORMED, "a sealed note of at most " + MAX_NOTE + " characters");
         }
     }
 
@@ -78,9 +92,11 @@ final class Bodies {
     /**
      * Claim 28's second cryptogram: the session secret and the provider's challenge, with the answer
      * to the member's challenge (claim 33) and the transaction id (claim 34); the salt of shared keys
-     * (claims 45-47, else empty); the other members' card keys (claims 48-53).
+     * (claims 45-47, else empty); the other members' card keys (claims 48-53); and what the provider
+     * tells this member alone (claim 32): the account it knows the member's card by.
      */
-    record Second(byte[] secret, byte[] providerChallenge, byte[] challengeAnswer, String transactionId, byte[] sharedSalt, List<byte[]> others) {
+    record Second(byte[] secret, byte[] providerChallenge, byte[] challengeAnswer, String transactionId, byte[] sharedSalt, List<byte[]> others,
+                  String knownAs) {
 
         static final String TAG = "escudo/s4/kx/second/v1";
 
@@ -88,20 +104,25 @@ final class Bodies {
             CanonicalWriter out = CanonicalWriter.domain(TAG).bytes(secret).bytes(providerChallenge).bytes(challengeAnswer).string(transactionId)
                     .bytes(sharedSalt).u32(others.size());
             others.forEach(out::bytes);
-            return out.toByteArray();
+            return out.string(knownAs).toByteArray();
         }
 
         static Second decode(byte[] body) {
             return read(body, TAG, in -> {
-                Second second = new Second(in.bytes(), in.bytes(), in.bytes(), in.string(), in.bytes(), new ArrayList<>());
+                byte[] secret = in.bytes();
+                byte[] challenge = in.bytes();
+                byte[] answer = in.bytes();
+                String transactionId = in.string();
+                byte[] salt = in.bytes();
                 long count = in.u32();
                 if (count > Envelope.MAX_PARTS) {
                     throw CryptoException.malformed("too many members");
                 }
+                List<byte[]> others = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    second.others().add(in.bytes());
+                    others.add(in.bytes());
                 }
-                return second;
+                return new Second(secret, challenge, answer, transactionId, salt, others, in.string());
             });
         }
     }

@@ -39,8 +39,9 @@ public final class MemberSession {
     private SessionKeys keys;
     private byte[] providerChallenge;
     private List<ECPublicKey> others = List.of();
+    private String knownAs;
 
-    private MemberSession(ProviderKeys provider, Signer card, SessionOptions options, String plain) {
+    private MemberSession(ProviderKeys provider, Signer card, SessionOptions options, String plain, String note) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.card = Objects.requireNonNull(card, "card");
         this.options = Objects.requireNonNull(options, "options");
@@ -50,7 +51,9 @@ public final class MemberSession {
         byte[] none = new byte[0];
         Bodies.KxRequest unsealed = new Bodies.KxRequest(provider.providerId(), flags(options), options.sealKeys() ? none : identity,
                 options.sealKeys() ? none : sessionKey.publicKey(), none, mlkem == null ? none : mlkem.getPublic().getEncoded(), plain);
-        Bodies.First first = new Bodies.First(challenge, options.sealKeys() ? identity : none, options.sealKeys() ? sessionKey.publicKey() : none);
+        Bodies.requireNote(note);
+        Bodies.First first = new Bodies.First(challenge, options.sealKeys() ? identity : none, options.sealKeys() ? sessionKey.publicKey() : none,
+                note);
         byte[] cryptogram = Hpke.seal(provider.sealing(), FIRST_INFO, unsealed.firstAad(), first.encode());
         byte[] body = new Bodies.KxRequest(unsealed.providerId(), unsealed.flags(), unsealed.identity(), unsealed.sessionKey(), cryptogram,
                 unsealed.mlkemKey(), plain).encode();
@@ -60,7 +63,12 @@ public final class MemberSession {
 
     /** Claim 28: a member challenge sealed to the provider (the first cryptogram), the member's keys, signed by the card. */
     public static MemberSession start(ProviderKeys provider, Signer card, SessionOptions options, String plain) {
-        return new MemberSession(provider, card, options, plain);
+        return start(provider, card, options, plain, "");
+    }
+
+    /** The same, with {@code note} sealed into the first cryptogram for the provider alone (claim 32). */
+    public static MemberSession start(ProviderKeys provider, Signer card, SessionOptions options, String plain, String note) {
+        return new MemberSession(provider, card, options, plain, note);
     }
 
     static int flags(SessionOptions options) {
@@ -111,6 +119,7 @@ public final class MemberSession {
         keys = SessionKeys.derive(second.secret(), options.sharedKey() ? second.sharedSalt() : transcript);
         providerChallenge = second.providerChallenge();
         transactionId = kx.transactionId();
+        knownAs = second.knownAs();
         next = Phase.TRANSACTION;
     }
 
@@ -163,6 +172,11 @@ public final class MemberSession {
 
     public String transactionId() {
         return transactionId;
+    }
+
+    /** The account the provider knows this member's card by, as it told this member alone (claim 32). */
+    public String knownAs() {
+        return knownAs;
     }
 
     /** The card keys of the session's other members, as the provider gave them (claims 48-53). */

@@ -10,9 +10,10 @@ package escudo.s4.session;
  * @param transcript the member's transcript after the provider's last reply
  * @param next       the phase the provider expects next: TRANSACTION, ACKNOWLEDGEMENT, or null once ended
  * @param requestHash the hash of the member's key exchange request, unique: the host refuses it twice
+ * @param note       what the member told the provider alone in its first cryptogram (claim 32), or empty
  */
 public record MemberState(String sessionId, String transactionId, int members, String customerId, byte[] identity, byte[] secret,
-                          byte[] salt, byte[] providerChallenge, byte[] transcript, Phase next, byte[] requestHash) {
+                          byte[] salt, byte[] providerChallenge, byte[] transcript, Phase next, byte[] requestHash, String note) {
 
     public MemberState {
         identity = identity.clone();
@@ -55,7 +56,7 @@ public record MemberState(String sessionId, String transactionId, int members, S
 
     MemberState after(byte[] newTranscript, Phase newNext) {
         return new MemberState(sessionId, transactionId, members, customerId, identity, secret, salt, providerChallenge, newTranscript,
-                newNext, requestHash);
+                newNext, requestHash, note);
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class Provider {
             byte[] providerChallenge = random(Bodies.CHALLENGE);
             List<byte[]> others = members.stream().filter(m -> m != member).map(KxOpened::identityBytes).toList();
             byte[] inner = new Bodies.Second(secret, providerChallenge, Challenges.memberChallengeAnswer(member.challenge(), member.requestHash()),
-                    transactionId, sharedSalt, others).encode();
+                    transactionId, sharedSalt, others, member.customerId()).encode();
             byte[] mlkemCiphertext = new byte[0];
             MlKem.Encapsulated pq = null;
             if (member.options().hybrid()) {
@@ -103,7 +103,7 @@ public final class Provider {
             replies.put(member.part(), reply);
             byte[] transcript = Transcript.next(member.requestHash(), reply);
             states.add(new MemberState(sessionId, transactionId, members.size(), member.customerId(), member.identityBytes(), secret,
-                    shared ? sharedSalt : transcript, providerChallenge, transcript, Phase.TRANSACTION, member.requestHash()));
+                    shared ? sharedSalt : transcript, providerChallenge, transcript, Phase.TRANSACTION, member.requestHash(), member.note()));
         }
         return new Exchange(states, tree(envelope, replies));
     }
@@ -177,7 +177,7 @@ public final class Provider {
     }
 
     private record KxOpened(Part part, Bodies.KxRequest request, SessionOptions options, byte[] challenge, byte[] identityBytes, ECPublicKey identity,
-                            byte[] sessionKey, String customerId, byte[] requestHash) {
+                            byte[] sessionKey, String customerId, byte[] requestHash, String note) {
     }
 
     private KxOpened openKeyExchange(Part part, Function<ECPublicKey, String> customerOf) {
@@ -212,7 +212,8 @@ public final class Provider {
             throw new SessionException(SessionException.MALFORMED, "the member's card key is not a P-256 point", e);
         }
         CardSignatures.verify(identity, part.body(), part.signature(), "the key exchange request");
-        return new KxOpened(part, request, options, first.challenge(), identityBytes, identity, sessionKey, customerOf.apply(identity), part.hash());
+        return new KxOpened(part, request, options, first.challenge(), identityBytes, identity, sessionKey, customerOf.apply(identity), part.hash(),
+                first.note());
     }
 
     /** The states of the members of a transaction or acknowledgement, each checked; one session, every member once. */

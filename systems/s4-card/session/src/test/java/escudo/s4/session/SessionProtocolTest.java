@@ -175,6 +175,18 @@ class SessionProtocolTest {
     }
 
     @Test
+    void claim32_eachEndSealsWhatTheOtherAloneReads() {
+        MemberSession alice = MemberSession.start(provider.keys(), member("alice"), SessionOptions.DEFAULT, "", "invoice 4471, flat 3B");
+        assertFalse(new String(alice.request().body(), StandardCharsets.UTF_8).contains("4471"), "sealed for the provider");
+        ReplyTree reply = keyExchange(single(alice.request()));
+        assertEquals("invoice 4471, flat 3B", states.get(Bodies.KxReply.decode(reply.own().body()).transactionId()).note());
+        assertFalse(new String(reply.own().body(), StandardCharsets.UTF_8).contains("alice"), "sealed for the member");
+        alice.keyed(own(reply));
+        assertEquals("alice", alice.knownAs(), "the account the provider knows the card by, before any money moves");
+        assertThrows(SessionException.class, () -> MemberSession.start(provider.keys(), member("bob"), SessionOptions.DEFAULT, "", "x".repeat(201)));
+    }
+
+    @Test
     void claims33To37_theSecondCryptogramCarriesTheChallengeAnswerAndTheTransactionIdWhichTheNextMessageUses() {
         MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         ReplyTree reply = keyExchange(single(alice.request()));

@@ -31,6 +31,7 @@ public final class Member {
     private final SessionOptions options;
     private MemberSession session;
     private Order order;
+    private String note = "";
     private Outcome outcome;
 
     public Member(ProviderKeys provider, Signer card, SessionOptions options) {
@@ -44,6 +45,11 @@ public final class Member {
         this.order = order;
     }
 
+    /** What this member tells the provider alone in its next key exchange (claim 32). */
+    public synchronized void note(String note) {
+        this.note = Objects.requireNonNull(note, "note");
+    }
+
     /** As the first member of a path: sends this member's part of {@code phase} to {@code next} (a hop, or the provider) and takes its reply. */
     public void send(Phase phase, URI next) {
         ReplyTree reply = Member.post(next, new Envelope.Single(own(phase)));
@@ -55,7 +61,7 @@ public final class Member {
     synchronized Part own(Phase phase) {
         return switch (phase) {
             case KEY_EXCHANGE -> {
-                session = MemberSession.start(provider, card, options, "");
+                session = MemberSession.start(provider, card, options, "", note);
                 outcome = null;
                 yield session.request();
             }
