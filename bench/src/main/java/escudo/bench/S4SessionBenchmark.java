@@ -628,6 +628,40 @@ public class S4SessionBenchmark {
         }
     }
 
+    /**
+     * One of each primitive, to say which one the raw figures are made of: a real key exchange
+     * request's card signature, a first cryptogram, a second one of three members, a reply part.
+     */
+    @State(Scope.Benchmark)
+    public static class One {
+        Raw.Checked request;
+        Signature verifier;
+        Hpke.Recipient sealing;
+        byte[] first;
+        byte[] aad = new byte[160];
+        byte[] sessionKey;
+        byte[] second = new byte[170 + 69 * 2];
+        SigningKey signing;
+        byte[] reply;
+
+        @Setup(Level.Trial)
+        public void start() throws GeneralSecurityException {
+            Card card = new Card("member-1");
+            sealing = Hpke.Recipient.generate();
+            signing = SigningKey.generate();
+            Part part = MemberSession.start(new ProviderKeys(BANK, signing.verifyingKey(), sealing.publicKey()), card, Options.DEFAULT, "bench")
+                    .request();
+            request = new Raw.Checked(card.publicKey(), part.body(), part.signature());
+            verifier = Signature.getInstance("SHA256withECDSA");
+            first = Hpke.seal(sealing.publicKey(), Raw.FIRST, aad, new byte[70]);
+            sessionKey = Hpke.Recipient.generate().publicKey();
+            reply = new byte[part.body().length];
+            if (!ecdsaVerify(this)) {
+                throw new IllegalStateException("the card's signature does not verify");
+            }
+        }
+    }
+
     @Benchmark
     public byte[] providerKeyExchange(Memory m, Counted counted) {
         Provider.Exchange exchange = m.host.keyExchange(Envelope.decode(m.next(m.keyExchanges)));
@@ -702,6 +736,38 @@ public class S4SessionBenchmark {
         }
         counted.members += r.members;
         return valid;
+    }
+
+    // One primitive each, short iterations: they warm up within a second or two and only explain the raw figures.
+
+    @Benchmark
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    public static boolean ecdsaVerify(One o) throws GeneralSecurityException {
+        o.verifier.initVerify(o.request.key());
+        o.verifier.update(o.request.message());
+        return o.verifier.verify(o.request.signature());
+    }
+
+    @Benchmark
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    public byte[] hpkeOpen(One o) {
+        return o.sealing.open(o.first, Raw.FIRST, o.aad, "the first cryptogram");
+    }
+
+    @Benchmark
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    public byte[] hpkeSeal(One o) {
+        return Hpke.seal(o.sessionKey, Raw.SECOND, o.aad, o.second);
+    }
+
+    @Benchmark
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    public byte[] ed25519Sign(One o) {
+        return o.signing.sign(o.reply);
     }
 
     private static void delete(Path root) throws IOException {
