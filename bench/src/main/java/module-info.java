@@ -15,6 +15,8 @@ module escudo.bench {
     requires transitive escudo.s3.card;
     requires transitive escudo.s3.protocol;
     requires transitive escudo.s3.server;
+    requires transitive escudo.s4.server;
+    requires transitive escudo.s4.session;
     requires transitive escudo.storage;
 
     exports escudo.bench;
