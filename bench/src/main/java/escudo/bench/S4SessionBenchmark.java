@@ -14,7 +14,7 @@ import escudo.s4.server.Sessions;
 import escudo.s4.session.Envelope;
 import escudo.s4.session.MemberSession;
 import escudo.s4.session.MemberState;
-import escudo.s4.session.Options;
+import escudo.s4.session.SessionOptions;
 import escudo.s4.session.Order;
 import escudo.s4.session.Outcome;
 import escudo.s4.session.Part;
@@ -181,7 +181,7 @@ public class S4SessionBenchmark {
     }
 
     static List<MemberSession> sessions(ProviderKeys keys, List<Card> cards) {
-        return cards.stream().map(card -> MemberSession.start(keys, card, Options.DEFAULT, "bench")).toList();
+        return cards.stream().map(card -> MemberSession.start(keys, card, SessionOptions.DEFAULT, "bench")).toList();
     }
 
     static Envelope keyExchangeOf(List<MemberSession> sessions, List<Card> cards) {
@@ -649,7 +649,7 @@ public class S4SessionBenchmark {
             Card card = new Card("member-1");
             sealing = Hpke.Recipient.generate();
             signing = SigningKey.generate();
-            Part part = MemberSession.start(new ProviderKeys(BANK, signing.verifyingKey(), sealing.publicKey()), card, Options.DEFAULT, "bench")
+            Part part = MemberSession.start(new ProviderKeys(BANK, signing.verifyingKey(), sealing.publicKey()), card, SessionOptions.DEFAULT, "bench")
                     .request();
             request = new Raw.Checked(card.publicKey(), part.body(), part.signature());
             verifier = Signature.getInstance("SHA256withECDSA");
