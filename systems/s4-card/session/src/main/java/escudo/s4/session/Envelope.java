@@ -15,9 +15,13 @@ import java.util.List;
  */
 public sealed interface Envelope {
 
-    /** At most this many parts in one message, and this deep: a bound on the provider's work per request. */
-    int MAX_PARTS = 64;
-    int MAX_DEPTH = 16;
+    /**
+     * At most this many parts in one message, and as deep (a series of as many members): a bound on
+     * the provider's work per request and on its reply, which grows with the square of the members
+     * as each learns the others' keys (about 150 kB for 32 members with hybrid keys).
+     */
+    int MAX_PARTS = 32;
+    int MAX_DEPTH = MAX_PARTS;
 
     String TAG = "escudo/s4/envelope/v1";
 

@@ -116,11 +116,13 @@ public final class Provider {
      */
     public Exchange transaction(Envelope envelope, Function<String, MemberState> stateOf, Function<List<Ordered>, List<Outcome>> carryOut) {
         Map<Part, MemberState> known = session(envelope, Phase.TRANSACTION, stateOf);
+        Map<Part, SessionKeys> keysOf = new IdentityHashMap<>();
         List<Ordered> orders = new ArrayList<>();
         for (Part part : envelope.parts()) {
             MemberState member = known.get(part);
             Bodies.TxRequest tx = Bodies.TxRequest.decode(part.body());
             SessionKeys keys = SessionKeys.derive(member.secret(), member.salt());
+            keysOf.put(part, keys);
             Bodies.Sealed sealed;
             try {
                 sealed = Bodies.Sealed.decode(keys.memberToProvider().open(tx.sealed(), Bodies.aad(Bodies.TxRequest.TAG, tx.transactionId(),
@@ -142,8 +144,7 @@ public final class Provider {
             MemberState member = known.get(parts.get(i));
             byte[] transcript = Transcript.next(member.transcript(), parts.get(i));
             String plain = outcomes.get(i).status();
-            SessionKeys keys = SessionKeys.derive(member.secret(), member.salt());
-            byte[] sealed = keys.providerToMember().seal(Bodies.outcome(outcomes.get(i)),
+            byte[] sealed = keysOf.get(parts.get(i)).providerToMember().seal(Bodies.outcome(outcomes.get(i)),
                     Bodies.aad(Bodies.TxReply.TAG, member.transactionId(), transcript, plain));
             Part reply = signed(Phase.TRANSACTION, new Bodies.TxReply(member.transactionId(), transcript, sealed, plain).encode());
             replies.put(parts.get(i), reply);

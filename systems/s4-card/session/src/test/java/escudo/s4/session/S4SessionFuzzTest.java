@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import escudo.crypto.Hpke;
 import escudo.crypto.SigningKey;
 import escudo.s4.protocol.P256;
+import escudo.s4.session.testing.TestCard;
 import escudo.testing.Decoding;
 import java.util.Arrays;
 import java.util.List;

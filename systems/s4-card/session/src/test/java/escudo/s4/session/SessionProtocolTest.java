@@ -13,6 +13,7 @@ import escudo.core.Money;
 import escudo.crypto.Hpke;
 import escudo.crypto.SigningKey;
 import escudo.s4.protocol.P256;
+import escudo.s4.session.testing.TestCard;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

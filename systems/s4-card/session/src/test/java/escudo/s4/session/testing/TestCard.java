@@ -1,4 +1,6 @@
-package escudo.s4.session;
+package escudo.s4.session.testing;
+
+import escudo.s4.session.Signer;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -7,12 +9,15 @@ import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 
-/** A member's card key in the JDK, for the protocol's own tests; the terminal's tests sign on both real cards of part 1. */
-final class TestCard implements Signer {
+/**
+ * A member's card key in the JDK, for the protocol's and the provider's tests: it signs the SHA-256
+ * it is handed, as a card record does. The terminal's tests sign on both real cards of part 1.
+ */
+public final class TestCard implements Signer {
 
     private final KeyPair keys;
 
-    TestCard() {
+    public TestCard() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
