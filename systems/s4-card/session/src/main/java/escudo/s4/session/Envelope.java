@@ -18,7 +18,7 @@ public sealed interface Envelope {
     /**
      * At most this many parts in one message, and as deep (a series of as many members): a bound on
      * the provider's work per request and on its reply, which grows with the square of the members
-     * as each learns the others' keys (about 150 kB for 32 members with hybrid keys).
+     * as each learns the others' keys (over 100 kB for 32 members with hybrid keys).
      */
     int MAX_PARTS = 32;
     int MAX_DEPTH = MAX_PARTS;
