@@ -16,6 +16,7 @@ import escudo.s4.session.SessionException;
 import escudo.s4.session.Signer;
 import escudo.core.Bytes;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -104,9 +105,15 @@ public final class Member {
         return session;
     }
 
+    /**
+     * How long a member waits for its reply: longer than a hop waits for the other members before it
+     * ({@link Hop#WAIT_SECONDS}), at every level of a hierarchy above it.
+     */
+    static final Duration REPLY_TIMEOUT = Duration.ofMinutes(2);
+
     /** Sends {@code envelope} to a hop or the provider at {@code next} and returns the combined reply as it came. */
     static ReplyTree post(URI next, Envelope envelope) {
-        try (PartyClient client = new PartyClient(next.resolve("/"))) {
+        try (PartyClient client = new PartyClient(next.resolve("/"), PartyClient.DEFAULT_CONNECT_TIMEOUT, REPLY_TIMEOUT)) {
             return ReplyTree.decode(client.post(next.getPath(), new SessionApi.Message(Bytes.of(envelope.encode())), SessionApi.Reply.class)
                     .reply().toByteArray());
         } catch (EscudoException e) {
