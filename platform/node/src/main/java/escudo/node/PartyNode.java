@@ -4,6 +4,8 @@ import escudo.node.NodeConfig.Role;
 import escudo.node.http.NodeServer;
 import escudo.node.http.RateLimit;
 import escudo.node.spi.Feature;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
 import escudo.node.spi.Party;
 import escudo.node.spi.Secrets;
 import escudo.storage.Database;
@@ -168,7 +170,8 @@ public final class PartyNode implements AutoCloseable {
                 for (Feature feature : features != null ? features : installedFeatures()) {
                     feature.join(party);
                 }
-                NodeServer server = NodeServer.start(config.bindHost(), config.port(role), routing -> routes.forEach(r -> r.accept(routing)));
+                NodeServer server = NodeServer.start(config.bindHost(), config.port(role), NodeServer.Limits.DEFAULT, List.of(databaseReady(database)),
+                        routing -> routes.forEach(r -> r.accept(routing)));
                 return new PartyNode(role, party.id(), secrets.operatorToken(), Map.copyOf(services), resources, server);
             } catch (RuntimeException e) {
                 closeAll(resources, e);
@@ -178,6 +181,21 @@ public final class PartyNode implements AutoCloseable {
 
         private String id() {
             return config.id(role);
+        }
+
+        /** Readiness: the party's database answers within 2 s and has applied every migration of its features. */
+        private static HealthCheck databaseReady(Database database) {
+            return new HealthCheck() {
+                @Override
+                public String name() {
+                    return "database";
+                }
+
+                @Override
+                public HealthCheckResponse call() {
+                    return HealthCheckResponse.builder().status(database.ready(Duration.ofSeconds(2))).build();
+                }
+            };
         }
     }
 

@@ -50,4 +50,30 @@ class PartyNodeTest {
         Thread.sleep(100);
         assertEquals(atClose, runs.get(), "no run after the party stopped");
     }
+
+    /** Helidon's health endpoints on every party: ready while its database answers with its features' migrations applied. */
+    @Test
+    void aPartyIsAliveAndReadyWhileItsDatabaseAnswers() throws Exception {
+        Feature migrating = new Feature() {
+            @Override
+            public String name() {
+                return "migrating";
+            }
+
+            @Override
+            public void join(Party party) {
+                party.db().migrate("nodetest");
+            }
+        };
+        try (PartyNode node = PartyNode.of(Role.ISSUER, NodeConfig.of(Map.of("escudo.issuer.id", "bank", "escudo.issuer.port", "0")))
+                .database(TestDatabase.create()).secrets(Secrets.ephemeral(SigningKey.generate())).features(List.of(migrating)).start();
+             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<String> ready = http.send(java.net.http.HttpRequest.newBuilder(node.uri().resolve(
+                    escudo.node.http.NodeServer.READINESS)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertTrue(ready.body().contains("\"name\":\"database\"") && ready.body().contains("\"status\":\"UP\""), ready.body());
+            assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(node.uri().resolve(escudo.node.http.NodeServer.LIVENESS)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
 }

@@ -4,10 +4,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -36,6 +42,8 @@ public final class Database implements AutoCloseable {
     private final boolean postgres;
     private final Runnable afterClose;
     private final ReentrantLock writer;
+
+    private final Set<String> migrated = ConcurrentHashMap.newKeySet();
 
     private Database(HikariDataSource pool, boolean postgres, Runnable afterClose, ReentrantLock writer) {
         this.pool = pool;
@@ -92,19 +100,49 @@ public final class Database implements AutoCloseable {
             throw new IllegalArgumentException("module name must be lower-case letters, digits, '_': " + module);
         }
         try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration/" + module)
-                    .table("flyway_history_" + module)
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
+            flyway(module).migrate();
         } catch (FlywayException e) {
             throw new StorageException(StorageException.MIGRATION_FAILED,
                     "migrating " + module + " failed: " + e.getMessage(), e);
         }
+        migrated.add(module);
+    }
+
+    /**
+     * Whether the database answers a valid connection within {@code timeout} (the pool may wait
+     * longer for one), and has applied every migration of the modules migrated since it was opened:
+     * a node is ready to serve only then. A database that cannot be asked is not.
+     */
+    public boolean ready(Duration timeout) {
+        CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> {
+            try (Connection connection = pool.getConnection()) {
+                if (!connection.isValid((int) Math.max(1, timeout.toSeconds()))) {
+                    return false;
+                }
+                return migrated.stream().allMatch(module -> flyway(module).info().pending().length == 0);
+            } catch (SQLException | FlywayException e) {
+                return false;
+            }
+        }, work -> Thread.ofVirtual().name("database-readiness").start(work));
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Flyway flyway(String module) {
+        return Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/migration/" + module)
+                .table("flyway_history_" + module)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .failOnMissingLocations(true)
+                .load();
     }
 
     /** Runs {@code work} in one transaction and returns its result; see the class comment. */

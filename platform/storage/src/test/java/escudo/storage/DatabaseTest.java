@@ -260,6 +260,18 @@ class DatabaseTest {
         assertEquals(List.of("0", "1"), historyVersions("storagetest_b"));
     }
 
+    /** A node's readiness: the database answers and has applied every migration of its modules; not when closed or behind them. */
+    @Test
+    void isReadyOnlyWhileItAnswersAndHasEveryMigrationItsModulesHave() {
+        assertTrue(db.ready(java.time.Duration.ofSeconds(2)));
+        // as a database restored from before V2 would be: its history lacks the last migration
+        db.run(tx -> tx.update("DELETE FROM \"flyway_history_storagetest_a\" WHERE \"version\" = '2'"));
+        assertFalse(db.ready(java.time.Duration.ofSeconds(2)));
+        Database closed = TestDatabase.create();
+        closed.close();
+        assertFalse(closed.ready(java.time.Duration.ofSeconds(2)), "a database that cannot be asked is not ready");
+    }
+
     private List<String> historyVersions(String module) {
         return db.inTransaction(tx -> tx.query("SELECT \"version\" FROM \"flyway_history_" + module
                 + "\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"", row -> row.getString(1)));

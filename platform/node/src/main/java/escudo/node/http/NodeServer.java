@@ -8,12 +8,17 @@ import io.helidon.http.DirectHandler.EventType;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -44,6 +49,10 @@ public final class NodeServer implements AutoCloseable {
         public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, 4096, 16 * 1024);
     }
 
+    /** Liveness and readiness, as an orchestrator (Kubernetes, systemd's watchdog) asks them. */
+    public static final String LIVENESS = "/observe/health/live";
+    public static final String READINESS = "/observe/health/ready";
+
     private final WebServer server;
     private final String host;
 
@@ -59,10 +68,24 @@ public final class NodeServer implements AutoCloseable {
 
     /** Starts on {@code host} and {@code port} (0 picks a free port); returns once it listens. */
     public static NodeServer start(String host, int port, Limits limits, Consumer<HttpRouting.Builder> routes) {
+        return start(host, port, limits, List.of(), routes);
+    }
+
+    /**
+     * The same, with Helidon's health endpoints ({@value #LIVENESS}: the process serves;
+     * {@value #READINESS}: every one of {@code readiness} is up, else 503), each check by its name
+     * and status; the checks carry no data, which could say more of the node than a probe needs.
+     */
+    public static NodeServer start(String host, int port, Limits limits, List<HealthCheck> readiness, Consumer<HttpRouting.Builder> routes) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(routes, "routes");
+        HealthObserver health = HealthObserver.builder().details(true).useSystemServices(false)
+                .update(b -> readiness.forEach(check -> b.addCheck(check, HealthCheckType.READINESS))).build();
         WebServer server = WebServer.builder()
+                .featuresDiscoverServices(false)
+                // weighed above the routing, so that its endpoints come before the node's fallback
+                .addFeature(ObserveFeature.builder().observersDiscoverServices(false).addObserver(health).weight(1_000).build())
                 .host(host)
                 .port(port)
                 .maxPayloadSize(MAX_PAYLOAD_BYTES)
