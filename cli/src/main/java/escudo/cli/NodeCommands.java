@@ -24,11 +24,15 @@ final class NodeCommands {
         @Mixin
         Options.Config config;
 
-        /** Runs until the process is stopped; the shutdown hook closes servers and databases cleanly. */
+        /**
+         * Runs until the process is stopped; the shutdown hook closes servers and databases cleanly.
+         * Every request a party serves is one JSON line on standard output ({@link RequestLog}).
+         */
         @Override
         void run() {
             NodeConfig settings = config.get();
             Node node = Node.start(settings, System.getenv());
+            RequestLog.to(out()); // once the servers started: Helidon reads the logging configuration afresh when the first one does
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "escudo-shutdown"));
             for (NodeConfig.Role role : NodeConfig.Role.values()) {
                 node.party(role).ifPresent(p -> out().println(role.id() + " " + p.id() + " listening on " + p.uri()));

@@ -85,6 +85,15 @@ class S4SessionAcrossProcessesTest {
             pinned.addAll(List.of("--provider-key", SigningKey.generate().verifyingKey().hex()));
             ran(child(pinned)).refused(SessionException.PROVIDER_NOT_AUTHENTIC, "another bank key is refused");
             assertEquals(Money.parse("40.00 EUR"), desk.get("/issuer/customers/alice", BankApi.Balance.class).balance());
+
+            // the bank's request log: one JSON line per request, with the route's pattern and nothing a request carried
+            List<String> lines = node.process().output().lines().filter(l -> l.startsWith("{\"time\"")).toList();
+            assertTrue(lines.stream().filter(l -> l.contains("\"route\":\"/issuer/s4/messages\"") && l.contains("\"status\":200")).count() >= 6,
+                    "a line for each message: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("\"route\":\"/issuer/customers/{id}\"")), "the pattern, not the path");
+            for (String secret : List.of(node.token(), "electricity", "/issuer/customers/alice")) {
+                assertTrue(lines.stream().noneMatch(l -> l.contains(secret)), "no line holds " + secret);
+            }
         }
     }
 

@@ -106,6 +106,7 @@ public final class PartyClient implements AutoCloseable {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Accept", "application/json, " + Problem.MEDIA_TYPE);
+        RequestId.current().ifPresent(id -> builder.header(RequestId.HEADER, id));
         return bearerToken == null ? builder : builder.header("Authorization", "Bearer " + bearerToken);
     }
 

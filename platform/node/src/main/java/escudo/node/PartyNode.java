@@ -1,6 +1,7 @@
 package escudo.node;
 
 import escudo.node.NodeConfig.Role;
+import escudo.node.http.AccessLog;
 import escudo.node.http.NodeServer;
 import escudo.node.http.RateLimit;
 import escudo.node.spi.Feature;
@@ -171,7 +172,10 @@ public final class PartyNode implements AutoCloseable {
                     feature.join(party);
                 }
                 NodeServer server = NodeServer.start(config.bindHost(), config.port(role), NodeServer.Limits.DEFAULT, List.of(databaseReady(database)),
-                        routing -> routes.forEach(r -> r.accept(routing)));
+                        routing -> {
+                            routing.addFilter(new AccessLog(role.id(), party.id()));
+                            routes.forEach(r -> r.accept(routing));
+                        });
                 return new PartyNode(role, party.id(), secrets.operatorToken(), Map.copyOf(services), resources, server);
             } catch (RuntimeException e) {
                 closeAll(resources, e);

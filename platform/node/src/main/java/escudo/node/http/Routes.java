@@ -167,6 +167,7 @@ public final class Routes {
         };
         if (problem == null || problem.status() >= 500) {
             String incident = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+            req.context().register(new AccessLog.Incident(incident));
             LOG.log(Level.ERROR, "incident " + incident + ": " + req.prologue().method().text() + " "
                     + Text.forLog(req.path().path()) + " failed", failure);
             // A fault on our side is described in the log only: its message may name tables or SQL.
