@@ -161,14 +161,21 @@ final class Demo {
                 Counter books = new Counter(booksNode);
                 PartyClient tea = new PartyClient(teaNode.uri());
                 PartyClient courier = new PartyClient(courierNode.uri(), courierDeskToken)) {
-            out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", BankApi.BankInfo.class).publicKey().hex());
-            out.println("  coffee-shop " + coffeeNode.uri() + "  (clears online above 30.00 EUR)");
-            out.println("  book-shop   " + booksNode.uri() + "  (and its checkout " + booksNode.uri().resolve("/merchant/s1/shop") + ")");
-            out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
-            out.println("  courier     " + courierNode.uri());
-            out.println("  kiosk       " + kioskNode.uri() + "  (unattended, approves with the certified phone; trusts the S1 root in s1-root.pem)");
-            bankUri = bankNode.uri();
-            story(bank, coffee, books, tea, courier, kiosk, kioskNode);
+            Path requestLog = dataDir.resolve("requests.log");
+            try (PrintWriter requests = new PrintWriter(Files.newBufferedWriter(requestLog, StandardCharsets.UTF_8));
+                 RequestLog logging = RequestLog.to(requests)) {
+                out.println("  bank        " + bankNode.uri() + "  key " + bank.get("/issuer", BankApi.BankInfo.class).publicKey().hex());
+                out.println("  coffee-shop " + coffeeNode.uri() + "  (clears online above 30.00 EUR)");
+                out.println("  book-shop   " + booksNode.uri() + "  (and its checkout " + booksNode.uri().resolve("/merchant/s1/shop") + ")");
+                out.println("  tea-shop    " + teaNode.uri() + "  (web shop, ships with " + COURIER + ")");
+                out.println("  courier     " + courierNode.uri());
+                out.println("  kiosk       " + kioskNode.uri() + "  (unattended, approves with the certified phone; trusts the S1 root in s1-root.pem)");
+                out.println("  every party's requests, one JSON line each, in " + requestLog);
+                bankUri = bankNode.uri();
+                story(bank, coffee, books, tea, courier, kiosk, kioskNode);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + requestLog, e);
+            }
         }
         out.println();
         out.println("Every step behaved as it must.");

@@ -32,7 +32,7 @@ final class NodeCommands {
         void run() {
             NodeConfig settings = config.get();
             Node node = Node.start(settings, System.getenv());
-            RequestLog.to(out()); // once the servers started: Helidon reads the logging configuration afresh when the first one does
+            RequestLog.to(out()); // for as long as the process runs
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "escudo-shutdown"));
             for (NodeConfig.Role role : NodeConfig.Role.values()) {
                 node.party(role).ifPresent(p -> out().println(role.id() + " " + p.id() + " listening on " + p.uri()));

@@ -7,23 +7,33 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** {@code escudo serve}'s request log: each request's JSON line ({@link AccessLog}) on standard output, as a log collector reads it. */
-final class RequestLog {
+/**
+ * Where the parties' request log goes ({@link AccessLog}: one JSON line per request): standard
+ * output for {@code escudo serve}, as a log collector reads it; a file in its data directory for
+ * {@code escudo demo}. Set up once the servers started, since Helidon reads the logging
+ * configuration afresh when the first one does.
+ */
+final class RequestLog implements AutoCloseable {
 
     /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
     private static final Logger REQUESTS = Logger.getLogger(AccessLog.LOGGER);
 
-    private RequestLog() {}
+    private final Handler handler;
 
-    static void to(PrintWriter out) {
-        REQUESTS.setUseParentHandlers(false);
-        REQUESTS.setLevel(Level.INFO);
-        REQUESTS.addHandler(new Handler() {
+    private RequestLog(Handler handler) {
+        this.handler = handler;
+    }
+
+    /** Writes every request's line to {@code out}, until closed. */
+    static RequestLog to(PrintWriter out) {
+        Handler handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
                 if (isLoggable(record)) {
-                    out.println(record.getMessage());
-                    out.flush();
+                    synchronized (out) {
+                        out.println(record.getMessage());
+                        out.flush();
+                    }
                 }
             }
 
@@ -36,6 +46,15 @@ final class RequestLog {
             public void close() {
                 out.flush();
             }
-        });
+        };
+        REQUESTS.setUseParentHandlers(false);
+        REQUESTS.setLevel(Level.INFO);
+        REQUESTS.addHandler(handler);
+        return new RequestLog(handler);
+    }
+
+    @Override
+    public void close() {
+        REQUESTS.removeHandler(handler);
     }
 }

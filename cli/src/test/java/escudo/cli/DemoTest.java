@@ -1,6 +1,7 @@
 package escudo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +44,26 @@ class DemoTest {
         assertTrue(story.contains("S4 sessions (seed 004, claims 13-53)") && story.contains("the bank pays power-co 75.00 EUR")
                 && story.contains("refused [s4.session-ended]") && story.contains("the bank pays travel-co 275.00 EUR in the same answer")
                 && story.contains("refused [issuer.insufficient-funds] for every member"), story);
+
+        // every party's request log: a line per request, and no card number, PIN, destination, key or customer in any of them
+        List<String> lines = Files.readAllLines(dir.resolve("data").resolve("requests.log"));
+        assertTrue(lines.size() > 100, "a line per request: " + lines.size());
+        java.util.Set<String> secrets = new java.util.HashSet<>(List.of("4321", "2468", "Calle Mayor", "28013", "alice", "bob", "carol"));
+        java.util.regex.Matcher numbers = java.util.regex.Pattern.compile("\\b\\d{16}\\b|key ([0-9a-f]{64})").matcher(story);
+        while (numbers.find()) {
+            secrets.add(numbers.group(1) != null ? numbers.group(1) : numbers.group());
+        }
+        assertTrue(secrets.size() > 6, "the story shows card numbers and the bank's key: " + secrets);
+        for (String line : lines) {
+            Map<?, ?> fields = escudo.http.Json.read(line.getBytes(StandardCharsets.UTF_8), Map.class);
+            assertTrue(fields.keySet().containsAll(List.of("time", "role", "party", "method", "route", "status", "latencyMs", "requestId")), line);
+            for (Map.Entry<?, ?> field : fields.entrySet()) {
+                // the time and the request id are the node's own, made of digits that may spell anything
+                if (field.getValue() instanceof String text && !List.of("time", "requestId").contains(field.getKey())) {
+                    secrets.forEach(secret -> assertFalse(text.contains(secret), "a request log line holds " + secret + ": " + line));
+                }
+            }
+        }
 
         assertEquals(32, Files.size(artefacts.resolve("bank.pub")));
         assertEquals(32, Files.size(artefacts.resolve("joint.pub")));

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ public final class AccessLog implements Filter {
         } finally {
             if (LOG.isLoggable(Level.INFO)) {
                 Map<String, Object> line = new LinkedHashMap<>();
-                line.put("time", Instant.now().toString());
+                line.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
                 line.put("role", role);
                 line.put("party", party);
                 line.put("method", req.prologue().method().text());
