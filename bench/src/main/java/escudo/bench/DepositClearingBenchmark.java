@@ -20,13 +20,11 @@ import escudo.s3.protocol.DepositRequest;
 import escudo.s3.protocol.PaymentSpec;
 import escudo.storage.Database;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -177,8 +174,8 @@ public class DepositClearingBenchmark {
         if (node != null) {
             node.close();
         }
-        delete(cardRoot);
-        delete(work);
+        WorkDirectory.delete(cardRoot);
+        WorkDirectory.delete(work);
     }
 
     @Benchmark
@@ -239,18 +236,4 @@ public class DepositClearingBenchmark {
         }
     }
 
-    private static void delete(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }

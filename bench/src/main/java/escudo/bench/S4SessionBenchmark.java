@@ -25,7 +25,6 @@ import escudo.s4.session.SessionException;
 import escudo.s4.session.Signer;
 import escudo.storage.Database;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -36,7 +35,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -318,7 +316,7 @@ public class S4SessionBenchmark {
 
         void close() throws IOException {
             node.close();
-            delete(work);
+            WorkDirectory.delete(work);
         }
     }
 
@@ -770,18 +768,4 @@ public class S4SessionBenchmark {
         return o.signing.sign(o.reply);
     }
 
-    private static void delete(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }
