@@ -42,9 +42,10 @@ public final class ServiceLink implements AutoCloseable {
     public long awaitPending(PhoneProof proof, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/issuer/s1/phone/events")).header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(proof))).build();
+        long deadline = System.nanoTime() + timeout.toNanos(); // one timeout for opening the channel and hearing on it
         CompletableFuture<HttpResponse<Stream<String>>> opened = stream.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         try {
-            HttpResponse<Stream<String>> response = opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<Stream<String>> response = opened.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             if (response.statusCode() != 200) {
                 String body = response.body().collect(Collectors.joining("\n"));
                 response.body().close();
@@ -54,7 +55,7 @@ public final class ServiceLink implements AutoCloseable {
             }
             CompletableFuture<Long> heard = CompletableFuture.supplyAsync(() -> firstPending(response.body()), Thread::startVirtualThread);
             try {
-                return heard.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return heard.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 return 0;
             } finally {

@@ -90,4 +90,32 @@ class PushTest {
         PhoneProof forFetching = phone.proof(certificate, PhoneProof.PENDING);
         assertRefused(ApprovalException.BAD_PROOF, () -> network.awaitPending(forFetching, Duration.ofSeconds(5)));
     }
+
+    /** One timeout for the whole wait: a service slow to open the channel leaves less time to hear on it, not as much again. */
+    @Test
+    void theTimeoutCoversOpeningTheChannelAndHearingOnIt() throws Exception {
+        try (java.net.ServerSocket slow = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread service = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket connection = slow.accept()) {
+                    java.io.InputStream in = connection.getInputStream();
+                    in.read(new byte[8192]); // the request; what it says does not matter here
+                    Thread.sleep(1_500); // slow to answer, then an open stream that says nothing
+                    connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    connection.getOutputStream().flush();
+                    Thread.sleep(10_000);
+                } catch (java.io.IOException | InterruptedException e) {
+                    // the phone hung up, or the test ended
+                }
+            });
+            try (ServiceLink toSlow = new ServiceLink(java.net.URI.create("http://127.0.0.1:" + slow.getLocalPort()))) {
+                long started = System.nanoTime();
+                assertEquals(0, toSlow.awaitPending(phone.proof(certificate, PhoneProof.EVENTS), Duration.ofSeconds(2)));
+                Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                assertTrue(waited.compareTo(Duration.ofMillis(3_000)) < 0, "waited " + waited + " for a timeout of 2 s (1.5 s of it to open)");
+            } finally {
+                service.interrupt();
+            }
+        }
+    }
 }
