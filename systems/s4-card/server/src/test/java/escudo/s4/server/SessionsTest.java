@@ -81,6 +81,23 @@ class SessionsTest {
     }
 
     @Test
+    void aKeyExchangeRequestReplayedInAnotherMessageIsRefusedAndKeepsNothing() {
+        TestCard alice = new TestCard();
+        TestCard bob = new TestCard();
+        bank.openCustomer("alice", "Alice", Money.parse("10.00 EUR"));
+        bank.openCustomer("bob", "Bob", Money.parse("10.00 EUR"));
+        sessions.register("alice", P256.encode(alice.publicKey()));
+        sessions.register("bob", P256.encode(bob.publicKey()));
+        MemberSession first = MemberSession.start(provider.keys(), alice, SessionOptions.DEFAULT, "");
+        sessions.handle(new Envelope.Single(first.request()));
+        Envelope replayed = Envelope.combine(List.of(new Envelope.Single(first.request())),
+                MemberSession.start(provider.keys(), bob, SessionOptions.DEFAULT, "").request(), bob);
+        assertRefused(SessionException.REPLAYED, () -> sessions.handle(replayed));
+        assertEquals(1, (long) db.inTransaction(tx -> tx.queryOne("SELECT COUNT(*) FROM s4_session_member", r -> r.getLong(1)).orElseThrow()),
+                "only the first exchange is kept, Bob's part of the replay neither");
+    }
+
+    @Test
     void copiesOfOneTransactionSentAtOnceArePaidOnceAndEachGetsTheReplyOrIsTold() throws Exception {
         bank.openMerchant("power-co", "Power Co", "EUR", SigningKey.generate().verifyingKey());
         TestCard card = new TestCard();

@@ -387,6 +387,26 @@ class SessionProtocolTest {
     }
 
     @Test
+    void aPartDuplicatedInACombinedMessageIsRefusedAndChangesNothing() {
+        TestCard aliceCard = member("alice");
+        TestCard bobCard = member("bob");
+        MemberSession alice = start(aliceCard, SessionOptions.DEFAULT);
+        MemberSession bob = start(bobCard, SessionOptions.DEFAULT);
+        assertRefused(SessionException.INCOMPLETE, () -> keyExchange(Envelope.combine(List.of(single(alice.request()), single(alice.request())),
+                bob.request(), bobCard)));
+        assertTrue(states.isEmpty(), "nothing kept");
+        ReplyTree reply = keyExchange(Envelope.combine(List.of(single(alice.request())), bob.request(), bobCard));
+        bob.keyed(reply.own());
+        alice.keyed(reply.children().getFirst().own());
+        Part aliceTx = alice.transaction(share("alice"), "");
+        Part bobTx = bob.transaction(share("bob"), "");
+        assertRefused(SessionException.INCOMPLETE, () -> transaction(Envelope.combine(List.of(single(aliceTx), single(aliceTx)), bobTx, bobCard)));
+        assertTrue(carriedOut.isEmpty(), "nothing paid");
+        transaction(Envelope.combine(List.of(single(aliceTx)), bobTx, bobCard));
+        assertEquals(2, carriedOut.size());
+    }
+
+    @Test
     void aReplayedKeyExchangeGivesNewStatesWithTheSameRequestHashWhichTheHostRefuses() {
         MemberSession alice = start(member("alice"), SessionOptions.DEFAULT);
         Envelope kx = single(alice.request());
