@@ -17,6 +17,7 @@ module escudo.bench {
     requires transitive escudo.s3.server;
     requires transitive escudo.s4.server;
     requires transitive escudo.s4.session;
+    requires escudo.s4.session.testing;
     requires transitive escudo.storage;
 
     exports escudo.bench;

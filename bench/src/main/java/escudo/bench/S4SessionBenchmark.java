@@ -15,6 +15,7 @@ import escudo.s4.session.Envelope;
 import escudo.s4.session.MemberSession;
 import escudo.s4.session.MemberState;
 import escudo.s4.session.SessionOptions;
+import escudo.s4.session.testing.TestCard;
 import escudo.s4.session.Order;
 import escudo.s4.session.Outcome;
 import escudo.s4.session.Part;
@@ -28,11 +29,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -113,37 +111,23 @@ public class S4SessionBenchmark {
         }
     }
 
-    /** A member's card key in the JDK, as the protocol's tests have it: the card signs the SHA-256 it is handed. */
+    /** A member: a customer of the bank with its card key in the JDK (the protocol tests' {@link TestCard}), signing before the timed part. */
     static final class Card implements Signer {
         final String customerId;
-        private final KeyPair keys;
+        private final TestCard key = new TestCard();
 
         Card(String customerId) {
             this.customerId = customerId;
-            try {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-                generator.initialize(new ECGenParameterSpec("secp256r1"));
-                keys = generator.generateKeyPair();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
         }
 
         @Override
         public ECPublicKey publicKey() {
-            return (ECPublicKey) keys.getPublic();
+            return key.publicKey();
         }
 
         @Override
         public byte[] sign(byte[] sha256) {
-            try {
-                Signature signer = Signature.getInstance("NONEwithECDSA");
-                signer.initSign(keys.getPrivate());
-                signer.update(sha256);
-                return signer.sign();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+            return key.sign(sha256);
         }
 
         Order share() {
